@@ -1,0 +1,58 @@
+// Bundles the extension host entry and the CLI (both Node, CommonJS) and the webview page
+// (browser, IIFE). One build() per entry keeps the options for each runtime in one place.
+const esbuild = require('esbuild');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints esbuild errors in the `file:line:col: error: message` form VS Code's $esbuild-watch matcher reads. */
+const problemMatcher = {
+	name: 'problem-matcher',
+	setup(build) {
+		build.onStart(() => console.log('[watch] build started'));
+		build.onEnd((result) => {
+			for (const { text, location } of result.errors) {
+				console.error(`✘ [ERROR] ${text}`);
+				if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+			}
+			console.log('[watch] build finished');
+		});
+	},
+};
+
+const common = {
+	bundle: true,
+	minify: production,
+	sourcemap: !production,
+	sourcesContent: false,
+	logLevel: 'silent',
+	plugins: watch ? [problemMatcher] : [],
+};
+
+const entries = [
+	{ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+	{ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+	{ ...common, entryPoints: ['src/collect/scanWorker.ts'], outfile: 'dist/scanWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
+];
+
+async function main() {
+	const fs = require('fs');
+	const present = entries.filter((e) => fs.existsSync(e.entryPoints[0]));
+	const contexts = await Promise.all(present.map((e) => esbuild.context(e)));
+	if (watch) {
+		await Promise.all(contexts.map((c) => c.watch()));
+		return;
+	}
+	const results = await Promise.allSettled(contexts.map((c) => c.rebuild()));
+	await Promise.all(contexts.map((c) => c.dispose()));
+	const failed = results.filter((r) => r.status === 'rejected');
+	if (failed.length) {
+		for (const f of failed) console.error(f.reason?.message ?? f.reason);
+		process.exitCode = 1;
+	}
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});

@@ -1,0 +1,1 @@
+console.log('procnet cli: not wired yet');
