@@ -1,0 +1,234 @@
+// Reads a Linux proc tree (the live /proc, or a directory laid out like it) into a Capture.
+// Synchronous on purpose: the reference measured sync readdir+readlink at 0.6 s for 113k fds
+// against 1.6 s with one promise per call, and callers that must not block (the extension
+// host) run this in a worker thread instead.
+//
+// Races are normal here: a process or fd can vanish between readdir and read (ENOENT/ESRCH),
+// and other users' fd directories are closed to us (EACCES). Neither is an error of the scan.
+import * as fs from 'fs';
+import * as os from 'os';
+import { localByteOrder } from '../procfs/address';
+import { TABLE_NAMES, type TableName } from '../procfs/types';
+import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
+
+export interface ReadProcOptions {
+	/** The proc mount to read; default `/proc`. */
+	root?: string;
+	source?: CaptureSourceInfo;
+	/** Tables to read; default all. */
+	tables?: readonly TableName[];
+	/** Only these pids' fds and facts are read (tables are still read whole). */
+	pids?: ReadonlySet<number>;
+}
+
+type Errno = { code: string };
+
+function errCode(e: unknown): string {
+	return (e as Errno)?.code ?? 'EUNKNOWN';
+}
+
+function readText(path: string): string | null {
+	try {
+		return fs.readFileSync(path, 'utf8');
+	} catch {
+		return null;
+	}
+}
+
+function readLink(path: string): string | null {
+	try {
+		return fs.readlinkSync(path);
+	} catch {
+		return null;
+	}
+}
+
+/** Gone = the process exited while we looked (or was never there). */
+function isGone(code: string): boolean {
+	return code === 'ENOENT' || code === 'ESRCH';
+}
+
+export function readProcTree(opts: ReadProcOptions = {}): Capture {
+	const root = opts.root ?? '/proc';
+	const isLive = root === '/proc';
+	const tables = opts.tables ?? TABLE_NAMES;
+	const takenAt = new Date().toISOString();
+	const errors: string[] = [];
+
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(root);
+	} catch (e) {
+		throw new Error(`cannot read ${root}: ${errCode(e)}${errCode(e) === 'ENOENT' ? ' (is this Linux, with /proc mounted?)' : ''}`);
+	}
+
+	const processes: ProcessCapture[] = [];
+	for (const name of entries) {
+		const c0 = name.charCodeAt(0);
+		if (c0 < 48 || c0 > 57) continue;
+		const pid = Number(name);
+		if (!Number.isInteger(pid)) continue;
+		if (opts.pids && !opts.pids.has(pid)) continue;
+		const p = readProcess(root, pid);
+		if (p) processes.push(p);
+	}
+
+	const namespaces = readNamespaces(root, processes, tables, errors);
+
+	let bootTime: number | null = null;
+	const statText = readText(`${root}/stat`);
+	const m = statText ? /^btime (\d+)$/m.exec(statText) : null;
+	if (m) bootTime = Number(m[1]);
+
+	const hostFile = (p: string) => readText(`${root}/sys/kernel/${p}`)?.trim() || null;
+	return {
+		format: CAPTURE_FORMAT,
+		version: CAPTURE_VERSION,
+		source: opts.source ?? (isLive ? { kind: 'local', label: 'local' } : { kind: 'proc-root', label: root }),
+		host: {
+			hostname: (isLive ? os.hostname() : hostFile('hostname')) ?? os.hostname(),
+			kernel: (isLive ? os.release() : hostFile('osrelease')) ?? 'unknown',
+			// A proc-root directory is assumed to come from a host of this byte order.
+			byteOrder: localByteOrder(),
+			// USER_HZ is 100 on every architecture Linux runs VS Code on (alpha's 1024 aside).
+			clkTck: 100,
+			bootTime,
+		},
+		takenAt,
+		selfPid: isLive ? process.pid : null,
+		namespaces,
+		processes,
+		passwd: isLive ? readText('/etc/passwd') : readText(`${root}/../etc/passwd`),
+		errors,
+	};
+}
+
+/** Reads one process; null when it vanished before its stat could be read. */
+function readProcess(root: string, pid: number): ProcessCapture | null {
+	const base = `${root}/${pid}`;
+	const stat = readText(`${base}/stat`);
+	if (stat === null) return null;
+	let uid: number | null = null;
+	try {
+		uid = fs.statSync(base).uid;
+	} catch (e) {
+		if (isGone(errCode(e))) return null;
+	}
+	const p: ProcessCapture = {
+		pid,
+		uid,
+		stat,
+		cmdline: readText(`${base}/cmdline`),
+		cwd: readLink(`${base}/cwd`),
+		netns: readLink(`${base}/ns/net`),
+		fdAccess: 'ok',
+		fds: [],
+	};
+	let names: string[];
+	try {
+		names = fs.readdirSync(`${base}/fd`);
+	} catch (e) {
+		const code = errCode(e);
+		if (isGone(code)) return p; // exited (or a zombie): no fds, not a permission problem
+		p.fdAccess = 'denied';
+		return p;
+	}
+	const prefix = `${base}/fd/`;
+	for (const fd of names) {
+		let link: string;
+		try {
+			link = fs.readlinkSync(prefix + fd);
+		} catch (e) {
+			const code = errCode(e);
+			if (!isGone(code)) p.fdAccess = 'denied'; // some sandboxes list fd/ but refuse every readlink
+			continue;
+		}
+		// "socket:[12345]"
+		if (link.length > 9 && link.charCodeAt(0) === 115 && link.startsWith('socket:[')) {
+			p.fds.push([Number(fd), link.slice(8, -1)]);
+		}
+	}
+	return p;
+}
+
+/**
+ * Groups processes by network namespace and reads each namespace's tables once, from any
+ * live member. The namespace link (`ns/net`) is readable only for our own processes (or as
+ * root); for the others the inode of `/proc/PID/net/tcp` tells namespaces apart, since each
+ * namespace has its own proc entries.
+ */
+function readNamespaces(root: string, processes: ProcessCapture[], tables: readonly TableName[], errors: string[]): NamespaceCapture[] {
+	const groups = new Map<string, number[]>();
+	const byIno = new Map<number, string>();
+	const tableIno = (pid: number): number | null => {
+		try {
+			return fs.statSync(`${root}/${pid}/net/tcp`).ino;
+		} catch {
+			return null;
+		}
+	};
+	const unknown: ProcessCapture[] = [];
+	for (const p of processes) {
+		if (p.netns) {
+			let g = groups.get(p.netns);
+			if (!g) {
+				groups.set(p.netns, (g = []));
+				const ino = tableIno(p.pid);
+				if (ino !== null) byIno.set(ino, p.netns);
+			}
+			g.push(p.pid);
+		} else {
+			unknown.push(p);
+		}
+	}
+	for (const p of unknown) {
+		const ino = tableIno(p.pid);
+		if (ino === null) continue; // gone, or no net dir at all
+		let id = byIno.get(ino);
+		if (!id) byIno.set(ino, (id = `netino:${ino}`));
+		p.netns = id;
+		let g = groups.get(id);
+		if (!g) groups.set(id, (g = []));
+		g.push(p.pid);
+	}
+
+	const out: NamespaceCapture[] = [];
+	for (const [id, pids] of groups) {
+		const ns = readTablesVia(root, pids, tables);
+		if (ns) out.push({ id, viaPid: ns.pid, tables: ns.tables });
+		else errors.push(`could not read the socket tables of network namespace ${id} (all of its ${pids.length} processes exited or were unreadable)`);
+	}
+	if (out.length === 0) {
+		// A saved tree with only net/ (no pid directories), or a /proc mounted with subset=pid.
+		for (const dir of [`${root}/self/net`, `${root}/net`]) {
+			const t = readTableDir(dir, tables);
+			if (t) {
+				out.push({ id: readLink(`${root}/self/ns/net`) ?? 'net:[unknown]', viaPid: -1, tables: t });
+				break;
+			}
+		}
+	}
+	return out;
+}
+
+function readTablesVia(root: string, pids: number[], tables: readonly TableName[]): { pid: number; tables: Partial<Record<TableName, string>> } | null {
+	for (const pid of pids) {
+		const t = readTableDir(`${root}/${pid}/net`, tables);
+		if (t) return { pid, tables: t };
+	}
+	return null;
+}
+
+/** Reads the tables of one net directory; null when the directory is gone (its process exited). */
+function readTableDir(dir: string, tables: readonly TableName[]): Partial<Record<TableName, string>> | null {
+	const out: Partial<Record<TableName, string>> = {};
+	let any = false;
+	for (const t of tables) {
+		const text = readText(`${dir}/${t}`);
+		if (text !== null) {
+			out[t] = text;
+			any = true;
+		}
+	}
+	return any ? out : null;
+}

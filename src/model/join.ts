@@ -1,0 +1,85 @@
+// capture → snapshot: parse every table of every namespace, then give each socket the list
+// of {pid, fd} that hold its inode. A list, not one pid: fork and SCM_RIGHTS share sockets,
+// and "last writer wins" (VS Code's port finder) hides the others.
+import type { Capture } from '../collect/capture';
+import { parseCmdline, parseStat } from '../procfs/process';
+import { parsePasswd } from '../procfs/passwd';
+import { parseTable } from '../procfs/tables';
+import { TABLE_NAMES, type SocketRow } from '../procfs/types';
+import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
+
+export function buildSnapshot(capture: Capture): Snapshot {
+	const warnings: SnapshotWarning[] = capture.errors.map((message) => ({ message }));
+	const users = capture.passwd ? parsePasswd(capture.passwd) : new Map<number, string>();
+	const { clkTck, bootTime } = capture.host;
+
+	const processes: ProcessInfo[] = [];
+	const owners = new Map<string, Owner[]>();
+	let anyDenied = false;
+	for (const p of capture.processes) {
+		const st = p.stat ? parseStat(p.stat) : null;
+		if (!st) {
+			warnings.push({ message: `process ${p.pid}: unreadable /proc/${p.pid}/stat`, text: p.stat?.slice(0, 200) });
+			continue;
+		}
+		if (p.fdAccess === 'denied') anyDenied = true;
+		processes.push({
+			pid: p.pid,
+			ppid: st.ppid,
+			name: st.comm,
+			cmdline: p.cmdline ? parseCmdline(p.cmdline) : [],
+			uid: p.uid,
+			user: p.uid === null ? null : users.get(p.uid) ?? null,
+			startTime: bootTime === null ? null : new Date((bootTime + st.startTicks / clkTck) * 1000).toISOString(),
+			startTicks: st.startTicks,
+			netns: p.netns,
+			fdAccess: p.fdAccess,
+			cwd: p.cwd,
+		});
+		for (const [fd, inode] of p.fds) {
+			const list = owners.get(inode);
+			if (list) list.push({ pid: p.pid, fd });
+			else owners.set(inode, [{ pid: p.pid, fd }]);
+		}
+	}
+	processes.sort((a, b) => a.pid - b.pid);
+	for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+
+	const sockets: SocketInfo[] = [];
+	const seen = new Map<string, number>();
+	for (const ns of capture.namespaces) {
+		for (const table of TABLE_NAMES) {
+			const text = ns.tables[table];
+			if (text === undefined) continue;
+			const r = parseTable(table, text, capture.host);
+			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
+			for (const row of r.rows) {
+				const o = row.inode !== '0' && !row.suspect ? owners.get(row.inode) : undefined;
+				const unknown: OwnerUnknown = row.inode === '0' ? 'inode-0' : o ? null : row.suspect ? 'not-found' : anyDenied ? 'permission-denied' : 'not-found';
+				let id = socketKey(ns.id, row);
+				// inode-0 sockets can repeat their addresses (unix embryos on one path): number them.
+				const n = seen.get(id) ?? 0;
+				seen.set(id, n + 1);
+				if (n) id += `#${n}`;
+				sockets.push({ ...row, id, netns: ns.id, owners: o ? o.slice() : [], ownerUnknown: unknown });
+			}
+		}
+	}
+
+	return {
+		schemaVersion: SCHEMA_VERSION,
+		host: { hostname: capture.host.hostname, kernel: capture.host.kernel, byteOrder: capture.host.byteOrder },
+		source: capture.source,
+		takenAt: capture.takenAt,
+		selfPid: capture.selfPid,
+		processes,
+		sockets,
+		warnings,
+	};
+}
+
+function socketKey(netns: string, r: SocketRow): string {
+	const v = r.ipVersion ?? '';
+	if (r.inode !== '0') return `${netns}|${r.kind}${v}|${r.inode}${r.assocId ? '|' + r.assocId : ''}`;
+	return `${netns}|${r.kind}${v}|0|${r.localAddress ?? r.path ?? ''}:${r.localPort ?? ''}|${r.remoteAddress ?? ''}:${r.remotePort ?? ''}`;
+}

@@ -1,0 +1,57 @@
+// Narrowing a snapshot to what a user asked for: some pids (and their descendants), some
+// kinds, listening sockets only. Shared by the CLI flags and the views.
+import type { SocketKind } from '../procfs/types';
+import type { ProcessInfo, Snapshot, SocketInfo } from './snapshot';
+
+export interface Selection {
+	pids?: readonly number[];
+	children?: boolean;
+	kinds?: readonly SocketKind[];
+	listening?: boolean;
+}
+
+/** A socket that waits for peers: TCP/SCTP/unix LISTEN, or a bound datagram socket with no peer (as `ss -l` counts them). */
+export function isListening(s: SocketInfo): boolean {
+	if (s.state === 'LISTEN') return true;
+	if (s.kind === 'unix') return s.state === 'UNCONNECTED' && s.path !== null && s.unixType !== 'STREAM';
+	return s.state === 'UNCONN' && (s.kind === 'udp' || s.kind === 'udplite' || s.kind === 'raw' || s.kind === 'icmp' || s.kind === 'sctp');
+}
+
+/** The given pids plus every descendant (by ppid) present in the snapshot. */
+export function withDescendants(processes: readonly ProcessInfo[], pids: readonly number[]): Set<number> {
+	const children = new Map<number, number[]>();
+	for (const p of processes) {
+		if (p.ppid === null) continue;
+		const l = children.get(p.ppid);
+		if (l) l.push(p.pid);
+		else children.set(p.ppid, [p.pid]);
+	}
+	const out = new Set<number>(pids);
+	const queue = [...pids];
+	while (queue.length) {
+		const pid = queue.pop()!;
+		for (const c of children.get(pid) ?? []) {
+			if (!out.has(c)) {
+				out.add(c);
+				queue.push(c);
+			}
+		}
+	}
+	return out;
+}
+
+export function selectSnapshot(snap: Snapshot, sel: Selection): Snapshot {
+	let sockets = snap.sockets;
+	let processes = snap.processes;
+	if (sel.pids) {
+		const set = sel.children ? withDescendants(snap.processes, sel.pids) : new Set(sel.pids);
+		processes = processes.filter((p) => set.has(p.pid));
+		sockets = sockets.filter((s) => s.owners.some((o) => set.has(o.pid)));
+	}
+	if (sel.kinds) {
+		const kinds = new Set(sel.kinds);
+		sockets = sockets.filter((s) => kinds.has(s.kind));
+	}
+	if (sel.listening) sockets = sockets.filter(isListening);
+	return { ...snap, processes, sockets };
+}

@@ -1,0 +1,80 @@
+// Real sockets and real processes for the integration tests, and a runner for the built CLI.
+import { execFile, spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
+
+export const REPO = path.join(__dirname, '../../..');
+export const CLI = path.join(REPO, 'dist/cli.js');
+
+export interface CliResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs `node dist/cli.js ...args` as its own process, as a user would. */
+export function runCli(args: string[], opts: { wrap?: string[]; timeoutMs?: number } = {}): Promise<CliResult> {
+	const argv = [...(opts.wrap ?? []), process.execPath, CLI, ...args];
+	return new Promise((resolve) => {
+		execFile(argv[0], argv.slice(1), { maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+			const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+			resolve({ code, stdout, stderr });
+		});
+	});
+}
+
+export async function snapshotJson(args: string[] = [], opts: { wrap?: string[] } = {}): Promise<Snapshot> {
+	const r = await runCli(['snapshot', '--json', ...args], opts);
+	if (r.code !== 0) throw new Error(`procnet exited ${r.code}: ${r.stderr}`);
+	return JSON.parse(r.stdout) as Snapshot;
+}
+
+export function tempDir(prefix: string): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * A python3 process that opens sockets Node cannot (a unix datagram socket, a TCP listener that
+ * never accepts), prints one JSON line describing them, then sleeps until killed.
+ */
+export interface PyHelper {
+	child: ChildProcess;
+	info: Record<string, unknown>;
+	stop(): void;
+}
+
+export function startPython(script: string, wrap: string[] = []): Promise<PyHelper> {
+	const argv = [...wrap, 'python3', '-u', '-c', script];
+	const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+	return new Promise((resolve, reject) => {
+		let buf = '';
+		let err = '';
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`helper did not start: ${err}`));
+		}, 10_000);
+		child.stderr!.on('data', (d) => (err += d));
+		child.stdout!.on('data', (d) => {
+			buf += d;
+			const nl = buf.indexOf('\n');
+			if (nl >= 0) {
+				clearTimeout(timer);
+				resolve({ child, info: JSON.parse(buf.slice(0, nl)) as Record<string, unknown>, stop: () => child.kill('SIGKILL') });
+			}
+		});
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`helper exited ${code}: ${err}`));
+		});
+	});
+}
+
+export function findInet(snap: Snapshot, kind: string, local: string, port: number, pred: (s: SocketInfo) => boolean = () => true): SocketInfo[] {
+	return snap.sockets.filter((s) => s.kind === kind && s.localAddress === local && s.localPort === port && pred(s));
+}
+
+export function ownerPids(s: SocketInfo): number[] {
+	return [...new Set(s.owners.map((o) => o.pid))].sort((a, b) => a - b);
+}
