@@ -46,7 +46,9 @@ export interface PyHelper {
 }
 
 export function startPython(script: string, wrap: string[] = []): Promise<PyHelper> {
-	const argv = [...wrap, 'python3', '-u', '-c', script];
+	// The system python, not a per-user shim (pyenv's lives under /root, closed to other users).
+	const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+	const argv = [...wrap, python, '-u', '-c', script];
 	const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
 	return new Promise((resolve, reject) => {
 		let buf = '';
