@@ -1,0 +1,85 @@
+// /proc/net/netlink (`netlink_native_seq_show`):
+// "%pK %-3d %-10u %08x %-8d %-8d %-5d %-8d %-8u %-8lu" = sk Eth Pid Groups Rmem Wmem Dump Locks
+// Drops Inode. Lines are right-padded with spaces; extra trailing columns are ignored.
+import type { ParseResult, ParseWarning, SocketRow } from './types';
+import { decInt, forEachLine, isDecimal, makeWarning, splitWs } from './lines';
+
+const TABLE = 'netlink';
+const HEX_TOKEN = /^[0-9a-fA-F]+$/;
+
+/** Netlink families (include/uapi/linux/netlink.h); 17 is unassigned. */
+const FAMILIES: Record<number, string> = {
+	0: 'NETLINK_ROUTE',
+	1: 'NETLINK_UNUSED',
+	2: 'NETLINK_USERSOCK',
+	3: 'NETLINK_FIREWALL',
+	4: 'NETLINK_SOCK_DIAG',
+	5: 'NETLINK_NFLOG',
+	6: 'NETLINK_XFRM',
+	7: 'NETLINK_SELINUX',
+	8: 'NETLINK_ISCSI',
+	9: 'NETLINK_AUDIT',
+	10: 'NETLINK_FIB_LOOKUP',
+	11: 'NETLINK_CONNECTOR',
+	12: 'NETLINK_NETFILTER',
+	13: 'NETLINK_IP6_FW',
+	14: 'NETLINK_DNRTMSG',
+	15: 'NETLINK_KOBJECT_UEVENT',
+	16: 'NETLINK_GENERIC',
+	18: 'NETLINK_SCSITRANSPORT',
+	19: 'NETLINK_ECRYPTFS',
+	20: 'NETLINK_RDMA',
+	21: 'NETLINK_CRYPTO',
+	22: 'NETLINK_SMC',
+};
+
+export function parseNetlinkTable(text: string): ParseResult<SocketRow> {
+	const rows: SocketRow[] = [];
+	const warnings: ParseWarning[] = [];
+	forEachLine(text, (line, lineNo) => {
+		const t = splitWs(line);
+		if (t.length === 0) return;
+		// Header detected, not assumed: "sk" is not a pointer.
+		if (lineNo === 1 && !HEX_TOKEN.test(t[0])) return;
+		if (t.length < 10) {
+			warnings.push(makeWarning(TABLE, lineNo, `expected at least 10 columns, got ${t.length}`, line));
+			return;
+		}
+		const family = decInt(t[1]);
+		const portId = decInt(t[2]);
+		const rmem = decInt(t[4]);
+		const wmem = decInt(t[5]);
+		const drops = decInt(t[8]);
+		if (!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[3]) || [family, portId, rmem, wmem, drops].some(Number.isNaN) || !isDecimal(t[9])) {
+			warnings.push(makeWarning(TABLE, lineNo, 'malformed netlink socket record', line));
+			return;
+		}
+		const row: SocketRow = {
+			kind: 'netlink',
+			ipVersion: null,
+			localAddress: null,
+			localPort: null,
+			remoteAddress: null,
+			remotePort: null,
+			state: 'UNCONN',
+			txQueue: wmem,
+			rxQueue: rmem,
+			// The table has no uid column; ownership comes from the fd scan only.
+			uid: null,
+			inode: t[9],
+			path: null,
+			unixType: null,
+			protocol: family,
+			// Port id, not a pid: it equals the TGID only for a process's first autobound socket
+			// and 0 is the kernel's own socket.
+			portId,
+			// Kept as printed: only the first 32 group bits are shown, as a mask.
+			groups: t[3],
+			drops,
+		};
+		const name = FAMILIES[family];
+		if (name !== undefined) row.protocolName = name;
+		rows.push(row);
+	});
+	return { rows, warnings };
+}

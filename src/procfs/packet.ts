@@ -1,0 +1,68 @@
+// /proc/net/packet (`packet_seq_show`): "%pK %-6d %-4d %04x   %-5d %1d %-6u %-6u %-6lu" =
+// sk RefCnt Type Proto Iface R Rmem User Inode. A Drops column has been proposed upstream, so
+// anything after Inode is ignored rather than rejected.
+import type { ParseResult, ParseWarning, SocketRow } from './types';
+import { decInt, forEachLine, hexInt, isDecimal, makeWarning, splitWs } from './lines';
+
+const TABLE = 'packet';
+const HEX_TOKEN = /^[0-9a-fA-F]+$/;
+
+const PACKET_TYPES: Record<number, string> = { 2: 'DGRAM', 3: 'RAW' };
+
+/** Ethertypes worth a name in the UI; the number is always kept in `protocol`. */
+const ETHERTYPES: Record<number, string> = {
+	0x0003: 'ETH_P_ALL',
+	0x0800: 'IPv4',
+	0x0806: 'ARP',
+	0x86dd: 'IPv6',
+	0x88cc: 'LLDP',
+};
+
+export function parsePacketTable(text: string): ParseResult<SocketRow> {
+	const rows: SocketRow[] = [];
+	const warnings: ParseWarning[] = [];
+	forEachLine(text, (line, lineNo) => {
+		const t = splitWs(line);
+		if (t.length === 0) return;
+		// Header detected, not assumed: "sk" is not a pointer.
+		if (lineNo === 1 && !HEX_TOKEN.test(t[0])) return;
+		if (t.length < 9) {
+			warnings.push(makeWarning(TABLE, lineNo, `expected at least 9 columns, got ${t.length}`, line));
+			return;
+		}
+		const refCount = decInt(t[1]);
+		const type = decInt(t[2]);
+		const proto = hexInt(t[3]);
+		const ifindex = decInt(t[4]);
+		const rmem = decInt(t[6]);
+		const uid = decInt(t[7]);
+		if (!HEX_TOKEN.test(t[0]) || [refCount, type, proto, ifindex, rmem, uid].some(Number.isNaN) || !isDecimal(t[8])) {
+			warnings.push(makeWarning(TABLE, lineNo, 'malformed packet socket record', line));
+			return;
+		}
+		const row: SocketRow = {
+			kind: 'packet',
+			ipVersion: null,
+			localAddress: null,
+			localPort: null,
+			remoteAddress: null,
+			remotePort: null,
+			// Packet sockets have no connection state; ss shows them as UNCONN.
+			state: 'UNCONN',
+			txQueue: null,
+			rxQueue: rmem,
+			uid,
+			inode: t[8],
+			path: null,
+			unixType: null,
+			refCount,
+			protocol: proto,
+			ifindex,
+			packetType: PACKET_TYPES[type] ?? `TYPE_${type}`,
+		};
+		const name = ETHERTYPES[proto];
+		if (name !== undefined) row.protocolName = name;
+		rows.push(row);
+	});
+	return { rows, warnings };
+}
