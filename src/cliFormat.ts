@@ -1,31 +1,7 @@
 // Human-readable rendering of a snapshot for `procnet snapshot`: like `ss -tunapx`, but
 // grouped by process, with sockets nobody could be named for listed apart with the reason.
+import { commandLine, kindText, localText, remoteText } from './model/describe';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
-
-function hostPort(addr: string | null, port: number | null): string {
-	if (addr === null) return '';
-	const a = addr.includes(':') ? `[${addr}]` : addr;
-	return port === null ? a : `${a}:${port}`;
-}
-
-export function localText(s: SocketInfo): string {
-	if (s.kind === 'unix') return s.path === null ? '(unnamed)' : s.path.replace(/\n/g, '\\n');
-	if (s.kind === 'packet') return `${s.protocolName ?? '0x' + (s.protocol ?? 0).toString(16)} if${s.ifindex ?? 0}`;
-	if (s.kind === 'netlink') return `${s.protocolName ?? s.protocol} port ${s.portId}`;
-	if (s.kind === 'raw') return `${hostPort(s.localAddress, null)} ${s.protocolName ?? ''}`.trim();
-	return hostPort(s.localAddress, s.localPort);
-}
-
-export function remoteText(s: SocketInfo): string {
-	if (s.remoteAddress === null) return '';
-	const unset = (s.remoteAddress === '0.0.0.0' || s.remoteAddress === '::') && !s.remotePort;
-	return unset ? '*' : hostPort(s.remoteAddress, s.remotePort);
-}
-
-function kindText(s: SocketInfo): string {
-	if (s.kind === 'unix') return `unix/${(s.unixType ?? '').toLowerCase()}`;
-	return s.ipVersion === 6 ? `${s.kind}6` : s.kind;
-}
 
 function pad(s: string, n: number): string {
 	return s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length);
@@ -47,7 +23,7 @@ function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string): string {
 }
 
 function processTitle(p: ProcessInfo): string {
-	const cmd = p.cmdline.join(' ').replace(/[\n\r\t]/g, ' ').trim();
+	const cmd = commandLine(p);
 	const short = cmd.length > 120 ? cmd.slice(0, 117) + '...' : cmd;
 	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')})${short ? '  ' + short : ''}`;
 }

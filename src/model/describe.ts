@@ -1,0 +1,57 @@
+// Short texts for sockets and processes, shared by the CLI table, the tree and the quick pick
+// so that one socket reads the same everywhere.
+import type { ProcessInfo, SocketInfo } from './snapshot';
+
+export function hostPort(addr: string | null, port: number | null): string {
+	if (addr === null) return '';
+	const a = addr.includes(':') ? `[${addr}]` : addr;
+	return port === null ? a : `${a}:${port}`;
+}
+
+/** Control characters (a newline in a unix path, an escape in a name) shown as visible escapes. */
+export function visible(s: string): string {
+	// eslint-disable-next-line no-control-regex
+	return s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
+export function localText(s: SocketInfo): string {
+	if (s.kind === 'unix') return s.path === null ? '(unnamed)' : visible(s.path);
+	if (s.kind === 'packet') return `${s.protocolName ?? '0x' + (s.protocol ?? 0).toString(16)} if${s.ifindex ?? 0}`;
+	if (s.kind === 'netlink') return `${s.protocolName ?? s.protocol} port ${s.portId}`;
+	if (s.kind === 'raw') return `${hostPort(s.localAddress, null)} ${s.protocolName ?? ''}`.trim();
+	return hostPort(s.localAddress, s.localPort);
+}
+
+export function remoteText(s: SocketInfo): string {
+	if (s.remoteAddress === null) return '';
+	const unset = (s.remoteAddress === '0.0.0.0' || s.remoteAddress === '::') && !s.remotePort;
+	return unset ? '*' : hostPort(s.remoteAddress, s.remotePort);
+}
+
+export function kindText(s: SocketInfo): string {
+	if (s.kind === 'unix') return `unix/${(s.unixType ?? '').toLowerCase()}`;
+	return s.ipVersion === 6 ? `${s.kind}6` : s.kind;
+}
+
+/** `:3000 :9229 · 4 conn`: the listening ports, then how many other inet sockets. */
+export function portSummary(sockets: readonly SocketInfo[]): string {
+	const ports = new Set<string>();
+	let conns = 0;
+	let other = 0;
+	for (const s of sockets) {
+		if (s.state === 'LISTEN' && s.localPort !== null) ports.add(`:${s.localPort}`);
+		else if (s.kind === 'udp' && s.state === 'UNCONN' && s.localPort) ports.add(`udp:${s.localPort}`);
+		else if (s.kind === 'tcp' || s.kind === 'udp' || s.kind === 'sctp') conns++;
+		else other++;
+	}
+	const parts: string[] = [];
+	if (ports.size) parts.push([...ports].slice(0, 6).join(' ') + (ports.size > 6 ? ` +${ports.size - 6}` : ''));
+	if (conns) parts.push(`${conns} conn`);
+	if (other) parts.push(`${other} other`);
+	return parts.join(' · ');
+}
+
+/** The command line as one line, control characters made visible. */
+export function commandLine(p: ProcessInfo): string {
+	return visible(p.cmdline.join(' ')).trim();
+}

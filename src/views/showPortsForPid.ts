@@ -1,0 +1,85 @@
+// "Procnet: Show Ports for PID": pick a process (search by pid, name, command line or port)
+// or type a pid, then reveal it in the tree. Also callable with a pid argument from
+// keybindings, tasks and other extensions.
+import * as vscode from 'vscode';
+import { commandLine, portSummary } from '../model/describe';
+import type { ProcessTreeProvider } from './processTree';
+import type { SnapshotStore } from './snapshotStore';
+import type { ProcessNode, TreeNode } from './treeNodes';
+
+interface PidPick extends vscode.QuickPickItem {
+	pid: number;
+}
+
+/** Accepts 1234, "1234"; anything else is not a pid (never passed on to a shell or a path). */
+export function parsePid(arg: unknown): number | undefined {
+	if (typeof arg === 'number' && Number.isInteger(arg) && arg > 0) return arg;
+	if (typeof arg === 'string' && /^\s*[1-9]\d{0,9}\s*$/.test(arg)) return Number(arg);
+	return undefined;
+}
+
+export async function showPortsForPid(store: SnapshotStore, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>, arg?: unknown): Promise<ProcessNode | undefined> {
+	let pid: number | undefined;
+	if (arg !== undefined) {
+		pid = parsePid(arg);
+		if (pid === undefined) {
+			void vscode.window.showErrorMessage(`Procnet: ${JSON.stringify(arg)} is not a process id.`);
+			return undefined;
+		}
+		await store.refresh();
+	} else {
+		if (!store.snapshot) await store.refresh();
+		pid = await pickPid(store, tree);
+		if (pid === undefined) return undefined;
+	}
+	const node = tree.processNode(pid);
+	if (!node) {
+		const p = store.snapshot?.processes.find((x) => x.pid === pid);
+		void vscode.window.showWarningMessage(
+			p ? `Procnet: ${p.name} (pid ${pid}) holds no sockets${p.fdAccess === 'denied' ? ' that this user may see (its fds are not readable)' : ''}.` : `Procnet: no process with pid ${pid} on ${store.snapshot?.host.hostname ?? 'this host'}.`,
+		);
+		return undefined;
+	}
+	await view.reveal(node, { select: true, focus: true, expand: true });
+	return node;
+}
+
+function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<number | undefined> {
+	const items: PidPick[] = [];
+	for (const p of store.snapshot?.processes ?? []) {
+		const node = tree.processNode(p.pid);
+		if (!node) continue;
+		const ports = node.sockets.filter((s) => s.localPort !== null).map((s) => String(s.localPort));
+		items.push({
+			pid: p.pid,
+			label: `${p.name} (${p.pid})`,
+			description: portSummary(node.sockets),
+			// Ports are in the detail too so typing "3000" finds the process that uses it.
+			detail: `${commandLine(p)}${ports.length ? `  ports ${[...new Set(ports)].slice(0, 20).join(' ')}` : ''}`,
+		});
+	}
+	const qp = vscode.window.createQuickPick<PidPick>();
+	qp.title = 'Procnet: Show Ports for PID';
+	qp.placeholder = 'Type a pid, a process name, a command line or a port';
+	qp.matchOnDescription = true;
+	qp.matchOnDetail = true;
+	qp.items = items;
+	// A typed pid that is not in the list (a process without sockets, or one started since) is still accepted.
+	qp.onDidChangeValue((v) => {
+		const pid = parsePid(v);
+		const typed = pid !== undefined && !items.some((i) => i.pid === pid) ? [{ pid, label: `Show pid ${pid}`, alwaysShow: true }] : [];
+		qp.items = [...typed, ...items];
+	});
+	return new Promise((resolve) => {
+		qp.onDidAccept(() => {
+			const sel = qp.selectedItems[0] ?? qp.activeItems[0];
+			resolve(sel?.pid ?? parsePid(qp.value));
+			qp.hide();
+		});
+		qp.onDidHide(() => {
+			resolve(undefined);
+			qp.dispose();
+		});
+		qp.show();
+	});
+}

@@ -1,0 +1,45 @@
+// Holds the latest snapshot of one host and what changed since the one before; the tree,
+// the quick pick and (later) the panel all read from here, so one refresh feeds every view.
+import * as vscode from 'vscode';
+import type { SnapshotSource } from '../collect/source';
+import { diffSnapshots, type SnapshotDiff } from '../model/diff';
+import type { Snapshot } from '../model/snapshot';
+
+export class SnapshotStore implements vscode.Disposable {
+	private readonly _onDidChange = new vscode.EventEmitter<void>();
+	readonly onDidChange = this._onDidChange.event;
+
+	snapshot: Snapshot | undefined;
+	diff: SnapshotDiff | undefined;
+	error: string | undefined;
+	/** How long the last refresh took, ms (the refresh timer adapts to it). */
+	lastCostMs = 0;
+	private inFlight: Promise<void> | undefined;
+
+	constructor(readonly source: SnapshotSource) {}
+
+	/** Refreshes once; concurrent calls share the refresh in flight instead of stacking scans. */
+	refresh(): Promise<void> {
+		this.inFlight ??= this.doRefresh().finally(() => (this.inFlight = undefined));
+		return this.inFlight;
+	}
+
+	private async doRefresh(): Promise<void> {
+		const t0 = Date.now();
+		try {
+			const next = await this.source.snapshot();
+			this.diff = this.snapshot ? diffSnapshots(this.snapshot, next) : undefined;
+			this.snapshot = next;
+			this.error = undefined;
+		} catch (e) {
+			this.error = (e as Error).message;
+		}
+		this.lastCostMs = Date.now() - t0;
+		this._onDidChange.fire();
+	}
+
+	dispose(): void {
+		this._onDidChange.dispose();
+		this.source.dispose();
+	}
+}
