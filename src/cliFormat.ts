@@ -19,7 +19,7 @@ function extras(s: SocketInfo, multiNs: boolean): string {
 }
 
 function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string): string {
-	return '  ' + pad(kindText(s), 15) + pad(s.state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28) + pad(fdNote, 10) + extras(s, multiNs);
+	return ('  ' + pad(kindText(s), 15) + pad(s.state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28) + pad(fdNote, 10) + extras(s, multiNs)).trimEnd();
 }
 
 function processTitle(p: ProcessInfo): string {

@@ -55,7 +55,7 @@ export function buildSnapshot(capture: Capture): Snapshot {
 			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
 			for (const row of r.rows) {
 				const o = row.inode !== '0' && !row.suspect ? owners.get(row.inode) : undefined;
-				const unknown: OwnerUnknown = row.inode === '0' ? 'inode-0' : o ? null : row.suspect ? 'not-found' : anyDenied ? 'permission-denied' : 'not-found';
+				const unknown: OwnerUnknown = o ? null : whyNoOwner(row, anyDenied);
 				let id = socketKey(ns.id, row);
 				// inode-0 sockets can repeat their addresses (unix embryos on one path): number them.
 				const n = seen.get(id) ?? 0;
@@ -76,6 +76,14 @@ export function buildSnapshot(capture: Capture): Snapshot {
 		sockets,
 		warnings,
 	};
+}
+
+function whyNoOwner(row: SocketRow, anyDenied: boolean): OwnerUnknown {
+	if (row.inode === '0') return 'inode-0';
+	// A forged-looking row must not borrow a real socket's owner; a netlink socket with port id 0
+	// is the kernel's own end, which no process holds, whatever we may read.
+	if (row.suspect || (row.kind === 'netlink' && row.portId === 0)) return 'not-found';
+	return anyDenied ? 'permission-denied' : 'not-found';
 }
 
 function socketKey(netns: string, r: SocketRow): string {
