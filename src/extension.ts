@@ -4,29 +4,56 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LocalSource } from './collect/localSource';
+import { DetailPanel } from './views/detailPanel';
 import { ProcessTreeProvider } from './views/processTree';
 import { showPortsForPid } from './views/showPortsForPid';
+import { RefreshTimer } from './views/refreshTimer';
 import { SnapshotStore } from './views/snapshotStore';
+import type { TreeNode } from './views/treeNodes';
 
 /** What activate() returns: lets tests (and other extensions) reach the live model. */
 export interface ProcnetApi {
 	store: SnapshotStore;
 	tree: ProcessTreeProvider;
+	panel: DetailPanel;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const store = new SnapshotStore(new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js')));
 	const tree = new ProcessTreeProvider(store);
 	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true });
+	const revealPid = (pid: number) => {
+		const node = tree.processNode(pid);
+		if (node) void view.reveal(node, { select: true, focus: false, expand: true });
+	};
+	const panel = new DetailPanel(context.extensionUri, store, revealPid);
+	const timer = new RefreshTimer(store, () => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0));
+	const updateVisibility = () => timer.setVisible(view.visible || panel.visible);
+	panel.onDidChangeVisibility = updateVisibility;
+	updateVisibility();
 	context.subscriptions.push(
 		store,
 		tree,
 		view,
+		panel,
+		timer,
+		view.onDidChangeVisibility(updateVisibility),
+		vscode.commands.registerCommand('procnet.pause', () => timer.setPaused(true)),
+		vscode.commands.registerCommand('procnet.resume', () => timer.setPaused(false)),
+		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
+			const target = node ?? view.selection[0];
+			if (target?.type === 'process') panel.show({ kind: 'process', pid: target.process.pid, startTicks: target.process.startTicks });
+			else if (target?.type === 'socket') panel.show({ kind: 'socket', id: target.socket.id });
+		}),
 		vscode.commands.registerCommand('procnet.refresh', () => store.refresh()),
-		vscode.commands.registerCommand('procnet.showPortsForPid', (arg?: unknown) => showPortsForPid(store, tree, view, arg)),
+		vscode.commands.registerCommand('procnet.showPortsForPid', async (arg?: unknown) => {
+			const node = await showPortsForPid(store, tree, view, arg);
+			if (node) panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks });
+			return node?.process.pid;
+		}),
 	);
 	void store.refresh();
-	return { store, tree };
+	return { store, tree, panel };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,51 @@
+// The one message protocol between the extension host (src/views/detailPanel.ts) and the
+// detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
+// message without handling it fails to compile on both sides.
+import type { ProcessInfo, SocketInfo } from '../model/snapshot';
+
+/** What a panel shows; kept in the page's state so a reloaded window can restore it. */
+export type PanelTarget = { kind: 'process'; pid: number; startTicks: number | null } | { kind: 'socket'; id: string };
+
+export interface HistoryPoint {
+	/** ms since the epoch */
+	t: number;
+	established: number;
+	listening: number;
+	other: number;
+}
+
+export interface ProcessDetail {
+	process: ProcessInfo;
+	/** parent, grandparent, ... up to pid 1 (or as far as known). */
+	ancestors: Array<{ pid: number; name: string }>;
+	children: Array<{ pid: number; name: string }>;
+	sockets: SocketInfo[];
+	/** socket ids new since the previous refresh (highlighted) */
+	added: string[];
+	/** sockets closed since the previous refresh (shown struck through for one refresh) */
+	removed: SocketInfo[];
+	history: HistoryPoint[];
+}
+
+export interface SocketDetail {
+	socket: SocketInfo;
+	owners: Array<{ pid: number; fd: number; name: string }>;
+	/** The socket's line in its /proc table, read when the panel was updated; null if not found. */
+	rawLine: string | null;
+}
+
+export type ToWebview =
+	| { type: 'process'; target: PanelTarget; host: string; takenAt: string; detail: ProcessDetail }
+	| { type: 'socket'; target: PanelTarget; host: string; takenAt: string; detail: SocketDetail }
+	| { type: 'gone'; target: PanelTarget; message: string };
+
+export type FromWebview =
+	| { type: 'ready' }
+	| { type: 'showProcess'; pid: number }
+	| { type: 'showSocket'; id: string }
+	| { type: 'copy'; text: string };
+
+/** Exhaustiveness guard for switches over message unions. */
+export function assertNever(x: never): never {
+	throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

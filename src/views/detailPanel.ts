@@ -1,0 +1,208 @@
+// The detail panel: one webview that shows a process (its sockets, ancestry, state counts and
+// a connection chart) or a single socket (every decoded field and its raw /proc line). It
+// follows the store, so it updates with the tree; it re-posts its last message when shown
+// again and is restored after a window reload through the serializer.
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+import { findRawLine } from '../collect/rawLine';
+import { processKey, type Snapshot } from '../model/snapshot';
+import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
+import type { SnapshotStore } from './snapshotStore';
+
+const VIEW_TYPE = 'procnet.detail';
+const HISTORY_MS = 10 * 60 * 1000;
+
+export class DetailPanel implements vscode.Disposable {
+	private panel: vscode.WebviewPanel | undefined;
+	private target: PanelTarget | undefined;
+	private lastMessage: ToWebview | undefined;
+	private readonly disposables: vscode.Disposable[] = [];
+	private panelDisposables: vscode.Disposable[] = [];
+	/** Connection counts per process (pid@start), sampled at every refresh while procnet runs. */
+	private readonly history = new Map<string, HistoryPoint[]>();
+
+	constructor(private readonly extensionUri: vscode.Uri, private readonly store: SnapshotStore, private readonly onShowProcess: (pid: number) => void) {
+		this.disposables.push(
+			store.onDidChange(() => {
+				this.sample();
+				this.update();
+			}),
+			vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+				deserializeWebviewPanel: async (panel, state: unknown) => {
+					const t = (state as { target?: PanelTarget } | undefined)?.target;
+					this.attach(panel);
+					this.target = t;
+					if (!store.snapshot) await store.refresh();
+					this.update();
+				},
+			}),
+		);
+	}
+
+	/** Called when the panel is shown, hidden or closed (the refresh timer runs only while someone looks). */
+	onDidChangeVisibility: () => void = () => undefined;
+
+	get visible(): boolean {
+		return this.panel?.visible ?? false;
+	}
+
+	/** The message last posted to the page (tests read it). */
+	get current(): ToWebview | undefined {
+		return this.lastMessage;
+	}
+
+	show(target: PanelTarget): void {
+		this.target = target;
+		if (this.panel) this.panel.reveal(undefined, true);
+		else {
+			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Procnet', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
+			this.attach(panel);
+		}
+		this.update();
+		this.onDidChangeVisibility();
+	}
+
+	private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+		return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+	}
+
+	private attach(panel: vscode.WebviewPanel): void {
+		this.panel = panel;
+		panel.webview.options = this.options();
+		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'procnet.svg');
+		panel.webview.html = this.html(panel.webview);
+		this.panelDisposables = [
+			panel.onDidDispose(() => {
+				this.panel = undefined;
+				this.onDidChangeVisibility();
+				for (const d of this.panelDisposables) d.dispose();
+				this.panelDisposables = [];
+			}),
+			// Hidden webviews lose their page; post the last state again when it comes back.
+			panel.onDidChangeViewState(() => {
+				this.onDidChangeVisibility();
+				if (panel.visible && this.lastMessage) void panel.webview.postMessage(this.lastMessage);
+			}),
+			panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+		];
+	}
+
+	private onMessage(m: FromWebview): void {
+		switch (m.type) {
+			case 'ready':
+				if (this.lastMessage) void this.panel?.webview.postMessage(this.lastMessage);
+				return;
+			case 'showProcess': {
+				const p = this.store.snapshot?.processes.find((x) => x.pid === m.pid);
+				if (p) this.show({ kind: 'process', pid: p.pid, startTicks: p.startTicks });
+				this.onShowProcess(m.pid);
+				return;
+			}
+			case 'showSocket':
+				this.show({ kind: 'socket', id: m.id });
+				return;
+			case 'copy':
+				void vscode.env.clipboard.writeText(m.text);
+				return;
+			default:
+				assertNever(m);
+		}
+	}
+
+	private sample(): void {
+		const snap = this.store.snapshot;
+		if (!snap) return;
+		const now = Date.parse(snap.takenAt);
+		const counts = new Map<number, HistoryPoint>();
+		for (const s of snap.sockets) {
+			for (const pid of new Set(s.owners.map((o) => o.pid))) {
+				let c = counts.get(pid);
+				if (!c) counts.set(pid, (c = { t: now, established: 0, listening: 0, other: 0 }));
+				if (s.state === 'ESTABLISHED') c.established++;
+				else if (s.state === 'LISTEN') c.listening++;
+				else c.other++;
+			}
+		}
+		const live = new Set<string>();
+		for (const p of snap.processes) {
+			const key = processKey(p);
+			live.add(key);
+			const point = counts.get(p.pid);
+			if (!point) continue;
+			const h = this.history.get(key) ?? [];
+			h.push(point);
+			while (h.length && h[0].t < now - HISTORY_MS) h.shift();
+			this.history.set(key, h);
+		}
+		for (const key of this.history.keys()) if (!live.has(key)) this.history.delete(key);
+	}
+
+	private update(): void {
+		if (!this.panel || !this.target) return;
+		const snap = this.store.snapshot;
+		if (!snap) return;
+		const msg = this.message(snap, this.target);
+		this.lastMessage = msg;
+		this.panel.title = msg.type === 'process' ? `${msg.detail.process.name} (${msg.detail.process.pid})` : msg.type === 'socket' ? `socket ${msg.detail.socket.inode}` : 'Procnet';
+		void this.panel.webview.postMessage(msg);
+	}
+
+	private message(snap: Snapshot, target: PanelTarget): ToWebview {
+		const host = snap.host.hostname;
+		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
+		if (target.kind === 'socket') {
+			const socket = snap.sockets.find((s) => s.id === target.id);
+			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
+			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
+			const rawLine = snap.source.kind === 'local' ? findRawLine(socket) : null;
+			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine } };
+		}
+		const p = byPid.get(target.pid);
+		if (!p || (target.startTicks !== null && p.startTicks !== target.startTicks)) {
+			return { type: 'gone', target, message: `Process ${target.pid} has exited.` };
+		}
+		const ancestors: Array<{ pid: number; name: string }> = [];
+		for (let q = p.ppid !== null ? byPid.get(p.ppid) : undefined; q && ancestors.length < 64; q = q.ppid !== null ? byPid.get(q.ppid) : undefined) {
+			ancestors.push({ pid: q.pid, name: q.name });
+		}
+		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
+		const sockets = snap.sockets.filter((s) => s.owners.some((o) => o.pid === p.pid));
+		const mine = (id: string) => sockets.some((s) => s.id === id);
+		const diff = this.store.diff;
+		const added = diff ? diff.newSockets.filter((s) => mine(s.id)).map((s) => s.id) : [];
+		const removed = diff ? diff.closedSockets.filter((s) => s.owners.some((o) => o.pid === p.pid)) : [];
+		return {
+			type: 'process',
+			target,
+			host,
+			takenAt: snap.takenAt,
+			detail: { process: p, ancestors, children, sockets, added, removed, history: this.history.get(processKey(p)) ?? [] },
+		};
+	}
+
+	private html(webview: vscode.Webview): string {
+		const nonce = crypto.randomBytes(16).toString('base64');
+		const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+		const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
+		// No inline script or style, no remote content: everything dynamic is set as text by main.ts.
+		return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${style}" rel="stylesheet">
+<title>Procnet</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="muted">Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+	}
+
+	dispose(): void {
+		this.panel?.dispose();
+		for (const d of [...this.disposables, ...this.panelDisposables]) d.dispose();
+	}
+}
