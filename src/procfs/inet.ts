@@ -3,8 +3,8 @@
 //   sl local rem st tx:rx tr:when retrnsmt uid timeout inode [ref pointer ...kind-specific]
 // Tokens are read by position after splitting on whitespace: the kernel pads rows to a fixed
 // width and `sl` outgrows its column past 9999, so fixed columns would break.
-import { decodeEndpoint } from './address';
-import { decInt, forEachLine, hexInt, isDecimal, makeWarning, splitWs } from './lines';
+import { decodeAddress } from './address';
+import { forEachLine, makeWarning } from './lines';
 import type { ByteOrder, ParseResult, ParseWarning, SocketKind, SocketRow, TimerName } from './types';
 
 export type InetTable = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'icmp' | 'icmp6';
@@ -43,96 +43,176 @@ function stateName(kind: SocketKind, code: number): string {
 	return TCP_STATES[code] ?? `STATE_${code.toString(16).toUpperCase()}`;
 }
 
-const SL = /^\d+:$/;
+// Token boundaries of the current line, reused across lines: at 100k rows, making a string of
+// every column (17 per row) costs more than the decoding itself.
+const MAX_TOKENS = 24;
+const tokStart = new Int32Array(MAX_TOKENS);
+const tokEnd = new Int32Array(MAX_TOKENS);
+
+function tokenize(line: string): number {
+	const len = line.length;
+	let n = 0;
+	let i = 0;
+	while (n < MAX_TOKENS) {
+		while (i < len && isSpace(line.charCodeAt(i))) i++;
+		if (i >= len) break;
+		tokStart[n] = i;
+		while (i < len && !isSpace(line.charCodeAt(i))) i++;
+		tokEnd[n++] = i;
+	}
+	return n;
+}
+
+function isSpace(c: number): boolean {
+	return c === 32 || c === 9 || c === 13;
+}
+
+function hexDigit(c: number): number {
+	if (c >= 48 && c <= 57) return c - 48;
+	if (c >= 65 && c <= 70) return c - 55;
+	if (c >= 97 && c <= 102) return c - 87;
+	return -1;
+}
+
+/** Hex number in line[s, e); -1 when empty, too long or not hex. */
+function hexAt(line: string, s: number, e: number): number {
+	if (e <= s || e - s > 13) return -1;
+	let v = 0;
+	for (let i = s; i < e; i++) {
+		const d = hexDigit(line.charCodeAt(i));
+		if (d < 0) return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/** Decimal (optionally negative) in line[s, e); NaN otherwise. */
+function decAt(line: string, s: number, e: number): number {
+	const neg = line.charCodeAt(s) === 45;
+	const from = neg ? s + 1 : s;
+	if (e <= from || e - from > 15) return NaN;
+	let v = 0;
+	for (let i = from; i < e; i++) {
+		const c = line.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return NaN;
+		v = v * 10 + c;
+	}
+	return neg ? -v : v;
+}
+
+function isDecimalAt(line: string, s: number, e: number): boolean {
+	if (e <= s) return false;
+	for (let i = s; i < e; i++) {
+		const c = line.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
+}
+
+/** Index of the first ':' in line[s, e), or -1. */
+function colonAt(line: string, s: number, e: number): number {
+	const i = line.indexOf(':', s);
+	return i >= 0 && i < e ? i : -1;
+}
 
 export function parseInetTable(text: string, table: InetTable, opts: InetParseOptions): ParseResult<SocketRow> {
 	const rows: SocketRow[] = [];
 	const warnings: ParseWarning[] = [];
 	const kind = kindOfTable(table);
+	const v6 = table.endsWith('6');
 	const hz = opts.clkTck && opts.clkTck > 0 ? opts.clkTck : 100;
+	// Most rows share a handful of addresses (127.0.0.1, ::): decode each text once.
+	const addrCache = new Map<string, string | null>();
+	const addr = (line: string, s: number, e: number): string | null => {
+		const hex = line.slice(s, e);
+		let a = addrCache.get(hex);
+		if (a === undefined) {
+			a = decodeAddress(hex, opts.byteOrder);
+			addrCache.set(hex, a);
+		}
+		return a;
+	};
 	forEachLine(text, (line, lineNo) => {
-		const t = splitWs(line);
-		if (t.length === 0) return;
-		if (!SL.test(t[0])) {
+		const n = tokenize(line);
+		if (n === 0) return;
+		const slEnd = tokEnd[0] - 1;
+		if (line.charCodeAt(slEnd) !== 58 || !isDecimalAt(line, tokStart[0], slEnd)) {
 			// The header ("sl local_address ...") is expected once, on the first line.
-			if (!(lineNo === 1 && t[0] === 'sl')) warnings.push(makeWarning(table, lineNo, 'not a socket record', line));
+			if (!(lineNo === 1 && line.slice(tokStart[0], tokEnd[0]) === 'sl')) warnings.push(makeWarning(table, lineNo, 'not a socket record', line));
 			return;
 		}
-		if (t.length < 10) {
-			warnings.push(makeWarning(table, lineNo, `expected at least 10 columns, found ${t.length}`, line));
+		if (n < 10) {
+			warnings.push(makeWarning(table, lineNo, `expected at least 10 columns, found ${n}`, line));
 			return;
 		}
-		const local = decodeEndpoint(t[1], opts.byteOrder);
-		const remote = decodeEndpoint(t[2], opts.byteOrder);
-		const st = hexInt(t[3]);
-		const q = t[4].split(':');
-		const tr = t[5].split(':');
-		const txQueue = hexInt(q[0]);
-		const rxQueue = q.length === 2 ? hexInt(q[1]) : NaN;
-		const timerCode = hexInt(tr[0]);
-		const when = tr.length === 2 ? hexInt(tr[1]) : NaN;
-		const retransmits = hexInt(t[6]);
-		const uid = decInt(t[7]);
-		const probes = decInt(t[8]);
-		const inode = t[9];
-		if (!local || !remote) {
+		const lc = colonAt(line, tokStart[1], tokEnd[1]);
+		const rc = colonAt(line, tokStart[2], tokEnd[2]);
+		const localAddress = lc > 0 ? addr(line, tokStart[1], lc) : null;
+		const remoteAddress = rc > 0 ? addr(line, tokStart[2], rc) : null;
+		const localPort = lc > 0 && tokEnd[1] - lc === 5 ? hexAt(line, lc + 1, tokEnd[1]) : -1;
+		const remotePort = rc > 0 && tokEnd[2] - rc === 5 ? hexAt(line, rc + 1, tokEnd[2]) : -1;
+		if (localAddress === null || remoteAddress === null || localPort < 0 || remotePort < 0) {
 			warnings.push(makeWarning(table, lineNo, 'bad address', line));
 			return;
 		}
-		if ((local.address.includes(':') ? 6 : 4) !== (table.endsWith('6') ? 6 : 4)) {
+		if (localAddress.includes(':') !== v6) {
 			warnings.push(makeWarning(table, lineNo, 'address family does not match the table', line));
 			return;
 		}
-		if (Number.isNaN(st) || Number.isNaN(txQueue) || Number.isNaN(rxQueue) || Number.isNaN(uid) || !isDecimal(inode)) {
+		const st = hexAt(line, tokStart[3], tokEnd[3]);
+		const qc = colonAt(line, tokStart[4], tokEnd[4]);
+		const txQueue = qc > 0 ? hexAt(line, tokStart[4], qc) : -1;
+		const rxQueue = qc > 0 ? hexAt(line, qc + 1, tokEnd[4]) : -1;
+		const uid = decAt(line, tokStart[7], tokEnd[7]);
+		if (st < 0 || txQueue < 0 || rxQueue < 0 || Number.isNaN(uid) || !isDecimalAt(line, tokStart[9], tokEnd[9])) {
 			warnings.push(makeWarning(table, lineNo, 'bad state, queue, uid or inode column', line));
 			return;
 		}
+		const tc = colonAt(line, tokStart[5], tokEnd[5]);
+		const timerCode = tc > 0 ? hexAt(line, tokStart[5], tc) : hexAt(line, tokStart[5], tokEnd[5]);
+		const when = tc > 0 ? hexAt(line, tc + 1, tokEnd[5]) : -1;
+		const retransmits = hexAt(line, tokStart[6], tokEnd[6]);
+		const probes = decAt(line, tokStart[8], tokEnd[8]);
+		const ref = n > 10 ? decAt(line, tokStart[10], tokEnd[10]) : NaN;
+		// Full TCP sockets add rto ato quick/pingpong cwnd ssthresh; mini-sockets (TIME_WAIT,
+		// SYN_RECV) stop after the pointer. udp/raw/icmp have drops there instead.
+		const full = kind === 'tcp' && n >= 17;
+		const rto = full ? decAt(line, tokStart[12], tokEnd[12]) : NaN;
+		const ato = full ? decAt(line, tokStart[13], tokEnd[13]) : NaN;
+		const cwnd = full ? decAt(line, tokStart[15], tokEnd[15]) : NaN;
+		const ssthresh = full ? decAt(line, tokStart[16], tokEnd[16]) : NaN;
+		const drops = kind !== 'tcp' && n >= 13 ? decAt(line, tokStart[12], tokEnd[12]) : NaN;
+		const raw = kind === 'raw';
+		// One object literal with every field (undefined when absent, which JSON leaves out):
+		// a single hidden class for all rows instead of a chain of property additions.
 		const row: SocketRow = {
 			kind,
-			ipVersion: table.endsWith('6') ? 6 : 4,
-			localAddress: local.address,
-			localPort: local.port,
-			remoteAddress: remote.address,
-			remotePort: remote.port,
+			ipVersion: v6 ? 6 : 4,
+			localAddress,
+			// A raw socket's "port" is the IP protocol it was opened for.
+			localPort: raw ? null : localPort,
+			remoteAddress,
+			remotePort: raw ? null : remotePort,
 			state: stateName(kind, st),
 			txQueue,
 			rxQueue,
 			uid,
-			inode: stripLeadingZeros(inode),
+			inode: stripLeadingZeros(line.slice(tokStart[9], tokEnd[9])),
 			path: null,
 			unixType: null,
+			timer: timerCode >= 0 ? TIMERS[timerCode] ?? 'unknown' : undefined,
+			timerSeconds: timerCode >= 0 && when >= 0 ? when / hz : undefined,
+			retransmits: retransmits >= 0 ? retransmits : undefined,
+			probes: Number.isNaN(probes) ? undefined : probes,
+			drops: Number.isNaN(drops) ? undefined : drops,
+			refCount: Number.isNaN(ref) ? undefined : ref,
+			rto: Number.isNaN(rto) ? undefined : rto / hz,
+			ato: Number.isNaN(ato) ? undefined : ato / hz,
+			cwnd: Number.isNaN(cwnd) ? undefined : cwnd,
+			ssthresh: Number.isNaN(ssthresh) ? undefined : ssthresh < 0 ? null : ssthresh,
+			protocol: raw ? localPort : undefined,
+			protocolName: raw ? IP_PROTOCOLS[localPort] ?? `proto ${localPort}` : undefined,
 		};
-		if (!Number.isNaN(timerCode)) {
-			row.timer = TIMERS[timerCode] ?? 'unknown';
-			if (!Number.isNaN(when)) row.timerSeconds = when / hz;
-		}
-		if (!Number.isNaN(retransmits)) row.retransmits = retransmits;
-		if (!Number.isNaN(probes)) row.probes = probes;
-		if (t.length > 10) {
-			const ref = decInt(t[10]);
-			if (!Number.isNaN(ref)) row.refCount = ref;
-		}
-		if (kind === 'tcp') {
-			// Full sockets add rto ato quick/pingpong cwnd ssthresh; mini-sockets
-			// (TIME_WAIT, SYN_RECV) stop after the pointer.
-			if (t.length >= 17) {
-				const rto = decInt(t[12]), ato = decInt(t[13]), cwnd = decInt(t[15]), ssthresh = decInt(t[16]);
-				if (!Number.isNaN(rto)) row.rto = rto / hz;
-				if (!Number.isNaN(ato)) row.ato = ato / hz;
-				if (!Number.isNaN(cwnd)) row.cwnd = cwnd;
-				if (!Number.isNaN(ssthresh)) row.ssthresh = ssthresh < 0 ? null : ssthresh;
-			}
-		} else if (t.length >= 13) {
-			const drops = decInt(t[12]);
-			if (!Number.isNaN(drops)) row.drops = drops;
-		}
-		if (kind === 'raw') {
-			// A raw socket's "port" is the IP protocol it was opened for.
-			row.protocol = local.port;
-			row.protocolName = IP_PROTOCOLS[local.port] ?? `proto ${local.port}`;
-			row.localPort = null;
-			row.remotePort = null;
-		}
 		rows.push(row);
 	});
 	return { rows, warnings };
