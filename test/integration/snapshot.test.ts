@@ -118,7 +118,8 @@ time.sleep(3600)`);
 		assert.strictEqual(l.ipVersion, 4);
 		assert.strictEqual(l.ownerUnknown, null);
 		const cport = client4.localPort!;
-		const c = one(findInet(snap, 'tcp', '127.0.0.1', cport), 'tcp4 client');
+		// Under load the kernel reuses an ephemeral port for connections to other peers: match the peer too.
+		const c = one(findInet(snap, 'tcp', '127.0.0.1', cport, (s) => s.remotePort === port), 'tcp4 client');
 		assert.deepStrictEqual([c.state, c.remoteAddress, c.remotePort], ['ESTABLISHED', '127.0.0.1', port]);
 		const srv = one(findInet(snap, 'tcp', '127.0.0.1', port, (s) => s.remotePort === cport), 'tcp4 server side');
 		assert.strictEqual(srv.state, 'ESTABLISHED');
@@ -126,7 +127,7 @@ time.sleep(3600)`);
 	});
 
 	it('gives a socket shared with a child process both owners (never "last wins")', () => {
-		const c = one(findInet(snap, 'tcp', '127.0.0.1', client4.localPort!), 'shared client');
+		const c = one(findInet(snap, 'tcp', '127.0.0.1', client4.localPort!, (s) => s.remotePort === client4.remotePort), 'shared client');
 		assert.deepStrictEqual(ownerPids(c), [process.pid, child.pid!].sort((a, b) => a - b));
 		assert.ok(c.owners.some((o) => o.pid === child.pid && o.fd === 3), JSON.stringify(c.owners));
 	});
@@ -136,7 +137,7 @@ time.sleep(3600)`);
 		const l = one(findInet(snap, 'tcp', '::1', port, (s) => s.state === 'LISTEN'), 'tcp6 listener');
 		assert.strictEqual(l.ipVersion, 6);
 		assert.deepStrictEqual(ownerPids(l), [process.pid]);
-		const c = one(findInet(snap, 'tcp', '::1', client6.localPort!), 'tcp6 client');
+		const c = one(findInet(snap, 'tcp', '::1', client6.localPort!, (s) => s.remotePort === port), 'tcp6 client');
 		assert.deepStrictEqual([c.state, c.remoteAddress, c.remotePort], ['ESTABLISHED', '::1', port]);
 	});
 

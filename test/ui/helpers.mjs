@@ -1,0 +1,116 @@
+// Helpers for driving the real VS Code workbench (code-server in Chromium) in UI tests.
+// Selectors from /work/shared/reference/real-vscode-offline.md, checked against VS Code 1.139.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO } from '../../scripts/vscode-server.mjs';
+
+export const RESULTS = path.join(REPO, 'test-results', 'ui');
+export const CONTAINER_TITLE = 'Procnet'; // contributes.viewsContainers.activitybar[id=procnet].title
+export const VIEW_NAME = 'Processes & Sockets'; // contributes.views.procnet[id=procnet.processes].name
+
+/** Saves test-results/ui/<name>.png and returns its path. Look at these: a passing selector on a blank page is not a pass. */
+export async function screenshot(page, name) {
+	fs.mkdirSync(RESULTS, { recursive: true });
+	const file = path.join(RESULTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+	await page.screenshot({ path: file });
+	return file;
+}
+
+/** Waits until the workbench is up (activity bar rendered, extensions given a moment to register). */
+export async function waitForWorkbench(page, timeout = 60000) {
+	await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+	await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
+}
+
+/**
+ * Clicks the Procnet activity-bar icon (unless the container is already open) and waits for the
+ * view's tree. Returns the tree locator. With a single view in the container, VS Code hides the
+ * view's own header and titles the side bar "PROCNET: PROCESSES & SOCKETS" instead.
+ */
+export async function openProcnetView(page) {
+	const tab = page.locator('.part.activitybar a[class*="activity-workbench-view-extension-procnet"]').first();
+	await tab.waitFor({ state: 'visible', timeout: 30000 });
+	const title = sidebarTitle(page);
+	if (!(await title.isVisible()) || !(await title.innerText()).toUpperCase().includes(CONTAINER_TITLE.toUpperCase())) await tab.click();
+	await page.waitForFunction(
+		([container, view]) => {
+			const t = document.querySelector('.part.sidebar .composite.title')?.textContent?.toUpperCase() ?? '';
+			const headers = [...document.querySelectorAll('.part.sidebar .pane-header:not(.hidden)')].map((h) => h.textContent?.toUpperCase() ?? '');
+			return t.includes(container) && (t.includes(view) || headers.some((h) => h.includes(view)));
+		},
+		[CONTAINER_TITLE.toUpperCase(), VIEW_NAME.toUpperCase()],
+		{ timeout: 30000 },
+	);
+	// Expand the view if it has a visible, collapsed header (several views in the container).
+	const header = viewHeader(page);
+	if ((await header.isVisible()) && (await header.getAttribute('aria-expanded')) === 'false') await header.click();
+	const tree = procnetTree(page);
+	await tree.waitFor({ state: 'visible', timeout: 30000 });
+	return tree;
+}
+
+export function sidebarTitle(page) {
+	return page.locator('.part.sidebar .composite.title').first();
+}
+
+export function viewHeader(page) {
+	return page.locator('.part.sidebar .pane-header').filter({ hasText: VIEW_NAME });
+}
+
+export function procnetTree(page) {
+	return page.getByRole('tree', { name: new RegExp(VIEW_NAME.replace(/[&]/g, '.')) });
+}
+
+/** Visible rows of the Processes & Sockets tree as { label, description, level, expanded, locator }. Waits for at least `min` rows. */
+export async function treeRows(page, { min = 1, timeout = 30000 } = {}) {
+	const rows = procnetTree(page).getByRole('treeitem');
+	if (min > 0) await rows.nth(min - 1).waitFor({ state: 'visible', timeout });
+	const out = [];
+	for (const row of await rows.all()) {
+		out.push({
+			label: (await row.locator('.label-name').first().innerText().catch(() => '')).trim(),
+			description: (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
+			level: Number(await row.getAttribute('aria-level')),
+			expanded: await row.getAttribute('aria-expanded'),
+			locator: row,
+		});
+	}
+	return out;
+}
+
+/** Waits until a row whose label matches `label` (string = exact, or RegExp) is visible; returns its locator. */
+export async function findRow(page, label, timeout = 30000) {
+	const rows = procnetTree(page).getByRole('treeitem');
+	const match = typeof label === 'string' ? rows.filter({ has: page.locator('.label-name', { hasText: label }) }) : rows.filter({ hasText: label });
+	await match.first().waitFor({ state: 'visible', timeout });
+	return match.first();
+}
+
+/**
+ * Runs a command from the command palette: F1, '>Title', wait for the exact entry, Enter.
+ * Returns the quick input locator (the command may open its own input box/quick pick in it).
+ */
+export async function runCommand(page, title) {
+	await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {}); // focus the workbench
+	await page.keyboard.press('F1');
+	const input = page.locator('.quick-input-widget input');
+	await input.waitFor({ state: 'visible', timeout: 10000 });
+	await input.fill(`>${title}`);
+	const entry = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+	await entry.waitFor({ state: 'visible', timeout: 10000 });
+	await page.keyboard.press('Enter');
+	return page.locator('.quick-input-widget');
+}
+
+/** Texts of the notification toasts currently shown, each with its severity. */
+export async function notifications(page) {
+	const toasts = page.locator('.notifications-toasts .notification-list-item');
+	const out = [];
+	for (const t of await toasts.all()) {
+		if (!(await t.isVisible())) continue;
+		const icon = (await t.locator('.notification-list-item-icon').getAttribute('class').catch(() => '')) ?? '';
+		const severity = /codicon-error/.test(icon) ? 'error' : /codicon-warning/.test(icon) ? 'warning' : 'info';
+		out.push({ severity, message: (await t.locator('.notification-list-item-message').innerText().catch(() => '')).trim() });
+	}
+	return out;
+}

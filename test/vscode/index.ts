@@ -1,0 +1,31 @@
+// Mocha runner loaded by VS Code's extension host (extensionTestsPath → out/test/vscode/index.js).
+// Runs every out/test/vscode/**/*.test.js with the spec reporter. The extension host forwards
+// console output to the workbench, where test/vscode/run.mjs picks it up via codeAutomationLog.
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+
+function findTests(dir: string): string[] {
+	const out: string[] = [];
+	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, e.name);
+		if (e.isDirectory()) out.push(...findTests(p));
+		else if (e.name.endsWith('.test.js')) out.push(p);
+	}
+	return out.sort();
+}
+
+export async function run(): Promise<void> {
+	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000 });
+	const files = findTests(__dirname);
+	if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}`);
+	for (const f of files) mocha.addFile(f);
+	const failures = await new Promise<number>((resolve, reject) => {
+		try {
+			mocha.run((n) => resolve(n));
+		} catch (e) {
+			reject(e);
+		}
+	});
+	if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
+}
