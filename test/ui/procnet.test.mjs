@@ -96,4 +96,22 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const errors = (await notifications(page)).filter((n) => n.severity === 'error' && !before.some((b) => b.message === n.message));
 		assert.deepStrictEqual(errors, [], `error notification(s) after the command: ${errors.map((e) => e.message).join(' | ')}`);
 	});
+
+	it('opens the detail panel for the revealed process: its facts and a table with its listening socket', async () => {
+		// "Show Ports for PID" (previous test) opened the panel; its page lives in two nested iframes.
+		const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+		const title = frame.locator('h1');
+		await title.waitFor({ timeout: 20000 });
+		assert.strictEqual(await title.innerText(), `node (pid ${listener.pid})`);
+		const row = frame.locator('table.grid tbody tr').filter({ hasText: `127.0.0.1:${listener.port}` });
+		await row.first().waitFor({ timeout: 15000 });
+		assert.match(await row.first().innerText(), /LISTEN/);
+		assert.match(await frame.locator('dl.facts').innerText(), /Command line/);
+		await screenshot(page, '05-detail-panel');
+		// Sorting by a column reorders without losing rows.
+		const before = await frame.locator('table.grid tbody tr').count();
+		await frame.locator('button.sort', { hasText: 'Local' }).click();
+		assert.strictEqual(await frame.locator('table.grid tbody tr').count(), before);
+		assert.match(await frame.locator('th[aria-sort="ascending"]').innerText(), /Local/);
+	});
 });
