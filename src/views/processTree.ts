@@ -1,103 +1,262 @@
-// The "Processes & Sockets" tree: host → processes that hold sockets (listeners first) →
-// their sockets, plus one node for sockets nobody could be named for, with the reason.
+// The "Processes & Sockets" tree: host → processes that hold sockets (listeners first) → their
+// sockets; or grouped by port or by network namespace. Sockets nobody could be named for sit
+// under one node with the reason, inode-0 ones under the listener they came from. Never a
+// guessed owner.
 import * as vscode from 'vscode';
 import { commandLine, kindText, localText, portSummary, remoteText } from '../model/describe';
+import { matchesFilter, type Filter } from '../model/filter';
+import { isListening } from '../model/select';
+import { shortCommand } from '../model/shortCommand';
 import { processKey, type ProcessInfo, type Snapshot, type SocketInfo } from '../model/snapshot';
+import type { SocketKind } from '../procfs/types';
 import type { SnapshotStore } from './snapshotStore';
-import type { HostNode, MessageNode, ProcessNode, SocketNode, TreeNode, UnownedNode } from './treeNodes';
+import type { GroupNode, HostNode, Mark, ProcessNode, SocketNode, TreeNode } from './treeNodes';
+
+export type GroupBy = 'process' | 'port' | 'netns';
+
+export interface TreeOptions {
+	groupBy: GroupBy;
+	listeningOnly: boolean;
+	/** null = every kind */
+	kinds: ReadonlySet<SocketKind> | null;
+	filter: Filter | undefined;
+	showUnowned: boolean;
+	/** processes whose command line matches are left out (e.g. VS Code's own server) */
+	hide: RegExp[];
+}
+
+/** More rows than this under one node are summarised: a tree is no place for 50k rows. */
+export const MAX_CHILDREN = 500;
 
 const UNKNOWN_REASON: Record<string, string> = {
-	'inode-0': 'held by the kernel, no fd (TIME_WAIT, SYN_RECV, not yet accepted, orphaned)',
-	'permission-denied': "its owner may be a process whose fds this user may not read",
-	'not-found': 'no readable fd holds it (kernel socket, another pid namespace, or it changed mid-scan)',
+	'inode-0': 'held by the kernel without any fd (TIME_WAIT, SYN_RECV, not yet accepted, orphaned)',
+	'permission-denied': 'its owner may be a process whose fds this user may not read',
+	'not-found': 'no readable fd holds it (a kernel socket, another pid namespace, or it changed mid-scan)',
 };
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined | void>();
 	readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+	private readonly _onDidChangeStatus = new vscode.EventEmitter<void>();
+	/** Fires when `status` (counts, permission note, empty state) changes. */
+	readonly onDidChangeStatus = this._onDidChangeStatus.event;
 	private readonly disposables: vscode.Disposable[] = [];
 
 	private readonly host: HostNode = { type: 'host', id: 'host' };
-	private processes: ProcessNode[] = [];
+	private roots: TreeNode[] = [];
 	private byPid = new Map<number, ProcessNode>();
-	private unowned: UnownedNode | undefined;
+	/** What the view shows around the tree: counts, why sockets lack owners, why it is empty. */
+	status = { shownSockets: 0, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
 
-	constructor(private readonly store: SnapshotStore) {
-		this.disposables.push(this._onDidChangeTreeData, store.onDidChange(() => this.rebuild()));
+	constructor(private readonly store: SnapshotStore, public options: TreeOptions) {
+		this.disposables.push(this._onDidChangeTreeData, this._onDidChangeStatus, store.onDidChange(() => this.rebuild()));
 		this.rebuild();
 	}
 
-	/** The process row of `pid` in the current snapshot, if it holds sockets. */
+	setOptions(o: Partial<TreeOptions>): void {
+		this.options = { ...this.options, ...o };
+		this.rebuild();
+	}
+
+	/** The snapshot as the tree shows it now (filter, kinds, listening only, hidden processes applied). */
+	visibleSnapshot(): Snapshot {
+		const snap = this.store.snapshot!;
+		const ids = new Set(this.visibleIds);
+		return { ...snap, sockets: snap.sockets.filter((s) => ids.has(s.id)) };
+	}
+
+	private visibleIds: string[] = [];
+
+	/** The process row of `pid`, if it holds a shown socket. */
 	processNode(pid: number): ProcessNode | undefined {
 		return this.byPid.get(pid);
 	}
 
 	private rebuild(): void {
-		const snap = this.store.snapshot;
-		this.processes = [];
+		this.roots = [];
 		this.byPid = new Map();
-		this.unowned = undefined;
+		const snap = this.store.snapshot;
 		if (snap) this.index(snap);
+		this.status.error = this.store.error;
+		this.status.empty = this.store.error ? 'error' : snap && this.roots.length === 0 && this.options.filter ? 'filter' : false;
 		this._onDidChangeTreeData.fire();
+		this._onDidChangeStatus.fire();
 	}
 
 	private index(snap: Snapshot): void {
+		const o = this.options;
 		const procs = new Map<number, ProcessInfo>(snap.processes.map((p) => [p.pid, p]));
-		const held = new Map<number, SocketInfo[]>();
-		const unowned: SocketInfo[] = [];
-		for (const s of snap.sockets) {
-			if (!s.owners.length) unowned.push(s);
-			for (const pid of new Set(s.owners.map((o) => o.pid))) {
-				const l = held.get(pid);
+		const hidden = new Set<number>();
+		if (o.hide.length) for (const p of snap.processes) if (o.hide.some((re) => re.test(p.cmdline.join(' ')))) hidden.add(p.pid);
+		const diff = this.store.diff;
+		const marks = new Map<string, Mark>();
+		for (const s of diff?.newSockets ?? []) marks.set(s.id, 'new');
+		for (const c of diff?.changedSockets ?? []) marks.set(c.after.id, 'changed');
+		const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
+
+		const ownersOf = (s: SocketInfo) => s.owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
+		const shown = (s: SocketInfo): boolean => {
+			if (o.kinds && !o.kinds.has(s.kind)) return false;
+			if (o.listeningOnly && !isListening(s)) return false;
+			if (s.owners.length && s.owners.every((x) => hidden.has(x.pid))) return false;
+			return !o.filter || matchesFilter(o.filter, s, ownersOf(s));
+		};
+		const sockets = snap.sockets.filter(shown);
+		const closed = (diff?.closedSockets ?? []).filter(shown);
+		for (const s of closed) marks.set(s.id, 'closed');
+		this.status.shownSockets = sockets.length;
+		this.visibleIds = sockets.map((s) => s.id);
+		this.status.permissionDenied = snap.sockets.filter((s) => s.ownerUnknown === 'permission-denied').length;
+
+		const all = [...sockets, ...closed];
+		const processNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): ProcessNode[] => {
+			const held = new Map<number, SocketInfo[]>();
+			for (const s of list) {
+				for (const pid of new Set(s.owners.map((x) => x.pid))) {
+					if (hidden.has(pid) || !procs.has(pid)) continue;
+					const l = held.get(pid);
+					if (l) l.push(s);
+					else held.set(pid, [s]);
+				}
+			}
+			const nodes: ProcessNode[] = [];
+			for (const [pid, ss] of held) {
+				const p = procs.get(pid)!;
+				ss.sort(socketOrder);
+				const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent };
+				nodes.push(node);
+				if (!this.byPid.has(pid)) this.byPid.set(pid, node);
+			}
+			const listens = (n: ProcessNode) => (n.sockets.some((s) => s.state === 'LISTEN' && marks.get(s.id) !== 'closed') ? 0 : 1);
+			return nodes.sort((a, b) => listens(a) - listens(b) || a.process.name.localeCompare(b.process.name) || a.process.pid - b.process.pid);
+		};
+		const socketNodes = (parent: ProcessNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
+			const pid = parent.type === 'process' ? parent.process.pid : undefined;
+			const nodes: TreeNode[] = list.slice(0, MAX_CHILDREN).map((s) => ({
+				type: 'socket',
+				id: `${parent.id}/${s.id}`,
+				socket: s,
+				parent,
+				fd: pid === undefined ? undefined : s.owners.find((x) => x.pid === pid)?.fd,
+				mark: marks.get(s.id),
+			}));
+			if (list.length > MAX_CHILDREN) nodes.push(more(parent, list.length - MAX_CHILDREN));
+			return nodes;
+		};
+		this.socketChildren = socketNodes;
+		const unownedNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
+			if (!o.showUnowned) return [];
+			const unowned = list.filter((s) => s.owners.length === 0);
+			if (!unowned.length) return [];
+			const g: GroupNode = {
+				type: 'group', id: `${parent.id}/unowned`, label: 'Sockets without a known owner', description: String(unowned.length), icon: 'question',
+				tooltip: 'Sockets no readable process holds, grouped by why. procnet never guesses an owner from a port number.',
+				contextValue: 'group.unowned', parent, children: () => this.unownedChildren(g, unowned, sockets, procs),
+			};
+			return [g];
+		};
+
+		if (o.groupBy === 'process') {
+			this.roots.push(...processNodes(this.host, all));
+		} else if (o.groupBy === 'port') {
+			const byPort = new Map<string, SocketInfo[]>();
+			for (const s of all) {
+				const key = s.kind === 'unix' ? `unix ${s.path ?? '(unnamed)'}` : s.localPort !== null ? `${s.kind} :${s.localPort}` : `${s.kind}`;
+				const l = byPort.get(key);
 				if (l) l.push(s);
-				else held.set(pid, [s]);
+				else byPort.set(key, [s]);
+			}
+			const keys = [...byPort.keys()].sort((a, b) => portOf(a) - portOf(b) || a.localeCompare(b));
+			for (const key of keys) {
+				const list = byPort.get(key)!.sort(socketOrder);
+				const g: GroupNode = {
+					type: 'group', id: `port:${key}`, label: key, description: portSummary(list), icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
+					contextValue: 'group.port', parent: this.host, children: () => socketNodes(g, list),
+				};
+				this.roots.push(g);
+			}
+		} else {
+			const byNs = new Map<string, SocketInfo[]>();
+			for (const s of all) {
+				const l = byNs.get(s.netns);
+				if (l) l.push(s);
+				else byNs.set(s.netns, [s]);
+			}
+			for (const [ns, list] of byNs) {
+				const pids = new Set(snap.processes.filter((p) => p.netns === ns).map((p) => p.pid));
+				const g: GroupNode = {
+					type: 'group', id: `netns:${ns}`, label: ns, description: `${pids.size} processes · ${list.length} sockets`, icon: 'type-hierarchy',
+					contextValue: 'group.netns', parent: this.host, children: () => [...processNodes(g, list), ...unownedNodes(g, list)],
+				};
+				this.roots.push(g);
 			}
 		}
-		for (const [pid, sockets] of held) {
-			const p = procs.get(pid);
-			if (!p) continue;
-			sockets.sort(socketOrder);
-			const node: ProcessNode = { type: 'process', id: `proc:${processKey(p)}`, process: p, sockets };
-			this.processes.push(node);
-			this.byPid.set(pid, node);
+		if (o.groupBy !== 'netns') this.roots.push(...unownedNodes(this.host, all));
+	}
+
+	private socketChildren: (parent: ProcessNode | GroupNode, list: SocketInfo[]) => TreeNode[] = () => [];
+
+	/** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */
+	private unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketInfo[], procs: Map<number, ProcessInfo>): TreeNode[] {
+		const listeners = new Map<string, SocketInfo>();
+		for (const s of all) if (s.state === 'LISTEN' && s.localPort !== null) listeners.set(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`, s);
+		const listenerOf = (s: SocketInfo) =>
+			s.localPort === null
+				? undefined
+				: listeners.get(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`) ??
+					listeners.get(`${s.netns}|${s.kind}|${s.ipVersion === 6 ? '::' : '0.0.0.0'}|${s.localPort}`) ??
+					listeners.get(`${s.netns}|${s.kind}|::|${s.localPort}`);
+		const groups = new Map<string, { label: string; description: string; icon: string; tooltip: string; list: SocketInfo[] }>();
+		const add = (key: string, label: string, description: string, icon: string, tooltip: string, s: SocketInfo) => {
+			let g = groups.get(key);
+			if (!g) groups.set(key, (g = { label, description, icon, tooltip, list: [] }));
+			g.list.push(s);
+		};
+		for (const s of unowned) {
+			if (s.ownerUnknown === 'inode-0') {
+				const l = listenerOf(s);
+				const owner = l?.owners[0] ? procs.get(l.owners[0].pid) : undefined;
+				if (l) add(`l:${l.id}`, `from listener ${localText(l)}`, owner ? `${owner.name} (${owner.pid})` : 'owner unknown', 'radio-tower', `Accepted-not-yet, TIME_WAIT or closing connections of the listener ${localText(l)}.`, s);
+				else add('inode-0', 'Held by the kernel (no fd)', '', 'server-environment', UNKNOWN_REASON['inode-0'], s);
+			} else if (s.ownerUnknown === 'permission-denied') {
+				const uid = s.uid === null ? '?' : String(s.uid);
+				add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', UNKNOWN_REASON['permission-denied'], s);
+			} else {
+				add('nf', 'No process holds them', '', 'circle-slash', UNKNOWN_REASON['not-found'], s);
+			}
 		}
-		const listens = (n: ProcessNode) => (n.sockets[0]?.state === 'LISTEN' ? 0 : 1);
-		this.processes.sort((a, b) => listens(a) - listens(b) || a.process.name.localeCompare(b.process.name) || a.process.pid - b.process.pid);
-		if (unowned.length) this.unowned = { type: 'unowned', id: 'unowned', sockets: unowned.sort(socketOrder) };
+		return [...groups].map(([key, g]) => {
+			const node: GroupNode = {
+				type: 'group', id: `${parent.id}/${key}`, label: g.label, description: [g.description, String(g.list.length)].filter(Boolean).join(' · '),
+				icon: g.icon, tooltip: g.tooltip, contextValue: 'group.reason', parent, children: () => this.socketChildren(node, g.list.sort(socketOrder)),
+			};
+			return node;
+		});
 	}
 
 	getChildren(node?: TreeNode): TreeNode[] {
-		if (!node) return [this.host];
+		if (!node) return this.status.empty ? [] : [this.host];
 		switch (node.type) {
-			case 'host': {
-				if (this.store.error) return [message('error', `Cannot read sockets: ${this.store.error}`)];
-				if (!this.store.snapshot) return [message('loading', 'Reading /proc…')];
-				const out: TreeNode[] = [...this.processes];
-				if (this.unowned) out.push(this.unowned);
-				return out;
-			}
+			case 'host':
+				if (this.store.error) return [{ type: 'message', id: 'error', text: `Cannot read sockets: ${this.store.error}`, icon: 'error' }];
+				if (!this.store.snapshot) return [{ type: 'message', id: 'loading', text: 'Reading /proc…', icon: 'loading~spin' }];
+				return this.roots;
 			case 'process':
-				return node.sockets.map((s) => this.socketNode(s, node));
-			case 'unowned':
-				return node.sockets.map((s) => this.socketNode(s, node));
+				return this.socketChildren(node, node.sockets);
+			case 'group':
+				return node.children();
 			default:
 				return [];
 		}
 	}
 
-	private socketNode(s: SocketInfo, parent: ProcessNode | UnownedNode): SocketNode {
-		const fd = parent.type === 'process' ? s.owners.find((o) => o.pid === parent.process.pid)?.fd : undefined;
-		return { type: 'socket', id: `${parent.id}/${s.id}`, socket: s, parent, fd };
-	}
-
 	getParent(node: TreeNode): TreeNode | undefined {
 		switch (node.type) {
 			case 'host':
-				return undefined;
-			case 'socket':
-				return node.parent;
+			case 'message':
+				return node.type === 'message' ? this.host : undefined;
 			default:
-				return this.host;
+				return node.parent;
 		}
 	}
 
@@ -109,20 +268,20 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 				return processItem(node);
 			case 'socket':
 				return socketItem(node);
-			case 'unowned': {
-				const item = new vscode.TreeItem('Sockets without a known owner', vscode.TreeItemCollapsibleState.Collapsed);
+			case 'group': {
+				const item = new vscode.TreeItem(node.label, node.contextValue === 'group.more' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
 				item.id = node.id;
-				item.description = String(node.sockets.length);
-				item.iconPath = new vscode.ThemeIcon('question');
-				item.contextValue = 'unowned';
-				item.tooltip = 'Sockets no readable process holds. Each row says why; procnet never guesses an owner from a port number.';
+				item.description = node.description;
+				item.tooltip = node.tooltip;
+				item.iconPath = new vscode.ThemeIcon(node.icon);
+				item.contextValue = node.contextValue;
 				return item;
 			}
 			case 'message': {
 				const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
 				item.id = node.id;
-				item.iconPath = new vscode.ThemeIcon(node.id === 'error' ? 'error' : 'loading~spin');
-				item.tooltip = node.detail ?? node.text;
+				item.iconPath = new vscode.ThemeIcon(node.icon);
+				item.tooltip = node.text;
 				return item;
 			}
 		}
@@ -131,14 +290,16 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	private hostItem(): vscode.TreeItem {
 		const snap = this.store.snapshot;
 		const remote = vscode.env.remoteName;
-		const name = snap?.host.hostname ?? 'this machine';
-		const item = new vscode.TreeItem(remote ? `${remote}: ${name}` : name, vscode.TreeItemCollapsibleState.Expanded);
+		const item = new vscode.TreeItem(snap?.host.hostname ?? 'this machine', vscode.TreeItemCollapsibleState.Expanded);
 		item.id = this.host.id;
 		item.iconPath = new vscode.ThemeIcon(remote ? 'remote' : 'vm');
 		item.contextValue = 'host';
 		if (snap) {
-			item.description = `${this.processes.length} processes · ${snap.sockets.length} sockets`;
-			item.tooltip = new vscode.MarkdownString().appendText(`${snap.host.hostname} · Linux ${snap.host.kernel} · ${snap.source.label}\nTaken ${snap.takenAt}`);
+			const procs = this.roots.filter((n) => n.type === 'process').length;
+			item.description = `${remote ? remoteKind(remote) + ' · ' : ''}${procs} processes · ${this.status.shownSockets} sockets`;
+			item.tooltip = new vscode.MarkdownString()
+				.appendText(`${snap.host.hostname} · Linux ${snap.host.kernel} · read ${snap.source.label}${remote ? ` · in a ${remoteKind(remote)} window` : ''}\n`)
+				.appendText(`Taken ${snap.takenAt} in ${this.store.lastCostMs} ms`);
 		}
 		return item;
 	}
@@ -148,46 +309,68 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	}
 }
 
-function message(id: string, text: string): MessageNode {
-	return { type: 'message', id, text };
+/** `ssh-remote`, `wsl`, `dev-container`...; code-server reports its own address, which says nothing about the kind. */
+function remoteKind(remoteName: string): string {
+	return /^[a-z][a-z-]*$/.test(remoteName) ? remoteName : 'remote';
 }
 
-/** Listeners first, then by kind and local address. */
-function socketOrder(a: SocketInfo, b: SocketInfo): number {
+function more(parent: ProcessNode | GroupNode, n: number): GroupNode {
+	return {
+		type: 'group', id: `${parent.id}/more`, label: `${n} more sockets`, description: 'filter, or open the details panel', icon: 'ellipsis',
+		tooltip: 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.', contextValue: 'group.more', parent: parent as GroupNode, children: () => [],
+	};
+}
+
+function portOf(key: string): number {
+	const m = /:(\d+)$/.exec(key);
+	return m ? Number(m[1]) : 1e9;
+}
+
+/** Listeners first, then by kind and local port. */
+export function socketOrder(a: SocketInfo, b: SocketInfo): number {
 	const la = a.state === 'LISTEN' ? 0 : 1, lb = b.state === 'LISTEN' ? 0 : 1;
 	return la - lb || a.kind.localeCompare(b.kind) || (a.localPort ?? 0) - (b.localPort ?? 0) || a.id.localeCompare(b.id);
 }
+
+const MARK_COLOUR: Record<string, string> = { new: 'charts.green', changed: 'charts.yellow', closed: 'charts.red' };
 
 function processItem(node: ProcessNode): vscode.TreeItem {
 	const p = node.process;
 	const item = new vscode.TreeItem(`${p.name} (${p.pid})`, vscode.TreeItemCollapsibleState.Collapsed);
 	item.id = node.id;
-	item.description = portSummary(node.sockets);
-	item.iconPath = new vscode.ThemeIcon(node.sockets.some((s) => s.state === 'LISTEN') ? 'server-process' : 'terminal');
-	item.contextValue = 'process';
+	const short = shortCommand(p);
+	item.description = [short, portSummary(node.sockets)].filter(Boolean).join(' · ');
+	const listens = node.sockets.some((s) => s.state === 'LISTEN');
+	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
+	item.contextValue = listens ? 'process.listening' : 'process';
 	const md = new vscode.MarkdownString();
-	md.appendMarkdown('**').appendText(`${p.name} (pid ${p.pid})`).appendMarkdown('**\n\n');
+	md.appendMarkdown('**').appendText(`${p.name} (pid ${p.pid})`).appendMarkdown('**');
+	if (node.mark === 'new') md.appendText(' — new');
+	md.appendMarkdown('\n\n');
 	md.appendCodeblock(commandLine(p) || '(no command line)', 'shell');
-	md.appendText(`\nuser ${p.user ?? p.uid ?? '?'} · ppid ${p.ppid ?? '?'} · started ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? ` · cwd ${p.cwd}` : ''}`);
+	md.appendText(`user ${p.user ?? '?'} (uid ${p.uid ?? '?'}) · ppid ${p.ppid ?? '?'}\nstarted ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? `\ncwd ${p.cwd}` : ''}`);
+	if (p.fdAccess === 'denied') md.appendText('\nIts fds are not readable by this user.');
 	item.tooltip = md;
 	return item;
 }
 
-function socketIcon(s: SocketInfo): vscode.ThemeIcon {
-	if (s.state === 'LISTEN') return new vscode.ThemeIcon('radio-tower', new vscode.ThemeColor('charts.green'));
+function socketIcon(s: SocketInfo, mark: Mark): vscode.ThemeIcon {
+	const colour = mark ? new vscode.ThemeColor(MARK_COLOUR[mark]) : s.state === 'LISTEN' ? new vscode.ThemeColor('charts.green') : undefined;
+	if (mark === 'closed') return new vscode.ThemeIcon('close', colour);
+	if (s.state === 'LISTEN') return new vscode.ThemeIcon('radio-tower', colour);
 	switch (s.kind) {
 		case 'unix':
-			return new vscode.ThemeIcon('plug');
+			return new vscode.ThemeIcon('plug', colour);
 		case 'udp':
 		case 'udplite':
-			return new vscode.ThemeIcon('broadcast');
+			return new vscode.ThemeIcon('broadcast', colour);
 		case 'netlink':
-			return new vscode.ThemeIcon('symbol-event');
+			return new vscode.ThemeIcon('symbol-event', colour);
 		case 'packet':
 		case 'raw':
-			return new vscode.ThemeIcon('zap');
+			return new vscode.ThemeIcon('zap', colour);
 		default:
-			return new vscode.ThemeIcon(s.state === 'ESTABLISHED' ? 'arrow-swap' : 'circle-outline');
+			return new vscode.ThemeIcon(s.state === 'ESTABLISHED' ? 'arrow-swap' : 'circle-outline', colour);
 	}
 }
 
@@ -196,20 +379,24 @@ function socketItem(node: SocketNode): vscode.TreeItem {
 	const remote = remoteText(s);
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
 	item.id = node.id;
-	const bits = [s.state];
-	if (s.txQueue) bits.push(`tx ${s.txQueue}`);
-	if (s.rxQueue) bits.push(`rx ${s.rxQueue}`);
+	const bits: string[] = [node.mark === 'closed' ? `closed (was ${s.state})` : s.state];
+	if (node.mark === 'new') bits.push('new');
+	if (node.mark === 'changed') bits.push('changed');
+	if (s.txQueue) bits.push(`send-q ${s.txQueue}`);
+	if (s.rxQueue) bits.push(`recv-q ${s.rxQueue}`);
 	if (s.timer && s.timer !== 'off') bits.push(`${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s`);
-	if (node.parent.type === 'unowned') bits.push(s.ownerUnknown ?? '');
+	if (node.parent.type === 'group' && s.owners.length) bits.push(`pid ${[...new Set(s.owners.map((o) => o.pid))].join(',')}`);
+	if (!s.owners.length && s.ownerUnknown) bits.push(s.ownerUnknown);
+	if (s.suspect) bits.push(`⚠ ${s.suspect}`);
 	item.description = bits.join(' · ');
-	item.iconPath = socketIcon(s);
-	item.contextValue = s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.listen.tcp' : `socket.${s.kind}`;
-	const lines = [`${kindText(s)} ${s.state}`, `local  ${localText(s)}`];
+	item.iconPath = socketIcon(s, node.mark);
+	item.contextValue = s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.tcp.listen' : `socket.${s.kind}`;
+	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
 	if (remote) lines.push(`remote ${remote}`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);
 	if (s.owners.length > 1) lines.push(`shared by ${s.owners.map((o) => `pid ${o.pid} fd ${o.fd}`).join(', ')}`);
 	if (s.ownerUnknown) lines.push(`no known owner: ${UNKNOWN_REASON[s.ownerUnknown]}`);
-	if (s.suspect) lines.push(`suspect: ${s.suspect}`);
+	if (s.suspect) lines.push(`suspect: ${s.suspect} — this record may be text of another socket's name`);
 	item.tooltip = lines.join('\n');
 	return item;
 }

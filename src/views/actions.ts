@@ -1,0 +1,130 @@
+// Item actions of the tree and panel: copy, open in browser, kill, export. Registered once;
+// each takes the tree node it was invoked on (menus pass it) or the current selection.
+import * as vscode from 'vscode';
+import { isAlive, signalProcess } from '../collect/processControl';
+import { commandLine, hostPort, localText } from '../model/describe';
+import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { ProcessTreeProvider } from './processTree';
+import type { SnapshotStore } from './snapshotStore';
+import type { TreeNode } from './treeNodes';
+
+const GRACE_MS = 3000;
+
+export function registerActions(store: SnapshotStore, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
+	const pick = (n?: TreeNode) => n ?? view.selection[0];
+	const socketOf = (n?: TreeNode) => {
+		const t = pick(n);
+		return t?.type === 'socket' ? t.socket : undefined;
+	};
+	const processOf = (n?: TreeNode) => {
+		const t = pick(n);
+		return t?.type === 'process' ? t.process : t?.type === 'socket' && t.parent.type === 'process' ? t.parent.process : undefined;
+	};
+	const copy = async (text: string | undefined, what: string) => {
+		if (text === undefined) return;
+		await vscode.env.clipboard.writeText(text);
+		vscode.window.setStatusBarMessage(`Procnet: copied ${what}`, 2000);
+	};
+	return [
+		vscode.commands.registerCommand('procnet.copyAddress', (n?: TreeNode) => copy(socketOf(n) && localText(socketOf(n)!), 'address')),
+		vscode.commands.registerCommand('procnet.copyHostPort', (n?: TreeNode) => {
+			const s = socketOf(n);
+			return copy(s && s.localAddress !== null ? hostPort(s.localAddress, s.localPort) : s?.path ?? undefined, 'host:port');
+		}),
+		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode) => copy(processOf(n) && String(processOf(n)!.pid), 'pid')),
+		vscode.commands.registerCommand('procnet.copyCommandLine', (n?: TreeNode) => copy(processOf(n) && processOf(n)!.cmdline.join(' '), 'command line')),
+		vscode.commands.registerCommand('procnet.openInBrowser', (n?: TreeNode) => openInBrowser(socketOf(n))),
+		vscode.commands.registerCommand('procnet.killProcess', (n?: TreeNode) => killProcess(store, processOf(n)?.pid)),
+		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(store, tree)),
+	];
+}
+
+/** The URL a browser should open for a listening TCP socket (wildcards and mapped addresses become loopback). */
+export function browserUrl(s: SocketInfo): string {
+	let host = s.localAddress ?? 'localhost';
+	if (host === '0.0.0.0' || host === '::') host = 'localhost';
+	else if (host.startsWith('::ffff:')) host = host.slice(7);
+	return `http://${host.includes(':') ? `[${host}]` : host}:${s.localPort}/`;
+}
+
+export async function openInBrowser(s: SocketInfo | undefined): Promise<vscode.Uri | undefined> {
+	if (!s || s.kind !== 'tcp' || s.localPort === null) return undefined;
+	// asExternalUri forwards the port when the extension runs on a remote host.
+	const uri = await vscode.env.asExternalUri(vscode.Uri.parse(browserUrl(s)));
+	await vscode.env.openExternal(uri);
+	return uri;
+}
+
+export async function killProcess(store: SnapshotStore, pid: number | undefined): Promise<string | undefined> {
+	const snap = store.snapshot;
+	const p = snap?.processes.find((x) => x.pid === pid);
+	if (!snap || !p) return undefined;
+	if (snap.source.kind !== 'local') {
+		void vscode.window.showErrorMessage('Procnet: killing processes on this host is not supported yet.');
+		return undefined;
+	}
+	const listening = snap.sockets.filter((s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === p.pid)).map(localText);
+	const confirm = vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true);
+	if (confirm) {
+		const answer = await vscode.window.showWarningMessage(
+			`Terminate ${p.name} (pid ${p.pid})?`,
+			{ modal: true, detail: `${commandLine(p)}\n${listening.length ? `Listening on ${listening.join(', ')}.` : 'It does not listen on any socket.'}\nprocnet sends SIGTERM, and offers SIGKILL if it is still running after ${GRACE_MS / 1000} s.` },
+			'Terminate',
+		);
+		if (answer !== 'Terminate') return 'cancelled';
+	}
+	const r = signalProcess(p.pid, p.startTicks, 'SIGTERM');
+	if (!r.ok) {
+		void vscode.window.showErrorMessage(`Procnet: ${r.message}.`);
+		return r.reason;
+	}
+	for (let waited = 0; waited < GRACE_MS && isAlive(p.pid, p.startTicks); waited += 100) await new Promise((res) => setTimeout(res, 100));
+	if (isAlive(p.pid, p.startTicks)) {
+		const force = await vscode.window.showWarningMessage(`${p.name} (pid ${p.pid}) is still running after SIGTERM.`, 'Force (SIGKILL)');
+		if (force) {
+			const k = signalProcess(p.pid, p.startTicks, 'SIGKILL');
+			if (!k.ok) void vscode.window.showErrorMessage(`Procnet: ${k.message}.`);
+			await store.refresh();
+			return k.ok ? 'killed' : k.reason;
+		}
+		return 'still-running';
+	}
+	await store.refresh();
+	return 'terminated';
+}
+
+const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;
+
+export function toCsv(snap: Snapshot): string {
+	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
+	const cell = (v: unknown) => {
+		const t = v === null || v === undefined ? '' : String(v);
+		// Quote everything that could split a row, and defuse spreadsheet formulas.
+		const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
+		return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+	};
+	const rows = [[...CSV_COLUMNS, 'owners'].join(',')];
+	for (const s of snap.sockets) rows.push([...CSV_COLUMNS.map((c) => cell(s[c])), cell(s.owners.map((o) => `${names.get(o.pid) ?? '?'}/${o.pid}/fd${o.fd}`).join(' '))].join(','));
+	return rows.join('\n') + '\n';
+}
+
+async function exportSnapshot(store: SnapshotStore, tree: ProcessTreeProvider): Promise<void> {
+	const snap = store.snapshot;
+	if (!snap) return;
+	const choice = await vscode.window.showQuickPick(
+		[
+			{ label: 'Current view as JSON', scope: 'view', format: 'json' },
+			{ label: 'Current view as CSV', scope: 'view', format: 'csv' },
+			{ label: 'Whole snapshot as JSON', scope: 'all', format: 'json' },
+			{ label: 'Whole snapshot as CSV', scope: 'all', format: 'csv' },
+		] as const,
+		{ title: 'Procnet: Export' },
+	);
+	if (!choice) return;
+	const data = choice.scope === 'all' ? snap : tree.visibleSnapshot();
+	const uri = await vscode.window.showSaveDialog({ filters: choice.format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] }, defaultUri: vscode.Uri.file(`procnet-${snap.host.hostname}.${choice.format}`) });
+	if (!uri) return;
+	const text = choice.format === 'json' ? JSON.stringify(data, null, 1) : toCsv(data);
+	await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+	void vscode.window.showInformationMessage(`Procnet: wrote ${data.sockets.length} sockets to ${uri.fsPath}`);
+}

@@ -1,0 +1,48 @@
+// Commands that change what the tree shows: filter, clear filter, listening only, group by.
+import * as vscode from 'vscode';
+import { parseFilter } from '../model/filter';
+import type { GroupBy, ProcessTreeProvider } from './processTree';
+
+export function registerViewCommands(tree: ProcessTreeProvider, memento: vscode.Memento): vscode.Disposable[] {
+	return [
+		vscode.commands.registerCommand('procnet.filter', async (text?: unknown) => {
+			const value =
+				typeof text === 'string'
+					? text
+					: await vscode.window.showInputBox({
+							title: 'Procnet: Filter Sockets',
+							value: tree.options.filter?.text ?? '',
+							prompt: 'Words match names, pids, command lines and addresses. Terms: port:3000 port:8000-8100 state:listen kind:udp pid:123 user:www-data addr:10.0.0.0/8 netns:… ; -term excludes.',
+							validateInput: (v) => {
+								const e = parseFilter(v).errors;
+								return e.length ? e.join('; ') : undefined;
+							},
+						});
+			if (value === undefined) return;
+			await memento.update('procnet.filter', value.trim());
+			tree.setOptions({ filter: value.trim() ? parseFilter(value.trim()) : undefined });
+		}),
+		vscode.commands.registerCommand('procnet.clearFilter', async () => {
+			await memento.update('procnet.filter', '');
+			tree.setOptions({ filter: undefined });
+		}),
+		vscode.commands.registerCommand('procnet.listeningOnly', async () => {
+			await memento.update('procnet.listeningOnly', true);
+			tree.setOptions({ listeningOnly: true });
+		}),
+		vscode.commands.registerCommand('procnet.allSockets', async () => {
+			await memento.update('procnet.listeningOnly', false);
+			tree.setOptions({ listeningOnly: false });
+		}),
+		vscode.commands.registerCommand('procnet.groupBy', async (arg?: unknown) => {
+			const options: Array<{ label: string; value: GroupBy }> = [
+				{ label: 'Process', value: 'process' },
+				{ label: 'Port', value: 'port' },
+				{ label: 'Network namespace', value: 'netns' },
+			];
+			const value = typeof arg === 'string' && options.some((o) => o.value === arg) ? (arg as GroupBy) : (await vscode.window.showQuickPick(options, { title: 'Procnet: Group Sockets By' }))?.value;
+			if (!value) return;
+			await vscode.workspace.getConfiguration('procnet').update('groupBy', value, vscode.ConfigurationTarget.Global);
+		}),
+	];
+}
