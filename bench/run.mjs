@@ -506,6 +506,9 @@ async function main() {
 	if (!fs.existsSync(distCli)) throw new Error('dist/cli.js missing: run `node esbuild.js` (npm run bench does)');
 	fs.mkdirSync(path.dirname(cliJs), { recursive: true });
 	fs.copyFileSync(distCli, cliJs);
+	// The CLI scans big hosts on two threads with the worker built beside it.
+	const distWorker = path.join(repo, 'dist', 'scanWorker.js');
+	if (fs.existsSync(distWorker)) fs.copyFileSync(distWorker, path.join(path.dirname(cliJs), 'scanWorker.js'));
 	cliInfo = `dist/cli.js of ${fs.statSync(distCli).mtime.toISOString()} (${fs.statSync(distCli).size} bytes${/^var \w+=|;var /m.test(fs.readFileSync(distCli, 'utf8').slice(0, 400)) ? ', minified' : ''})`;
 	if (tools.includes('inproc') && opts.build) {
 		const esbuild = (await import('esbuild')).default;

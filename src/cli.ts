@@ -1,8 +1,11 @@
 // The `procnet` command line, over the same core as the extension:
 //   source → capture → parse/join → snapshot → (select) → text or JSON.
 import * as fs from 'fs';
+import * as path from 'path';
 import { validateCapture, type Capture } from './collect/capture';
+import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
 import { readProcTree } from './collect/procfsReader';
+import type { ParsedNamespaces } from './model/join';
 import { formatSnapshot } from './cliFormat';
 import { buildSnapshot } from './model/join';
 import { selectSnapshot, type Selection } from './model/select';
@@ -98,7 +101,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	return o;
 }
 
-function loadCapture(o: Options): Capture {
+async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces }> {
 	if (o.fromCapture) {
 		let text: string;
 		try {
@@ -112,12 +115,18 @@ function loadCapture(o: Options): Capture {
 		} catch {
 			throw new Error(`${o.fromCapture} is not JSON: not a procnet capture`);
 		}
-		return validateCapture(json);
+		return { capture: validateCapture(json) };
 	}
-	return readProcTree({ root: o.procRoot });
+	// A big host is scanned on two threads (fd walk | tables + parse); a small one is not worth a thread.
+	const root = o.procRoot ?? '/proc';
+	const worker = path.join(__dirname, 'scanWorker.js');
+	const force = process.env.PROCNET_PARALLEL;
+	const parallel = force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD);
+	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker);
+	return { capture: readProcTree({ root }) };
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
 	let o: Options | 'help';
 	try {
 		o = parseArgs(argv);
@@ -133,12 +142,12 @@ export function main(argv: string[]): number {
 		return 0;
 	}
 	try {
-		const capture = loadCapture(o);
+		const { capture, parsed } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
 			return 0;
 		}
-		const snap = buildSnapshot(capture);
+		const snap = buildSnapshot(capture, parsed);
 		const pids = o.selection.pids;
 		if (pids) {
 			const known = new Set(snap.processes.map((p) => p.pid));
@@ -149,7 +158,8 @@ export function main(argv: string[]): number {
 			}
 		}
 		const sel = selectSnapshot(snap, o.selection);
-		writeOut(o.json ? JSON.stringify(sel, null, 1) + '\n' : formatSnapshot(sel));
+		if (o.json) writeJson(sel);
+		else writeOut(formatSnapshot(sel));
 		return 0;
 	} catch (e) {
 		process.stderr.write(`procnet: ${(e as Error).message}\n`);
@@ -172,6 +182,36 @@ function writeOut(text: string): void {
 	}
 }
 
+/**
+ * Writes the snapshot as compact JSON, the sockets in chunks: at 100k sockets one
+ * JSON.stringify of everything builds (and then copies) a 60 MB string.
+ */
+function writeJson(snap: object): void {
+	let first = true;
+	writeOut('{');
+	for (const [key, value] of Object.entries(snap)) {
+		writeOut(`${first ? '' : ','}${JSON.stringify(key)}:`);
+		first = false;
+		if (key !== 'sockets' || !Array.isArray(value)) {
+			writeOut(JSON.stringify(value));
+			continue;
+		}
+		writeOut('[');
+		for (let i = 0; i < value.length; i += 2000) {
+			const part = value.slice(i, i + 2000).map((x) => JSON.stringify(x)).join(',');
+			writeOut((i ? ',' : '') + part);
+		}
+		writeOut(']');
+	}
+	writeOut('}\n');
+}
+
 if (require.main === module) {
-	process.exitCode = main(process.argv.slice(2));
+	main(process.argv.slice(2)).then(
+		(code) => (process.exitCode = code),
+		(e) => {
+			process.stderr.write(`procnet: ${(e as Error).stack ?? e}\n`);
+			process.exitCode = 1;
+		},
+	);
 }

@@ -35,7 +35,7 @@ function readText(path: string): string | null {
 	}
 }
 
-function readLink(path: string): string | null {
+export function readLink(path: string): string | null {
 	try {
 		return fs.readlinkSync(path);
 	} catch {
@@ -50,50 +50,72 @@ function isGone(code: string): boolean {
 
 export function readProcTree(opts: ReadProcOptions = {}): Capture {
 	const root = opts.root ?? '/proc';
-	const isLive = root === '/proc';
 	const tables = opts.tables ?? TABLE_NAMES;
 	const takenAt = new Date().toISOString();
 	const errors: string[] = [];
 
-	let entries: string[];
-	try {
-		entries = fs.readdirSync(root);
-	} catch (e) {
-		throw new Error(`cannot read ${root}: ${errCode(e)}${errCode(e) === 'ENOENT' ? ' (is this Linux, with /proc mounted?)' : ''}`);
-	}
+	const entries = listProc(root);
 
 	const processes: ProcessCapture[] = [];
+	for (const pid of pidsOf(entries, opts.pids)) {
+		const p = readProcess(root, pid, true);
+		if (p) processes.push(p);
+	}
+
+	const namespaces = readNamespaces(root, processes, tables, errors);
+	return assembleCapture(root, opts, takenAt, namespaces, processes, errors);
+}
+
+/** The numeric entries of a /proc listing (optionally only some pids). */
+export function pidsOf(entries: readonly string[], only?: ReadonlySet<number>): number[] {
+	const out: number[] = [];
 	for (const name of entries) {
 		const c0 = name.charCodeAt(0);
 		if (c0 < 48 || c0 > 57) continue;
 		const pid = Number(name);
 		if (!Number.isInteger(pid)) continue;
-		if (opts.pids && !opts.pids.has(pid)) continue;
-		const p = readProcess(root, pid);
-		if (p) processes.push(p);
+		if (only && !only.has(pid)) continue;
+		out.push(pid);
 	}
+	return out;
+}
 
-	const namespaces = readNamespaces(root, processes, tables, errors);
+/** Lists the proc root; a missing /proc is the one error worth a sentence of its own. */
+export function listProc(root: string): string[] {
+	try {
+		return fs.readdirSync(root);
+	} catch (e) {
+		throw new Error(`cannot read ${root}: ${errCode(e)}${errCode(e) === 'ENOENT' ? ' (is this Linux, with /proc mounted?)' : ''}`);
+	}
+}
 
+/** Facts about the host the proc tree belongs to. */
+export function readHost(root: string): Capture['host'] {
+	const isLive = root === '/proc';
 	let bootTime: number | null = null;
 	const statText = readText(`${root}/stat`);
 	const m = statText ? /^btime (\d+)$/m.exec(statText) : null;
 	if (m) bootTime = Number(m[1]);
-
 	const hostFile = (p: string) => readText(`${root}/sys/kernel/${p}`)?.trim() || null;
+	return {
+		hostname: (isLive ? os.hostname() : hostFile('hostname')) ?? os.hostname(),
+		kernel: (isLive ? os.release() : hostFile('osrelease')) ?? 'unknown',
+		// A proc-root directory is assumed to come from a host of this byte order.
+		byteOrder: localByteOrder(),
+		// USER_HZ is 100 on every architecture Linux runs VS Code on (alpha's 1024 aside).
+		clkTck: 100,
+		bootTime,
+	};
+}
+
+/** The outer shape, shared by the one-thread and the two-thread readers. */
+export function assembleCapture(root: string, opts: ReadProcOptions, takenAt: string, namespaces: NamespaceCapture[], processes: ProcessCapture[], errors: string[], host = readHost(root)): Capture {
+	const isLive = root === '/proc';
 	return {
 		format: CAPTURE_FORMAT,
 		version: CAPTURE_VERSION,
 		source: opts.source ?? (isLive ? { kind: 'local', label: 'local' } : { kind: 'proc-root', label: root }),
-		host: {
-			hostname: (isLive ? os.hostname() : hostFile('hostname')) ?? os.hostname(),
-			kernel: (isLive ? os.release() : hostFile('osrelease')) ?? 'unknown',
-			// A proc-root directory is assumed to come from a host of this byte order.
-			byteOrder: localByteOrder(),
-			// USER_HZ is 100 on every architecture Linux runs VS Code on (alpha's 1024 aside).
-			clkTck: 100,
-			bootTime,
-		},
+		host,
 		takenAt,
 		selfPid: isLive ? process.pid : null,
 		namespaces,
@@ -104,7 +126,7 @@ export function readProcTree(opts: ReadProcOptions = {}): Capture {
 }
 
 /** Reads one process; null when it vanished before its stat could be read. */
-function readProcess(root: string, pid: number): ProcessCapture | null {
+export function readProcess(root: string, pid: number, withNetns: boolean): ProcessCapture | null {
 	const base = `${root}/${pid}`;
 	const stat = readText(`${base}/stat`);
 	if (stat === null) return null;
@@ -120,7 +142,7 @@ function readProcess(root: string, pid: number): ProcessCapture | null {
 		stat,
 		cmdline: readText(`${base}/cmdline`),
 		cwd: readLink(`${base}/cwd`),
-		netns: readLink(`${base}/ns/net`),
+		netns: withNetns ? readLink(`${base}/ns/net`) : null,
 		fdAccess: 'ok',
 		fds: [],
 	};
@@ -157,7 +179,7 @@ function readProcess(root: string, pid: number): ProcessCapture | null {
  * root); for the others the inode of `/proc/PID/net/tcp` tells namespaces apart, since each
  * namespace has its own proc entries.
  */
-function readNamespaces(root: string, processes: ProcessCapture[], tables: readonly TableName[], errors: string[]): NamespaceCapture[] {
+export function readNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, tables: readonly TableName[], errors: string[]): NamespaceCapture[] {
 	const groups = new Map<string, number[]>();
 	const byIno = new Map<number, string>();
 	const tableIno = (pid: number): number | null => {
@@ -167,7 +189,7 @@ function readNamespaces(root: string, processes: ProcessCapture[], tables: reado
 			return null;
 		}
 	};
-	const unknown: ProcessCapture[] = [];
+	const unknown: Array<Pick<ProcessCapture, 'pid' | 'netns'>> = [];
 	for (const p of processes) {
 		if (p.netns) {
 			let g = groups.get(p.netns);

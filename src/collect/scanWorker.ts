@@ -1,8 +1,10 @@
 // Worker-thread entry: runs the synchronous /proc scan and the join off the extension host's
 // event loop, so a refresh at 100k sockets never freezes the editor.
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
 import { buildSnapshot } from '../model/join';
-import { readProcTree, type ReadProcOptions } from './procfsReader';
+import type { ProcessCapture } from './capture';
+import type { ProcessesJob } from './parallelReader';
+import { readProcess, readProcTree, type ReadProcOptions } from './procfsReader';
 
 export interface ScanRequest {
 	id: number;
@@ -11,7 +13,16 @@ export interface ScanRequest {
 
 export type ScanResponse = { id: number; ok: true; snapshot: ReturnType<typeof buildSnapshot> } | { id: number; ok: false; error: string };
 
-parentPort?.on('message', (req: ScanRequest) => {
+const job = workerData as ProcessesJob | undefined;
+if (job?.mode === 'processes') {
+	// One-shot: the fd half of a two-core scan (parallelReader.ts).
+	const out: ProcessCapture[] = [];
+	for (const pid of job.pids) {
+		const p = readProcess(job.root, pid, false);
+		if (p) out.push(p);
+	}
+	parentPort!.postMessage(out);
+} else parentPort?.on('message', (req: ScanRequest) => {
 	let res: ScanResponse;
 	try {
 		res = { id: req.id, ok: true, snapshot: buildSnapshot(readProcTree(req.options)) };

@@ -1,14 +1,37 @@
 // capture → snapshot: parse every table of every namespace, then give each socket the list
 // of {pid, fd} that hold its inode. A list, not one pid: fork and SCM_RIGHTS share sockets,
 // and "last writer wins" (VS Code's port finder) hides the others.
-import type { Capture } from '../collect/capture';
+import type { Capture, CaptureHost, NamespaceCapture } from '../collect/capture';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
 import { parseTable } from '../procfs/tables';
 import { TABLE_NAMES, type SocketRow } from '../procfs/types';
 import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
 
-export function buildSnapshot(capture: Capture): Snapshot {
+/** Every table of every namespace, parsed: a separate step so a caller can parse while the fd scan still runs. */
+export interface ParsedNamespaces {
+	namespaces: Array<{ id: string; rows: SocketRow[] }>;
+	warnings: SnapshotWarning[];
+}
+
+export function parseNamespaces(namespaces: readonly NamespaceCapture[], host: CaptureHost): ParsedNamespaces {
+	const warnings: SnapshotWarning[] = [];
+	const out: ParsedNamespaces['namespaces'] = [];
+	for (const ns of namespaces) {
+		const rows: SocketRow[] = [];
+		for (const table of TABLE_NAMES) {
+			const text = ns.tables[table];
+			if (text === undefined) continue;
+			const r = parseTable(table, text, host);
+			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
+			for (const row of r.rows) rows.push(row);
+		}
+		out.push({ id: ns.id, rows });
+	}
+	return { namespaces: out, warnings };
+}
+
+export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parseNamespaces(capture.namespaces, capture.host)): Snapshot {
 	const warnings: SnapshotWarning[] = capture.errors.map((message) => ({ message }));
 	const users = capture.passwd ? parsePasswd(capture.passwd) : new Map<number, string>();
 	const { clkTck, bootTime } = capture.host;
@@ -46,31 +69,39 @@ export function buildSnapshot(capture: Capture): Snapshot {
 	for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
 
 	const sockets: SocketInfo[] = [];
+	// inode-0 sockets can share an id (unix embryos on one path): they are numbered. A socket with
+	// an inode printed twice (the kernel walks its hash while we read, so rows can repeat under
+	// churn) is kept once: views key rows by id.
 	const seen = new Map<string, number>();
-	for (const ns of capture.namespaces) {
-		for (const table of TABLE_NAMES) {
-			const text = ns.tables[table];
-			if (text === undefined) continue;
-			const r = parseTable(table, text, capture.host);
-			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
-			for (const row of r.rows) {
-				const o = row.inode !== '0' && !row.suspect ? owners.get(row.inode) : undefined;
-				const unknown: OwnerUnknown = o ? null : whyNoOwner(row, anyDenied);
-				let id = socketKey(ns.id, row);
-				// inode-0 sockets can repeat their addresses (unix embryos on one path): number them.
-				const n = seen.get(id) ?? 0;
-				seen.set(id, n + 1);
-				if (n) id += `#${n}`;
-				// The row becomes the socket (no copy: at 100k rows a spread per row is most of the join).
-				const s = row as SocketInfo;
-				s.id = id;
-				s.netns = ns.id;
-				s.owners = o ?? [];
-				s.ownerUnknown = unknown;
-				sockets.push(s);
+	for (const w of parsed.warnings) warnings.push(w);
+	let dupes = 0;
+	for (const ns of parsed.namespaces) {
+		for (const row of ns.rows) {
+			const zero = row.inode === '0';
+			const o = !zero && !row.suspect ? owners.get(row.inode) : undefined;
+			// A possibly-forged unix record repeats a real socket's inode: it must neither replace
+			// nor be merged into that socket, so it gets an id of its own.
+			let id = socketKey(ns.id, row) + (row.suspect ? '|suspect' : '');
+			const n = seen.get(id) ?? 0;
+			seen.set(id, n + 1);
+			if (n) {
+				if (!zero && !row.suspect) {
+					dupes++;
+					continue;
+				}
+				id += `#${n}`;
 			}
+			// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
+			const s = row as SocketInfo;
+			s.id = id;
+			s.netns = ns.id;
+			s.owners = o ?? [];
+			s.ownerUnknown = o ? null : whyNoOwner(row, anyDenied);
+			sockets.push(s);
 		}
 	}
+
+	if (dupes) warnings.push({ message: `${dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
 
 	return {
 		schemaVersion: SCHEMA_VERSION,

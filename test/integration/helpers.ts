@@ -15,17 +15,17 @@ export interface CliResult {
 }
 
 /** Runs `node dist/cli.js ...args` as its own process, as a user would. */
-export function runCli(args: string[], opts: { wrap?: string[]; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { wrap?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
 	const argv = [...(opts.wrap ?? []), process.execPath, CLI, ...args];
 	return new Promise((resolve) => {
-		execFile(argv[0], argv.slice(1), { maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000 }, (err, stdout, stderr) => {
+		execFile(argv[0], argv.slice(1), { maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000, env: opts.env ? { ...process.env, ...opts.env } : process.env }, (err, stdout, stderr) => {
 			const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
 			resolve({ code, stdout, stderr });
 		});
 	});
 }
 
-export async function snapshotJson(args: string[] = [], opts: { wrap?: string[] } = {}): Promise<Snapshot> {
+export async function snapshotJson(args: string[] = [], opts: { wrap?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Snapshot> {
 	const r = await runCli(['snapshot', '--json', ...args], opts);
 	if (r.code !== 0) throw new Error(`procnet exited ${r.code}: ${r.stderr}`);
 	return JSON.parse(r.stdout) as Snapshot;

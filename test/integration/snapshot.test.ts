@@ -225,4 +225,19 @@ time.sleep(3600)`);
 		assert.strictEqual(bad.code, 1);
 		assert.match(bad.stderr, /not a procnet capture/);
 	});
+
+	it('gives the same sockets and owners from the two-thread scan (fd walk in a worker) as from the one-thread scan', async () => {
+		const key = (x: Snapshot) =>
+			x.sockets
+				// Unnamed unix sockets of ours include the stdio pipes of each CLI run: they differ per run.
+				.filter((s) => (s.kind !== 'unix' || s.path !== null) && s.owners.some((o) => o.pid === process.pid || o.pid === child.pid || o.pid === py.info.pid))
+				.map((s) => `${s.id} ${s.state} ${JSON.stringify(s.owners)}`)
+				.sort();
+		const one = await snapshotJson([], { env: { PROCNET_PARALLEL: '0' } });
+		const two = await snapshotJson([], { env: { PROCNET_PARALLEL: '1' } });
+		assert.ok(key(one).length >= 10, `${key(one).length} sockets of ours`);
+		assert.deepStrictEqual(key(two), key(one));
+		const me = two.processes.find((p) => p.pid === process.pid);
+		assert.ok(me?.netns?.startsWith('net:['), 'the worker\'s processes get their namespace');
+	});
 });

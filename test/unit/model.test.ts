@@ -120,3 +120,12 @@ describe('select', () => {
 		assert.ok(isListening(snap.sockets[0]) && !isListening(snap.sockets[1]));
 	});
 });
+
+describe('join: tables read under churn', () => {
+	it('keeps a socket printed twice once, with a warning (views key rows by id)', () => {
+		const t = TCP_HEADER + tcpLine(0, '0100007F:0BB8', '00000000:0000', '0A', '100') + tcpLine(0, '0100007F:0BB8', '00000000:0000', '0A', '100');
+		const snap = buildSnapshot(capture(t, []));
+		assert.strictEqual(snap.sockets.length, 1);
+		assert.match(snap.warnings.map((w) => w.message).join('\n'), /1 socket\(s\) were listed twice/);
+	});
+});
