@@ -1,0 +1,148 @@
+// The tree, its filter/grouping commands, live marks, the panel and kill — through the real
+// extension host's API and commands, with sockets this test opens in the extension host itself.
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as net from 'net';
+import * as vscode from 'vscode';
+import type { ProcnetApi } from '../../src/extension';
+import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
+
+function listen(host = '127.0.0.1'): Promise<net.Server> {
+	return new Promise((resolve) => {
+		const s = net.createServer(() => undefined);
+		s.listen(0, host, () => resolve(s));
+	});
+}
+const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
+
+describe('the Processes & Sockets tree in a real extension host', function () {
+	this.timeout(30000);
+	let api: ProcnetApi;
+	let server: net.Server;
+	const roots = () => {
+		const host = api.tree.getChildren(undefined);
+		return host.length ? api.tree.getChildren(host[0]) : [];
+	};
+	const mine = (): ProcessNode | undefined => roots().find((n): n is ProcessNode => n.type === 'process' && n.process.pid === process.pid);
+	const socketsOf = (n: TreeNode) => api.tree.getChildren(n).filter((c): c is SocketNode => c.type === 'socket');
+
+	before(async () => {
+		const ext = vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!;
+		api = await ext.activate();
+		server = await listen();
+		await vscode.commands.executeCommand('procnet.clearFilter');
+		await vscode.commands.executeCommand('procnet.allSockets');
+		await api.store.refresh();
+	});
+	after(async () => {
+		server?.close();
+		await vscode.commands.executeCommand('procnet.clearFilter');
+		await vscode.workspace.getConfiguration('procnet').update('groupBy', undefined, vscode.ConfigurationTarget.Global);
+	});
+
+	it('shows this process with its listener as a child row, labelled name (pid)', () => {
+		const node = mine();
+		assert.ok(node, 'no row for the extension host');
+		const item = api.tree.getTreeItem(node);
+		assert.strictEqual(item.label, `${node.process.name} (${process.pid})`);
+		const row = socketsOf(node).find((s) => s.socket.localPort === portOf(server));
+		assert.ok(row);
+		const sitem = api.tree.getTreeItem(row);
+		assert.strictEqual(sitem.label, `tcp 127.0.0.1:${portOf(server)}`);
+		assert.match(String(sitem.description), /^LISTEN/);
+		assert.strictEqual(sitem.contextValue, 'socket.tcp.listen');
+	});
+
+	it('filters with port: terms, shows the filter in the view description, and clears it', async () => {
+		await vscode.commands.executeCommand('procnet.filter', `port:${portOf(server)}`);
+		const procs = roots().filter((n) => n.type === 'process') as ProcessNode[];
+		assert.deepStrictEqual(procs.map((p) => p.process.pid), [process.pid]);
+		assert.deepStrictEqual(socketsOf(procs[0]).map((s) => s.socket.localPort), [portOf(server)]);
+		assert.strictEqual(api.view.description, `filter: port:${portOf(server)}`);
+		await vscode.commands.executeCommand('procnet.filter', 'port:1-2 kind:sctp');
+		assert.deepStrictEqual(api.tree.getChildren(undefined), [], 'nothing matches: the welcome view shows');
+		await vscode.commands.executeCommand('procnet.clearFilter');
+		assert.ok(roots().length > 1);
+		assert.strictEqual(api.view.description, undefined);
+	});
+
+	it('shows listening sockets only when asked', async () => {
+		const client = await new Promise<net.Socket>((r) => {
+			const c = net.connect(portOf(server), '127.0.0.1', () => r(c));
+		});
+		try {
+			await api.store.refresh();
+			assert.ok(socketsOf(mine()!).some((s) => s.socket.state === 'ESTABLISHED'));
+			await vscode.commands.executeCommand('procnet.listeningOnly');
+			assert.ok(socketsOf(mine()!).every((s) => s.socket.state === 'LISTEN' || s.socket.state === 'UNCONN' || s.socket.state === 'UNCONNECTED'));
+			assert.match(String(api.view.description), /listening only/);
+		} finally {
+			client.destroy();
+			await vscode.commands.executeCommand('procnet.allSockets');
+		}
+	});
+
+	it('groups by port', async () => {
+		await vscode.commands.executeCommand('procnet.groupBy', 'port');
+		await new Promise((r) => setTimeout(r, 300)); // configuration change event
+		const g = roots().find((n): n is GroupNode => n.type === 'group' && n.label === `tcp :${portOf(server)}`);
+		assert.ok(g, `no group for :${portOf(server)}: ${roots().map((n) => (n.type === 'group' ? n.label : n.type)).join(', ')}`);
+		assert.ok(socketsOf(g).some((s) => s.socket.state === 'LISTEN' && s.socket.owners.some((o) => o.pid === process.pid)));
+		await vscode.commands.executeCommand('procnet.groupBy', 'process');
+		await new Promise((r) => setTimeout(r, 300));
+		assert.ok(mine());
+	});
+
+	it('marks a new socket, then a closed one, across refreshes', async () => {
+		const extra = await listen();
+		const port = portOf(extra);
+		await api.store.refresh();
+		const added = socketsOf(mine()!).find((s) => s.socket.localPort === port);
+		assert.strictEqual(added?.mark, 'new');
+		assert.match(String(api.tree.getTreeItem(added).description), /new/);
+		await new Promise<void>((r) => extra.close(() => r()));
+		await api.store.refresh();
+		const gone = socketsOf(mine()!).find((s) => s.socket.localPort === port);
+		assert.strictEqual(gone?.mark, 'closed', 'a closed socket lingers one refresh, marked');
+		assert.match(String(api.tree.getTreeItem(gone).description), /^closed/);
+		await api.store.refresh();
+		assert.strictEqual(socketsOf(mine()!).find((s) => s.socket.localPort === port), undefined);
+	});
+
+	it('opens the detail panel for a process and for a socket', async () => {
+		await vscode.commands.executeCommand('procnet.showDetails', mine());
+		const m = api.panel.current;
+		assert.strictEqual(m?.type, 'process');
+		if (m?.type === 'process') assert.ok(m.detail.sockets.some((s) => s.localPort === portOf(server)));
+		const row = socketsOf(mine()!).find((s) => s.socket.localPort === portOf(server))!;
+		await vscode.commands.executeCommand('procnet.showDetails', row);
+		const s = api.panel.current;
+		assert.strictEqual(s?.type, 'socket');
+		if (s?.type === 'socket') {
+			assert.strictEqual(s.detail.socket.inode, row.socket.inode);
+			assert.ok(s.detail.rawLine && s.detail.rawLine.includes(` ${row.socket.inode} `), `raw line: ${s.detail.rawLine}`);
+		}
+	});
+
+	it('kills a process after the identity check (confirmation off for the test)', async () => {
+		const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1');setInterval(()=>{},1e6)"], { stdio: 'ignore' });
+		const exited = new Promise((r) => child.once('exit', r));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			let node: ProcessNode | undefined;
+			for (let i = 0; i < 20 && !node; i++) {
+				await new Promise((r) => setTimeout(r, 100));
+				await api.store.refresh();
+				node = api.tree.processNode(child.pid!);
+			}
+			assert.ok(node, 'the child with a listener appears');
+			const result = await vscode.commands.executeCommand('procnet.killProcess', node);
+			assert.strictEqual(result, 'terminated');
+			await exited;
+			assert.strictEqual(child.signalCode, 'SIGTERM');
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			child.kill('SIGKILL');
+		}
+	});
+});
