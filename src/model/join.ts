@@ -8,27 +8,55 @@ import { parseTable } from '../procfs/tables';
 import { TABLE_NAMES, type SocketRow } from '../procfs/types';
 import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
 
-/** Every table of every namespace, parsed: a separate step so a caller can parse while the fd scan still runs. */
+/**
+ * Every table of every namespace, parsed into sockets with their ids: a step of its own so
+ * that a caller can do it while the fd scan still runs (parallelReader.ts).
+ */
 export interface ParsedNamespaces {
-	namespaces: Array<{ id: string; rows: SocketRow[] }>;
+	/** Every socket with its id and namespace set; owners are attached by buildSnapshot. */
+	sockets: SocketInfo[];
 	warnings: SnapshotWarning[];
 }
 
 export function parseNamespaces(namespaces: readonly NamespaceCapture[], host: CaptureHost): ParsedNamespaces {
 	const warnings: SnapshotWarning[] = [];
-	const out: ParsedNamespaces['namespaces'] = [];
+	const sockets: SocketInfo[] = [];
+	// inode-0 sockets can share an id (unix embryos on one path): they are numbered. A socket with
+	// an inode printed twice (the kernel walks its hash while we read, so rows can repeat under
+	// churn) is kept once: views key rows by id.
+	const seen = new Map<string, number>();
+	let dupes = 0;
 	for (const ns of namespaces) {
-		const rows: SocketRow[] = [];
 		for (const table of TABLE_NAMES) {
 			const text = ns.tables[table];
 			if (text === undefined) continue;
 			const r = parseTable(table, text, host);
 			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
-			for (const row of r.rows) rows.push(row);
+			for (const row of r.rows) {
+				// A possibly-forged unix record repeats a real socket's inode: it must neither replace
+				// nor be merged into that socket, so it gets an id of its own.
+				let id = socketKey(ns.id, row) + (row.suspect ? '|suspect' : '');
+				const n = seen.get(id) ?? 0;
+				seen.set(id, n + 1);
+				if (n) {
+					if (row.inode !== '0' && !row.suspect) {
+						dupes++;
+						continue;
+					}
+					id += `#${n}`;
+				}
+				// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
+				const s = row as SocketInfo;
+				s.id = id;
+				s.netns = ns.id;
+				s.owners = [];
+				s.ownerUnknown = null;
+				sockets.push(s);
+			}
 		}
-		out.push({ id: ns.id, rows });
 	}
-	return { namespaces: out, warnings };
+	if (dupes) warnings.push({ message: `${dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
+	return { sockets, warnings };
 }
 
 export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parseNamespaces(capture.namespaces, capture.host)): Snapshot {
@@ -68,40 +96,13 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 	processes.sort((a, b) => a.pid - b.pid);
 	for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
 
-	const sockets: SocketInfo[] = [];
-	// inode-0 sockets can share an id (unix embryos on one path): they are numbered. A socket with
-	// an inode printed twice (the kernel walks its hash while we read, so rows can repeat under
-	// churn) is kept once: views key rows by id.
-	const seen = new Map<string, number>();
 	for (const w of parsed.warnings) warnings.push(w);
-	let dupes = 0;
-	for (const ns of parsed.namespaces) {
-		for (const row of ns.rows) {
-			const zero = row.inode === '0';
-			const o = !zero && !row.suspect ? owners.get(row.inode) : undefined;
-			// A possibly-forged unix record repeats a real socket's inode: it must neither replace
-			// nor be merged into that socket, so it gets an id of its own.
-			let id = socketKey(ns.id, row) + (row.suspect ? '|suspect' : '');
-			const n = seen.get(id) ?? 0;
-			seen.set(id, n + 1);
-			if (n) {
-				if (!zero && !row.suspect) {
-					dupes++;
-					continue;
-				}
-				id += `#${n}`;
-			}
-			// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
-			const s = row as SocketInfo;
-			s.id = id;
-			s.netns = ns.id;
-			s.owners = o ?? [];
-			s.ownerUnknown = o ? null : whyNoOwner(row, anyDenied);
-			sockets.push(s);
-		}
+	const sockets = parsed.sockets;
+	for (const s of sockets) {
+		const o = s.inode !== '0' && !s.suspect ? owners.get(s.inode) : undefined;
+		s.owners = o ?? [];
+		s.ownerUnknown = o ? null : whyNoOwner(s, anyDenied);
 	}
-
-	if (dupes) warnings.push({ message: `${dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
 
 	return {
 		schemaVersion: SCHEMA_VERSION,
