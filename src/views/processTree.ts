@@ -347,7 +347,11 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	md.appendMarkdown('**').appendText(`${p.name} (pid ${p.pid})`).appendMarkdown('**');
 	if (node.mark === 'new') md.appendText(' — new');
 	md.appendMarkdown('\n\n');
-	md.appendCodeblock(commandLine(p) || '(no command line)', 'shell');
+	// Not appendCodeblock: it does not escape backticks, so a command line holding ``` could
+	// close the block and turn the rest into markdown. A longer fence than any run inside cannot.
+	const cmd = commandLine(p) || '(no command line)';
+	const fence = '`'.repeat(Math.max(3, ...[...cmd.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+	md.appendMarkdown(`${fence}\n${cmd}\n${fence}\n`);
 	md.appendText(`user ${p.user ?? '?'} (uid ${p.uid ?? '?'}) · ppid ${p.ppid ?? '?'}\nstarted ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? `\ncwd ${p.cwd}` : ''}`);
 	if (p.fdAccess === 'denied') md.appendText('\nIts fds are not readable by this user.');
 	item.tooltip = md;

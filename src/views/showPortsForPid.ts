@@ -44,7 +44,7 @@ export async function showPortsForPid(store: SnapshotStore, tree: ProcessTreePro
 	return node;
 }
 
-function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<number | undefined> {
+function pickItems(store: SnapshotStore, tree: ProcessTreeProvider): PidPick[] {
 	const items: PidPick[] = [];
 	for (const p of store.snapshot?.processes ?? []) {
 		const node = tree.processNode(p.pid);
@@ -58,18 +58,32 @@ function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<numbe
 			detail: `${commandLine(p)}${ports.length ? `  ports ${[...new Set(ports)].slice(0, 20).join(' ')}` : ''}`,
 		});
 	}
+	return items;
+}
+
+function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<number | undefined> {
+	let items = pickItems(store, tree);
 	const qp = vscode.window.createQuickPick<PidPick>();
 	qp.title = 'Procnet: Show Ports for PID';
 	qp.placeholder = 'Type a pid, a process name, a command line or a port';
 	qp.matchOnDescription = true;
 	qp.matchOnDetail = true;
 	qp.items = items;
+	// Open at once with what we know, and bring in a fresh scan: the process being debugged may
+	// have started a moment ago.
+	qp.busy = true;
+	void store.refresh().finally(() => {
+		items = pickItems(store, tree);
+		qp.busy = false;
+		updateItems(qp.value);
+	});
 	// A typed pid that is not in the list (a process without sockets, or one started since) is still accepted.
-	qp.onDidChangeValue((v) => {
+	const updateItems = (v: string) => {
 		const pid = parsePid(v);
 		const typed = pid !== undefined && !items.some((i) => i.pid === pid) ? [{ pid, label: `Show pid ${pid}`, alwaysShow: true }] : [];
 		qp.items = [...typed, ...items];
-	});
+	};
+	qp.onDidChangeValue(updateItems);
 	return new Promise((resolve) => {
 		qp.onDidAccept(() => {
 			const sel = qp.selectedItems[0] ?? qp.activeItems[0];

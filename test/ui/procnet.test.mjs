@@ -7,9 +7,12 @@
 // known pid and port) and finds it through "Procnet: Show Ports for PID".
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
-import { findRow, notifications, openProcnetView, runCommand, screenshot, treeRows, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
+import { findRow, notifications, openProcnetView, procnetTree, runCommand, screenshot, treeRows, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show. */
 function startListener() {
@@ -113,5 +116,49 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		await frame.locator('button.sort', { hasText: 'Local' }).click();
 		assert.strictEqual(await frame.locator('table.grid tbody tr').count(), before);
 		assert.match(await frame.locator('th[aria-sort="ascending"]').innerText(), /Local/);
+	});
+
+	it('shows a hostile command line and unix path as text: no markup renders, no script runs (tree, panel)', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-ui-'));
+		const sockPath = path.join(dir, 'x<img src=x onerror="window.__pwned=3">.sock');
+		const argImg = '<img src=x onerror="window.__pwned=1">';
+		const argScript = '<script>window.__pwned=2</script>';
+		const evil = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[2],()=>console.log('up'));setInterval(()=>{},1e6)", argImg, sockPath, argScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+		try {
+			await new Promise((r) => evil.stdout.once('data', r));
+			const quick = await runCommand(page, 'Procnet: Show Ports for PID');
+			await page.waitForFunction(() => {
+				const i = document.querySelector('.quick-input-widget input');
+				return i && i.offsetParent !== null && !i.value.startsWith('>');
+			}, null, { timeout: 15000 });
+			await quick.locator('input').fill(String(evil.pid));
+			await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `(${evil.pid})` }).first().waitFor({ timeout: 15000 });
+			await page.keyboard.press('Enter');
+			const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+			await frame.locator('h1', { hasText: `(pid ${evil.pid})` }).waitFor({ timeout: 20000 });
+			const cmd = await frame.locator('pre.cmd').innerText();
+			assert.ok(cmd.includes(argImg) && cmd.includes(argScript), `the command line shows literally: ${cmd}`);
+			const row = frame.locator('table.grid tbody tr').filter({ hasText: '<img src=x onerror=' });
+			await row.first().waitFor({ timeout: 15000 });
+			// The tree's row for the socket shows the path as text too.
+			await findRow(page, `node (${evil.pid})`);
+			const treeSock = procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: 'onerror=' });
+			await treeSock.first().waitFor({ timeout: 15000 });
+			assert.match(await treeSock.first().innerText(), /<img src=x onerror="window\.__pwned=3">\.sock/);
+			await screenshot(page, '06-hostile-names-process');
+			// Open the socket's own page from the table.
+			await row.first().click();
+			await frame.locator('pre.raw').waitFor({ timeout: 15000 });
+			assert.ok((await frame.locator('h1').innerText()).includes('<img src=x onerror='));
+			await screenshot(page, '07-hostile-names-socket');
+			// Nothing rendered as markup, nothing ran, in any frame of the page.
+			for (const f of page.frames()) {
+				const r = await f.evaluate(() => ({ pwned: window.__pwned ?? null, imgs: document.querySelectorAll('img[src="x"]').length, scripts: [...document.scripts].filter((s) => s.textContent?.includes('__pwned')).length })).catch(() => null);
+				if (r) assert.deepStrictEqual(r, { pwned: null, imgs: 0, scripts: 0 }, `frame ${f.url().slice(0, 80)}`);
+			}
+		} finally {
+			evil.kill('SIGKILL');
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
