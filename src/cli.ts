@@ -5,6 +5,9 @@ import * as path from 'path';
 import { validateCapture, type Capture } from './collect/capture';
 import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
 import { readProcTree } from './collect/procfsReader';
+import { readCaptureFile } from './collect/remoteCapture';
+import { captureRecipe } from './collect/remoteScript';
+import { sshSource } from './collect/shellSource';
 import type { ParsedNamespaces } from './model/join';
 import { formatSnapshot } from './cliFormat';
 import { buildSnapshot } from './model/join';
@@ -14,7 +17,9 @@ import type { SocketKind } from './procfs/types';
 const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
 
 const USAGE = `usage: procnet snapshot [options]     print sockets grouped by process
-       procnet capture [--proc-root DIR] write one raw capture (JSON) to stdout
+       procnet capture [--proc-root DIR | --ssh HOST] write one raw capture (JSON) to stdout
+       procnet capture --recipe          print a one-line sh command that writes a capture
+                                         on a machine without procnet or node
 
 snapshot options:
   --json               print the snapshot as JSON (schemaVersion 1)
@@ -23,7 +28,10 @@ snapshot options:
   --listening          only listening sockets (LISTEN, and bound datagram sockets)
   --kind K[,K...]      only these kinds: ${KINDS.join(', ')}
   --proc-root DIR      read DIR instead of /proc
-  --from-capture FILE  read a capture written by 'procnet capture'
+  --from-capture FILE  read a capture written by 'procnet capture' or by the recipe
+  --ssh [USER@]HOST[:PORT]  read that host over ssh (your ssh config, keys and agent;
+                       never a password prompt); --ssh-config FILE or $PROCNET_SSH_CONFIG
+                       passes 'ssh -F FILE'
   -h, --help           this text
 `;
 
@@ -35,6 +43,9 @@ interface Options {
 	selection: Selection;
 	procRoot?: string;
 	fromCapture?: string;
+	ssh?: string;
+	sshConfig?: string;
+	recipe?: boolean;
 }
 
 function parsePids(v: string): number[] {
@@ -90,32 +101,48 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--from-capture':
 				o.fromCapture = value();
 				break;
+			case '--ssh':
+				o.ssh = value();
+				break;
+			case '--ssh-config':
+				o.sshConfig = value();
+				break;
+			case '--recipe':
+				o.recipe = true;
+				break;
 			default:
 				throw new UsageError(`unknown option ${JSON.stringify(a)}`);
 		}
 	}
 	if (o.selection.children && !o.selection.pids) throw new UsageError('--children goes with --pid');
-	if (o.procRoot && o.fromCapture) throw new UsageError('--proc-root and --from-capture exclude each other');
+	if ([o.procRoot, o.fromCapture, o.ssh].filter((x) => x !== undefined).length > 1) throw new UsageError('--proc-root, --from-capture and --ssh exclude each other');
+	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
+	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
+	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
 	if (o.command === 'capture' && (o.fromCapture || o.json || o.selection.pids || o.selection.kinds || o.selection.listening))
-		throw new UsageError('capture takes only --proc-root');
+		throw new UsageError('capture takes only --proc-root, --ssh or --recipe');
 	return o;
 }
 
 async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces }> {
 	if (o.fromCapture) {
-		let text: string;
+		let buf: Buffer;
 		try {
-			text = fs.readFileSync(o.fromCapture, 'utf8');
+			buf = fs.readFileSync(o.fromCapture);
 		} catch (e) {
 			throw new Error(`cannot read ${o.fromCapture}: ${(e as Error).message}`);
 		}
-		let json: unknown;
+		// JSON from 'procnet capture', or the collector's framed output from the recipe (or gzip of either).
+		return { capture: validateCapture(readCaptureFile(buf, o.fromCapture)) };
+	}
+	if (o.ssh) {
+		// One session, one refresh; the ssh child has exited before we go on.
+		const src = sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
 		try {
-			json = JSON.parse(text);
-		} catch {
-			throw new Error(`${o.fromCapture} is not JSON: not a procnet capture`);
+			return { capture: await src.capture() };
+		} finally {
+			await src.disposeAndWait();
 		}
-		return { capture: validateCapture(json) };
 	}
 	// A big host is scanned on two threads (fd walk | tables + parse); a small one is not worth a thread.
 	const root = o.procRoot ?? '/proc';
@@ -139,6 +166,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (o === 'help') {
 		process.stdout.write(USAGE);
+		return 0;
+	}
+	if (o.recipe) {
+		writeOut(captureRecipe() + '\n');
 		return 0;
 	}
 	try {

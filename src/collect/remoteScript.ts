@@ -22,15 +22,17 @@
 //   W /etc/passwd
 //   S PID  ROOT/PID/stat (read with the `read` builtin: no process per pid; stat has no NUL)
 //   C PID  ROOT/PID/cmdline as `od -An -v -tx1` hex (cmdline holds NULs, which no shell variable
-//          keeps; hex is exact, costs one od per pid and 3x bytes before compression)
+//          keeps; hex is exact, costs one od per pid and 3x bytes before compression).
+//          Kernel threads (PF_KTHREAD in stat's flags, tested with shell arithmetic) have no
+//          cmdline and no fds: they get an empty C and neither od nor ls.
 //   A      `ls -dLin` of PID, PID/ns/net, PID/net/tcp for a batch of pids: owner uid, the
 //          namespace inode (= N in net:[N]) and the inode of the namespace's tcp table
-//   F      `ls -dLin` of a batch of PID/fd/N, socket lines only (mode `s...`; the inode is the
-//          socket inode of socket:[N]). The paths printed are our own arguments (digits and
-//          slashes), so no file name can forge a line. fds are globbed per pid inside the shell
-//          (no exec, so no ARG_MAX) and passed to ls in batches: 100k fds are ~100 ls runs.
-//   Q PID  the fd directory exists but is not readable (another user's process), or its first
-//          fd is a link that cannot be followed (`[ -L ] && [ ! -e ]`: readlink refused)
+//   F PID  `ls -Lin PID/fd`: one listing per pid that holds a socket (mode `s...`; with -L the
+//          inode is the socket inode of socket:[N]). ls reads the directory itself, so there is
+//          no argument per fd (no ARG_MAX at 100k fds), and the names it prints are fd numbers,
+//          so no file name can forge a line. Non-socket lines are dropped by the parser.
+//   Q PID  the fd directory exists but is not readable (another user's process), or fd 0, 1
+//          or 2 is a link that cannot be followed (`[ -L ] && [ ! -e ]`: readlink refused)
 //   R PID  readlink ROOT/PID/cwd, for the pids that hold sockets only (one readlink each)
 //   N TCPINO VIAPID TABLE  one table of the namespace whose net/tcp has inode TCPINO, read once
 //          via its first live member (VIAPID -1: ROOT/self/net or ROOT/net, as procfsReader)
@@ -67,21 +69,6 @@ procnet_flush_a() {
 $procnet_ac
 procnet_EOF
 }
-procnet_flush_f() {
-	[ -n "$procnet_f" ] || return 0
-	procnet_fc=$(ls -dLin $procnet_f 2>/dev/null | grep '^ *[0-9][0-9]* s')
-	procnet_f=; procnet_fn=0
-	[ -n "$procnet_fc" ] || return 0
-	procnet_rec F "$procnet_fc"
-	while read -r procnet_i procnet_m procnet_r; do
-		procnet_r=$\{procnet_r##* }; procnet_r=$\{procnet_r%%/*}
-		[ "$procnet_r" = "$procnet_last" ] && continue
-		procnet_last=$procnet_r
-		case " $procnet_sockpids " in *" $procnet_r "*) ;; *) procnet_sockpids="$procnet_sockpids $procnet_r";; esac
-	done <<procnet_EOF
-$procnet_fc
-procnet_EOF
-}
 procnet_body() {
 	procnet_rec U "$(uname -s 2>/dev/null)"
 	procnet_rec I "$$"
@@ -90,32 +77,38 @@ procnet_body() {
 		procnet_rec X "cannot read $procnet_root: no such directory (is this Linux, with /proc mounted?)" no-proc
 		return 0
 	fi
-	procnet_a=; procnet_an=0; procnet_f=; procnet_fn=0; procnet_pairs=; procnet_sockpids=; procnet_last=
+	procnet_a=; procnet_an=0; procnet_pairs=; procnet_sockpids=
 	for procnet_p in [0-9]*; do
 		case $procnet_p in *[!0-9]*) continue;; esac
 		procnet_s=
 		while IFS= read -r procnet_l; do procnet_s=$procnet_s$procnet_l$procnet_nl; done 2>/dev/null <"$procnet_p/stat"
 		[ -n "$procnet_s" ] || continue
 		procnet_rec S "$procnet_s" "$procnet_p"
-		procnet_rec C "$(od -An -v -tx1 "$procnet_p/cmdline" 2>/dev/null)" "$procnet_p"
 		procnet_a="$procnet_a $procnet_p $procnet_p/ns/net $procnet_p/net/tcp"
 		procnet_an=$((procnet_an + 3))
 		[ "$procnet_an" -lt 600 ] || procnet_flush_a
-		set -- "$procnet_p"/fd/*
-		if [ "$1" = "$procnet_p/fd/*" ] && [ ! -e "$1" ]; then
-			if [ -d "$procnet_p/fd" ] && { [ ! -r "$procnet_p/fd" ] || [ ! -x "$procnet_p/fd" ]; }; then procnet_rec Q "" "$procnet_p"; fi
+		# Kernel threads (PF_KTHREAD in the flags, field 9) have no cmdline and no fds: no process
+		# is spent on them. The fields after the comm's last ") " are state, ppid, ..., flags = 7th.
+		set -- $\{procnet_s##*) }
+		if [ "$#" -ge 7 ] && [ "$(( $7 & 2097152 ))" -ne 0 ] 2>/dev/null; then
+			procnet_rec C "" "$procnet_p"
+			continue
+		fi
+		procnet_rec C "$(od -An -v -tx1 "$procnet_p/cmdline" 2>/dev/null)" "$procnet_p"
+		# One listing per pid: ls reads the fd directory itself (no argument per fd, so no ARG_MAX
+		# at 100k fds) and -L stats each link's target: a socket shows mode s... and its inode.
+		if [ -d "$procnet_p/fd" ] && { [ ! -r "$procnet_p/fd" ] || [ ! -x "$procnet_p/fd" ]; }; then
+			procnet_rec Q "" "$procnet_p"
 			continue
 		fi
 		# Listable but not followable (pid 1 in some sandboxes, ptrace-protected processes): denied.
-		if [ -L "$1" ] && [ ! -e "$1" ]; then procnet_rec Q "" "$procnet_p"; continue; fi
-		for procnet_x; do
-			procnet_f="$procnet_f $procnet_x"
-			procnet_fn=$((procnet_fn + 1))
-			[ "$procnet_fn" -lt 1000 ] || procnet_flush_f
+		for procnet_x in 0 1 2; do
+			if [ -L "$procnet_p/fd/$procnet_x" ] && [ ! -e "$procnet_p/fd/$procnet_x" ]; then procnet_rec Q "" "$procnet_p"; continue 2; fi
 		done
+		procnet_c=$(ls -Lin "$procnet_p/fd" 2>/dev/null)
+		case $procnet_c in *" s"[r-][w-]*) procnet_rec F "$procnet_c" "$procnet_p"; procnet_sockpids="$procnet_sockpids $procnet_p";; esac
 	done
 	procnet_flush_a
-	procnet_flush_f
 	for procnet_p in $procnet_sockpids; do
 		procnet_c=$(readlink "$procnet_p/cwd" 2>/dev/null && echo .)
 		case $procnet_c in *.) procnet_c=$\{procnet_c%.}; procnet_rec R "$\{procnet_c%"$procnet_nl"}" "$procnet_p";; esac

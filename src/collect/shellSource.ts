@@ -1,0 +1,364 @@
+// A SnapshotSource over any command that gives a POSIX shell on its stdin/stdout: `ssh HOST
+// exec sh`, `docker exec -i web-1 sh`, `unshare -n sh`, plain `sh`. One long-lived child per
+// source (one ssh connection per host): the collector's functions are sent once, then each
+// refresh is one request line and one framed response (remoteScript.ts, remoteCapture.ts).
+// A session that dropped or timed out is replaced on the next refresh; dispose() ends it.
+import { execFile, spawn, type ChildProcess } from 'child_process';
+import * as crypto from 'crypto';
+import { buildSnapshot } from '../model/join';
+import type { Snapshot } from '../model/snapshot';
+import type { Capture } from './capture';
+import { captureFromRecords, FrameReader, parseRecords, RemoteSourceError, type Frame } from './remoteCapture';
+import { COLLECTOR_SCRIPT, collectCommand, type Compression } from './remoteScript';
+import type { SnapshotSource } from './source';
+
+export { RemoteSourceError, type RemoteFailure } from './remoteCapture';
+
+export interface ShellSourceOptions {
+	/** A refresh that has no complete answer by then fails (and its session is closed). Default 30 s. */
+	timeoutMs?: number;
+	/** The proc mount to read on the remote; default /proc. */
+	procRoot?: string;
+	/** Compress responses when the remote has gzip and base64 (default 'gzip'). */
+	compression?: Compression;
+	/** Environment of the transport command (default: this process's). */
+	env?: NodeJS.ProcessEnv;
+}
+
+export interface RefreshStats {
+	encoding: 'raw' | 'gzip64';
+	/** Bytes of the response on the wire (after compression and base64). */
+	wireBytes: number;
+	/** Bytes of the records once decompressed. */
+	bodyBytes: number;
+	/** From writing the request to having the capture. */
+	ms: number;
+	/** Pid of the transport child that answered. */
+	sessionPid: number;
+}
+
+type ArgvSource = readonly string[] | (() => Promise<string[]>);
+
+export class ShellSource implements SnapshotSource {
+	private session: Session | undefined;
+	private inflight: Promise<Capture> | undefined;
+	private disposed = false;
+	/** Sessions started so far (a reconnect adds one). */
+	sessionsStarted = 0;
+	lastStats: RefreshStats | undefined;
+
+	constructor(
+		private readonly argv: ArgvSource,
+		readonly label: string,
+		readonly kind: 'ssh' | 'command',
+		private readonly opts: ShellSourceOptions = {},
+	) {
+		if (Array.isArray(argv) && argv.length === 0) throw new Error('a command source needs a command');
+	}
+
+	/** Pid of the live transport child, if a session is open. */
+	get sessionPid(): number | undefined {
+		return this.session?.alive ? this.session.child.pid : undefined;
+	}
+
+	async snapshot(): Promise<Snapshot> {
+		return buildSnapshot(await this.capture());
+	}
+
+	/** One refresh: one request/response round trip over the (re)opened session. Concurrent calls share it. */
+	capture(): Promise<Capture> {
+		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
+		this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
+		return this.inflight;
+	}
+
+	private async refresh(): Promise<Capture> {
+		if (!this.session?.alive) {
+			this.session?.kill();
+			const argv = typeof this.argv === 'function' ? await this.argv() : [...this.argv];
+			if (this.disposed) throw new RemoteSourceError('disposed', `${this.label}: source disposed`);
+			this.session = new Session(argv, this.kind, this.label, this.opts.env);
+			this.sessionsStarted++;
+		}
+		const s = this.session;
+		const nonce = crypto.randomBytes(16).toString('hex');
+		const takenAt = new Date().toISOString();
+		const t0 = Date.now();
+		let frame: Frame;
+		try {
+			frame = await s.request(nonce, collectCommand(nonce, this.opts.procRoot ?? '/proc', this.opts.compression ?? 'gzip'), this.opts.timeoutMs ?? 30_000);
+		} catch (e) {
+			// A session that failed mid-answer is out of step: never reuse it.
+			s.kill();
+			if (this.session === s) this.session = undefined;
+			throw e;
+		}
+		const capture = captureFromRecords(parseRecords(frame.body), { source: { kind: this.kind, label: this.label }, takenAt });
+		this.lastStats = { encoding: frame.encoding, wireBytes: frame.wireBytes, bodyBytes: frame.body.length, ms: Date.now() - t0, sessionPid: s.child.pid ?? -1 };
+		return capture;
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		this.session?.kill();
+		this.session = undefined;
+	}
+
+	/** dispose(), then wait until the transport child has exited and been reaped. */
+	async disposeAndWait(): Promise<void> {
+		const s = this.session;
+		this.dispose();
+		if (s) await s.exited;
+	}
+}
+
+/** One transport child and its stdin/stdout; at most one request at a time. */
+class Session {
+	readonly child: ChildProcess;
+	readonly exited: Promise<void>;
+	alive = true;
+	private stderr = '';
+	private spawnError: Error | undefined;
+	private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+	private pending: { reader: FrameReader; resolve: (f: Frame) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+	private killTimer: NodeJS.Timeout | undefined;
+
+	constructor(private readonly argv: string[], private readonly kind: 'ssh' | 'command', private readonly label: string, env?: NodeJS.ProcessEnv) {
+		this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+		let closed!: () => void;
+		this.exited = new Promise((r) => (closed = r));
+		this.child.on('error', (e) => {
+			this.spawnError = e;
+			this.alive = false;
+			this.fail(this.failure());
+			closed();
+		});
+		this.child.stdin!.on('error', () => undefined); // EPIPE when the child is gone: reported by 'close'
+		this.child.stdout!.on('data', (d: Buffer) => this.onData(d));
+		this.child.stderr!.on('data', (d: Buffer) => {
+			this.stderr = (this.stderr + d.toString('utf8')).slice(-8192);
+		});
+		this.child.on('exit', (code, signal) => {
+			this.exit = { code, signal };
+			this.alive = false;
+			if (this.killTimer) clearTimeout(this.killTimer);
+		});
+		// 'close' comes after stdout and stderr ended, so the whole error message is in.
+		this.child.on('close', (code, signal) => {
+			this.exit ??= { code, signal };
+			this.alive = false;
+			if (this.killTimer) clearTimeout(this.killTimer);
+			this.fail(this.failure());
+			closed();
+		});
+		this.child.stdin!.write(COLLECTOR_SCRIPT);
+	}
+
+	request(nonce: string, command: string, timeoutMs: number): Promise<Frame> {
+		if (!this.alive) return Promise.reject(this.failure());
+		if (this.pending) return Promise.reject(new Error('a request is already running on this session'));
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.fail(new RemoteSourceError('timeout', `${this.label}: no complete answer within ${Math.round(timeoutMs / 100) / 10} s; the session was closed and the next refresh reconnects`));
+				this.kill();
+			}, timeoutMs);
+			this.pending = { reader: new FrameReader(nonce), resolve, reject, timer };
+			this.child.stdin!.write(command);
+		});
+	}
+
+	private onData(d: Buffer): void {
+		const p = this.pending;
+		if (!p) return; // between requests only a login banner or profile chatter can arrive
+		let f: Frame | undefined;
+		try {
+			f = p.reader.push(d);
+		} catch (e) {
+			this.fail(e as Error);
+			this.kill();
+			return;
+		}
+		if (f) {
+			this.pending = undefined;
+			clearTimeout(p.timer);
+			p.resolve(f);
+		}
+	}
+
+	private fail(e: Error): void {
+		const p = this.pending;
+		if (!p) return;
+		this.pending = undefined;
+		clearTimeout(p.timer);
+		p.reject(e);
+	}
+
+	private failure(): RemoteSourceError {
+		if (this.spawnError) {
+			const code = (this.spawnError as { code?: string }).code;
+			if (code === 'ENOENT') return new RemoteSourceError('command-not-found', `${this.label}: command not found: ${this.argv[0]}${this.kind === 'ssh' ? ' (is an OpenSSH client installed?)' : ''}`);
+			return new RemoteSourceError('transport-exited', `${this.label}: cannot run ${this.argv[0]}: ${this.spawnError.message}`);
+		}
+		if (this.exit === undefined && this.alive) return new RemoteSourceError('disposed', `${this.label}: session closed`);
+		return describeExit(this.kind, this.label, this.argv, this.exit?.code ?? null, this.exit?.signal ?? null, this.stderr);
+	}
+
+	/** Ends the session: stdin closed (the remote sh exits on EOF), SIGTERM now, SIGKILL if still there after 2 s. */
+	kill(): void {
+		const wasAlive = this.alive;
+		this.alive = false;
+		this.fail(new RemoteSourceError('disposed', `${this.label}: session closed`));
+		this.child.stdin!.end();
+		if (!wasAlive || this.exit || this.child.pid === undefined) return;
+		this.child.kill('SIGTERM');
+		this.killTimer = setTimeout(() => {
+			if (!this.exit) this.child.kill('SIGKILL');
+		}, 2000);
+	}
+}
+
+/** ssh's diagnostics (exit status 255) → a reason and a sentence; other transports by exit status. */
+export function describeExit(kind: 'ssh' | 'command', label: string, argv: readonly string[], code: number | null, signal: string | null, stderr: string): RemoteSourceError {
+	const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^@+$/.test(l) && !l.startsWith('Warning: Permanently added'));
+	const last = lines.slice(-3).join(' ') || (signal ? `killed by ${signal}` : `exit status ${code}`);
+	const err = (reason: ConstructorParameters<typeof RemoteSourceError>[0], what: string) => new RemoteSourceError(reason, `${label}: ${what} (${last})`, stderr);
+	if (kind === 'ssh' && code === 255) {
+		if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(stderr)) return err('host-key-changed', 'host key mismatch: the host\'s key differs from the one in known_hosts (possible man-in-the-middle); procnet never accepts a changed key — check it, then fix known_hosts (ssh-keygen -R)');
+		if (/No .* host key is known for|Host key verification failed/i.test(stderr)) return err('host-key-unknown', 'host key not known and strict host key checking is on; connect once with ssh to verify and record it');
+		if (/Could not resolve hostname|Name or service not known|Temporary failure in name resolution|nodename nor servname/i.test(stderr)) return err('unknown-host', 'unknown host: the name does not resolve');
+		if (/Connection refused/i.test(stderr)) return err('connection-refused', 'connection refused: nothing listens on the ssh port');
+		if (/timed out/i.test(stderr)) return err('connect-timeout', 'connection timed out');
+		if (/No route to host|Network is unreachable/i.test(stderr)) return err('unreachable', 'host unreachable');
+		if (/Permission denied|Too many authentication failures|no mutual signature|Authentications that can continue/i.test(stderr)) return err('auth-failed', 'authentication failed: no key or agent identity was accepted (procnet runs ssh with BatchMode=yes: no password prompts)');
+		if (/Connection closed|Connection reset|kex_exchange_identification|Broken pipe/i.test(stderr)) return err('connection-closed', 'the connection was closed by the remote side');
+		return err('ssh-failed', 'ssh failed');
+	}
+	if (code === 127 || /(^|\s|:)(command )?not found/i.test(lines.join('\n'))) return err('command-not-found', kind === 'ssh' ? 'no POSIX sh on the remote host' : `command not found: ${argv.join(' ')}`);
+	return err('transport-exited', `${kind === 'ssh' ? 'the ssh session' : argv[0]} ended before answering`);
+}
+
+// --- ssh -------------------------------------------------------------------------------------
+
+export interface HostSpec {
+	user?: string;
+	host: string;
+	port?: number;
+}
+
+const USER_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
+const HOST_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,252}$/;
+const V6_RE = /^\[([0-9A-Fa-f:.]{2,45})\]$/;
+
+/**
+ * `host`, `user@host`, `host:port`, `user@[::1]:port`: a host name (or ssh config alias) of
+ * letters, digits, `._-` not starting with `-`, or a bracketed IPv6 address. Anything else
+ * (spaces, shell metacharacters, a leading `-` that ssh would read as an option) is refused.
+ */
+export function parseHostSpec(spec: string): HostSpec {
+	const bad = (why: string) => new RemoteSourceError('bad-host', `invalid ssh host ${JSON.stringify(spec)}: ${why}`);
+	if (spec.startsWith('-')) throw bad('it starts with "-"');
+	let rest = spec;
+	let user: string | undefined;
+	const at = rest.lastIndexOf('@');
+	if (at >= 0) {
+		user = rest.slice(0, at);
+		rest = rest.slice(at + 1);
+		if (!USER_RE.test(user)) throw bad('the user name may hold only letters, digits, ".", "_" and "-"');
+	}
+	let port: number | undefined;
+	let host: string;
+	if (rest.startsWith('[')) {
+		const close = rest.indexOf(']');
+		if (close < 0) throw bad('unclosed "["');
+		const v6 = V6_RE.exec(rest.slice(0, close + 1));
+		if (!v6) throw bad('not an IPv6 address in brackets');
+		host = v6[1];
+		const tail = rest.slice(close + 1);
+		if (tail) {
+			if (!/^:\d{1,5}$/.test(tail)) throw bad('expected ":port" after "]"');
+			port = Number(tail.slice(1));
+		}
+	} else {
+		host = rest;
+		const c = rest.lastIndexOf(':');
+		if (c >= 0) {
+			host = rest.slice(0, c);
+			if (!/^\d{1,5}$/.test(rest.slice(c + 1))) throw bad('the port after ":" must be a number (write IPv6 addresses as [addr]:port)');
+			port = Number(rest.slice(c + 1));
+		}
+		if (!HOST_RE.test(host)) throw bad('the host may hold only letters, digits, ".", "_" and "-"');
+	}
+	if (port !== undefined && (port < 1 || port > 65535)) throw bad('the port must be 1-65535');
+	return { user, host, port };
+}
+
+export interface SshOptions {
+	/** `ssh -F FILE` (default: the user's ~/.ssh/config). */
+	configFile?: string;
+	/** Default 5. */
+	connectTimeoutSec?: number;
+	/** Keep-alives: default 5 s × 3. */
+	serverAliveIntervalSec?: number;
+	serverAliveCountMax?: number;
+	/** Set only to override a config that says `no`: procnet never connects with checking off. */
+	strictHostKeyChecking?: 'yes' | 'accept-new';
+	/** The ssh binary (default `ssh` from PATH). */
+	ssh?: string;
+}
+
+/**
+ * The argv of one ssh session running a shell on HOST. Every value is its own argv entry (no
+ * local shell is involved); BatchMode means a missing key fails at once instead of prompting.
+ * Forwardings from the user's config are cleared, and a ControlMaster is never started (a
+ * persistent master would outlive the session); an existing master is still reused.
+ */
+export function sshArgv(spec: string | HostSpec, opts: SshOptions = {}): string[] {
+	const h = typeof spec === 'string' ? parseHostSpec(spec) : spec;
+	const o = (kv: string) => ['-o', kv];
+	const argv = [opts.ssh ?? 'ssh', '-T', '-x', '-a', '-e', 'none'];
+	if (opts.configFile) argv.push('-F', opts.configFile);
+	argv.push(
+		...o('BatchMode=yes'),
+		...o(`ConnectTimeout=${opts.connectTimeoutSec ?? 5}`),
+		...o(`ServerAliveInterval=${opts.serverAliveIntervalSec ?? 5}`),
+		...o(`ServerAliveCountMax=${opts.serverAliveCountMax ?? 3}`),
+		...o('ClearAllForwardings=yes'),
+		...o('ControlMaster=no'),
+		...o('PermitLocalCommand=no'),
+	);
+	if (opts.strictHostKeyChecking) argv.push(...o(`StrictHostKeyChecking=${opts.strictHostKeyChecking}`));
+	if (h.user) argv.push('-l', h.user);
+	if (h.port) argv.push('-p', String(h.port));
+	argv.push('--', h.host, 'exec sh');
+	return argv;
+}
+
+/**
+ * sshArgv after asking ssh what the user's config says (`ssh -G`, no connection): when it turns
+ * host key checking off, procnet uses accept-new instead (new hosts are learned, a changed key
+ * is refused). Otherwise the user's setting stands.
+ */
+export async function resolveSshArgv(spec: string, opts: SshOptions = {}): Promise<string[]> {
+	const h = parseHostSpec(spec);
+	const base = sshArgv(h, opts);
+	// `ssh -G` takes the same options; drop the command at the end.
+	const probe = [...base.slice(1, -1)];
+	probe.splice(0, 0, '-G');
+	const out = await new Promise<string>((resolve) => {
+		execFile(base[0], probe, { timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout));
+	});
+	const m = /^stricthostkeychecking (\S+)$/m.exec(out);
+	if (m && (m[1] === 'false' || m[1] === 'no' || m[1] === 'off')) return sshArgv(h, { ...opts, strictHostKeyChecking: 'accept-new' });
+	return base;
+}
+
+/** A source for `ssh HOST`; the host is checked now (a RemoteSourceError('bad-host') is thrown here). */
+export function sshSource(spec: string, opts: SshOptions & ShellSourceOptions = {}): ShellSource {
+	parseHostSpec(spec);
+	return new ShellSource(() => resolveSshArgv(spec, opts), `ssh ${spec}`, 'ssh', opts);
+}
+
+/** A source for any command that runs a POSIX sh on its stdin, e.g. ["docker","exec","-i","web-1","sh"]. */
+export function commandSource(argv: readonly string[], label = argv.join(' '), opts: ShellSourceOptions = {}): ShellSource {
+	return new ShellSource([...argv], label, 'command', opts);
+}
