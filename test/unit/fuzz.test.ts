@@ -1,0 +1,148 @@
+// Hostile and random input for every parser: nothing throws, bad lines become warnings, and the
+// cost grows linearly with the input. A seeded generator keeps failures reproducible (the seed
+// is in the test name).
+import * as assert from 'assert';
+import { parseInetTable } from '../../src/procfs/inet';
+import { parseNetlinkTable } from '../../src/procfs/netlink';
+import { parsePacketTable } from '../../src/procfs/packet';
+import { parseCmdline, parseStat, parseStatus } from '../../src/procfs/process';
+import { parseSctpAssocs, parseSctpEps } from '../../src/procfs/sctp';
+import { parseSockstat } from '../../src/procfs/sockstat';
+import { parseTable } from '../../src/procfs/tables';
+import { TABLE_NAMES } from '../../src/procfs/types';
+import { parseUnixTable } from '../../src/procfs/unix';
+import { fixture } from './fixtures';
+
+/** mulberry32: small, fast, seedable. */
+function rng(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const REAL: Record<string, string> = {
+	tcp: fixture('reference-6.18/tcp.txt'),
+	udp: fixture('reference-6.18/udp.txt'),
+	unix: fixture('captured/unix_edge.txt'),
+	packet: fixture('captured/packet.txt'),
+	netlink: fixture('captured/netlink.txt'),
+};
+
+/** Mutates real text: drops, duplicates, truncates, swaps characters, inserts NULs and junk. */
+function mutate(text: string, r: () => number): string {
+	const lines = text.split('\n');
+	const out: string[] = [];
+	const junk = ['\0', 'ZZ', ':', ' ', '\t', '-1', 'ffffffffffffffffffff', '\u00e9', '\ud800', '\n', '99999999999999999999999'];
+	for (const l of lines) {
+		const x = r();
+		if (x < 0.05) continue;
+		let line = l;
+		if (x < 0.15) line = line.slice(0, Math.floor(r() * line.length));
+		else if (x < 0.25) line = line + ' ' + line;
+		else if (x < 0.45) {
+			const i = Math.floor(r() * (line.length + 1));
+			line = line.slice(0, i) + junk[Math.floor(r() * junk.length)] + line.slice(i + 1);
+		} else if (x < 0.5) line = line.split(/\s+/).reverse().join(' ');
+		out.push(line);
+		if (r() < 0.05) out.push(line);
+	}
+	return out.join('\n');
+}
+
+function randomBytes(n: number, r: () => number): string {
+	let s = '';
+	for (let i = 0; i < n; i++) s += String.fromCharCode(Math.floor(r() * 256));
+	return s;
+}
+
+const PARSERS: Array<[string, (t: string) => unknown]> = [
+	...TABLE_NAMES.map((t): [string, (x: string) => unknown] => [t, (x) => parseTable(t, x, { byteOrder: 'LE' })]),
+	['stat', parseStat],
+	['status', parseStatus],
+	['cmdline', parseCmdline],
+	['sockstat', parseSockstat],
+];
+
+describe('parsers under random and mutated input', () => {
+	for (const seed of [1, 2, 3, 42, 1337]) {
+		it(`never throw on random bytes, mutated real tables and odd lines (seed ${seed})`, () => {
+			const r = rng(seed);
+			for (let round = 0; round < 40; round++) {
+				const inputs = [
+					randomBytes(Math.floor(r() * 2000), r),
+					...Object.values(REAL).map((t) => mutate(t, r)),
+					'x'.repeat(100_000),
+					'\n'.repeat(1000),
+					'   0: ' + '0'.repeat(5000),
+				];
+				for (const text of inputs) for (const [name, p] of PARSERS) assert.doesNotThrow(() => p(text), name);
+			}
+		});
+	}
+
+	it('count malformed lines as warnings, keep the good ones (mutated tcp)', () => {
+		const r = rng(7);
+		const text = mutate(REAL.tcp + REAL.tcp.split('\n').slice(1).join('\n'), r);
+		const res = parseInetTable(text, 'tcp', { byteOrder: 'LE' });
+		const lines = text.split('\n').filter((l) => l.trim()).length;
+		assert.ok(res.rows.length + res.warnings.length <= lines);
+		assert.ok(res.rows.length > 0 && res.warnings.length > 0, `${res.rows.length} rows, ${res.warnings.length} warnings`);
+		for (const row of res.rows) {
+			assert.ok(/^\d+$/.test(row.inode), row.inode);
+			assert.ok(row.localPort === null || (row.localPort >= 0 && row.localPort <= 65535));
+		}
+	});
+
+	it('every other table parser also returns rows and warnings, never throws, on its mutated real text', () => {
+		const r = rng(11);
+		for (const [name, p] of [['unix', parseUnixTable], ['packet', parsePacketTable], ['netlink', parseNetlinkTable]] as const) {
+			const res = p(mutate(REAL[name], r));
+			assert.ok(Array.isArray(res.rows) && Array.isArray(res.warnings), name);
+		}
+		assert.doesNotThrow(() => parseSctpEps(randomBytes(500, r)));
+		assert.doesNotThrow(() => parseSctpAssocs(randomBytes(500, r)));
+	});
+});
+
+describe('parser cost is linear in the input', function () {
+	this.timeout(60_000);
+	const line = REAL.tcp.split('\n')[1];
+	const unixLine = REAL.unix.split('\n').find((l) => / \/tmp\//.test(l)) ?? REAL.unix.split('\n')[1];
+	const time = (f: () => void) => {
+		const t0 = process.hrtime.bigint();
+		f();
+		return Number(process.hrtime.bigint() - t0) / 1e6;
+	};
+	const best = (f: () => void) => Math.min(time(f), time(f), time(f));
+
+	it('a tcp table of 1M lines costs about 10x one of 100k lines (and reads every row)', () => {
+		const small = 'h\n' + `${line}\n`.repeat(100_000);
+		const big = 'h\n' + `${line}\n`.repeat(1_000_000);
+		let rows = 0;
+		const ts = best(() => (rows = parseInetTable(small, 'tcp', { byteOrder: 'LE' }).rows.length));
+		assert.strictEqual(rows, 100_000);
+		const tb = time(() => (rows = parseInetTable(big, 'tcp', { byteOrder: 'LE' }).rows.length));
+		assert.strictEqual(rows, 1_000_000);
+		console.log(`      tcp: 100k lines ${ts.toFixed(0)} ms, 1M lines ${tb.toFixed(0)} ms (x${(tb / ts).toFixed(1)})`);
+		assert.ok(tb / ts < 20, `1M lines took ${(tb / ts).toFixed(1)}x 100k lines`);
+	});
+
+	it('a 20 MB unix table of garbage and continuations costs linear time, no backtracking blow-up', () => {
+		const garbage = ('a'.repeat(80) + '\n').repeat(20_000);
+		const small = unixLine + '\n' + garbage;
+		const big = unixLine + '\n' + garbage.repeat(10);
+		assert.ok(big.length > 16_000_000);
+		const ts = best(() => parseUnixTable(small));
+		const tb = best(() => parseUnixTable(big));
+		console.log(`      unix garbage: ${(small.length / 1e6).toFixed(1)} MB ${ts.toFixed(0)} ms, ${(big.length / 1e6).toFixed(1)} MB ${tb.toFixed(0)} ms (x${(tb / ts).toFixed(1)})`);
+		assert.ok(tb / ts < 20, `x${(tb / ts).toFixed(1)}`);
+		// One very long line of spaces and hex-ish text (regex backtracking bait).
+		const bait = '0000000000000000: ' + '0 '.repeat(500_000);
+		assert.ok(best(() => parseUnixTable(bait)) < 2000);
+	});
+});
