@@ -164,8 +164,13 @@ export async function provision() {
 		if (!fs.existsSync(path.join(p.csRoot, MARKER))) {
 			const t1 = Date.now();
 			log(`installing code-server ${CODE_SERVER_VERSION} on Node ${NODE_VERSION} into ${path.relative(REPO, p.csRoot)} (~2 min: its postinstall builds native modules) …`);
+			// Under `npm test` the outer npm's own settings arrive as npm_* variables, among them
+			// npm_config_user_agent ("npm/11 node/v20 …"), which the inner npm would adopt as its user
+			// agent: code-server's postinstall reads the Node major from it and refuses v20. The inner
+			// install gets a clean npm environment instead.
+			const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
 			const env = {
-				...process.env,
+				...clean,
 				// npm's `#!/usr/bin/env node` then runs on Node 24: code-server's postinstall checks the
 				// major version from npm's user agent, and node-gyp builds against the running Node.
 				PATH: `${path.join(p.nodeDir, 'bin')}${path.delimiter}${process.env.PATH}`,
