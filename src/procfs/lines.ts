@@ -37,6 +37,8 @@ export function makeWarning(table: string, line: number, reason: string, text: s
 }
 
 const HEX = /^[0-9a-fA-F]+$/;
+/** A token of hex digits only (kernel pointers, bitmaps). */
+export const HEX_TOKEN = HEX;
 const DEC = /^[0-9]+$/;
 
 /** Parses hex; NaN for anything that is not plain hex digits (parseInt would accept "12zz"). */
@@ -61,4 +63,29 @@ export function isDecimal(s: string): boolean {
 /** A table's first line is a header when it does not start like a record; callers pass the test. */
 export function isHeader(line: string, firstToken: RegExp): boolean {
 	return !firstToken.test(line);
+}
+
+/**
+ * The loop of the pointer-first tables (packet, netlink): split each line on whitespace, skip
+ * a header (a first line that does not start like a record), count lines with too few columns
+ * as warnings, and hand the rest to `fn`.
+ */
+export function forEachTokenRow(
+	text: string,
+	table: string,
+	minColumns: number,
+	recordStart: RegExp,
+	warnings: ParseWarning[],
+	fn: (t: string[], line: string, lineNo: number) => void,
+): void {
+	forEachLine(text, (line, lineNo) => {
+		const t = splitWs(line);
+		if (t.length === 0) return;
+		if (lineNo === 1 && !recordStart.test(t[0])) return;
+		if (t.length < minColumns) {
+			warnings.push(makeWarning(table, lineNo, `expected at least ${minColumns} columns, got ${t.length}`, line));
+			return;
+		}
+		fn(t, line, lineNo);
+	});
 }

@@ -2,10 +2,9 @@
 // "%pK %-3d %-10u %08x %-8d %-8d %-5d %-8d %-8u %-8lu" = sk Eth Pid Groups Rmem Wmem Dump Locks
 // Drops Inode. Lines are right-padded with spaces; extra trailing columns are ignored.
 import type { ParseResult, ParseWarning, SocketRow } from './types';
-import { decInt, forEachLine, isDecimal, makeWarning, splitWs } from './lines';
+import { decInt, forEachTokenRow, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'netlink';
-const HEX_TOKEN = /^[0-9a-fA-F]+$/;
 
 /** Netlink families (include/uapi/linux/netlink.h); 17 is unassigned. */
 const FAMILIES: Record<number, string> = {
@@ -36,15 +35,8 @@ const FAMILIES: Record<number, string> = {
 export function parseNetlinkTable(text: string): ParseResult<SocketRow> {
 	const rows: SocketRow[] = [];
 	const warnings: ParseWarning[] = [];
-	forEachLine(text, (line, lineNo) => {
-		const t = splitWs(line);
-		if (t.length === 0) return;
-		// Header detected, not assumed: "sk" is not a pointer.
-		if (lineNo === 1 && !HEX_TOKEN.test(t[0])) return;
-		if (t.length < 10) {
-			warnings.push(makeWarning(TABLE, lineNo, `expected at least 10 columns, got ${t.length}`, line));
-			return;
-		}
+	// Header detected, not assumed: "sk" is not a pointer.
+	forEachTokenRow(text, TABLE, 10, HEX_TOKEN, warnings, (t, line, lineNo) => {
 		const family = decInt(t[1]);
 		const portId = decInt(t[2]);
 		const rmem = decInt(t[4]);

@@ -2,10 +2,9 @@
 // sk RefCnt Type Proto Iface R Rmem User Inode. A Drops column has been proposed upstream, so
 // anything after Inode is ignored rather than rejected.
 import type { ParseResult, ParseWarning, SocketRow } from './types';
-import { decInt, forEachLine, hexInt, isDecimal, makeWarning, splitWs } from './lines';
+import { decInt, forEachTokenRow, hexInt, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'packet';
-const HEX_TOKEN = /^[0-9a-fA-F]+$/;
 
 const PACKET_TYPES: Record<number, string> = { 2: 'DGRAM', 3: 'RAW' };
 
@@ -21,15 +20,8 @@ const ETHERTYPES: Record<number, string> = {
 export function parsePacketTable(text: string): ParseResult<SocketRow> {
 	const rows: SocketRow[] = [];
 	const warnings: ParseWarning[] = [];
-	forEachLine(text, (line, lineNo) => {
-		const t = splitWs(line);
-		if (t.length === 0) return;
-		// Header detected, not assumed: "sk" is not a pointer.
-		if (lineNo === 1 && !HEX_TOKEN.test(t[0])) return;
-		if (t.length < 9) {
-			warnings.push(makeWarning(TABLE, lineNo, `expected at least 9 columns, got ${t.length}`, line));
-			return;
-		}
+	// Header detected, not assumed: "sk" is not a pointer.
+	forEachTokenRow(text, TABLE, 9, HEX_TOKEN, warnings, (t, line, lineNo) => {
 		const refCount = decInt(t[1]);
 		const type = decInt(t[2]);
 		const proto = hexInt(t[3]);

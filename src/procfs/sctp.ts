@@ -4,9 +4,8 @@
 // addresses and the addresses are then recognised by shape.
 import type { ParseResult, ParseWarning, SocketRow } from './types';
 import { formatIPv6 } from './address';
-import { decInt, forEachLine, isDecimal, makeWarning, splitWs } from './lines';
+import { decInt, forEachLine, isDecimal, makeWarning, splitWs, HEX_TOKEN } from './lines';
 
-const HEX_TOKEN = /^[0-9a-fA-F]+$/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6ISH = /^[0-9a-fA-F:.]+$/;
 
