@@ -68,6 +68,11 @@ export interface Capture {
 	passwd: string | null;
 	/** Problems that did not stop the capture (a namespace whose tables could not be read, ...). */
 	errors: string[];
+	/**
+	 * Why some processes may be missing altogether (e.g. /proc mounted with hidepid): their
+	 * sockets are then unattributable for lack of permission, not for lack of an owner.
+	 */
+	hiddenProcesses?: string;
 }
 
 /** Checks the outer shape of a capture read from a file or a remote host; throws a clear Error otherwise. */

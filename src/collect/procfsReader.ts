@@ -108,6 +108,32 @@ export function readHost(root: string): Capture['host'] {
 	};
 }
 
+/**
+ * hidepid (or its names invisible/noaccess/ptraceable) on the proc mount hides other users'
+ * processes from a non-root reader: returns a sentence saying so, or undefined.
+ */
+export function hiddenProcessesNote(root: string): string | undefined {
+	if (process.getuid?.() === 0) return undefined;
+	let real: string;
+	let info: string;
+	try {
+		real = fs.realpathSync(root);
+		info = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+	} catch {
+		return undefined;
+	}
+	let opts: string | undefined;
+	for (const line of info.split('\n')) {
+		const f = line.split(' ');
+		const dash = f.indexOf('-');
+		// Field 5 is the mount point (octal-escaped); after "-": fs type, source, super options.
+		if (dash > 0 && f[4] === real && f[dash + 1] === 'proc') opts = f[dash + 3];
+	}
+	const m = opts ? /(?:^|,)hidepid=([^,]+)/.exec(opts) : null;
+	if (!m || m[1] === '0' || m[1] === 'off') return undefined;
+	return `${root} is mounted with hidepid=${m[1]}: other users' processes are hidden from this user, so their sockets cannot be attributed`;
+}
+
 /** The outer shape, shared by the one-thread and the two-thread readers. */
 export function assembleCapture(root: string, opts: ReadProcOptions, takenAt: string, namespaces: NamespaceCapture[], processes: ProcessCapture[], errors: string[], host = readHost(root)): Capture {
 	const isLive = root === '/proc';
@@ -122,6 +148,7 @@ export function assembleCapture(root: string, opts: ReadProcOptions, takenAt: st
 		processes,
 		passwd: isLive ? readText('/etc/passwd') : readText(`${root}/../etc/passwd`),
 		errors,
+		hiddenProcesses: hiddenProcessesNote(root),
 	};
 }
 

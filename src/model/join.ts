@@ -66,7 +66,9 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 
 	const processes: ProcessInfo[] = [];
 	const owners = new Map<string, Owner[]>();
-	let anyDenied = false;
+	// Hidden processes (hidepid) may hold sockets just as unreadable ones may.
+	let anyDenied = !!capture.hiddenProcesses;
+	if (capture.hiddenProcesses) warnings.push({ message: capture.hiddenProcesses });
 	for (const p of capture.processes) {
 		const st = p.stat ? parseStat(p.stat) : null;
 		if (!st) {

@@ -15,8 +15,9 @@ export interface CliResult {
 }
 
 /** Runs `node dist/cli.js ...args` as its own process, as a user would. */
-export function runCli(args: string[], opts: { wrap?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-	const argv = [...(opts.wrap ?? []), process.execPath, CLI, ...args];
+export function runCli(args: string[], opts: { wrap?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; rawArgv?: string[] } = {}): Promise<CliResult> {
+	// rawArgv: node and the CLI passed as trailing arguments to a wrapper script instead.
+	const argv = opts.rawArgv ? [...(opts.wrap ?? []), ...opts.rawArgv, ...args] : [...(opts.wrap ?? []), process.execPath, CLI, ...args];
 	return new Promise((resolve) => {
 		execFile(argv[0], argv.slice(1), { maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000, env: opts.env ? { ...process.env, ...opts.env } : process.env }, (err, stdout, stderr) => {
 			const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
