@@ -1,38 +1,63 @@
-// Composition root: builds the source, the store and the views, and registers them. Every
-// piece is a disposable pushed to context.subscriptions; no work happens until a view or a
-// command activates the extension.
+// Composition root: builds the hosts (this machine's source and store, the ssh / command hosts of
+// the settings, opened captures), the views, and registers them. Every piece is a disposable
+// pushed to context.subscriptions; no work happens until a view or a command activates the
+// extension.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LocalSource } from './collect/localSource';
 import { registerActions } from './views/actions';
 import { DetailPanel } from './views/detailPanel';
+import { registerHostCommands } from './views/hostCommands';
+import { HostRegistry, type HostEntry } from './views/hosts';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
 import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
-import type { TreeNode } from './views/treeNodes';
+import { hostNodeOf, type TreeNode } from './views/treeNodes';
 import { registerViewCommands } from './views/viewCommands';
 import { readTreeOptions, syncViewChrome } from './views/viewState';
 
+/** Remote sessions end after the view and panel have been hidden this long; the next refresh reconnects. */
+const SUSPEND_AFTER_HIDDEN_MS = 60_000;
+
 /** What activate() returns: lets tests (and other extensions) reach the live model. */
 export interface ProcnetApi {
+	/** This machine's store. */
 	store: SnapshotStore;
+	hosts: HostRegistry;
 	tree: ProcessTreeProvider;
 	panel: DetailPanel;
 	view: vscode.TreeView<TreeNode>;
+	timer: RefreshTimer;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const store = new SnapshotStore(new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js')));
-	const tree = new ProcessTreeProvider(store, readTreeOptions(context.workspaceState));
+	const hosts = new HostRegistry(store);
+	// Before the tree is built, so the first paint already has every configured host.
+	hosts.syncFromSettings();
+	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));
 	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true });
-	const revealPid = (pid: number) => {
-		const node = tree.processNode(pid);
-		if (node) void view.reveal(node, { select: true, focus: false, expand: true });
+	// A row can be gone by the time VS Code resolves it (a refresh, a closed capture): then there
+	// is nothing to reveal, which is not an error worth a notification.
+	const reveal = (node: TreeNode | undefined) => node && view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
+	const revealPid = (hostId: string | undefined, pid: number) => void reveal(tree.processNodeOn(hostId, pid));
+	const revealHost = (h: HostEntry) => void reveal(tree.hostNode(h.id));
+	const panel = new DetailPanel(context.extensionUri, hosts, revealPid);
+	const timer = new RefreshTimer(
+		() => hosts.all().filter((h) => h.live).map((h) => h.store),
+		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
+	);
+	let suspendTimer: NodeJS.Timeout | undefined;
+	const updateVisibility = () => {
+		const visible = view.visible || panel.visible;
+		timer.setVisible(visible);
+		clearTimeout(suspendTimer);
+		suspendTimer = undefined;
+		// An idle ssh connection per host is cheap but not free (and holds a login open): end it
+		// when nobody has looked for a while.
+		if (!visible) suspendTimer = setTimeout(() => hosts.suspendSessions(), SUSPEND_AFTER_HIDDEN_MS);
 	};
-	const panel = new DetailPanel(context.extensionUri, store, revealPid);
-	const timer = new RefreshTimer(store, () => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0));
-	const updateVisibility = () => timer.setVisible(view.visible || panel.visible);
 	panel.onDidChangeVisibility = updateVisibility;
 	updateVisibility();
 	syncViewChrome(view, tree);
@@ -40,21 +65,28 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 
 	context.subscriptions.push(
 		store,
+		hosts,
 		tree,
 		view,
 		panel,
 		timer,
+		{ dispose: () => clearTimeout(suspendTimer) },
 		view.onDidChangeVisibility(updateVisibility),
 		tree.onDidChangeStatus(() => syncViewChrome(view, tree)),
+		hosts.onDidChangeHosts(() => timer.sync()),
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration('procnet')) tree.setOptions(readTreeOptions(context.workspaceState));
+			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
 		}),
 		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
 			const target = node ?? view.selection[0];
-			if (target?.type === 'process') panel.show({ kind: 'process', pid: target.process.pid, startTicks: target.process.startTicks });
-			else if (target?.type === 'socket') panel.show({ kind: 'socket', id: target.socket.id });
+			if (!target) return;
+			const h = hostNodeOf(target).host;
+			const hostId = h.kind === 'local' ? undefined : h.id;
+			if (target.type === 'process') panel.show({ kind: 'process', pid: target.process.pid, startTicks: target.process.startTicks, hostId });
+			else if (target.type === 'socket') panel.show({ kind: 'socket', id: target.socket.id, hostId });
 		}),
-		vscode.commands.registerCommand('procnet.refresh', () => store.refresh()),
+		vscode.commands.registerCommand('procnet.refresh', () => Promise.all(hosts.all().map((h) => h.store.refresh())).then(() => undefined)),
 		vscode.commands.registerCommand('procnet.pause', () => timer.setPaused(true)),
 		vscode.commands.registerCommand('procnet.resume', () => timer.setPaused(false)),
 		vscode.commands.registerCommand('procnet.showPortsForPid', async (arg?: unknown) => {
@@ -62,12 +94,13 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			if (node) panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks });
 			return node?.process.pid;
 		}),
-		vscode.commands.registerCommand('procnet.revealInTree', (pid?: unknown) => typeof pid === 'number' && revealPid(pid)),
+		vscode.commands.registerCommand('procnet.revealInTree', (pid?: unknown) => typeof pid === 'number' && revealPid(undefined, pid)),
 		...registerViewCommands(tree, context.workspaceState),
-		...registerActions(store, tree, view),
+		...registerActions(hosts, tree, view),
+		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, tree, panel, view };
+	return { store, hosts, tree, panel, view, timer };
 }
 
 export function deactivate(): void {

@@ -150,6 +150,28 @@ procnet_body() {
 	procnet_file /etc/passwd && procnet_rec W "$procnet_fc"
 	return 0
 }
+procnet_kill() {
+	printf '@@PROCNET %s begin raw\n' "$1"
+	(procnet_killbody "$2" "$3" "$4" "$5")
+	printf '@@PROCNET %s end\n' "$1"
+}
+# Signals PID only if it is still the process that started at TICKS (pids are reused): the start
+# time (stat field 22) is read again right before kill. SIG 0 only checks. Answers one Z record:
+# ok | gone | reused TICKS_NOW | failed (content: kill's message).
+procnet_killbody() {
+	procnet_kp=$2; procnet_kt=$3; procnet_ks=$4
+	procnet_s=
+	while IFS= read -r procnet_l; do procnet_s=$procnet_s$procnet_l$procnet_nl; done 2>/dev/null <"$1/$procnet_kp/stat"
+	if [ -z "$procnet_s" ]; then procnet_rec Z "" gone; return 0; fi
+	# The fields after the comm's last ") " start at field 3 (state): the start time is the 20th.
+	set -- $\{procnet_s##*) }
+	if [ "$#" -lt 20 ]; then procnet_rec Z "" gone; return 0; fi
+	shift 19
+	if [ "$1" != "$procnet_kt" ]; then procnet_rec Z "" reused "$1"; return 0; fi
+	if [ "$procnet_ks" = 0 ]; then procnet_rec Z "" ok; return 0; fi
+	if procnet_ke=$(kill -s "$procnet_ks" "$procnet_kp" 2>&1); then procnet_rec Z "" ok; else procnet_rec Z "$procnet_ke" failed; fi
+	return 0
+}
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 		printf '@@PROCNET %s begin gzip64\n' "$1"
@@ -177,6 +199,22 @@ export function collectCommand(nonce: string, root = '/proc', compression: Compr
 	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
 	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
 	return `procnet_collect ${nonce} ${shQuote(root)} ${compression} </dev/null 2>/dev/null\n`;
+}
+
+export type RemoteSignal = 'TERM' | 'KILL' | '0';
+
+/**
+ * The one line that signals PID on the remote if its start time is still TICKS (see
+ * procnet_killbody). Every value is checked to be a plain integer or one of our signal names
+ * before it is written: nothing from a snapshot or a user reaches the session as text.
+ */
+export function killCommand(nonce: string, root: string, pid: number, startTicks: number, signal: RemoteSignal): string {
+	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
+	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
+	if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error(`refusing to signal pid ${String(pid)}`);
+	if (!Number.isSafeInteger(startTicks) || startTicks < 0) throw new Error(`bad start time ${String(startTicks)}`);
+	if (signal !== 'TERM' && signal !== 'KILL' && signal !== '0') throw new Error(`bad signal ${String(signal)}`);
+	return `procnet_kill ${nonce} ${shQuote(root)} ${pid} ${startTicks} ${signal} </dev/null 2>/dev/null\n`;
 }
 
 /** The whole collector as one sh program: definitions + one uncompressed run (for files, recipes). */

@@ -9,7 +9,8 @@ import { buildSnapshot } from '../model/join';
 import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
 import { captureFromRecords, FrameReader, parseRecords, RemoteSourceError, type Frame } from './remoteCapture';
-import { COLLECTOR_SCRIPT, collectCommand, type Compression } from './remoteScript';
+import { COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
+import type { SignalResult } from './processControl';
 import type { SnapshotSource } from './source';
 
 export { RemoteSourceError, type RemoteFailure } from './remoteCapture';
@@ -42,6 +43,8 @@ type ArgvSource = readonly string[] | (() => Promise<string[]>);
 export class ShellSource implements SnapshotSource {
 	private session: Session | undefined;
 	private inflight: Promise<Capture> | undefined;
+	/** A session answers one request at a time: refreshes and signals queue up here. */
+	private lane: Promise<unknown> = Promise.resolve();
 	private disposed = false;
 	/** Sessions started so far (a reconnect adds one). */
 	sessionsStarted = 0;
@@ -68,11 +71,18 @@ export class ShellSource implements SnapshotSource {
 	/** One refresh: one request/response round trip over the (re)opened session. Concurrent calls share it. */
 	capture(): Promise<Capture> {
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
-		this.inflight ??= this.refresh().finally(() => (this.inflight = undefined));
+		this.inflight ??= this.queued(() => this.refresh()).finally(() => (this.inflight = undefined));
 		return this.inflight;
 	}
 
-	private async refresh(): Promise<Capture> {
+	private queued<T>(fn: () => Promise<T>): Promise<T> {
+		const run = this.lane.then(fn, fn);
+		this.lane = run.catch(() => undefined);
+		return run;
+	}
+
+	private async openSession(): Promise<Session> {
+		if (this.disposed) throw new RemoteSourceError('disposed', `${this.label}: source disposed`);
 		if (!this.session?.alive) {
 			this.session?.kill();
 			const argv = typeof this.argv === 'function' ? await this.argv() : [...this.argv];
@@ -80,7 +90,43 @@ export class ShellSource implements SnapshotSource {
 			this.session = new Session(argv, this.kind, this.label, this.opts.env);
 			this.sessionsStarted++;
 		}
-		const s = this.session;
+		return this.session;
+	}
+
+	/**
+	 * Sends SIGTERM / SIGKILL to PID on the remote through the session, only if PID still started at
+	 * `startTicks` there (the check runs on the remote right before kill). Signal '0' only checks
+	 * that it is still that process. Pid and ticks are validated as integers by killCommand.
+	 */
+	signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
+		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
+		return this.queued(async () => {
+			const nonce = crypto.randomBytes(16).toString('hex');
+			// Validates pid, ticks and signal before any session is opened.
+			const command = killCommand(nonce, this.opts.procRoot ?? '/proc', pid, startTicks, signal);
+			const s = await this.openSession();
+			let frame: Frame;
+			try {
+				frame = await s.request(nonce, command, 10_000);
+			} catch (e) {
+				s.kill();
+				if (this.session === s) this.session = undefined;
+				throw e;
+			}
+			const z = parseRecords(frame.body).find((r) => r.tag === 'Z');
+			const what = z?.args[0];
+			const text = z ? z.content.toString('utf8').trim() : '';
+			if (what === 'ok') return { ok: true };
+			if (what === 'gone') return { ok: false, reason: 'gone', message: `process ${pid} has already exited` };
+			if (what === 'reused') return { ok: false, reason: 'reused', message: `pid ${pid} now belongs to another process (it started at a different time); nothing was sent` };
+			if (/not permitted/i.test(text)) return { ok: false, reason: 'permission', message: `not permitted to signal process ${pid} (it belongs to another user)` };
+			if (/no such process/i.test(text)) return { ok: false, reason: 'gone', message: `process ${pid} has already exited` };
+			return { ok: false, reason: 'error', message: `SIG${signal} to ${pid} failed: ${text || 'no answer from the remote'}` };
+		});
+	}
+
+	private async refresh(): Promise<Capture> {
+		const s = await this.openSession();
 		const nonce = crypto.randomBytes(16).toString('hex');
 		const takenAt = new Date().toISOString();
 		const t0 = Date.now();

@@ -4,7 +4,8 @@
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 
 /** What a panel shows; kept in the page's state so a reloaded window can restore it. */
-export type PanelTarget = { kind: 'process'; pid: number; startTicks: number | null } | { kind: 'socket'; id: string };
+/** `hostId`: the tree's host (absent = this machine), so a restored panel never shows another host's pid. */
+export type PanelTarget = ({ kind: 'process'; pid: number; startTicks: number | null } | { kind: 'socket'; id: string }) & { hostId?: string };
 
 export interface HistoryPoint {
 	/** ms since the epoch */

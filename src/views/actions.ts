@@ -1,17 +1,21 @@
 // Item actions of the tree and panel: copy, open in browser, kill, export. Registered once;
 // each takes the tree node it was invoked on (menus pass it) or the current selection.
 import * as vscode from 'vscode';
-import { isAlive, signalProcess } from '../collect/processControl';
+import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, hostPort, localText } from '../model/describe';
-import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
-import type { SnapshotStore } from './snapshotStore';
-import type { TreeNode } from './treeNodes';
+import type { HostEntry, HostRegistry } from './hosts';
+import { hostNodeOf, type TreeNode } from './treeNodes';
 
 const GRACE_MS = 3000;
 
-export function registerActions(store: SnapshotStore, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
+export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
 	const pick = (n?: TreeNode) => n ?? view.selection[0];
+	const hostOf = (n?: TreeNode) => {
+		const t = pick(n);
+		return t ? hostNodeOf(t).host : hosts.local;
+	};
 	const socketOf = (n?: TreeNode) => {
 		const t = pick(n);
 		return t?.type === 'socket' ? t.socket : undefined;
@@ -33,9 +37,16 @@ export function registerActions(store: SnapshotStore, tree: ProcessTreeProvider,
 		}),
 		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode) => copy(processOf(n) && String(processOf(n)!.pid), 'pid')),
 		vscode.commands.registerCommand('procnet.copyCommandLine', (n?: TreeNode) => copy(processOf(n) && processOf(n)!.cmdline.join(' '), 'command line')),
-		vscode.commands.registerCommand('procnet.openInBrowser', (n?: TreeNode) => openInBrowser(socketOf(n))),
-		vscode.commands.registerCommand('procnet.killProcess', (n?: TreeNode) => killProcess(store, processOf(n)?.pid)),
-		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(store, tree)),
+		vscode.commands.registerCommand('procnet.openInBrowser', (n?: TreeNode) => {
+			// The menu hides it off this machine; a keybinding could still reach it.
+			if (hostOf(n).kind !== 'local') {
+				void vscode.window.showInformationMessage('Procnet: Open in Browser is for sockets on this machine; this one is on another host.');
+				return undefined;
+			}
+			return openInBrowser(socketOf(n));
+		}),
+		vscode.commands.registerCommand('procnet.killProcess', (n?: TreeNode) => killProcess(hostOf(n), processOf(n)?.pid)),
+		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(hosts.local, tree)),
 	];
 }
 
@@ -55,14 +66,18 @@ export async function openInBrowser(s: SocketInfo | undefined): Promise<vscode.U
 	return uri;
 }
 
-export async function killProcess(store: SnapshotStore, pid: number | undefined): Promise<string | undefined> {
+export async function killProcess(host: HostEntry, pid: number | undefined): Promise<string | undefined> {
+	const store = host.store;
 	const snap = store.snapshot;
 	const p = snap?.processes.find((x) => x.pid === pid);
 	if (!snap || !p) return undefined;
-	if (snap.source.kind !== 'local') {
-		void vscode.window.showErrorMessage('Procnet: killing processes on this host is not supported yet.');
+	// Decided by the host the row is under, never by the snapshot's own source (a capture of this
+	// machine says 'local' but its pids are from another time).
+	if (host.kind === 'capture') {
+		void vscode.window.showErrorMessage('Procnet: a capture is a read-only record; its processes cannot be signalled.');
 		return undefined;
 	}
+	if (host.kind !== 'local') return killRemote(host, p);
 	const listening = snap.sockets.filter((s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === p.pid)).map(localText);
 	const confirm = vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true);
 	if (confirm) {
@@ -93,6 +108,56 @@ export async function killProcess(store: SnapshotStore, pid: number | undefined)
 	return 'terminated';
 }
 
+/**
+ * Kill on an ssh / command host: through the host's own session, where procnet_kill re-reads the
+ * pid's start time right before `kill` (remoteScript.ts). Without a start time there is nothing
+ * to check the pid against, so nothing is sent.
+ */
+async function killRemote(host: HostEntry, p: ProcessInfo): Promise<string | undefined> {
+	const shell = host.shell();
+	const snap = host.store.snapshot!;
+	if (!shell || p.startTicks === null) {
+		void vscode.window.showErrorMessage(`Procnet: cannot identify ${p.name} (pid ${p.pid}) on ${host.name} by its start time, so it is not signalled.`);
+		return 'error';
+	}
+	const ticks = p.startTicks;
+	const listening = snap.sockets.filter((s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === p.pid)).map(localText);
+	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
+		const answer = await vscode.window.showWarningMessage(
+			`Terminate ${p.name} (pid ${p.pid}) on ${host.name}?`,
+			{ modal: true, detail: `${commandLine(p)}\n${listening.length ? `Listening on ${listening.join(', ')}.` : 'It does not listen on any socket.'}\nprocnet sends SIGTERM through its session on ${host.name}, and offers SIGKILL if it is still running after ${GRACE_MS / 1000} s.` },
+			'Terminate',
+		);
+		if (answer !== 'Terminate') return 'cancelled';
+	}
+	const send = async (sig: 'TERM' | 'KILL' | '0'): Promise<SignalResult> => {
+		try {
+			return await shell.signal(p.pid, ticks, sig);
+		} catch (e) {
+			return { ok: false, reason: 'error', message: (e as Error).message };
+		}
+	};
+	const r = await send('TERM');
+	if (!r.ok) {
+		void vscode.window.showErrorMessage(`Procnet: ${host.name}: ${r.message}.`);
+		return r.reason;
+	}
+	const alive = async () => (await send('0')).ok;
+	for (let waited = 0; waited < GRACE_MS && (await alive()); waited += 250) await new Promise((res) => setTimeout(res, 250));
+	if (await alive()) {
+		const force = await vscode.window.showWarningMessage(`${p.name} (pid ${p.pid}) on ${host.name} is still running after SIGTERM.`, 'Force (SIGKILL)');
+		if (force) {
+			const k = await send('KILL');
+			if (!k.ok) void vscode.window.showErrorMessage(`Procnet: ${host.name}: ${k.message}.`);
+			await host.store.refresh();
+			return k.ok ? 'killed' : k.reason;
+		}
+		return 'still-running';
+	}
+	await host.store.refresh();
+	return 'terminated';
+}
+
 const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;
 
 export function toCsv(snap: Snapshot): string {
@@ -108,8 +173,8 @@ export function toCsv(snap: Snapshot): string {
 	return rows.join('\n') + '\n';
 }
 
-async function exportSnapshot(store: SnapshotStore, tree: ProcessTreeProvider): Promise<void> {
-	const snap = store.snapshot;
+async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {
+	const snap = host.store.snapshot;
 	if (!snap) return;
 	const choice = await vscode.window.showQuickPick(
 		[
@@ -121,7 +186,7 @@ async function exportSnapshot(store: SnapshotStore, tree: ProcessTreeProvider): 
 		{ title: 'Procnet: Export' },
 	);
 	if (!choice) return;
-	const data = choice.scope === 'all' ? snap : tree.visibleSnapshot();
+	const data = choice.scope === 'all' ? snap : tree.visibleSnapshot(host.id);
 	const uri = await vscode.window.showSaveDialog({ filters: choice.format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] }, defaultUri: vscode.Uri.file(`procnet-${snap.host.hostname}.${choice.format}`) });
 	if (!uri) return;
 	const text = choice.format === 'json' ? JSON.stringify(data, null, 1) : toCsv(data);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot } from '../model/snapshot';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
-import type { SnapshotStore } from './snapshotStore';
+import type { HostEntry, HostRegistry } from './hosts';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
@@ -18,21 +18,24 @@ export class DetailPanel implements vscode.Disposable {
 	private lastMessage: ToWebview | undefined;
 	private readonly disposables: vscode.Disposable[] = [];
 	private panelDisposables: vscode.Disposable[] = [];
-	/** Connection counts per process (pid@start), sampled at every refresh while procnet runs. */
+	/** Connection counts per process (host id | pid@start), sampled at every refresh of its host while procnet runs. */
 	private readonly history = new Map<string, HistoryPoint[]>();
 
-	constructor(private readonly extensionUri: vscode.Uri, private readonly store: SnapshotStore, private readonly onShowProcess: (pid: number) => void) {
+	constructor(private readonly extensionUri: vscode.Uri, private readonly hosts: HostRegistry, private readonly onShowProcess: (hostId: string | undefined, pid: number) => void) {
 		this.disposables.push(
-			store.onDidChange(() => {
-				this.sample();
-				this.update();
+			hosts.onDidChangeStore((h) => {
+				this.sample(h);
+				if (this.host() === h) this.update();
 			}),
+			// The shown host was removed or its capture closed: say so rather than show stale rows.
+			hosts.onDidChangeHosts(() => this.update()),
 			vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 				deserializeWebviewPanel: async (panel, state: unknown) => {
 					const t = (state as { target?: PanelTarget } | undefined)?.target;
 					this.attach(panel);
 					this.target = t;
-					if (!store.snapshot) await store.refresh();
+					const store = this.host()?.store;
+					if (store && !store.snapshot) await store.refresh();
 					this.update();
 				},
 			}),
@@ -87,19 +90,26 @@ export class DetailPanel implements vscode.Disposable {
 		];
 	}
 
+	/** The host of the shown target (undefined once that host was removed). */
+	private host(): HostEntry | undefined {
+		return this.hosts.get(this.target?.hostId);
+	}
+
 	private onMessage(m: FromWebview): void {
 		switch (m.type) {
 			case 'ready':
 				if (this.lastMessage) void this.panel?.webview.postMessage(this.lastMessage);
 				return;
 			case 'showProcess': {
-				const p = this.store.snapshot?.processes.find((x) => x.pid === m.pid);
-				if (p) this.show({ kind: 'process', pid: p.pid, startTicks: p.startTicks });
-				this.onShowProcess(m.pid);
+				// Always the host the panel shows: a pid means nothing without its host.
+				const hostId = this.target?.hostId;
+				const p = this.host()?.store.snapshot?.processes.find((x) => x.pid === m.pid);
+				if (p) this.show({ kind: 'process', pid: p.pid, startTicks: p.startTicks, hostId });
+				this.onShowProcess(hostId, m.pid);
 				return;
 			}
 			case 'showSocket':
-				this.show({ kind: 'socket', id: m.id });
+				this.show({ kind: 'socket', id: m.id, hostId: this.target?.hostId });
 				return;
 			case 'copy':
 				void vscode.env.clipboard.writeText(m.text);
@@ -109,9 +119,10 @@ export class DetailPanel implements vscode.Disposable {
 		}
 	}
 
-	private sample(): void {
-		const snap = this.store.snapshot;
-		if (!snap) return;
+	private sample(h: HostEntry): void {
+		const snap = h.store.snapshot;
+		if (!snap || !h.live) return;
+		const prefix = `${h.id}|`;
 		const now = Date.parse(snap.takenAt);
 		const counts = new Map<number, HistoryPoint>();
 		for (const s of snap.sockets) {
@@ -125,7 +136,7 @@ export class DetailPanel implements vscode.Disposable {
 		}
 		const live = new Set<string>();
 		for (const p of snap.processes) {
-			const key = processKey(p);
+			const key = prefix + processKey(p);
 			live.add(key);
 			const point = counts.get(p.pid);
 			if (!point) continue;
@@ -134,27 +145,29 @@ export class DetailPanel implements vscode.Disposable {
 			while (h.length && h[0].t < now - HISTORY_MS) h.shift();
 			this.history.set(key, h);
 		}
-		for (const key of this.history.keys()) if (!live.has(key)) this.history.delete(key);
+		for (const key of this.history.keys()) if (key.startsWith(prefix) && !live.has(key)) this.history.delete(key);
 	}
 
 	private update(): void {
 		if (!this.panel || !this.target) return;
-		const snap = this.store.snapshot;
-		if (!snap) return;
-		const msg = this.message(snap, this.target);
+		const h = this.host();
+		const snap = h?.store.snapshot;
+		if (h && !snap) return;
+		const msg: ToWebview = h && snap ? this.message(h, snap, this.target) : { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
 		this.lastMessage = msg;
 		this.panel.title = msg.type === 'process' ? `${msg.detail.process.name} (${msg.detail.process.pid})` : msg.type === 'socket' ? `socket ${msg.detail.socket.inode}` : 'Procnet';
 		void this.panel.webview.postMessage(msg);
 	}
 
-	private message(snap: Snapshot, target: PanelTarget): ToWebview {
-		const host = snap.host.hostname;
+	private message(h: HostEntry, snap: Snapshot, target: PanelTarget): ToWebview {
+		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
 		if (target.kind === 'socket') {
 			const socket = snap.sockets.find((s) => s.id === target.id);
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
-			const rawLine = snap.source.kind === 'local' ? findRawLine(socket) : null;
+			// Only this machine's /proc can be re-read (a capture of it may be old: its inodes are not today's).
+			const rawLine = h.kind === 'local' ? findRawLine(socket) : null;
 			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine } };
 		}
 		const p = byPid.get(target.pid);
@@ -168,7 +181,7 @@ export class DetailPanel implements vscode.Disposable {
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
 		const sockets = snap.sockets.filter((s) => s.owners.some((o) => o.pid === p.pid));
 		const mine = (id: string) => sockets.some((s) => s.id === id);
-		const diff = this.store.diff;
+		const diff = h.store.diff;
 		const added = diff ? diff.newSockets.filter((s) => mine(s.id)).map((s) => s.id) : [];
 		const removed = diff ? diff.closedSockets.filter((s) => s.owners.some((o) => o.pid === p.pid)) : [];
 		return {
@@ -176,7 +189,7 @@ export class DetailPanel implements vscode.Disposable {
 			target,
 			host,
 			takenAt: snap.takenAt,
-			detail: { process: p, ancestors, children, sockets, added, removed, history: this.history.get(processKey(p)) ?? [] },
+			detail: { process: p, ancestors, children, sockets, added, removed, history: this.history.get(`${h.id}|${processKey(p)}`) ?? [] },
 		};
 	}
 

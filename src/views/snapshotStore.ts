@@ -12,6 +12,8 @@ export class SnapshotStore implements vscode.Disposable {
 	snapshot: Snapshot | undefined;
 	diff: SnapshotDiff | undefined;
 	error: string | undefined;
+	/** The typed reason of the last failure (RemoteSourceError.reason: 'auth-failed', 'timeout', ...), if it had one. */
+	errorReason: string | undefined;
 	/** How long the last refresh took, ms (the refresh timer adapts to it). */
 	lastCostMs = 0;
 	private inFlight: Promise<void> | undefined;
@@ -31,8 +33,15 @@ export class SnapshotStore implements vscode.Disposable {
 			this.diff = this.snapshot ? diffSnapshots(this.snapshot, next) : undefined;
 			this.snapshot = next;
 			this.error = undefined;
+			this.errorReason = undefined;
 		} catch (e) {
-			this.error = (e as Error).message;
+			const reason = (e as { reason?: unknown }).reason;
+			// A session ended on purpose (host removed, view hidden a while) is not the host's fault:
+			// the last state stays until the next refresh reconnects.
+			if (reason !== 'disposed') {
+				this.error = (e as Error).message;
+				this.errorReason = typeof reason === 'string' ? reason : undefined;
+			}
 		}
 		this.lastCostMs = Date.now() - t0;
 		this._onDidChange.fire();

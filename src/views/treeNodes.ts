@@ -2,13 +2,16 @@
 // start time; socket: namespace + inode), so expansion and selection survive a refresh and
 // `reveal` can find a process again.
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
+import type { HostEntry } from './hosts';
 
 /** How a row changed since the previous refresh (TCPView's green / yellow / red). */
 export type Mark = 'new' | 'changed' | 'closed' | undefined;
 
+/** One root per host: this machine first, then ssh / command hosts, then captures. Every id below it starts with its id. */
 export interface HostNode {
 	type: 'host';
 	id: string;
+	host: HostEntry;
 }
 
 export interface ProcessNode {
@@ -18,6 +21,8 @@ export interface ProcessNode {
 	sockets: SocketInfo[];
 	mark: Mark;
 	parent: HostNode | GroupNode;
+	/** '' on this machine, '.remote' on ssh / command hosts, '.capture' in a capture (see contextValue). */
+	contextSuffix: string;
 }
 
 export interface SocketNode {
@@ -28,6 +33,7 @@ export interface SocketNode {
 	/** The fd of the parent process holding it. */
 	fd?: number;
 	mark: Mark;
+	contextSuffix: string;
 }
 
 /** A grouping row: a port, a namespace, "without a known owner" and its reasons, or "N more". */
@@ -39,7 +45,8 @@ export interface GroupNode {
 	tooltip?: string;
 	icon: string;
 	contextValue: string;
-	parent: HostNode | GroupNode;
+	/** A process only for the "N more sockets" row. */
+	parent: HostNode | GroupNode | ProcessNode;
 	children: () => TreeNode[];
 }
 
@@ -48,6 +55,20 @@ export interface MessageNode {
 	id: string;
 	text: string;
 	icon: string;
+	parent: HostNode;
+	description?: string;
+	tooltip?: string;
+	/** e.g. `error.host` (Retry) */
+	contextValue?: string;
+	/** The typed failure (RemoteSourceError.reason) an error row stands for. */
+	reason?: string;
+}
+
+/** The host row a node belongs to. */
+export function hostNodeOf(node: TreeNode): HostNode {
+	let n: TreeNode = node;
+	while (n.type !== 'host') n = n.parent;
+	return n;
 }
 
 export type TreeNode = HostNode | ProcessNode | SocketNode | GroupNode | MessageNode;

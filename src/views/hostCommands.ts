@@ -1,0 +1,161 @@
+// Commands that add and remove hosts: Add SSH Host (ssh_config aliases or user@host[:port]),
+// Remove Host, Retry, Open Capture, Close Capture. Hosts live in the user's (machine) settings,
+// never the workspace's: a repository must not be able to make procnet run a program.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readCaptureFile } from '../collect/remoteCapture';
+import { parseHostSpec } from '../collect/shellSource';
+import { buildSnapshot } from '../model/join';
+import { entryName, readHostSettings, sshConfigHosts, type HostEntry, type HostRegistry } from './hosts';
+import { hostNodeOf, type TreeNode } from './treeNodes';
+
+interface HostPick extends vscode.QuickPickItem {
+	spec?: string;
+	/** why the typed text cannot be used */
+	invalid?: string;
+}
+
+/** The global (user / remote machine) value of procnet.sshHosts: the only one procnet reads or writes. */
+function globalHosts(): unknown[] {
+	const v = vscode.workspace.getConfiguration('procnet').inspect<unknown[]>('sshHosts')?.globalValue;
+	return Array.isArray(v) ? [...v] : [];
+}
+
+function writeGlobalHosts(list: unknown[]): Thenable<void> {
+	return vscode.workspace.getConfiguration('procnet').update('sshHosts', list, vscode.ConfigurationTarget.Global);
+}
+
+/** Throws with parseHostSpec's message ("starts with "-"", bad characters, bad port...) if the text cannot be a host. */
+function checkSpec(spec: string): string {
+	const s = spec.trim();
+	parseHostSpec(s);
+	return s;
+}
+
+function configHostItems(): HostPick[] {
+	const file = readHostSettings().sshConfigFile ?? path.join(os.homedir(), '.ssh', 'config');
+	let text = '';
+	try {
+		text = fs.readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	return sshConfigHosts(text).map((h) => ({ label: h, description: `Host in ${file}`, spec: h, iconPath: new vscode.ThemeIcon('remote') }));
+}
+
+async function pickHost(): Promise<string | undefined> {
+	const known = new Set(globalHosts().map(entryName));
+	const fromConfig = configHostItems().filter((i) => !known.has(i.spec));
+	const qp = vscode.window.createQuickPick<HostPick>();
+	qp.title = 'Procnet: Add SSH Host';
+	qp.placeholder = fromConfig.length ? 'Pick a Host of your ssh config, or type user@host[:port]' : 'Type user@host[:port] or an ssh config Host alias';
+	qp.matchOnDescription = true;
+	const update = (v: string) => {
+		const typed = v.trim();
+		let extra: HostPick[] = [];
+		if (typed && !fromConfig.some((i) => i.spec === typed)) {
+			try {
+				extra = [{ label: `Add ${checkSpec(typed)}`, description: 'user@host[:port]', spec: typed, alwaysShow: true, iconPath: new vscode.ThemeIcon('add') }];
+			} catch (e) {
+				extra = [{ label: `Cannot add ${JSON.stringify(typed)}`, detail: (e as Error).message, invalid: (e as Error).message, alwaysShow: true, iconPath: new vscode.ThemeIcon('error') }];
+			}
+		}
+		qp.items = [...extra, ...fromConfig];
+	};
+	update('');
+	qp.onDidChangeValue(update);
+	return new Promise((resolve) => {
+		qp.onDidAccept(() => {
+			const sel = qp.selectedItems[0] ?? qp.activeItems[0];
+			if (sel?.invalid) {
+				void vscode.window.showErrorMessage(`Procnet: ${sel.invalid}`);
+				return;
+			}
+			resolve(sel?.spec);
+			qp.hide();
+		});
+		qp.onDidHide(() => {
+			resolve(undefined);
+			qp.dispose();
+		});
+		qp.show();
+	});
+}
+
+/** Adds `spec` to the global procnet.sshHosts (strictly validated first); resolves to the spec added, or undefined. */
+export async function addSshHost(arg?: unknown): Promise<string | undefined> {
+	const raw = typeof arg === 'string' ? arg : await pickHost();
+	if (raw === undefined) return undefined;
+	let spec: string;
+	try {
+		spec = checkSpec(raw);
+	} catch (e) {
+		void vscode.window.showErrorMessage(`Procnet: ${(e as Error).message}`);
+		return undefined;
+	}
+	const list = globalHosts();
+	if (list.some((e) => entryName(e) === spec)) {
+		void vscode.window.showInformationMessage(`Procnet: ${spec} is already in procnet.sshHosts.`);
+		return spec;
+	}
+	await writeGlobalHosts([...list, spec]);
+	return spec;
+}
+
+export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEntry) => void): vscode.Disposable[] {
+	const hostOfArg = (n: unknown): HostEntry | undefined => {
+		if (typeof n === 'string') return hosts.all().find((h) => h.id === n || h.name === n);
+		const t = n as TreeNode | undefined;
+		return t && typeof t === 'object' && 'type' in t ? hostNodeOf(t).host : undefined;
+	};
+	return [
+		vscode.commands.registerCommand('procnet.addSshHost', addSshHost),
+		vscode.commands.registerCommand('procnet.removeHost', async (n?: unknown) => {
+			const h = hostOfArg(n);
+			if (!h || !h.isRemote || h.configKey === undefined) return false;
+			const list = globalHosts();
+			const next = list.filter((e) => entryName(e) !== h.configKey);
+			if (next.length === list.length) {
+				void vscode.window.showWarningMessage(`Procnet: ${h.name} is not in your user settings' procnet.sshHosts; remove it where it is set.`);
+				return false;
+			}
+			await writeGlobalHosts(next);
+			// The configuration event disposes it too; doing it now means no session outlives the command.
+			hosts.syncFromSettings();
+			return true;
+		}),
+		vscode.commands.registerCommand('procnet.retryHost', (n?: unknown) => {
+			const h = hostOfArg(n);
+			return h?.store.refresh();
+		}),
+		vscode.commands.registerCommand('procnet.openCapture', async (arg?: unknown) => {
+			let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+			if (!uri) {
+				const picked = await vscode.window.showOpenDialog({
+					title: 'Procnet: Open Capture',
+					canSelectMany: false,
+					filters: { 'procnet capture': ['json', 'txt', 'gz'], 'All files': ['*'] },
+				});
+				uri = picked?.[0];
+			}
+			if (!uri) return undefined;
+			const label = path.basename(uri.path);
+			try {
+				const data = await vscode.workspace.fs.readFile(uri);
+				const snap = buildSnapshot(readCaptureFile(Buffer.from(data.buffer, data.byteOffset, data.byteLength), label));
+				const h = await hosts.addCapture(snap, uri.scheme === 'file' ? uri.fsPath : uri.toString());
+				revealHost(h);
+				return h.id;
+			} catch (e) {
+				void vscode.window.showErrorMessage(`Procnet: cannot open ${label}: ${(e as Error).message}`);
+				return undefined;
+			}
+		}),
+		vscode.commands.registerCommand('procnet.closeCapture', (n?: unknown) => {
+			const h = hostOfArg(n);
+			if (h?.kind === 'capture') hosts.closeCapture(h);
+		}),
+	];
+}

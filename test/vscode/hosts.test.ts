@@ -1,0 +1,327 @@
+// Other machines in the tree, for real: a real sshd on 127.0.0.1 (test/integration/sshd.ts)
+// whose "remote" host is this machine, so the ssh root must show the extension host's own
+// listener under the same pid; unreachable hosts; removing a host ends its ssh child; a
+// workspace cannot add hosts; capture files as read-only roots.
+import * as assert from 'assert';
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { standaloneScript } from '../../src/collect/remoteScript';
+import type { ProcnetApi } from '../../src/extension';
+import type { HostNode, MessageNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
+import { sshdAvailable, startSshd, type TestSshd } from '../integration/sshd';
+
+const cfg = () => vscode.workspace.getConfiguration('procnet');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
+	const until = Date.now() + timeoutMs;
+	for (;;) {
+		const v = probe();
+		if (v) return v;
+		if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		await sleep(100);
+	}
+}
+
+/** ssh processes whose parent is this extension host (the sessions procnet started). */
+function sshChildren(): number[] {
+	const out: number[] = [];
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+			const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (ppid === process.pid && comm === 'ssh') out.push(Number(d));
+		} catch {
+			/* exited meanwhile */
+		}
+	}
+	return out;
+}
+
+describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
+	this.timeout(90000);
+	let api: ProcnetApi;
+	let sshd: TestSshd | undefined;
+	let server: net.Server;
+	const port = () => (server.address() as net.AddressInfo).port;
+	const roots = () => api.tree.getChildren(undefined) as HostNode[];
+	const rootNamed = (name: string) => roots().find((n) => n.host.name === name);
+	const socketsOf = (n: TreeNode) => api.tree.getChildren(n).filter((c): c is SocketNode => c.type === 'socket');
+	/** The host once its store answered (snapshot or error). */
+	const settled = (name: string, timeoutMs?: number) =>
+		waitFor(`${name} to answer`, () => {
+			const r = rootNamed(name);
+			return r && (r.host.store.snapshot || r.host.store.error) ? r : undefined;
+		}, timeoutMs);
+
+	before(async function () {
+		if (!sshdAvailable()) {
+			console.log('      (skipped: needs root and /usr/sbin/sshd)');
+			this.skip();
+		}
+		api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
+		server = await new Promise<net.Server>((r) => {
+			const s = net.createServer(() => undefined);
+			s.listen(0, '127.0.0.1', () => r(s));
+		});
+		sshd = await startSshd();
+		await vscode.commands.executeCommand('procnet.clearFilter');
+		await vscode.commands.executeCommand('procnet.allSockets');
+		await cfg().update('sshConfigFile', sshd.configFile, vscode.ConfigurationTarget.Global);
+		await cfg().update('confirmKill', false, vscode.ConfigurationTarget.Global);
+	});
+
+	after(async function () {
+		if (!api) return;
+		await cfg().update('sshHosts', undefined, vscode.ConfigurationTarget.Global);
+		await cfg().update('sshConfigFile', undefined, vscode.ConfigurationTarget.Global);
+		await cfg().update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+		await waitFor('no remote roots', () => roots().length === 1 || undefined, 5000).catch(() => undefined);
+		server?.close();
+		await sshd?.stop();
+	});
+
+	it('"Add SSH Host" refuses a host that ssh would read as an option, and bad characters', async () => {
+		for (const bad of ['-oProxyCommand=touch /tmp/procnet-pwned', 'root@host;id', 'a b', 'host:99999']) {
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.addSshHost', bad), undefined, bad);
+		}
+		assert.strictEqual(cfg().inspect('sshHosts')?.globalValue, undefined, 'nothing was written');
+		assert.strictEqual(roots().length, 1);
+	});
+
+	it('shows an ssh host as a second root: this machine over ssh, with the extension host\'s own listener under the same pid', async () => {
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.addSshHost', 'procnet-test'), 'procnet-test');
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, ['procnet-test']);
+		const remote = await settled('procnet-test', 40000);
+		assert.strictEqual(remote.host.store.error, undefined, remote.host.store.error);
+		assert.strictEqual(roots()[0].host.kind, 'local', 'this machine stays first');
+		assert.strictEqual(roots()[1], remote);
+
+		const item = api.tree.getTreeItem(remote);
+		assert.strictEqual(item.label, 'procnet-test');
+		assert.match(String(item.description), /^ssh · \d+ processes · \d+ sockets$/);
+		assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'remote');
+		assert.strictEqual(item.contextValue, 'host.ssh');
+
+		const node = await waitFor('the extension host on the ssh root', () => api.tree.processNodeOn(remote.host.id, process.pid));
+		const local = api.tree.processNode(process.pid);
+		assert.ok(local, 'and on this machine\'s root');
+		assert.notStrictEqual(node.id, local.id, 'ids include the host');
+		assert.strictEqual(node.process.startTicks, local.process.startTicks, 'the same process');
+		const row = socketsOf(node).find((s) => s.socket.localPort === port());
+		assert.ok(row, `no :${port()} under the ssh root's ${node.process.name} (${process.pid})`);
+		assert.strictEqual(row.socket.state, 'LISTEN');
+		const localRow = socketsOf(local).find((s) => s.socket.localPort === port())!;
+		assert.strictEqual(row.socket.inode, localRow.socket.inode);
+		assert.notStrictEqual(row.id, localRow.id);
+		assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.listen.remote', 'no Open in Browser for a remote port');
+		assert.match(String(api.tree.getTreeItem(node).contextValue), /^process\.listening\.remote$/);
+
+		// The session is one ssh child of this extension host.
+		const sessionPid = remote.host.sessionPid;
+		assert.ok(sessionPid, 'a live session');
+		assert.ok(sshChildren().includes(sessionPid), `ssh ${sessionPid} is a child of the extension host`);
+
+		// Details and copy work for the remote rows.
+		await vscode.commands.executeCommand('procnet.showDetails', node);
+		const m = api.panel.current;
+		assert.strictEqual(m?.type, 'process');
+		if (m?.type === 'process') {
+			assert.strictEqual(m.target.hostId, remote.host.id);
+			assert.match(m.host, /\(procnet-test\)$/);
+			assert.ok(m.detail.sockets.some((s) => s.localPort === port()));
+		}
+		await vscode.commands.executeCommand('procnet.showDetails', row);
+		const s = api.panel.current;
+		assert.strictEqual(s?.type, 'socket');
+		if (s?.type === 'socket') {
+			assert.strictEqual(s.detail.socket.inode, row.socket.inode);
+			assert.strictEqual(s.detail.rawLine, null, 'no raw line re-read for another host');
+		}
+		await vscode.commands.executeCommand('procnet.copyPid', node);
+		assert.strictEqual(await vscode.env.clipboard.readText(), String(process.pid));
+	});
+
+	it('refreshes remote hosts too, sharing one session', async () => {
+		const remote = rootNamed('procnet-test')!;
+		const pid = remote.host.sessionPid;
+		const before = remote.host.store.snapshot!.takenAt;
+		await vscode.commands.executeCommand('procnet.refresh');
+		assert.notStrictEqual(remote.host.store.snapshot!.takenAt, before);
+		assert.strictEqual(remote.host.sessionPid, pid, 'the same ssh session answered');
+		// Concurrent refreshes share the one in flight.
+		const a = remote.host.store.refresh();
+		assert.strictEqual(remote.host.store.refresh(), a);
+		await a;
+	});
+
+	it('kills a process on the ssh host through its session, after the start-time check', async () => {
+		const remote = rootNamed('procnet-test')!;
+		const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1');setInterval(()=>{},1e6)"], { stdio: 'ignore' });
+		const exited = new Promise((r) => child.once('exit', r));
+		try {
+			let node: ProcessNode | undefined;
+			for (let i = 0; i < 40 && !node; i++) {
+				await remote.host.store.refresh();
+				node = api.tree.processNodeOn(remote.host.id, child.pid!);
+				if (!node) await sleep(200);
+			}
+			assert.ok(node, 'the child with a listener appears on the ssh root');
+			const shell = remote.host.shell()!;
+			// A stale identity (another start time) is refused on the remote, and nothing is sent.
+			const stale = await shell.signal(child.pid!, node.process.startTicks! + 1, 'TERM');
+			assert.strictEqual(stale.ok ? 'ok' : stale.reason, 'reused');
+			assert.strictEqual(child.exitCode ?? child.signalCode, null, 'still running');
+			// Nothing unvalidated reaches the session.
+			await assert.rejects(shell.signal(Number.NaN, 1, 'TERM'), /refusing to signal pid NaN/);
+			await assert.rejects(shell.signal(1, 1, 'TERM'), /refusing to signal pid 1/);
+			await assert.rejects(shell.signal(child.pid!, 1.5, 'TERM'), /bad start time/);
+			await assert.rejects(shell.signal(child.pid!, 1, 'HUP; id' as never), /bad signal/);
+			const result = await vscode.commands.executeCommand('procnet.killProcess', node);
+			assert.strictEqual(result, 'terminated');
+			await exited;
+			assert.strictEqual(child.signalCode, 'SIGTERM');
+		} finally {
+			child.kill('SIGKILL');
+		}
+	});
+
+	it('shows why an unreachable host fails, as a row under it with Retry, within seconds', async () => {
+		await cfg().update('sshHosts', ['procnet-test', '127.0.0.1:1', 'procnet-nonexistent.invalid', 'procnet-badkey', { name: 'no-such-program', command: ['procnet-no-such-program-xyz', 'sh'] }], vscode.ConfigurationTarget.Global);
+		const expect: Array<[string, string, RegExp]> = [
+			['127.0.0.1:1', 'connection-refused', /^connection refused/],
+			['procnet-nonexistent.invalid', 'unknown-host', /^unknown host/],
+			['procnet-badkey', 'auth-failed', /^authentication failed/],
+			['no-such-program', 'command-not-found', /^command not found: procnet-no-such-program-xyz/],
+		];
+		const t0 = Date.now();
+		for (const [name, reason, text] of expect) {
+			const root = await settled(name, 15000);
+			const [err] = api.tree.getChildren(root) as MessageNode[];
+			assert.strictEqual(err?.type, 'message', `${name}: ${JSON.stringify(err)}`);
+			assert.strictEqual(err.reason, reason, `${name}: ${err.text}`);
+			assert.match(err.text, text);
+			const item = api.tree.getTreeItem(err);
+			assert.strictEqual(item.contextValue, 'error.host', 'Retry is offered');
+			assert.match(String(api.tree.getTreeItem(root).description), new RegExp(`· ${reason}$`));
+			assert.strictEqual(api.tree.getParent(err), root);
+		}
+		assert.ok(Date.now() - t0 < 15000, `took ${Date.now() - t0} ms`);
+		// The good host kept its session through the settings change.
+		assert.ok(rootNamed('procnet-test')!.host.store.snapshot);
+		// Retry runs the host's refresh again (and fails the same way).
+		const refused = rootNamed('127.0.0.1:1')!;
+		await vscode.commands.executeCommand('procnet.retryHost', api.tree.getChildren(refused)[0]);
+		assert.strictEqual(refused.host.store.errorReason, 'connection-refused');
+	});
+
+	it('suspends sessions (view hidden a while) and reconnects on the next refresh', async () => {
+		const remote = rootNamed('procnet-test')!;
+		const pid = remote.host.sessionPid!;
+		api.hosts.suspendSessions();
+		assert.strictEqual(remote.host.sessionPid, undefined);
+		await waitFor(`ssh ${pid} to exit`, () => !sshChildren().includes(pid) || undefined, 5000);
+		assert.ok(remote.host.store.snapshot, 'the last snapshot stays');
+		await remote.host.store.refresh();
+		assert.strictEqual(remote.host.store.error, undefined);
+		assert.ok(remote.host.sessionPid && remote.host.sessionPid !== pid, 'a new session');
+	});
+
+	it('"Remove Host" ends the host\'s ssh session: no ssh child is left', async () => {
+		const remote = rootNamed('procnet-test')!;
+		const pid = remote.host.sessionPid;
+		assert.ok(pid && sshChildren().includes(pid));
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.removeHost', remote), true);
+		assert.strictEqual(rootNamed('procnet-test'), undefined);
+		assert.ok(!(cfg().inspect<unknown[]>('sshHosts')?.globalValue ?? []).includes('procnet-test'));
+		await cfg().update('sshHosts', undefined, vscode.ConfigurationTarget.Global);
+		await waitFor('only this machine', () => roots().length === 1 || undefined, 5000);
+		await waitFor('no ssh child of the extension host', () => sshChildren().length === 0 || undefined, 5000);
+	});
+
+	it('ignores procnet.sshHosts set by the workspace: no root, nothing run', async () => {
+		const folder = vscode.workspace.workspaceFolders?.[0];
+		assert.ok(folder, 'the test workspace is a folder');
+		const marker = path.join(os.tmpdir(), `procnet-workspace-ran-${process.pid}`);
+		const evil = [{ name: 'from-workspace', command: ['sh', '-c', `touch ${marker}; exec sh`] }];
+		const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+		const previous = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+		try {
+			try {
+				await cfg().update('sshHosts', evil, vscode.ConfigurationTarget.Workspace);
+			} catch (e) {
+				// VS Code itself refuses to write a machine-scoped setting to the workspace; a cloned
+				// repository's .vscode/settings.json can still hold it, so write the file as one would.
+				console.log(`      (VS Code refused the workspace write: ${(e as Error).message.slice(0, 100)}; writing .vscode/settings.json)`);
+				fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+				fs.writeFileSync(settingsFile, JSON.stringify({ 'procnet.sshHosts': evil, 'procnet.sshConfigFile': '/tmp/procnet-evil-config' }, null, 1));
+			}
+			await sleep(2500); // the file watcher and configuration event
+			await vscode.commands.executeCommand('procnet.refresh');
+			assert.strictEqual(rootNamed('from-workspace'), undefined, 'no root for a workspace host');
+			assert.deepStrictEqual(roots().map((r) => r.host.kind), ['local']);
+			assert.ok(!fs.existsSync(marker), 'the workspace command never ran');
+		} finally {
+			if (previous === undefined) fs.rmSync(settingsFile, { force: true });
+			else fs.writeFileSync(settingsFile, previous);
+			fs.rmSync(marker, { force: true });
+			await cfg().update('sshHosts', undefined, vscode.ConfigurationTarget.Workspace).then(undefined, () => undefined);
+		}
+	});
+
+	it('opens capture files (JSON and the recipe\'s framed text) as read-only roots, and closes them', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-capture-'));
+		try {
+			const json = path.join(dir, 'host.json');
+			const cli = path.join(vscode.extensions.getExtension('procnet.procnet')!.extensionPath, 'dist', 'cli.js');
+			fs.writeFileSync(json, execFileSync(process.execPath, [cli, 'capture'], { maxBuffer: 256 << 20 }));
+			const framed = path.join(dir, 'recipe.txt');
+			fs.writeFileSync(framed, execFileSync('sh', ['-c', standaloneScript()], { maxBuffer: 256 << 20 }));
+			const ids: string[] = [];
+			for (const file of [json, framed]) {
+				const id = await vscode.commands.executeCommand<string>('procnet.openCapture', vscode.Uri.file(file));
+				assert.ok(id, `${file} opened`);
+				ids.push(id);
+				const root = roots().find((r) => r.host.id === id)!;
+				const item = api.tree.getTreeItem(root);
+				assert.match(String(item.label), new RegExp(`^capture: ${os.hostname().replace(/[.]/g, '\\.')} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
+				assert.strictEqual(item.contextValue, 'host.capture');
+				assert.match(String(item.description), /^capture · \d+ processes · \d+ sockets$/);
+				const mine = api.tree.processNodeOn(id, process.pid) as ProcessNode;
+				assert.ok(mine, 'the extension host is in the capture');
+				assert.ok(socketsOf(mine).some((s) => s.socket.localPort === port()));
+				assert.match(String(api.tree.getTreeItem(mine).contextValue), /\.capture$/, 'no Kill on a capture');
+				// Kill on a capture row is refused even when invoked directly.
+				assert.strictEqual(await vscode.commands.executeCommand('procnet.killProcess', mine), undefined);
+			}
+			assert.deepStrictEqual(roots().map((r) => r.host.kind), ['local', 'capture', 'capture']);
+			for (const id of ids) await vscode.commands.executeCommand('procnet.closeCapture', roots().find((r) => r.host.id === id));
+			assert.deepStrictEqual(roots().map((r) => r.host.kind), ['local']);
+			// Not a capture: a clear error, no root.
+			const junk = path.join(dir, 'junk.txt');
+			fs.writeFileSync(junk, 'hello');
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.openCapture', vscode.Uri.file(junk)), undefined);
+			assert.strictEqual(roots().length, 1);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('ssh config Host parsing for "Add SSH Host"', () => {
+	it('offers plain Host names, not patterns or names ssh would read as options', () => {
+		const { sshConfigHosts, parseHostEntry } = require('../../src/views/hosts') as typeof import('../../src/views/hosts');
+		const text = ['Host a b.example', '  HostName 10.0.0.1', 'Host *', 'Host web-?', 'Host !bad good', 'host=lower', 'Host -oProxyCommand=x', 'Match all', 'Host "quoted"'].join('\n');
+		assert.deepStrictEqual(sshConfigHosts(text), ['a', 'b.example', 'good', 'lower', 'quoted']);
+		assert.strictEqual(parseHostEntry('-x', 0).kind, 'invalid');
+		assert.deepStrictEqual(parseHostEntry({ name: 'c', command: ['docker', 'exec', '-i', 'c', 'sh'] }, 0), { kind: 'command', name: 'c', argv: ['docker', 'exec', '-i', 'c', 'sh'] });
+		assert.strictEqual(parseHostEntry({ name: 'c', command: 'docker exec' }, 0).kind, 'invalid');
+		assert.strictEqual(parseHostEntry({ command: ['sh'] }, 0).kind, 'invalid');
+	});
+});
