@@ -63,6 +63,11 @@ export interface Frame {
  * Reads one response from a stream, chunk by chunk. Bytes before the begin line are skipped (a
  * login banner or a chatty shell profile); with a nonce, only that response's begin line counts.
  */
+/** What may come before the begin line (login banners, profile chatter): 1 MiB is plenty. */
+const MAX_PREAMBLE = 1 << 20;
+/** A response larger than this is not one procnet asked for (100k sockets raw: ~13 MB). */
+const MAX_RESPONSE = 1 << 30;
+
 export class FrameReader {
 	private buf = Buffer.alloc(64 * 1024);
 	private len = 0;
@@ -76,8 +81,31 @@ export class FrameReader {
 		this.nonce = nonce;
 	}
 
+	/** Bytes skipped before the begin line so far: a banner is small, a flood of garbage is not. */
+	private skipped = 0;
+
+	/**
+	 * Before the begin line nothing needs keeping but the last partial line: drop the rest, so a
+	 * transport that floods garbage (a wrong command, `yes`) cannot grow the buffer, and fail once
+	 * the garbage is clearly not a banner.
+	 */
+	private dropSkipped(): void {
+		if (this.pos > 0) {
+			this.skipped += this.pos;
+			this.buf.copy(this.buf, 0, this.pos, this.len);
+			this.len -= this.pos;
+			this.pos = 0;
+		}
+		if (this.skipped + this.len > MAX_PREAMBLE) {
+			throw new RemoteSourceError('protocol', `the session printed ${this.skipped + this.len} bytes that are no procnet response (a wrong command, or a shell profile that writes to stdout?)`);
+		}
+	}
+
 	/** Adds bytes; returns the frame once its end line has arrived. Throws RemoteSourceError('protocol') on a broken frame. */
 	push(chunk: Buffer): Frame | undefined {
+		if (this.len + chunk.length > MAX_RESPONSE) {
+			throw new RemoteSourceError('protocol', `the response is larger than ${MAX_RESPONSE >> 20} MiB; giving up rather than holding it in memory`);
+		}
 		if (this.len + chunk.length > this.buf.length) {
 			const next = Buffer.alloc(Math.max(this.buf.length * 2, this.len + chunk.length));
 			this.buf.copy(next, 0, 0, this.len);
@@ -97,7 +125,10 @@ export class FrameReader {
 	private scan(): Frame | undefined {
 		while (this.bodyStart < 0) {
 			const l = this.line(this.pos);
-			if (!l) return undefined;
+			if (!l) {
+				this.dropSkipped();
+				return undefined;
+			}
 			const m = /^@@PROCNET ([0-9A-Za-z]{1,64}) begin (raw|gzip64)\r?$/.exec(l.text);
 			if (m && (this.nonce === null || m[1] === this.nonce)) {
 				this.nonce = m[1];

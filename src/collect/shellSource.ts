@@ -170,7 +170,9 @@ class Session {
 	private killTimer: NodeJS.Timeout | undefined;
 
 	constructor(private readonly argv: string[], private readonly kind: 'ssh' | 'command', private readonly label: string, env?: NodeJS.ProcessEnv) {
-		this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+		// A process group of its own: ending the session must end what the transport started too
+		// (a ProxyCommand, a `docker exec` helper, a remote-less shell's children), not only its leader.
+		this.child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env, detached: true });
 		let closed!: () => void;
 		this.exited = new Promise((r) => (closed = r));
 		this.child.on('error', (e) => {
@@ -256,9 +258,17 @@ class Session {
 		this.fail(new RemoteSourceError('disposed', `${this.label}: session closed`));
 		this.child.stdin!.end();
 		if (!wasAlive || this.exit || this.child.pid === undefined) return;
-		this.child.kill('SIGTERM');
+		const pid = this.child.pid;
+		const signalGroup = (sig: NodeJS.Signals) => {
+			try {
+				process.kill(-pid, sig);
+			} catch {
+				this.child.kill(sig); // the group is gone already; make sure of the leader
+			}
+		};
+		signalGroup('SIGTERM');
 		this.killTimer = setTimeout(() => {
-			if (!this.exit) this.child.kill('SIGKILL');
+			if (!this.exit) signalGroup('SIGKILL');
 		}, 2000);
 	}
 }
