@@ -15,6 +15,7 @@ import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
 import { hostNodeOf, type TreeNode } from './views/treeNodes';
 import { registerViewCommands } from './views/viewCommands';
+import { WatchStatusBar } from './views/watchStatusBar';
 import { readTreeOptions, syncViewChrome } from './views/viewState';
 
 /** Remote sessions end after the view and panel have been hidden this long; the next refresh reconnects. */
@@ -29,6 +30,7 @@ export interface ProcnetApi {
 	panel: DetailPanel;
 	view: vscode.TreeView<TreeNode>;
 	timer: RefreshTimer;
+	statusBar: WatchStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
@@ -48,9 +50,11 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		() => hosts.all().filter((h) => h.live).map((h) => h.store),
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
 	);
+	const statusBar = new WatchStatusBar(store);
 	let suspendTimer: NodeJS.Timeout | undefined;
 	const updateVisibility = () => {
-		const visible = view.visible || panel.visible;
+		// The status-bar item watches even when the view is closed: it is what is being looked at then.
+		const visible = view.visible || panel.visible || statusBar.enabled;
 		timer.setVisible(visible);
 		clearTimeout(suspendTimer);
 		suspendTimer = undefined;
@@ -70,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		view,
 		panel,
 		timer,
+		statusBar,
 		{ dispose: () => clearTimeout(suspendTimer) },
 		view.onDidChangeVisibility(updateVisibility),
 		tree.onDidChangeStatus(() => syncViewChrome(view, tree)),
@@ -77,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		vscode.workspace.onDidChangeConfiguration((e) => {
 			if (e.affectsConfiguration('procnet')) tree.setOptions(readTreeOptions(context.workspaceState));
 			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
+			if (e.affectsConfiguration('procnet.statusBar')) updateVisibility();
 		}),
 		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
 			const target = node ?? view.selection[0];
@@ -94,13 +100,29 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			if (node) panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks });
 			return node?.process.pid;
 		}),
+		vscode.commands.registerCommand('procnet.openWatched', async () => {
+			const pid = statusBar.state?.openPid;
+			if (pid === undefined) return vscode.commands.executeCommand('procnet.showPortsForPid');
+			const p = store.snapshot?.processes.find((x) => x.pid === pid);
+			if (p) panel.show({ kind: 'process', pid, startTicks: p.startTicks });
+			return pid;
+		}),
+		vscode.commands.registerCommand('procnet.watch', async (node?: TreeNode) => {
+			const t = node ?? view.selection[0];
+			const entry = t?.type === 'process' ? `pid:${t.process.pid}` : t?.type === 'socket' && t.socket.localPort !== null ? `port:${t.socket.localPort}` : undefined;
+			if (!entry) return;
+			const cfg = vscode.workspace.getConfiguration('procnet');
+			const list = cfg.get<string[]>('statusBar.watch', []);
+			if (!list.includes(entry)) await cfg.update('statusBar.watch', [...list, entry], vscode.ConfigurationTarget.Global);
+			if (!statusBar.enabled) await cfg.update('statusBar.enabled', true, vscode.ConfigurationTarget.Global);
+		}),
 		vscode.commands.registerCommand('procnet.revealInTree', (pid?: unknown) => typeof pid === 'number' && revealPid(undefined, pid)),
 		...registerViewCommands(tree, context.workspaceState),
 		...registerActions(hosts, tree, view),
 		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, hosts, tree, panel, view, timer };
+	return { store, hosts, tree, panel, view, timer, statusBar };
 }
 
 export function deactivate(): void {
