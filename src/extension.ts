@@ -5,6 +5,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LocalSource } from './collect/localSource';
+import { DebugTracker } from './debug/debugTracker';
+import { ListenNotifier } from './debug/listenNotifier';
 import { registerActions } from './views/actions';
 import { DetailPanel } from './views/detailPanel';
 import { registerHostCommands } from './views/hostCommands';
@@ -31,6 +33,8 @@ export interface ProcnetApi {
 	view: vscode.TreeView<TreeNode>;
 	timer: RefreshTimer;
 	statusBar: WatchStatusBar;
+	/** The debug sessions' pids (issue #7) and the listening notifications shown (`debug.notified`). */
+	debug: DebugTracker;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
@@ -51,10 +55,13 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
 	);
 	const statusBar = new WatchStatusBar(store);
+	const debug = new DebugTracker();
+	const notifier = new ListenNotifier(store, debug);
 	let suspendTimer: NodeJS.Timeout | undefined;
 	const updateVisibility = () => {
 		// The status-bar item watches even when the view is closed: it is what is being looked at then.
-		const visible = view.visible || panel.visible || statusBar.enabled;
+		// So does a debug session: its debuggee's new listeners are noticed even with the view hidden.
+		const visible = view.visible || panel.visible || statusBar.enabled || debug.active;
 		timer.setVisible(visible);
 		clearTimeout(suspendTimer);
 		suspendTimer = undefined;
@@ -75,6 +82,10 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		panel,
 		timer,
 		statusBar,
+		debug,
+		notifier,
+		tree.setDebugTracker(debug),
+		debug.onDidChange(updateVisibility),
 		{ dispose: () => clearTimeout(suspendTimer) },
 		view.onDidChangeVisibility(updateVisibility),
 		tree.onDidChangeStatus(() => syncViewChrome(view, tree)),
@@ -122,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, hosts, tree, panel, view, timer, statusBar };
+	return { store, hosts, tree, panel, view, timer, statusBar, debug };
 }
 
 export function deactivate(): void {

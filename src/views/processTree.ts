@@ -3,6 +3,7 @@
 // grouped by port or by network namespace. Sockets nobody could be named for sit under one node
 // with the reason, inode-0 ones under the listener they came from. Never a guessed owner.
 import * as vscode from 'vscode';
+import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, kindText, localText, portSummary, remoteText } from '../model/describe';
 import { matchesFilter, type Filter } from '../model/filter';
 import { isListening } from '../model/select';
@@ -66,6 +67,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	/** What the view shows around the tree (for this machine): counts, why sockets lack owners, why it is empty. */
 	status = { shownSockets: 0, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
 
+	private debug: DebugTracker | undefined;
+
 	constructor(private readonly hosts: HostRegistry, public options: TreeOptions) {
 		this.disposables.push(
 			this._onDidChangeTreeData,
@@ -79,6 +82,16 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	setOptions(o: Partial<TreeOptions>): void {
 		this.options = { ...this.options, ...o };
 		this.rebuild();
+	}
+
+	/** Shows a "Debugged processes" group at the top of this machine's rows while a debug session has pids. */
+	setDebugTracker(tracker: DebugTracker): vscode.Disposable {
+		this.debug = tracker;
+		this.rebuild();
+		return tracker.onDidChange(() => {
+			const local = this.views.find((v) => v.entry.kind === 'local');
+			if (local) this.rebuildHost(local.entry);
+		});
 	}
 
 	private view(hostId?: string): HostView | undefined {
@@ -254,6 +267,24 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			}
 		}
 		if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, all));
+		if (entry.kind === 'local' && this.debug?.active) {
+			const sessions = this.debug.expand(snap.processes);
+			const group: GroupNode = {
+				type: 'group', id: `${host.id}/debug:sessions`, label: 'Debugged processes', description: String(sessions.length), icon: 'debug-alt',
+				tooltip: 'Processes of the running debug sessions and their children, with their sockets.', contextValue: 'group.debug', parent: host,
+				children: () =>
+					sessions.map(({ session, pids }) => {
+						const own = all.filter((s) => s.owners.some((x) => pids.has(x.pid)));
+						const g: GroupNode = {
+							type: 'group', id: `${host.id}/debug:session:${session.id}`, label: session.name, description: `pid ${[...session.pids].join(', ')}`, icon: 'debug',
+							tooltip: `Debug session ${session.name}: pid ${[...session.pids].join(', ')} and its descendants`, contextValue: 'group.debugSession', parent: group,
+							children: () => processNodes(g, own).filter((n) => pids.has(n.process.pid)),
+						};
+						return g;
+					}),
+			};
+			v.roots.unshift(group);
+		}
 		return v;
 	}
 
@@ -293,7 +324,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'socket':
 				return socketItem(node);
 			case 'group': {
-				const item = new vscode.TreeItem(node.label, node.contextValue === 'group.more' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+				const state = node.contextValue === 'group.more'
+					? vscode.TreeItemCollapsibleState.None
+					: node.contextValue.startsWith('group.debug') ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+				const item = new vscode.TreeItem(node.label, state);
 				item.id = node.id;
 				item.description = node.description;
 				item.tooltip = node.tooltip;
