@@ -16,7 +16,9 @@ function findTests(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
-	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000 });
+	// PROCNET_VSCODE_GREP narrows the run (npm run soak runs only the soak).
+	const grep = process.env.PROCNET_VSCODE_GREP;
+	const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 30000, ...(grep ? { grep } : {}) });
 	const files = findTests(__dirname);
 	if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}`);
 	for (const f of files) mocha.addFile(f);

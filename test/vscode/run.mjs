@@ -4,7 +4,7 @@
 // this repo as extensionDevelopmentPath and the compiled mocha runner as extensionTestsPath, as
 // @vscode/test-web does. Exit code = the tests' (0/1); 2 = harness failure or timeout.
 //   --no-build   skip `node esbuild.js` + `tsc -p tsconfig.test.json` (npm test's pretest did them)
-//   env PROCNET_VSCODE_TEST_TIMEOUT (s, default 180), PROCNET_VSCODE_VERBOSE=1 (echo the whole workbench log)
+//   env PROCNET_VSCODE_TEST_TIMEOUT (s, default 600), PROCNET_VSCODE_VERBOSE=1 (echo the whole workbench log)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import * as util from 'node:util';
 import { QUIET_SETTINGS, REPO, provision, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
 
-const TIMEOUT_S = Number(process.env.PROCNET_VSCODE_TEST_TIMEOUT || 180);
+const TIMEOUT_S = Number(process.env.PROCNET_VSCODE_TEST_TIMEOUT || 600);
 const RESULTS = path.join(REPO, 'test-results', 'vscode');
 const VERBOSE = !!process.env.PROCNET_VSCODE_VERBOSE;
 // Workbench log lines that are not the tests' (offline, signed out, no chat model): not echoed.

@@ -1,0 +1,87 @@
+// A soak in the real extension host: ~20k sockets that keep churning, a refresh every second,
+// and afterwards heap and RSS as flat as after warm-up, no more timers, no child process left.
+// `npm test` runs it for 2 minutes; `npm run soak` for 30 (PROCNET_SOAK_SECONDS).
+import * as assert from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { ProcnetApi } from '../../src/extension';
+
+const SECONDS = Number(process.env.PROCNET_SOAK_SECONDS || 120);
+/** Connections held (two sockets each, one per process: each process stays under the 20000-fd limit). */
+const CONNECTIONS = Number(process.env.PROCNET_SOAK_CONNECTIONS || 9000);
+
+const SERVER = `const s=require('net').createServer((c)=>c.on('error',()=>{})).listen(0,'127.0.0.1',()=>console.log(s.address().port));s.maxConnections=20000;`;
+const CLIENT = `
+const net=require('net');const port=+process.argv[1];const n=+process.argv[2];const live=[];
+const open=()=>{const c=net.connect(port,'127.0.0.1');c.on('error',()=>{});live.push(c);};
+for(let i=0;i<n;i++)open();
+let ready=false;setTimeout(()=>{ready=true;console.log('up');},3000);
+// Churn: every 100 ms close the 100 oldest connections and open 100 new ones.
+setInterval(()=>{if(!ready)return;for(let i=0;i<100;i++){live.shift().destroy();open();}},100);`;
+
+function childrenOf(pid: number): number[] {
+	return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
+		try {
+			const st = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+			return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+		} catch {
+			return false;
+		}
+	}).map(Number);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+describe('soak: churning sockets, one refresh a second', function () {
+	this.timeout((SECONDS + 120) * 1000);
+	let server: ChildProcess | undefined;
+	let client: ChildProcess | undefined;
+	after(() => {
+		client?.kill('SIGKILL');
+		server?.kill('SIGKILL');
+	});
+
+	it(`stays flat for ${SECONDS} s at ~${CONNECTIONS * 2} churning sockets`, async () => {
+		const api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
+		await api.store.refresh();
+		const kidsBefore = new Set(childrenOf(process.pid));
+		const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+		server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const port = await new Promise<number>((r) => server!.stdout!.once('data', (d) => r(Number(String(d).trim()))));
+		client = spawn(process.execPath, ['-e', CLIENT, String(port), String(CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+		await new Promise((r) => client!.stdout!.once('data', r));
+
+		const samples: Array<{ t: number; heap: number; rss: number; sockets: number; ms: number }> = [];
+		const t0 = Date.now();
+		while (Date.now() - t0 < SECONDS * 1000) {
+			const s0 = Date.now();
+			await api.store.refresh();
+			assert.strictEqual(api.store.error, undefined, `refresh failed: ${api.store.error}`);
+			const m = process.memoryUsage();
+			samples.push({ t: Date.now() - t0, heap: m.heapUsed, rss: m.rss, sockets: api.store.snapshot!.sockets.length, ms: Date.now() - s0 });
+			await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - s0))));
+		}
+		client.kill('SIGKILL');
+		server.kill('SIGKILL');
+		await new Promise((r) => setTimeout(r, 500));
+
+		const mb = (x: number) => x / 1048576;
+		const q = Math.floor(samples.length / 4);
+		const early = samples.slice(q, 2 * q), late = samples.slice(3 * q);
+		const heapEarly = median(early.map((s) => s.heap)), heapLate = median(late.map((s) => s.heap));
+		const rssEarly = median(early.map((s) => s.rss)), rssLate = median(late.map((s) => s.rss));
+		console.log(
+			`      ${samples.length} refreshes, ${median(samples.map((s) => s.sockets))} sockets (median), refresh ${median(samples.map((s) => s.ms))} ms (median); ` +
+				`heap ${mb(heapEarly).toFixed(0)} → ${mb(heapLate).toFixed(0)} MiB, rss ${mb(rssEarly).toFixed(0)} → ${mb(rssLate).toFixed(0)} MiB (2nd quarter → last quarter, medians)`,
+		);
+		assert.ok(samples.length >= SECONDS / 4, `only ${samples.length} refreshes in ${SECONDS} s`);
+		assert.ok(median(samples.map((s) => s.sockets)) >= CONNECTIONS, 'the load was not seen');
+		assert.ok(heapLate <= heapEarly * 1.3 + 30 * 1048576, `heap grew from ${mb(heapEarly).toFixed(0)} to ${mb(heapLate).toFixed(0)} MiB`);
+		assert.ok(rssLate <= rssEarly * 1.3 + 50 * 1048576, `rss grew from ${mb(rssEarly).toFixed(0)} to ${mb(rssLate).toFixed(0)} MiB`);
+		const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+		assert.ok(timersAfter <= timersBefore + 2, `timers: ${timersBefore} before, ${timersAfter} after`);
+		const leftover = childrenOf(process.pid).filter((p) => !kidsBefore.has(p));
+		assert.deepStrictEqual(leftover, [], 'child processes left behind');
+	});
+});
