@@ -126,6 +126,10 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const evil = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[2],()=>console.log('up'));setInterval(()=>{},1e6)", argImg, sockPath, argScript], { stdio: ['ignore', 'pipe', 'inherit'] });
 		try {
 			await new Promise((r) => evil.stdout.once('data', r));
+			// The previous test left focus inside the panel's webview, which can take focus back
+			// while the quick pick is open (and so close it): close the editors first.
+			await runCommand(page, 'View: Close All Editors');
+			await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
 			const quick = await runCommand(page, 'Procnet: Show Ports for PID');
 			await page.waitForFunction(() => {
 				const i = document.querySelector('.quick-input-widget input');
