@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import type { SnapshotDiff } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import type { Snapshot } from '../model/snapshot';
 import { readProcTree } from './procfsReader';
@@ -11,6 +12,7 @@ import type { SnapshotSource } from './source';
 
 export class LocalSource implements SnapshotSource {
 	readonly label = 'local';
+	lastDiff: SnapshotDiff | undefined;
 	private worker: Worker | undefined;
 	private nextId = 1;
 	private readonly pending = new Map<number, { resolve: (s: Snapshot) => void; reject: (e: Error) => void }>();
@@ -20,7 +22,10 @@ export class LocalSource implements SnapshotSource {
 
 	snapshot(): Promise<Snapshot> {
 		const w = this.ensureWorker();
-		if (!w) return Promise.resolve().then(() => buildSnapshot(readProcTree({ root: this.root })));
+		if (!w) {
+			this.lastDiff = undefined;
+			return Promise.resolve().then(() => buildSnapshot(readProcTree({ root: this.root })));
+		}
 		const id = this.nextId++;
 		return new Promise((resolve, reject) => {
 			this.pending.set(id, { resolve, reject });
@@ -36,7 +41,10 @@ export class LocalSource implements SnapshotSource {
 			const p = this.pending.get(res.id);
 			if (!p) return;
 			this.pending.delete(res.id);
-			if (res.ok) p.resolve(res.snapshot);
+			if (res.ok) {
+				this.lastDiff = res.diff;
+				p.resolve(res.snapshot);
+			}
 			else p.reject(new Error(res.error));
 		});
 		w.on('error', (e) => this.failAll(e));

@@ -20,17 +20,31 @@ export class SnapshotStore implements vscode.Disposable {
 
 	constructor(readonly source: SnapshotSource) {}
 
-	/** Refreshes once; concurrent calls share the refresh in flight instead of stacking scans. */
+	/**
+	 * Resolves once a scan that started after this call has landed. A call while a scan runs does
+	 * not get that scan (it may predate what the caller just did, e.g. open a socket): it gets one
+	 * follow-up scan, shared by every caller that asks meanwhile, so scans never stack up.
+	 */
 	refresh(): Promise<void> {
-		this.inFlight ??= this.doRefresh().finally(() => (this.inFlight = undefined));
-		return this.inFlight;
+		if (!this.inFlight) {
+			this.inFlight = this.doRefresh().finally(() => (this.inFlight = undefined));
+			return this.inFlight;
+		}
+		this.queued ??= this.inFlight.then(() => {
+			this.queued = undefined;
+			return this.refresh();
+		});
+		return this.queued;
 	}
+
+	private queued: Promise<void> | undefined;
 
 	private async doRefresh(): Promise<void> {
 		const t0 = Date.now();
 		try {
 			const next = await this.source.snapshot();
-			this.diff = this.snapshot ? diffSnapshots(this.snapshot, next) : undefined;
+			// A source that diffs where its snapshots live (the local worker) saves this thread the work.
+			this.diff = this.snapshot ? this.source.lastDiff ?? diffSnapshots(this.snapshot, next) : undefined;
 			this.snapshot = next;
 			this.error = undefined;
 			this.errorReason = undefined;

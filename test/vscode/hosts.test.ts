@@ -117,7 +117,10 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		const row = socketsOf(node).find((s) => s.socket.localPort === port());
 		assert.ok(row, `no :${port()} under the ssh root's ${node.process.name} (${process.pid})`);
 		assert.strictEqual(row.socket.state, 'LISTEN');
-		const localRow = socketsOf(local).find((s) => s.socket.localPort === port())!;
+		// This machine's store may not have scanned since the listener opened: ask for a scan that does.
+		await api.store.refresh();
+		const localRow = socketsOf(api.tree.processNode(process.pid)!).find((s) => s.socket.localPort === port());
+		assert.ok(localRow, `no :${port()} on this machine's root`);
 		assert.strictEqual(row.socket.inode, localRow.socket.inode);
 		assert.notStrictEqual(row.id, localRow.id);
 		assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.listen.remote', 'no Open in Browser for a remote port');
@@ -156,10 +159,12 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		await vscode.commands.executeCommand('procnet.refresh');
 		assert.notStrictEqual(remote.host.store.snapshot!, before);
 		assert.strictEqual(remote.host.sessionPid, pid, 'the same ssh session answered');
-		// Concurrent refreshes share the one in flight.
-		const a = remote.host.store.refresh();
-		assert.strictEqual(remote.host.store.refresh(), a);
-		await a;
+		// Refreshes asked for while one runs never stack: they share one follow-up scan.
+		void remote.host.store.refresh();
+		const b = remote.host.store.refresh();
+		assert.strictEqual(remote.host.store.refresh(), b, 'askers during a scan share one follow-up');
+		await b;
+		assert.strictEqual(remote.host.sessionPid, pid, 'still the same ssh session');
 	});
 
 	it('kills a process on the ssh host through its session, after the start-time check', async () => {
