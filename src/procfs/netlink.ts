@@ -1,7 +1,7 @@
 // /proc/net/netlink (`netlink_native_seq_show`):
 // "%pK %-3d %-10u %08x %-8d %-8d %-5d %-8d %-8u %-8lu" = sk Eth Pid Groups Rmem Wmem Dump Locks
 // Drops Inode. Lines are right-padded with spaces; extra trailing columns are ignored.
-import type { ParseResult, ParseWarning, SocketRow } from './types';
+import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
 import { decInt, forEachTokenRow, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'netlink';
@@ -47,20 +47,10 @@ export function parseNetlinkTable(text: string): ParseResult<SocketRow> {
 			return;
 		}
 		const row: SocketRow = {
-			kind: 'netlink',
-			ipVersion: null,
-			localAddress: null,
-			localPort: null,
-			remoteAddress: null,
-			remotePort: null,
-			state: 'UNCONN',
+			// The table has no uid column; ownership comes from the fd scan only.
+			...addresslessRow('netlink', 'UNCONN', t[9]),
 			txQueue: wmem,
 			rxQueue: rmem,
-			// The table has no uid column; ownership comes from the fd scan only.
-			uid: null,
-			inode: t[9],
-			path: null,
-			unixType: null,
 			protocol: family,
 			// Port id, not a pid: it equals the TGID only for a process's first autobound socket
 			// and 0 is the kernel's own socket.

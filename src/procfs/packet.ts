@@ -1,7 +1,7 @@
 // /proc/net/packet (`packet_seq_show`): "%pK %-6d %-4d %04x   %-5d %1d %-6u %-6u %-6lu" =
 // sk RefCnt Type Proto Iface R Rmem User Inode. A Drops column has been proposed upstream, so
 // anything after Inode is ignored rather than rejected.
-import type { ParseResult, ParseWarning, SocketRow } from './types';
+import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
 import { decInt, forEachTokenRow, hexInt, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'packet';
@@ -33,20 +33,10 @@ export function parsePacketTable(text: string): ParseResult<SocketRow> {
 			return;
 		}
 		const row: SocketRow = {
-			kind: 'packet',
-			ipVersion: null,
-			localAddress: null,
-			localPort: null,
-			remoteAddress: null,
-			remotePort: null,
 			// Packet sockets have no connection state; ss shows them as UNCONN.
-			state: 'UNCONN',
-			txQueue: null,
+			...addresslessRow('packet', 'UNCONN', t[8]),
 			rxQueue: rmem,
 			uid,
-			inode: t[8],
-			path: null,
-			unixType: null,
 			refCount,
 			protocol: proto,
 			ifindex,

@@ -128,3 +128,11 @@ export interface ProcStatus {
 
 /** `/proc/net/sockstat{,6}`: protocol → counter → value. */
 export type Sockstat = Record<string, Record<string, number>>;
+
+/**
+ * The contract fields of a socket that has no IP addresses or ports (unix, packet, netlink),
+ * all null but kind, state and inode; each parser adds what its table has.
+ */
+export function addresslessRow(kind: SocketKind, state: string, inode: string): SocketRow {
+	return { kind, ipVersion: null, localAddress: null, localPort: null, remoteAddress: null, remotePort: null, state, txQueue: null, rxQueue: null, uid: null, inode, path: null, unixType: null };
+}

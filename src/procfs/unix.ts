@@ -1,7 +1,7 @@
 // /proc/net/unix (`unix_seq_show`): "%pK: %08X %08X %08X %04X %02X %5lu" then, for a bound
 // socket, ' ' + the name exactly as bound. Names are printed raw (spaces, '\n' and all), so the
 // path is "the rest of the line" and a line that is not a record continues the previous name.
-import type { ParseResult, ParseWarning, SocketRow } from './types';
+import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
 import { forEachLine, hexInt, makeWarning } from './lines';
 
 const TABLE = 'unix';
@@ -88,18 +88,8 @@ function toRecord(m: RegExpExecArray, hasInode: boolean, line: string, lineNo: n
 	const st = hexInt(m[6]);
 	const rest = hasInode ? m[8] : m[7];
 	const row: SocketRow = {
-		kind: 'unix',
-		ipVersion: null,
-		localAddress: null,
-		localPort: null,
-		remoteAddress: null,
-		remotePort: null,
-		state: (flags & SO_ACCEPTCON) !== 0 ? 'LISTEN' : (STATES[st] ?? `ST_${m[6]}`),
-		txQueue: null,
-		rxQueue: null,
-		uid: null,
 		// Kept as text: 64-bit inode printing is coming, and 0 (no inode) must stay recognisable.
-		inode: hasInode ? stripZeros(m[7]) : '0',
+		...addresslessRow('unix', (flags & SO_ACCEPTCON) !== 0 ? 'LISTEN' : (STATES[st] ?? `ST_${m[6]}`), hasInode ? stripZeros(m[7]) : '0'),
 		path: rest === undefined ? null : rest,
 		unixType: TYPES[type] ?? `TYPE_${type}`,
 		refCount: hexInt(m[2]),
