@@ -1,0 +1,104 @@
+// The extension's LocalSource: the scan runs in dist/scanWorker.js and crosses back in slices
+// (scanWire.ts). On real /proc with enough sockets of our own to need several slices, the
+// snapshot must hold every one of them with its owner, and the diff rebuilt on this side must
+// name the sockets that appeared, closed and changed between two refreshes.
+import * as assert from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as path from 'path';
+import { LocalSource } from '../../src/collect/localSource';
+import { SLICE } from '../../src/collect/scanWire';
+import type { SnapshotDiff } from '../../src/model/diff';
+import { REPO } from './helpers';
+
+// Holds N loopback TCP connections (2N sockets, several slices), then on "go" opens a TCP
+// listener and closes one pair, and answers with the listener's port and the closed connection's local port.
+const HOLDER = `
+const net = require('net');
+const n = +process.argv[1];
+const conns = [];
+let accepted = 0;
+// In batches: thousands of connect()s at once overflow the accept queue and some never land.
+const batch = () => {
+	if (conns.length === n) return console.log(JSON.stringify({ port: srv.address().port }));
+	const left = Math.min(100, n - conns.length);
+	const want = accepted + left;
+	for (let i = 0; i < left; i++) conns.push(net.connect(srv.address().port, '127.0.0.1'));
+	const wait = () => (accepted >= want ? batch() : setTimeout(wait, 5));
+	wait();
+};
+const srv = net.createServer(() => { accepted++; }).listen(0, '127.0.0.1', () => {
+	batch();
+	process.stdin.on('data', () => {
+		const l = net.createServer(() => {}).listen(0, '127.0.0.1', () => {
+			const gone = conns.pop();
+			const port = gone.localPort;
+			gone.destroy();
+			setTimeout(() => console.log(JSON.stringify({ listen: l.address().port, closedPort: port })), 200);
+		});
+	});
+});`;
+
+function lines(child: ChildProcess): () => Promise<Record<string, number>> {
+	let buf = '';
+	const waiting: Array<(l: string) => void> = [];
+	const ready: string[] = [];
+	child.stdout!.on('data', (d) => {
+		buf += d;
+		let i;
+		while ((i = buf.indexOf('\n')) >= 0) {
+			const l = buf.slice(0, i);
+			buf = buf.slice(i + 1);
+			const w = waiting.shift();
+			if (w) w(l);
+			else ready.push(l);
+		}
+	});
+	return () => new Promise((r) => (ready.length ? r(JSON.parse(ready.shift()!)) : waiting.push((l) => r(JSON.parse(l)))));
+}
+
+describe('LocalSource (scan worker, sliced transfer)', function () {
+	this.timeout(60_000);
+	let child: ChildProcess | undefined;
+	let source: LocalSource | undefined;
+	after(() => {
+		child?.kill('SIGKILL');
+		source?.dispose();
+	});
+
+	it('brings every socket across and rebuilds the diff', async () => {
+		const pairs = Math.ceil((SLICE * 1.6) / 2) * 2; // 2 × pairs TCP sockets: > 3 slices
+		child = spawn(process.execPath, ['-e', HOLDER, String(pairs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+		const next = lines(child);
+		const { port } = await next();
+		source = new LocalSource(path.join(REPO, 'dist/scanWorker.js'));
+
+		const first = await source.snapshot();
+		assert.strictEqual(source.lastDiff, undefined, 'no diff for the first snapshot');
+		const mine = first.sockets.filter((s) => s.kind === 'tcp' && (s.localPort === port || s.remotePort === port) && s.owners.some((o) => o.pid === child!.pid));
+		// the listener + both ends of each connection, all held by the child
+		assert.strictEqual(mine.length, 1 + 2 * pairs, `expected ${1 + 2 * pairs} of the child's sockets, got ${mine.length}`);
+		assert.ok(first.sockets.length > 3 * SLICE, `${first.sockets.length} sockets: not enough to need several slices`);
+		assert.strictEqual(new Set(first.sockets.map((s) => s.id)).size, first.sockets.length, 'a socket came across twice');
+		assert.ok(first.processes.some((p) => p.pid === child!.pid), 'the holder process is in the snapshot');
+
+		child.stdin!.write('go\n');
+		const { listen, closedPort } = await next();
+		const second = await source.snapshot();
+		const diff = (source as LocalSource).lastDiff as SnapshotDiff | undefined; // (not narrowed by the first assert)
+		assert.ok(diff, 'a diff for the second snapshot');
+		const opened = diff.newSockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === listen);
+		assert.ok(opened, `the new listener on ${listen} is among the ${diff.newSockets.length} new sockets`);
+		assert.ok(second.sockets.includes(opened), 'new sockets are the snapshot\'s own objects');
+		assert.deepStrictEqual(opened.owners.map((o) => o.pid), [child.pid]);
+		const closed = diff.closedSockets.find((s) => s.kind === 'tcp' && s.localPort === closedPort && s.remotePort === port);
+		assert.ok(closed, `the closed connection from port ${closedPort} is among the ${diff.closedSockets.length} closed sockets`);
+		for (const c of diff.changedSockets) {
+			assert.ok(second.sockets.includes(c.after), 'changed.after is in the new snapshot');
+			assert.strictEqual(c.before.id, c.after.id);
+			assert.ok(c.fields.length > 0, 'a change names its fields');
+		}
+		// The other end of the closed connection: gone from ESTABLISHED (closed, or changed state).
+		const peer = second.sockets.find((s) => s.kind === 'tcp' && s.localPort === port && s.remotePort === closedPort);
+		if (peer) assert.ok(diff.changedSockets.some((c) => c.after === peer && c.fields.includes('state')), 'the peer\'s state change is in the diff');
+	});
+});
