@@ -126,7 +126,8 @@ export class DetailPanel implements vscode.Disposable {
 		const now = Date.parse(snap.takenAt);
 		const counts = new Map<number, HistoryPoint>();
 		for (const s of snap.sockets) {
-			for (const pid of new Set(s.owners.map((o) => o.pid))) {
+			// (most sockets have one owner: no Set for them, this runs over every socket each refresh)
+			for (const pid of s.owners.length === 1 ? [s.owners[0].pid] : new Set(s.owners.map((o) => o.pid))) {
 				let c = counts.get(pid);
 				if (!c) counts.set(pid, (c = { t: now, established: 0, listening: 0, other: 0 }));
 				if (s.state === 'ESTABLISHED') c.established++;
@@ -180,9 +181,9 @@ export class DetailPanel implements vscode.Disposable {
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
 		const sockets = snap.sockets.filter((s) => s.owners.some((o) => o.pid === p.pid));
-		const mine = (id: string) => sockets.some((s) => s.id === id);
+		const mine = new Set(sockets.map((s) => s.id));
 		const diff = h.store.diff;
-		const added = diff ? diff.newSockets.filter((s) => mine(s.id)).map((s) => s.id) : [];
+		const added = diff ? diff.newSockets.filter((s) => mine.has(s.id)).map((s) => s.id) : [];
 		const removed = diff ? diff.closedSockets.filter((s) => s.owners.some((o) => o.pid === p.pid)) : [];
 		return {
 			type: 'process',

@@ -5,55 +5,21 @@
 import * as vscode from 'vscode';
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, kindText, localText, portSummary, remoteText } from '../model/describe';
-import { matchesFilter, type Filter } from '../model/filter';
-import { isListening } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
-import { processKey, type ProcessInfo, type Snapshot, type SocketInfo } from '../model/snapshot';
-import type { SocketKind } from '../procfs/types';
+import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
-import { hostNodeOf, type GroupNode, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
+import { drain, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
+import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
-export type GroupBy = 'process' | 'port' | 'netns';
-
-export interface TreeOptions {
-	groupBy: GroupBy;
-	listeningOnly: boolean;
-	/** null = every kind */
-	kinds: ReadonlySet<SocketKind> | null;
-	filter: Filter | undefined;
-	showUnowned: boolean;
-	/** processes whose command line matches are left out (e.g. VS Code's own server) */
-	hide: RegExp[];
-}
-
-/** More rows than this under one node are summarised: a tree is no place for 50k rows. */
-export const MAX_CHILDREN = 500;
-
-const UNKNOWN_REASON: Record<string, string> = {
-	'inode-0': 'held by the kernel without any fd (TIME_WAIT, SYN_RECV, not yet accepted, orphaned)',
-	'permission-denied': 'its owner may be a process whose fds this user may not read',
-	'not-found': 'no readable fd holds it (a kernel socket, another pid namespace, or it changed mid-scan)',
-};
-
-/** What the tree built for one host at its last refresh. */
-interface HostView {
-	entry: HostEntry;
-	node: HostNode;
-	roots: TreeNode[];
-	byPid: Map<number, ProcessNode>;
-	visibleIds: string[];
-	shownSockets: number;
-	permissionDenied: number;
-	socketChildren: (parent: ProcessNode | GroupNode, list: SocketInfo[]) => TreeNode[];
-}
+export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
 
 /**
- * Appended to process and socket contextValues so menus can tell hosts apart: remote rows have
- * no Open in Browser (the port is on another machine), capture rows no Kill.
+ * Snapshots up to this many sockets are indexed at once (a few ms). Bigger ones are indexed in
+ * slices of SLICE_MS, so a 100k-socket refresh never holds the extension host for long; the
+ * tree shows the previous refresh until the new index is complete.
  */
-function contextSuffix(h: HostEntry): string {
-	return h.kind === 'local' ? '' : h.kind === 'capture' ? '.capture' : '.remote';
-}
+const SYNC_SOCKETS = 20000;
+const SLICE_MS = 12;
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined | void>();
@@ -122,22 +88,65 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		return this.view(hostId)?.node;
 	}
 
+	private readonly settling = new WeakSet<HostEntry>();
+
 	private rebuild(): void {
+		for (const h of this.hosts.all()) {
+			if (this.settling.has(h)) continue;
+			this.settling.add(h);
+			// A refresh of this host resolves only once the tree shows it (see whenIndexed).
+			this.disposables.push(h.store.addSettler(() => this.whenIndexed()));
+		}
 		const old = new Map(this.views.map((v) => [v.entry, v]));
 		this.views = this.hosts.all().map((entry) => {
 			const v = old.get(entry);
-			const node: HostNode = v?.node ?? { type: 'host', id: entry.kind === 'local' ? 'host' : `remote:${entry.id}`, host: entry };
-			return this.index(entry, node);
+			// Kept until the new index lands (at once for small snapshots, see SYNC_SOCKETS).
+			return v ?? new HostView(entry, { type: 'host', id: entry.kind === 'local' ? 'host' : `remote:${entry.id}`, host: entry });
 		});
+		for (const v of this.views) this.index(v.entry, v.node);
 		this.changed();
 	}
 
 	private rebuildHost(entry: HostEntry): void {
-		const i = this.views.findIndex((v) => v.entry === entry);
-		if (i < 0) return;
-		this.views[i] = this.index(entry, this.views[i].node);
-		this.changed();
+		const v = this.views.find((x) => x.entry === entry);
+		if (v) this.index(entry, v.node);
 	}
+
+	/** The latest index started per host: an older one still running is dropped when it ends. */
+	private readonly indexing = new Map<HostEntry, Generator<void, HostView>>();
+	private indexWaiters: Array<() => void> = [];
+
+	/** Resolves once no host's index is still being built (at once for small snapshots). */
+	whenIndexed(): Promise<void> {
+		return this.indexing.size ? new Promise((r) => this.indexWaiters.push(r)) : Promise.resolve();
+	}
+
+	private index(entry: HostEntry, node: HostNode): void {
+		const it = indexHost(entry, node, this.options, this.debug);
+		this.indexing.set(entry, it);
+		const land = (v: HostView) => {
+			if (this.indexing.get(entry) !== it) return;
+			this.indexing.delete(entry);
+			const i = this.views.findIndex((x) => x.entry === entry);
+			if (i >= 0) this.views[i] = v;
+			this.changed();
+			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
+		};
+		if ((entry.store.snapshot?.sockets.length ?? 0) <= SYNC_SOCKETS) return land(drain(it));
+		const slice = () => {
+			if (this.indexing.get(entry) !== it || this.disposed) return;
+			const t0 = performance.now();
+			for (;;) {
+				const r = it.next();
+				if (r.done) return land(r.value);
+				if (performance.now() - t0 > SLICE_MS) break;
+			}
+			setImmediate(slice);
+		};
+		slice();
+	}
+
+	private disposed = false;
 
 	private changed(): void {
 		const local = this.views[0];
@@ -151,141 +160,6 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.empty = store.error && !others ? 'error' : nothingMatches ? 'filter' : false;
 		this._onDidChangeTreeData.fire();
 		this._onDidChangeStatus.fire();
-	}
-
-	private index(entry: HostEntry, host: HostNode): HostView {
-		const v: HostView = { entry, node: host, roots: [], byPid: new Map(), visibleIds: [], shownSockets: 0, permissionDenied: 0, socketChildren: () => [] };
-		const snap = entry.store.snapshot;
-		if (!snap) return v;
-		const o = this.options;
-		const suffix = contextSuffix(entry);
-		const procs = new Map<number, ProcessInfo>(snap.processes.map((p) => [p.pid, p]));
-		const hidden = new Set<number>();
-		if (o.hide.length) for (const p of snap.processes) if (o.hide.some((re) => re.test(p.cmdline.join(' ')))) hidden.add(p.pid);
-		const diff = entry.store.diff;
-		const marks = new Map<string, Mark>();
-		for (const s of diff?.newSockets ?? []) marks.set(s.id, 'new');
-		for (const c of diff?.changedSockets ?? []) marks.set(c.after.id, 'changed');
-		const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
-
-		const ownersOf = (s: SocketInfo) => s.owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
-		const shown = (s: SocketInfo): boolean => {
-			if (o.kinds && !o.kinds.has(s.kind)) return false;
-			if (o.listeningOnly && !isListening(s)) return false;
-			if (s.owners.length && s.owners.every((x) => hidden.has(x.pid))) return false;
-			return !o.filter || matchesFilter(o.filter, s, ownersOf(s));
-		};
-		const sockets = snap.sockets.filter(shown);
-		const closed = (diff?.closedSockets ?? []).filter(shown);
-		for (const s of closed) marks.set(s.id, 'closed');
-		v.shownSockets = sockets.length;
-		v.visibleIds = sockets.map((s) => s.id);
-		v.permissionDenied = snap.sockets.filter((s) => s.ownerUnknown === 'permission-denied').length;
-
-		const all = [...sockets, ...closed];
-		const processNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): ProcessNode[] => {
-			const held = new Map<number, SocketInfo[]>();
-			for (const s of list) {
-				for (const pid of new Set(s.owners.map((x) => x.pid))) {
-					if (hidden.has(pid) || !procs.has(pid)) continue;
-					const l = held.get(pid);
-					if (l) l.push(s);
-					else held.set(pid, [s]);
-				}
-			}
-			const nodes: ProcessNode[] = [];
-			for (const [pid, ss] of held) {
-				const p = procs.get(pid)!;
-				ss.sort(socketOrder);
-				const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
-				nodes.push(node);
-				if (!v.byPid.has(pid)) v.byPid.set(pid, node);
-			}
-			const listens = (n: ProcessNode) => (n.sockets.some((s) => s.state === 'LISTEN' && marks.get(s.id) !== 'closed') ? 0 : 1);
-			return nodes.sort((a, b) => listens(a) - listens(b) || a.process.name.localeCompare(b.process.name) || a.process.pid - b.process.pid);
-		};
-		const socketNodes = (parent: ProcessNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
-			const pid = parent.type === 'process' ? parent.process.pid : undefined;
-			const nodes: TreeNode[] = list.slice(0, MAX_CHILDREN).map((s) => ({
-				type: 'socket',
-				id: `${parent.id}/${s.id}`,
-				socket: s,
-				parent,
-				fd: pid === undefined ? undefined : s.owners.find((x) => x.pid === pid)?.fd,
-				mark: marks.get(s.id),
-				contextSuffix: suffix,
-			}));
-			if (list.length > MAX_CHILDREN) nodes.push(more(parent, list.length - MAX_CHILDREN));
-			return nodes;
-		};
-		v.socketChildren = socketNodes;
-		const unownedNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
-			if (!o.showUnowned) return [];
-			const unowned = list.filter((s) => s.owners.length === 0);
-			if (!unowned.length) return [];
-			const g: GroupNode = {
-				type: 'group', id: `${parent.id}/unowned`, label: 'Sockets without a known owner', description: String(unowned.length), icon: 'question',
-				tooltip: 'Sockets no readable process holds, grouped by why. procnet never guesses an owner from a port number.',
-				contextValue: 'group.unowned', parent, children: () => unownedChildren(g, unowned, sockets, procs, socketNodes),
-			};
-			return [g];
-		};
-
-		if (o.groupBy === 'process') {
-			v.roots.push(...processNodes(host, all));
-		} else if (o.groupBy === 'port') {
-			const byPort = new Map<string, SocketInfo[]>();
-			for (const s of all) {
-				const key = s.kind === 'unix' ? `unix ${s.path ?? '(unnamed)'}` : s.localPort !== null ? `${s.kind} :${s.localPort}` : `${s.kind}`;
-				const l = byPort.get(key);
-				if (l) l.push(s);
-				else byPort.set(key, [s]);
-			}
-			const keys = [...byPort.keys()].sort((a, b) => portOf(a) - portOf(b) || a.localeCompare(b));
-			for (const key of keys) {
-				const list = byPort.get(key)!.sort(socketOrder);
-				const g: GroupNode = {
-					type: 'group', id: `${host.id}/port:${key}`, label: key, description: portSummary(list), icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
-					contextValue: 'group.port', parent: host, children: () => socketNodes(g, list),
-				};
-				v.roots.push(g);
-			}
-		} else {
-			const byNs = new Map<string, SocketInfo[]>();
-			for (const s of all) {
-				const l = byNs.get(s.netns);
-				if (l) l.push(s);
-				else byNs.set(s.netns, [s]);
-			}
-			for (const [ns, list] of byNs) {
-				const pids = new Set(snap.processes.filter((p) => p.netns === ns).map((p) => p.pid));
-				const g: GroupNode = {
-					type: 'group', id: `${host.id}/netns:${ns}`, label: ns, description: `${pids.size} processes · ${list.length} sockets`, icon: 'type-hierarchy',
-					contextValue: 'group.netns', parent: host, children: () => [...processNodes(g, list), ...unownedNodes(g, list)],
-				};
-				v.roots.push(g);
-			}
-		}
-		if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, all));
-		if (entry.kind === 'local' && this.debug?.active) {
-			const sessions = this.debug.expand(snap.processes);
-			const group: GroupNode = {
-				type: 'group', id: `${host.id}/debug:sessions`, label: 'Debugged processes', description: String(sessions.length), icon: 'debug-alt',
-				tooltip: 'Processes of the running debug sessions and their children, with their sockets.', contextValue: 'group.debug', parent: host,
-				children: () =>
-					sessions.map(({ session, pids }) => {
-						const own = all.filter((s) => s.owners.some((x) => pids.has(x.pid)));
-						const g: GroupNode = {
-							type: 'group', id: `${host.id}/debug:session:${session.id}`, label: session.name, description: `pid ${[...session.pids].join(', ')}`, icon: 'debug',
-							tooltip: `Debug session ${session.name}: pid ${[...session.pids].join(', ')} and its descendants`, contextValue: 'group.debugSession', parent: group,
-							children: () => processNodes(g, own).filter((n) => pids.has(n.process.pid)),
-						};
-						return g;
-					}),
-			};
-			v.roots.unshift(group);
-		}
-		return v;
 	}
 
 	getChildren(node?: TreeNode): TreeNode[] {
@@ -303,7 +177,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 				return v.roots;
 			}
 			case 'process':
-				return this.view(hostNodeOf(node).host.id)?.socketChildren(node, node.sockets) ?? [];
+				return this.view(hostNodeOf(node).host.id)?.socketNodes(node, node.sockets) ?? [];
 			case 'group':
 				return node.children();
 			default:
@@ -394,6 +268,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	}
 
 	dispose(): void {
+		this.disposed = true;
 		for (const d of this.disposables) d.dispose();
 	}
 }
@@ -407,71 +282,9 @@ function errorNode(host: HostNode, message: string, reason: string | undefined):
 	return { type: 'message', id: `${host.id}/error`, text, icon: 'error', parent: host, reason, description: reason, tooltip: message, contextValue: 'error.host' };
 }
 
-/** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */
-function unownedChildren(
-	parent: GroupNode,
-	unowned: SocketInfo[],
-	all: SocketInfo[],
-	procs: Map<number, ProcessInfo>,
-	socketChildren: (parent: ProcessNode | GroupNode, list: SocketInfo[]) => TreeNode[],
-): TreeNode[] {
-	const listeners = new Map<string, SocketInfo>();
-	for (const s of all) if (s.state === 'LISTEN' && s.localPort !== null) listeners.set(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`, s);
-	const listenerOf = (s: SocketInfo) =>
-		s.localPort === null
-			? undefined
-			: listeners.get(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`) ??
-				listeners.get(`${s.netns}|${s.kind}|${s.ipVersion === 6 ? '::' : '0.0.0.0'}|${s.localPort}`) ??
-				listeners.get(`${s.netns}|${s.kind}|::|${s.localPort}`);
-	const groups = new Map<string, { label: string; description: string; icon: string; tooltip: string; list: SocketInfo[] }>();
-	const add = (key: string, label: string, description: string, icon: string, tooltip: string, s: SocketInfo) => {
-		let g = groups.get(key);
-		if (!g) groups.set(key, (g = { label, description, icon, tooltip, list: [] }));
-		g.list.push(s);
-	};
-	for (const s of unowned) {
-		if (s.ownerUnknown === 'inode-0') {
-			const l = listenerOf(s);
-			const owner = l?.owners[0] ? procs.get(l.owners[0].pid) : undefined;
-			if (l) add(`l:${l.id}`, `from listener ${localText(l)}`, owner ? `${owner.name} (${owner.pid})` : 'owner unknown', 'radio-tower', `Accepted-not-yet, TIME_WAIT or closing connections of the listener ${localText(l)}.`, s);
-			else add('inode-0', 'Held by the kernel (no fd)', '', 'server-environment', UNKNOWN_REASON['inode-0'], s);
-		} else if (s.ownerUnknown === 'permission-denied') {
-			const uid = s.uid === null ? '?' : String(s.uid);
-			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', UNKNOWN_REASON['permission-denied'], s);
-		} else {
-			add('nf', 'No process holds them', '', 'circle-slash', UNKNOWN_REASON['not-found'], s);
-		}
-	}
-	return [...groups].map(([key, g]) => {
-		const node: GroupNode = {
-			type: 'group', id: `${parent.id}/${key}`, label: g.label, description: [g.description, String(g.list.length)].filter(Boolean).join(' · '),
-			icon: g.icon, tooltip: g.tooltip, contextValue: 'group.reason', parent, children: () => socketChildren(node, g.list.sort(socketOrder)),
-		};
-		return node;
-	});
-}
-
 /** `ssh-remote`, `wsl`, `dev-container`...; code-server reports its own address, which says nothing about the kind. */
 function remoteKind(remoteName: string): string {
 	return /^[a-z][a-z-]*$/.test(remoteName) ? remoteName : 'remote';
-}
-
-function more(parent: ProcessNode | GroupNode, n: number): GroupNode {
-	return {
-		type: 'group', id: `${parent.id}/more`, label: `${n} more sockets`, description: 'filter, or open the details panel', icon: 'ellipsis',
-		tooltip: 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.', contextValue: 'group.more', parent, children: () => [],
-	};
-}
-
-function portOf(key: string): number {
-	const m = /:(\d+)$/.exec(key);
-	return m ? Number(m[1]) : 1e9;
-}
-
-/** Listeners first, then by kind and local port. */
-export function socketOrder(a: SocketInfo, b: SocketInfo): number {
-	const la = a.state === 'LISTEN' ? 0 : 1, lb = b.state === 'LISTEN' ? 0 : 1;
-	return la - lb || a.kind.localeCompare(b.kind) || (a.localPort ?? 0) - (b.localPort ?? 0) || a.id.localeCompare(b.id);
 }
 
 const MARK_COLOUR: Record<string, string> = { new: 'charts.green', changed: 'charts.yellow', closed: 'charts.red' };

@@ -27,8 +27,10 @@ export async function showPortsForPid(store: SnapshotStore, tree: ProcessTreePro
 			return undefined;
 		}
 		await store.refresh();
+		await tree.whenIndexed();
 	} else {
 		if (!store.snapshot) await store.refresh();
+		await tree.whenIndexed();
 		pid = await pickPid(store, tree);
 		if (pid === undefined) return undefined;
 	}
@@ -72,7 +74,7 @@ function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<numbe
 	// Open at once with what we know, and bring in a fresh scan: the process being debugged may
 	// have started a moment ago.
 	qp.busy = true;
-	void store.refresh().finally(() => {
+	void store.refresh().then(() => tree.whenIndexed()).finally(() => {
 		items = pickItems(store, tree);
 		qp.busy = false;
 		updateItems(qp.value);

@@ -17,11 +17,22 @@ export class SnapshotStore implements vscode.Disposable {
 	/** How long the last refresh took, ms (the refresh timer adapts to it). */
 	lastCostMs = 0;
 	private inFlight: Promise<void> | undefined;
+	private readonly settlers = new Set<() => Promise<void>>();
 
 	constructor(readonly source: SnapshotSource) {}
 
 	/**
-	 * Resolves once a scan that started after this call has landed. A call while a scan runs does
+	 * A view that takes in a snapshot over several turns of the event loop (the tree, at 100k
+	 * sockets) registers here, so that refresh() resolves only once it shows the new snapshot:
+	 * whoever awaits a refresh can then read any view.
+	 */
+	addSettler(settled: () => Promise<void>): vscode.Disposable {
+		this.settlers.add(settled);
+		return new vscode.Disposable(() => this.settlers.delete(settled));
+	}
+
+	/**
+	 * Resolves once a scan that started after this call has landed and every view shows it. A call while a scan runs does
 	 * not get that scan (it may predate what the caller just did, e.g. open a socket): it gets one
 	 * follow-up scan, shared by every caller that asks meanwhile, so scans never stack up.
 	 */
@@ -59,6 +70,7 @@ export class SnapshotStore implements vscode.Disposable {
 		}
 		this.lastCostMs = Date.now() - t0;
 		this._onDidChange.fire();
+		await Promise.all([...this.settlers].map((f) => f()));
 	}
 
 	dispose(): void {

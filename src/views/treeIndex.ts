@@ -1,0 +1,284 @@
+// What the tree shows for one host, computed from its store's snapshot: filtered sockets,
+// process rows (listeners first), port / namespace groups, the unowned node, the debug group.
+// It is a generator that yields every STEP sockets so that the tree can spread the work of a
+// 100k-socket snapshot over several turns of the extension host's event loop (processTree.ts
+// drives it); nothing here touches vscode.
+import type { DebugTracker } from '../debug/debugTracker';
+import { localText, portSummary } from '../model/describe';
+import { matchesFilter, type Filter } from '../model/filter';
+import { isListening } from '../model/select';
+import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
+import type { SocketKind } from '../procfs/types';
+import type { HostEntry } from './hosts';
+import type { GroupNode, HostNode, Mark, ProcessNode, TreeNode } from './treeNodes';
+
+export type GroupBy = 'process' | 'port' | 'netns';
+
+export interface TreeOptions {
+	groupBy: GroupBy;
+	listeningOnly: boolean;
+	/** null = every kind */
+	kinds: ReadonlySet<SocketKind> | null;
+	filter: Filter | undefined;
+	showUnowned: boolean;
+	/** processes whose command line matches are left out (e.g. VS Code's own server) */
+	hide: RegExp[];
+}
+
+/** More rows than this under one node are summarised: a tree is no place for 50k rows. */
+export const MAX_CHILDREN = 500;
+
+/** Sockets handled between two yields: well under a millisecond of work each. */
+const STEP = 1024;
+
+export const UNKNOWN_REASON: Record<string, string> = {
+	'inode-0': 'held by the kernel without any fd (TIME_WAIT, SYN_RECV, not yet accepted, orphaned)',
+	'permission-denied': 'its owner may be a process whose fds this user may not read',
+	'not-found': 'no readable fd holds it (a kernel socket, another pid namespace, or it changed mid-scan)',
+};
+
+/**
+ * Appended to process and socket contextValues so menus can tell hosts apart: remote rows have
+ * no Open in Browser (the port is on another machine), capture rows no Kill.
+ */
+function contextSuffix(h: HostEntry): string {
+	return h.kind === 'local' ? '' : h.kind === 'capture' ? '.capture' : '.remote';
+}
+
+/** What the tree built for one host at its last refresh. */
+export class HostView {
+	readonly roots: TreeNode[] = [];
+	readonly byPid = new Map<number, ProcessNode>();
+	visibleIds: string[] = [];
+	shownSockets = 0;
+	permissionDenied = 0;
+	readonly marks = new Map<string, Mark>();
+
+	constructor(readonly entry: HostEntry, readonly node: HostNode) {}
+
+	/** The socket rows under a process or group (the first MAX_CHILDREN, then an "N more" row). */
+	socketNodes(parent: ProcessNode | GroupNode, list: SocketInfo[]): TreeNode[] {
+		const pid = parent.type === 'process' ? parent.process.pid : undefined;
+		const suffix = contextSuffix(this.entry);
+		const nodes: TreeNode[] = list.slice(0, MAX_CHILDREN).map((s) => ({
+			type: 'socket',
+			id: `${parent.id}/${s.id}`,
+			socket: s,
+			parent,
+			fd: pid === undefined ? undefined : s.owners.find((x) => x.pid === pid)?.fd,
+			mark: this.marks.get(s.id),
+			contextSuffix: suffix,
+		}));
+		if (list.length > MAX_CHILDREN) nodes.push(more(parent, list.length - MAX_CHILDREN));
+		return nodes;
+	}
+}
+
+/** Builds the HostView of `entry`'s current snapshot, yielding every STEP sockets. */
+export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, debug: DebugTracker | undefined): Generator<void, HostView> {
+	const v = new HostView(entry, host);
+	const snap = entry.store.snapshot;
+	if (!snap) return v;
+	const suffix = contextSuffix(entry);
+	const procs = new Map<number, ProcessInfo>(snap.processes.map((p) => [p.pid, p]));
+	const hidden = new Set<number>();
+	if (o.hide.length) for (const p of snap.processes) if (o.hide.some((re) => re.test(p.cmdline.join(' ')))) hidden.add(p.pid);
+	const diff = entry.store.diff;
+	const marks = v.marks;
+	let n = 0;
+	for (const s of diff?.newSockets ?? []) {
+		marks.set(s.id, 'new');
+		if (++n % STEP === 0) yield;
+	}
+	for (const c of diff?.changedSockets ?? []) marks.set(c.after.id, 'changed');
+	const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
+
+	const ownersOf = (s: SocketInfo) => s.owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
+	const shown = (s: SocketInfo): boolean => {
+		if (o.kinds && !o.kinds.has(s.kind)) return false;
+		if (o.listeningOnly && !isListening(s)) return false;
+		if (s.owners.length && s.owners.every((x) => hidden.has(x.pid))) return false;
+		return !o.filter || matchesFilter(o.filter, s, ownersOf(s));
+	};
+	const sockets: SocketInfo[] = [];
+	for (const s of snap.sockets) {
+		if (s.ownerUnknown === 'permission-denied') v.permissionDenied++;
+		if (shown(s)) sockets.push(s);
+		if (++n % STEP === 0) yield;
+	}
+	const closed = (diff?.closedSockets ?? []).filter(shown);
+	for (const s of closed) marks.set(s.id, 'closed');
+	v.shownSockets = sockets.length;
+	v.visibleIds = sockets.map((s) => s.id);
+	yield;
+
+	const all = sockets.concat(closed);
+	function* processNodes(parent: HostNode | GroupNode, list: SocketInfo[]): Generator<void, ProcessNode[]> {
+		const held = new Map<number, SocketInfo[]>();
+		const add = (pid: number, s: SocketInfo) => {
+			if (hidden.has(pid) || !procs.has(pid)) return;
+			const l = held.get(pid);
+			if (l) l.push(s);
+			else held.set(pid, [s]);
+		};
+		for (const s of list) {
+			if (s.owners.length === 1) add(s.owners[0].pid, s);
+			else for (const pid of new Set(s.owners.map((x) => x.pid))) add(pid, s);
+			if (++n % STEP === 0) yield;
+		}
+		const nodes: Array<{ node: ProcessNode; listens: number }> = [];
+		for (const [pid, ss] of held) {
+			const p = procs.get(pid)!;
+			ss.sort(socketOrder);
+			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
+			nodes.push({ node, listens: ss.some((s) => s.state === 'LISTEN' && marks.get(s.id) !== 'closed') ? 0 : 1 });
+			if (!v.byPid.has(pid)) v.byPid.set(pid, node);
+			n += ss.length;
+			if (ss.length > STEP) yield;
+		}
+		nodes.sort((a, b) => a.listens - b.listens || a.node.process.name.localeCompare(b.node.process.name) || a.node.process.pid - b.node.process.pid);
+		return nodes.map((x) => x.node);
+	}
+	/** processNodes run to the end at once: for lists built when a row is expanded (small: one namespace, one session). */
+	const processNodesNow = (parent: HostNode | GroupNode, list: SocketInfo[]): ProcessNode[] => drain(processNodes(parent, list));
+	const unownedNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
+		if (!o.showUnowned) return [];
+		const unowned = list.filter((s) => s.owners.length === 0);
+		if (!unowned.length) return [];
+		const g: GroupNode = {
+			type: 'group', id: `${parent.id}/unowned`, label: 'Sockets without a known owner', description: String(unowned.length), icon: 'question',
+			tooltip: 'Sockets no readable process holds, grouped by why. procnet never guesses an owner from a port number.',
+			contextValue: 'group.unowned', parent, children: () => unownedChildren(g, unowned, sockets, procs, v),
+		};
+		return [g];
+	};
+
+	if (o.groupBy === 'process') {
+		v.roots.push(...(yield* processNodes(host, all)));
+	} else if (o.groupBy === 'port') {
+		const byPort = new Map<string, SocketInfo[]>();
+		for (const s of all) {
+			const key = s.kind === 'unix' ? `unix ${s.path ?? '(unnamed)'}` : s.localPort !== null ? `${s.kind} :${s.localPort}` : `${s.kind}`;
+			const l = byPort.get(key);
+			if (l) l.push(s);
+			else byPort.set(key, [s]);
+			if (++n % STEP === 0) yield;
+		}
+		const keys = [...byPort.keys()].sort((a, b) => portOf(a) - portOf(b) || cmp(a, b));
+		for (const key of keys) {
+			const list = byPort.get(key)!.sort(socketOrder);
+			const g: GroupNode = {
+				type: 'group', id: `${host.id}/port:${key}`, label: key, description: portSummary(list), icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
+				contextValue: 'group.port', parent: host, children: () => v.socketNodes(g, list),
+			};
+			v.roots.push(g);
+			n += list.length;
+			if (n % STEP < list.length) yield;
+		}
+	} else {
+		const byNs = new Map<string, SocketInfo[]>();
+		for (const s of all) {
+			const l = byNs.get(s.netns);
+			if (l) l.push(s);
+			else byNs.set(s.netns, [s]);
+			if (++n % STEP === 0) yield;
+		}
+		for (const [ns, list] of byNs) {
+			const pids = new Set(snap.processes.filter((p) => p.netns === ns).map((p) => p.pid));
+			const g: GroupNode = {
+				type: 'group', id: `${host.id}/netns:${ns}`, label: ns, description: `${pids.size} processes · ${list.length} sockets`, icon: 'type-hierarchy',
+				contextValue: 'group.netns', parent: host, children: () => [...processNodesNow(g, list), ...unownedNodes(g, list)],
+			};
+			v.roots.push(g);
+		}
+	}
+	if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, all));
+	if (entry.kind === 'local' && debug?.active) {
+		const sessions = debug.expand(snap.processes);
+		const group: GroupNode = {
+			type: 'group', id: `${host.id}/debug:sessions`, label: 'Debugged processes', description: String(sessions.length), icon: 'debug-alt',
+			tooltip: 'Processes of the running debug sessions and their children, with their sockets.', contextValue: 'group.debug', parent: host,
+			children: () =>
+				sessions.map(({ session, pids }) => {
+					const own = all.filter((s) => s.owners.some((x) => pids.has(x.pid)));
+					const g: GroupNode = {
+						type: 'group', id: `${host.id}/debug:session:${session.id}`, label: session.name, description: `pid ${[...session.pids].join(', ')}`, icon: 'debug',
+						tooltip: `Debug session ${session.name}: pid ${[...session.pids].join(', ')} and its descendants`, contextValue: 'group.debugSession', parent: group,
+						children: () => processNodesNow(g, own).filter((p) => pids.has(p.process.pid)),
+					};
+					return g;
+				}),
+		};
+		v.roots.unshift(group);
+	}
+	return v;
+}
+
+/** Runs a generator to its end and returns its result. */
+export function drain<T>(it: Generator<void, T>): T {
+	for (;;) {
+		const r = it.next();
+		if (r.done) return r.value;
+	}
+}
+
+/** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */
+function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketInfo[], procs: Map<number, ProcessInfo>, v: HostView): TreeNode[] {
+	const listeners = new Map<string, SocketInfo>();
+	for (const s of all) if (s.state === 'LISTEN' && s.localPort !== null) listeners.set(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`, s);
+	const listenerOf = (s: SocketInfo) =>
+		s.localPort === null
+			? undefined
+			: listeners.get(`${s.netns}|${s.kind}|${s.localAddress}|${s.localPort}`) ??
+				listeners.get(`${s.netns}|${s.kind}|${s.ipVersion === 6 ? '::' : '0.0.0.0'}|${s.localPort}`) ??
+				listeners.get(`${s.netns}|${s.kind}|::|${s.localPort}`);
+	const groups = new Map<string, { label: string; description: string; icon: string; tooltip: string; list: SocketInfo[] }>();
+	const add = (key: string, label: string, description: string, icon: string, tooltip: string, s: SocketInfo) => {
+		let g = groups.get(key);
+		if (!g) groups.set(key, (g = { label, description, icon, tooltip, list: [] }));
+		g.list.push(s);
+	};
+	for (const s of unowned) {
+		if (s.ownerUnknown === 'inode-0') {
+			const l = listenerOf(s);
+			const owner = l?.owners[0] ? procs.get(l.owners[0].pid) : undefined;
+			if (l) add(`l:${l.id}`, `from listener ${localText(l)}`, owner ? `${owner.name} (${owner.pid})` : 'owner unknown', 'radio-tower', `Accepted-not-yet, TIME_WAIT or closing connections of the listener ${localText(l)}.`, s);
+			else add('inode-0', 'Held by the kernel (no fd)', '', 'server-environment', UNKNOWN_REASON['inode-0'], s);
+		} else if (s.ownerUnknown === 'permission-denied') {
+			const uid = s.uid === null ? '?' : String(s.uid);
+			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', UNKNOWN_REASON['permission-denied'], s);
+		} else {
+			add('nf', 'No process holds them', '', 'circle-slash', UNKNOWN_REASON['not-found'], s);
+		}
+	}
+	return [...groups].map(([key, g]) => {
+		const node: GroupNode = {
+			type: 'group', id: `${parent.id}/${key}`, label: g.label, description: [g.description, String(g.list.length)].filter(Boolean).join(' · '),
+			icon: g.icon, tooltip: g.tooltip, contextValue: 'group.reason', parent, children: () => v.socketNodes(node, g.list.sort(socketOrder)),
+		};
+		return node;
+	});
+}
+
+function more(parent: ProcessNode | GroupNode, n: number): GroupNode {
+	return {
+		type: 'group', id: `${parent.id}/more`, label: `${n} more sockets`, description: 'filter, or open the details panel', icon: 'ellipsis',
+		tooltip: 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.', contextValue: 'group.more', parent, children: () => [],
+	};
+}
+
+function portOf(key: string): number {
+	const m = /:(\d+)$/.exec(key);
+	return m ? Number(m[1]) : 1e9;
+}
+
+/** Code-unit order: localeCompare cost ~1 µs a call, which a 100k-socket sort calls ~1.7M times. */
+function cmp(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Listeners first, then by kind and local port. */
+export function socketOrder(a: SocketInfo, b: SocketInfo): number {
+	const la = a.state === 'LISTEN' ? 0 : 1, lb = b.state === 'LISTEN' ? 0 : 1;
+	return la - lb || cmp(a.kind, b.kind) || (a.localPort ?? 0) - (b.localPort ?? 0) || cmp(a.id, b.id);
+}
