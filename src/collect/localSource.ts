@@ -1,28 +1,35 @@
 // Snapshots of this machine's /proc, taken in a worker thread (dist/scanWorker.js, built
 // beside the extension) so that the scan's synchronous syscalls never block the caller. The
-// result is fetched in slices (scanWire.ts) so that no single message holds the caller's
-// event loop: at 100k sockets one whole-snapshot message blocked it for 0.5-0.8 s.
+// caller keeps the sockets it holds across refreshes and takes in only what changed, in slices
+// (scanWire.ts): at 100k sockets a whole-snapshot message had blocked its event loop for
+// 0.5-0.8 s, and replacing 100k objects every refresh made for long major GCs.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import type { SnapshotDiff } from '../model/diff';
+import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } from '../model/diff';
 import { buildSnapshot } from '../model/join';
-import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { readProcTree } from './procfsReader';
-import { fromWireDiff, SLICE, type ScanRequest, type ScanResponse, type SlicePart } from './scanWire';
+import { SLICE, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import type { SnapshotSource } from './source';
 
 /** Slices asked for ahead: the worker clones the next while this thread takes in the last. */
 const AHEAD = 2;
 
 type Request = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'id'> : never) : never;
+type Ok = ScanResponse & { ok: true };
 
 export class LocalSource implements SnapshotSource {
 	readonly label = 'local';
 	lastDiff: SnapshotDiff | undefined;
 	private worker: Worker | undefined;
 	private nextId = 1;
-	private readonly pending = new Map<number, { resolve: (r: ScanResponse & { ok: true }) => void; reject: (e: Error) => void }>();
+	private readonly pending = new Map<number, { resolve: (r: Ok) => void; reject: (e: Error) => void }>();
+	/** The sockets of the last snapshot, by id, as the worker's baseline has them. */
+	private readonly held = new Map<string, SocketInfo>();
+	private processes: ProcessInfo[] | undefined;
+	/** Until a transfer has been applied whole, the worker must send everything. */
+	private needFull = true;
 
 	/** @param workerScript path of the built scanWorker.js; without it the scan runs inline. */
 	constructor(private readonly workerScript?: string, private readonly root = '/proc') {}
@@ -34,19 +41,50 @@ export class LocalSource implements SnapshotSource {
 			await Promise.resolve();
 			return buildSnapshot(readProcTree({ root: this.root }));
 		}
-		const head = await this.call(w, { type: 'scan', options: { root: this.root } });
+		const head = await this.call(w, { type: 'scan', options: { root: this.root }, full: this.needFull });
 		if (head.type !== 'scan') throw new Error('scan worker answered out of turn');
-		const fetch = (part: SlicePart) => this.fetchPart(w, head.id, part, head.counts[part]);
-		const sockets = await fetch('sockets');
-		const closed = await fetch('closed');
-		const changedBefore = await fetch('changedBefore');
-		this.lastDiff = head.diff ? fromWireDiff(head.diff, sockets, closed, changedBefore) : undefined;
+		this.needFull = true;
+		const first = !this.processes;
+		const full = head.full;
+		const newSockets: SocketInfo[] = [];
+		const changedSockets: SocketChange[] = [];
+		const closedSockets: SocketInfo[] = [];
+		let kept: Map<string, SocketInfo> | undefined;
+		if (full) {
+			kept = new Map(this.held);
+			this.held.clear();
+		}
+		await this.fetchPart(w, head.id, 'upserts', head.counts.upserts, (items) => {
+			for (const s of items as SocketInfo[]) {
+				const before = full ? kept!.get(s.id) : this.held.get(s.id);
+				if (full) kept!.delete(s.id);
+				this.held.set(s.id, s);
+				if (!before) newSockets.push(s);
+				else {
+					const fields = changedFields(before, s);
+					if (fields.length) changedSockets.push({ before, after: s, fields });
+				}
+			}
+		});
+		await this.fetchPart(w, head.id, 'removed', head.counts.removed, (items) => {
+			for (const id of items as string[]) {
+				const s = this.held.get(id);
+				if (!s) continue;
+				closedSockets.push(s);
+				this.held.delete(id);
+			}
+		});
+		if (kept) closedSockets.push(...kept.values());
+		this.needFull = false;
+		const sockets = [...this.held.values()];
+		this.lastDiff = first ? undefined : { newSockets, closedSockets, changedSockets, ...diffProcesses(this.processes!, head.head.processes) };
+		this.processes = head.head.processes;
 		return { ...head.head, sockets };
 	}
 
-	private async fetchPart(w: Worker, scan: number, part: SlicePart, count: number): Promise<SocketInfo[]> {
-		const out: SocketInfo[] = [];
-		const inFlight: Array<Promise<ScanResponse & { ok: true }>> = [];
+	/** Fetches one part slice by slice, handing each slice to `take` as it lands. */
+	private async fetchPart(w: Worker, scan: number, part: SlicePart, count: number, take: (items: SliceParts[SlicePart]) => void): Promise<void> {
+		const inFlight: Array<Promise<Ok>> = [];
 		let offset = 0;
 		const ask = () => {
 			if (offset >= count) return;
@@ -58,12 +96,11 @@ export class LocalSource implements SnapshotSource {
 			const res = await inFlight.shift()!;
 			ask();
 			if (res.type !== 'slice') throw new Error('scan worker answered out of turn');
-			for (const s of res.items) out.push(s);
+			take(res.items);
 		}
-		return out;
 	}
 
-	private call(w: Worker, req: Request): Promise<ScanResponse & { ok: true }> {
+	private call(w: Worker, req: Request): Promise<Ok> {
 		const id = this.nextId++;
 		return new Promise((resolve, reject) => {
 			this.pending.set(id, { resolve, reject });
@@ -75,6 +112,8 @@ export class LocalSource implements SnapshotSource {
 		if (this.worker) return this.worker;
 		if (!this.workerScript || !fs.existsSync(this.workerScript)) return undefined;
 		const w = new Worker(path.resolve(this.workerScript));
+		// A new worker has no baseline: it sends everything, and what is held here is replaced.
+		this.needFull = true;
 		w.on('message', (res: ScanResponse) => {
 			const p = this.pending.get(res.id);
 			if (!p) return;

@@ -21,6 +21,27 @@ function ownersKey(s: SocketInfo): string {
 	return s.owners.map((o) => `${o.pid}/${o.fd}`).join(',');
 }
 
+/** Which of the fields a user watches differ between two states of one socket (same id). */
+export function changedFields(b: SocketInfo, s: SocketInfo): SocketChange['fields'] {
+	const fields: SocketChange['fields'] = [];
+	if (b.state !== s.state) fields.push('state');
+	if (b.txQueue !== s.txQueue) fields.push('txQueue');
+	if (b.rxQueue !== s.rxQueue) fields.push('rxQueue');
+	if (ownersKey(b) !== ownersKey(s)) fields.push('owners');
+	return fields;
+}
+
+/** True when two states of one socket are the same in every field (owners included). */
+export function sameSocket(a: SocketInfo, b: SocketInfo): boolean {
+	for (const k in a) {
+		const key = k as keyof SocketInfo;
+		if (key === 'owners') {
+			if (a.owners.length !== b.owners.length || ownersKey(a) !== ownersKey(b)) return false;
+		} else if (a[key] !== b[key]) return false;
+	}
+	return true;
+}
+
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
 	const old = new Map<string, SocketInfo>();
 	for (const s of before.sockets) old.set(s.id, s);
@@ -33,18 +54,19 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {
 			continue;
 		}
 		old.delete(s.id);
-		const fields: SocketChange['fields'] = [];
-		if (b.state !== s.state) fields.push('state');
-		if (b.txQueue !== s.txQueue) fields.push('txQueue');
-		if (b.rxQueue !== s.rxQueue) fields.push('rxQueue');
-		if (ownersKey(b) !== ownersKey(s)) fields.push('owners');
+		const fields = changedFields(b, s);
 		if (fields.length) changedSockets.push({ before: b, after: s, fields });
 	}
+	return { newSockets, closedSockets: [...old.values()], changedSockets, ...diffProcesses(before.processes, after.processes) };
+}
+
+/** Processes that started and exited between two snapshots (pid + start time: pids are reused). */
+export function diffProcesses(before: ProcessInfo[], after: ProcessInfo[]): Pick<SnapshotDiff, 'newProcesses' | 'exitedProcesses'> {
 	const oldP = new Map<string, ProcessInfo>();
-	for (const p of before.processes) oldP.set(processKey(p), p);
+	for (const p of before) oldP.set(processKey(p), p);
 	const newProcesses: ProcessInfo[] = [];
-	for (const p of after.processes) {
+	for (const p of after) {
 		if (!oldP.delete(processKey(p))) newProcesses.push(p);
 	}
-	return { newSockets, closedSockets: [...old.values()], changedSockets, newProcesses, exitedProcesses: [...oldP.values()] };
+	return { newProcesses, exitedProcesses: [...oldP.values()] };
 }

@@ -100,5 +100,23 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		// The other end of the closed connection: gone from ESTABLISHED (closed, or changed state).
 		const peer = second.sockets.find((s) => s.kind === 'tcp' && s.localPort === port && s.remotePort === closedPort);
 		if (peer) assert.ok(diff.changedSockets.some((c) => c.after === peer && c.fields.includes('state')), 'the peer\'s state change is in the diff');
+
+		// Only what changed crosses: the holder's idle connections are the very objects of the last snapshot.
+		const idle = (snap: typeof second) => snap.sockets.filter((s) => s.kind === 'tcp' && s.state === 'ESTABLISHED' && s.remotePort === port && s.owners.some((o) => o.pid === child!.pid));
+		const third = await source.snapshot();
+		const before = new Set(idle(second));
+		assert.ok(before.size > 2 * SLICE * 0.5, `${before.size} idle connections held`);
+		assert.ok(idle(third).every((s) => before.has(s)), 'an unchanged socket was sent again');
+
+		// A worker that died leaves this side holding sockets it cannot trust: the next scan is
+		// a full one, and the diff against what was held still says nothing of ours is new.
+		await (source as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+		await new Promise((r) => setTimeout(r, 100));
+		const fourth = await source.snapshot();
+		const d4 = (source as LocalSource).lastDiff as SnapshotDiff | undefined;
+		assert.ok(d4, 'a diff after the worker was replaced');
+		assert.strictEqual(idle(fourth).length, before.size, 'every idle connection is there after the full transfer');
+		assert.ok(!d4.newSockets.some((s) => before.has(s) || (s.remotePort === port && s.owners.some((o) => o.pid === child!.pid))), 'held sockets are not reported new after a full transfer');
+		assert.ok(!d4.closedSockets.some((s) => s.remotePort === port && s.state === 'ESTABLISHED' && s.owners.some((o) => o.pid === child!.pid)), 'held sockets are not reported closed after a full transfer');
 	});
 });
