@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm run bench:exthost`: the extension-host figure of issue #5 — the longest block of the
+// real extension host's event loop during refreshes at N sockets (default 100k). Holds the
+// bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
+// (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
+//   node bench/exthost.mjs [--size N] [--refreshes R]
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+	const i = process.argv.indexOf(name);
+	return i > 0 ? process.argv[i + 1] : dflt;
+};
+const size = Number(arg('--size', 100000));
+const refreshes = Number(arg('--refreshes', 6));
+
+const load = spawn(process.execPath, [path.join(repo, 'bench/run.mjs'), '--sizes', String(size), '--rounds', '0', '--hold', '--no-build', '--no-out'], {
+	cwd: repo,
+	stdio: ['ignore', 'ignore', 'pipe'],
+});
+const stopLoad = () => new Promise((r) => {
+	if (load.exitCode !== null) return r();
+	load.once('exit', r);
+	load.kill('SIGTERM'); // the bench tears its own load processes down
+});
+process.once('SIGINT', () => void stopLoad().then(() => process.exit(130)));
+
+let code = 1;
+try {
+	await new Promise((resolve, reject) => {
+		let err = '';
+		load.stderr.on('data', (d) => {
+			err += d;
+			process.stderr.write(d);
+			if (/holding the load/.test(err)) resolve();
+		});
+		load.once('exit', (c) => reject(new Error(`the load exited (${c}) before it was up`)));
+	});
+	const run = spawn(process.execPath, [path.join(repo, 'test/vscode/run.mjs'), '--no-build'], {
+		cwd: repo,
+		stdio: 'inherit',
+		env: { ...process.env, PROCNET_VSCODE_BENCH: '1', PROCNET_BENCH_REFRESHES: String(refreshes), PROCNET_VSCODE_TEST_TIMEOUT: '1800' },
+	});
+	code = await new Promise((r) => run.once('exit', (c) => r(c ?? 1)));
+} finally {
+	await stopLoad();
+}
+process.exit(code);

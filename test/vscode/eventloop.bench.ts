@@ -1,0 +1,85 @@
+// Benchmark, not a test (loaded only when PROCNET_VSCODE_BENCH=1, by bench/exthost.mjs): how
+// long does a refresh hold the real extension host's event loop? Issue #5's target is 50 ms at
+// 100k sockets. A 1 ms timer records every gap between its runs while refreshes go on: scan
+// in the worker, the sliced transfer, the diff, the tree index, the tree view's own calls
+// (the view is open: VS Code asks for rows after each change), the panel on the biggest
+// process, and the status bar. Prints one line per refresh and a summary line for the bench.
+import * as fs from 'fs';
+import * as inspector from 'inspector';
+import * as vscode from 'vscode';
+import type { ProcnetApi } from '../../src/extension';
+
+const REFRESHES = Number(process.env.PROCNET_BENCH_REFRESHES || 6);
+
+describe('bench: extension-host event loop during refreshes', function () {
+	this.timeout(0);
+	it(`measures ${REFRESHES} refreshes`, async () => {
+		const api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
+		await vscode.commands.executeCommand('procnet.processes.focus');
+		api.timer.setPaused(true); // only the refreshes measured here
+		await api.store.refresh();
+		// The panel on the process with most sockets (the heaviest page to build and post).
+		const counts = new Map<number, number>();
+		for (const s of api.store.snapshot!.sockets) for (const o of s.owners) counts.set(o.pid, (counts.get(o.pid) ?? 0) + 1);
+		const [bigPid, bigCount] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [process.pid, 0];
+		await vscode.commands.executeCommand('procnet.showDetails', api.tree.processNode(bigPid));
+
+		let last = performance.now();
+		let worst = 0;
+		const gaps: number[] = [];
+		const timer = setInterval(() => {
+			const now = performance.now();
+			const gap = now - last;
+			last = now;
+			if (gap > 20) gaps.push(gap);
+			worst = Math.max(worst, gap);
+		}, 1);
+		const rows: Array<{ sockets: number; ms: number; worst: number }> = [];
+		try {
+			for (let i = 0; i < REFRESHES; i++) {
+				worst = 0;
+				gaps.length = 0;
+				// PROCNET_BENCH_PROFILE=file.cpuprofile: a CPU profile of the second refresh, to see where a block comes from.
+				const profile = i === 1 && process.env.PROCNET_BENCH_PROFILE ? await startProfile() : undefined;
+				const t0 = performance.now();
+				await api.store.refresh();
+				// Let VS Code fetch the rows it shows and the panel take its message.
+				await new Promise((r) => setTimeout(r, 1500));
+				if (profile) fs.writeFileSync(process.env.PROCNET_BENCH_PROFILE!, JSON.stringify(await profile()));
+				const ms = performance.now() - t0 - 1500;
+				const sockets = api.store.snapshot!.sockets.length;
+				rows.push({ sockets, ms, worst });
+				const m = process.memoryUsage();
+				console.log(
+					`      refresh ${i + 1}: ${sockets} sockets, ${ms.toFixed(0)} ms, longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g) => g.toFixed(0)).join(' ') || 'none'}; heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`,
+				);
+			}
+		} finally {
+			clearInterval(timer);
+			api.timer.setPaused(false);
+		}
+		// The first refresh after activation sees every socket as new: report it, judge the rest.
+		const steady = rows.slice(1);
+		const sorted = steady.map((r) => r.worst).sort((a, b) => a - b);
+		console.log(
+			`      EXTHOST sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${bigCount} refreshes=${rows.length} ` +
+				`worstBlockMs(first)=${rows[0].worst.toFixed(0)} worstBlockMs(median)=${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} worstBlockMs(max)=${sorted[sorted.length - 1]?.toFixed(0)} ` +
+				`refreshMs(median)=${steady.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(steady.length / 2)]?.toFixed(0)}`,
+		);
+	});
+});
+
+async function startProfile(): Promise<() => Promise<object>> {
+	const session = new inspector.Session();
+	session.connect();
+	const post = (method: string, params?: object) =>
+		new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+	await post('Profiler.enable');
+	await post('Profiler.setSamplingInterval', { interval: 500 });
+	await post('Profiler.start');
+	return async () => {
+		const { profile } = await post('Profiler.stop');
+		session.disconnect();
+		return profile as object;
+	};
+}
