@@ -163,16 +163,20 @@ export function parseInetTable(text: string, table: InetTable, opts: InetParseOp
 		const qc = colonAt(line, tokStart[4], tokEnd[4]);
 		const txQueue = qc > 0 ? hexAt(line, tokStart[4], qc) : -1;
 		const rxQueue = qc > 0 ? hexAt(line, qc + 1, tokEnd[4]) : -1;
-		const uid = decAt(line, tokStart[7], tokEnd[7]);
-		if (st < 0 || txQueue < 0 || rxQueue < 0 || Number.isNaN(uid) || !isDecimalAt(line, tokStart[9], tokEnd[9])) {
-			warnings.push(makeWarning(table, lineNo, 'bad state, queue, uid or inode column', line));
-			return;
-		}
 		const tc = colonAt(line, tokStart[5], tokEnd[5]);
-		const timerCode = tc > 0 ? hexAt(line, tokStart[5], tc) : hexAt(line, tokStart[5], tokEnd[5]);
+		const timerCode = tc > 0 ? hexAt(line, tokStart[5], tc) : -1;
 		const when = tc > 0 ? hexAt(line, tc + 1, tokEnd[5]) : -1;
 		const retransmits = hexAt(line, tokStart[6], tokEnd[6]);
+		// uid and inode are printed unsigned (%u, %lu); timeout is %d.
+		const uid = isDecimalAt(line, tokStart[7], tokEnd[7]) ? decAt(line, tokStart[7], tokEnd[7]) : NaN;
 		const probes = decAt(line, tokStart[8], tokEnd[8]);
+		// Every column up to the inode has one fixed shape (hex, hex:hex, decimal): a line where one
+		// does not fit has a column missing, an extra one or a damaged one, and its values cannot be
+		// trusted, so it is a warning rather than a row with some fields dropped.
+		if (st < 0 || txQueue < 0 || rxQueue < 0 || timerCode < 0 || when < 0 || retransmits < 0 || Number.isNaN(uid) || Number.isNaN(probes) || !isDecimalAt(line, tokStart[9], tokEnd[9])) {
+			warnings.push(makeWarning(table, lineNo, 'bad state, queue, timer, retransmit, uid, timeout or inode column', line));
+			return;
+		}
 		const ref = n > 10 ? decAt(line, tokStart[10], tokEnd[10]) : NaN;
 		// Full TCP sockets add rto ato quick/pingpong cwnd ssthresh; mini-sockets (TIME_WAIT,
 		// SYN_RECV) stop after the pointer. udp/raw/icmp have drops there instead.
@@ -200,10 +204,10 @@ export function parseInetTable(text: string, table: InetTable, opts: InetParseOp
 			inode: stripLeadingZeros(line.slice(tokStart[9], tokEnd[9])),
 			path: null,
 			unixType: null,
-			timer: timerCode >= 0 ? TIMERS[timerCode] ?? 'unknown' : undefined,
-			timerSeconds: timerCode >= 0 && when >= 0 ? when / hz : undefined,
-			retransmits: retransmits >= 0 ? retransmits : undefined,
-			probes: Number.isNaN(probes) ? undefined : probes,
+			timer: TIMERS[timerCode] ?? 'unknown',
+			timerSeconds: when / hz,
+			retransmits,
+			probes,
 			drops: Number.isNaN(drops) ? undefined : drops,
 			refCount: Number.isNaN(ref) ? undefined : ref,
 			rto: Number.isNaN(rto) ? undefined : rto / hz,

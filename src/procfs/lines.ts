@@ -55,6 +55,11 @@ export function decInt(s: string): number {
 	return neg ? -v : v;
 }
 
+/** Parses an unsigned decimal integer (a column the kernel prints with %u/%lu); NaN for anything else, '-' included. */
+export function decUint(s: string): number {
+	return s.length > 0 && s.length <= 16 && DEC.test(s) ? parseInt(s, 10) : NaN;
+}
+
 /** True when `s` is a decimal number, of any length (inodes are kept as such strings). */
 export function isDecimal(s: string): boolean {
 	return s.length > 0 && DEC.test(s);

@@ -2,7 +2,7 @@
 // "%pK %-3d %-10u %08x %-8d %-8d %-5d %-8d %-8u %-8lu" = sk Eth Pid Groups Rmem Wmem Dump Locks
 // Drops Inode. Lines are right-padded with spaces; extra trailing columns are ignored.
 import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
-import { decInt, forEachTokenRow, isDecimal, makeWarning, HEX_TOKEN } from './lines';
+import { decInt, decUint, forEachTokenRow, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'netlink';
 
@@ -38,11 +38,15 @@ export function parseNetlinkTable(text: string): ParseResult<SocketRow> {
 	// Header detected, not assumed: "sk" is not a pointer.
 	forEachTokenRow(text, TABLE, 10, HEX_TOKEN, warnings, (t, line, lineNo) => {
 		const family = decInt(t[1]);
+		// Signed: kernels before 3.x printed autobound port ids as negative numbers (%-6d).
 		const portId = decInt(t[2]);
-		const rmem = decInt(t[4]);
-		const wmem = decInt(t[5]);
-		const drops = decInt(t[8]);
-		if (!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[3]) || [family, portId, rmem, wmem, drops].some(Number.isNaN) || !isDecimal(t[9])) {
+		// Queued bytes cannot be negative; Drops and Inode are printed unsigned.
+		const rmem = decUint(t[4]);
+		const wmem = decUint(t[5]);
+		const dump = decInt(t[6]);
+		const locks = decInt(t[7]);
+		const drops = decUint(t[8]);
+		if (!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[3]) || [family, portId, rmem, wmem, dump, locks, drops].some(Number.isNaN) || !isDecimal(t[9])) {
 			warnings.push(makeWarning(TABLE, lineNo, 'malformed netlink socket record', line));
 			return;
 		}

@@ -2,7 +2,7 @@
 // sk RefCnt Type Proto Iface R Rmem User Inode. A Drops column has been proposed upstream, so
 // anything after Inode is ignored rather than rejected.
 import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
-import { decInt, forEachTokenRow, hexInt, isDecimal, makeWarning, HEX_TOKEN } from './lines';
+import { decInt, decUint, forEachTokenRow, hexInt, isDecimal, makeWarning, HEX_TOKEN } from './lines';
 
 const TABLE = 'packet';
 
@@ -26,9 +26,11 @@ export function parsePacketTable(text: string): ParseResult<SocketRow> {
 		const type = decInt(t[2]);
 		const proto = hexInt(t[3]);
 		const ifindex = decInt(t[4]);
-		const rmem = decInt(t[6]);
-		const uid = decInt(t[7]);
-		if (!HEX_TOKEN.test(t[0]) || [refCount, type, proto, ifindex, rmem, uid].some(Number.isNaN) || !isDecimal(t[8])) {
+		const running = decInt(t[5]);
+		// Rmem, User and Inode are printed unsigned.
+		const rmem = decUint(t[6]);
+		const uid = decUint(t[7]);
+		if (!HEX_TOKEN.test(t[0]) || [refCount, type, proto, ifindex, running, rmem, uid].some(Number.isNaN) || !isDecimal(t[8])) {
 			warnings.push(makeWarning(TABLE, lineNo, 'malformed packet socket record', line));
 			return;
 		}

@@ -4,7 +4,7 @@
 // addresses and the addresses are then recognised by shape.
 import type { ParseResult, ParseWarning, SocketRow } from './types';
 import { formatIPv6 } from './address';
-import { decInt, forEachLine, isDecimal, makeWarning, splitWs, HEX_TOKEN } from './lines';
+import { decInt, decUint, forEachLine, isDecimal, makeWarning, splitWs, HEX_TOKEN } from './lines';
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6ISH = /^[0-9a-fA-F:.]+$/;
@@ -56,9 +56,10 @@ export function parseSctpEps(text: string): ParseResult<SocketRow> {
 		}
 		const sty = decInt(t[2]);
 		const sst = decInt(t[3]);
-		const lport = decInt(t[5]);
-		const uid = decInt(t[6]);
-		if (!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[1]) || [sty, sst, lport, uid].some(Number.isNaN) || !isDecimal(t[7])) {
+		const hbkt = decInt(t[4]);
+		const lport = portNumber(t[5]);
+		const uid = decUint(t[6]);
+		if (!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[1]) || [sty, sst, hbkt, lport, uid].some(Number.isNaN) || !isDecimal(t[7])) {
 			warnings.push(makeWarning(table, lineNo, 'malformed sctp endpoint record', line));
 			return;
 		}
@@ -104,14 +105,15 @@ export function parseSctpAssocs(text: string): ParseResult<SocketRow> {
 		const sty = decInt(t[2]);
 		const sst = decInt(t[3]);
 		const st = decInt(t[4]);
-		const tx = decInt(t[7]);
-		const rx = decInt(t[8]);
-		const uid = decInt(t[9]);
-		const lport = decInt(t[11]);
-		const rport = decInt(t[12]);
+		const hbkt = decInt(t[5]);
+		const tx = decUint(t[7]);
+		const rx = decUint(t[8]);
+		const uid = decUint(t[9]);
+		const lport = portNumber(t[11]);
+		const rport = portNumber(t[12]);
 		if (
 			!HEX_TOKEN.test(t[0]) || !HEX_TOKEN.test(t[1]) || !isDecimal(t[6]) || !isDecimal(t[10]) ||
-			[sty, sst, st, tx, rx, uid, lport, rport].some(Number.isNaN)
+			[sty, sst, st, hbkt, tx, rx, uid, lport, rport].some(Number.isNaN)
 		) {
 			warnings.push(makeWarning(table, lineNo, 'malformed sctp association record', line));
 			return;
@@ -144,6 +146,12 @@ export function parseSctpAssocs(text: string): ParseResult<SocketRow> {
 		});
 	});
 	return { rows, warnings };
+}
+
+/** A decimal port, 0-65535; NaN otherwise. */
+function portNumber(s: string): number {
+	const n = decUint(s);
+	return n <= 0xffff ? n : NaN;
 }
 
 function tcpState(n: number): string {
