@@ -45,7 +45,9 @@ export function portSummary(sockets: readonly SocketInfo[]): string {
 		else other++;
 	}
 	const parts: string[] = [];
-	if (ports.size) parts.push([...ports].slice(0, 6).join(' ') + (ports.size > 6 ? ` +${ports.size - 6}` : ''));
+	// In port order whatever the order of the list (the tree no longer sorts whole lists up front).
+	const sorted = [...ports].sort((a, b) => Number(a.slice(a.indexOf(':') + 1)) - Number(b.slice(b.indexOf(':') + 1)) || (a < b ? -1 : a > b ? 1 : 0));
+	if (ports.size) parts.push(sorted.slice(0, 6).join(' ') + (ports.size > 6 ? ` +${ports.size - 6}` : ''));
 	if (conns) parts.push(`${conns} conn`);
 	if (other) parts.push(`${other} other`);
 	return parts.join(' · ');
