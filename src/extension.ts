@@ -5,6 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LocalSource } from './collect/localSource';
+import { DebugStatusBar } from './debug/debugStatusBar';
 import { DebugTracker } from './debug/debugTracker';
 import { ListenNotifier } from './debug/listenNotifier';
 import { registerActions } from './views/actions';
@@ -35,6 +36,8 @@ export interface ProcnetApi {
 	statusBar: WatchStatusBar;
 	/** The debug sessions' pids (issue #7) and the listening notifications shown (`debug.notified`). */
 	debug: DebugTracker;
+	/** The status-bar item with the debugged processes' listening ports (`debugStatusBar.state`). */
+	debugStatusBar: DebugStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
@@ -55,13 +58,14 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
 	);
 	const statusBar = new WatchStatusBar(store);
-	const debug = new DebugTracker();
+	const debug = new DebugTracker(store);
 	const notifier = new ListenNotifier(store, debug);
+	const debugStatusBar = new DebugStatusBar(store, debug);
 	let suspendTimer: NodeJS.Timeout | undefined;
 	const updateVisibility = () => {
 		// The status-bar item watches even when the view is closed: it is what is being looked at then.
 		// So does a debug session: its debuggee's new listeners are noticed even with the view hidden.
-		const visible = view.visible || panel.visible || statusBar.enabled || debug.active;
+		const visible = view.visible || panel.visible || statusBar.enabled || debug.watching;
 		timer.setVisible(visible);
 		clearTimeout(suspendTimer);
 		suspendTimer = undefined;
@@ -84,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		statusBar,
 		debug,
 		notifier,
+		debugStatusBar,
 		tree.setDebugTracker(debug),
 		debug.onDidChange(updateVisibility),
 		{ dispose: () => clearTimeout(suspendTimer) },
@@ -133,7 +138,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, hosts, tree, panel, view, timer, statusBar, debug };
+	return { store, hosts, tree, panel, view, timer, statusBar, debug, debugStatusBar };
 }
 
 export function deactivate(): void {

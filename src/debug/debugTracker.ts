@@ -3,15 +3,30 @@
 // `systemProcessId` names the debuggee; an attach configuration's `processId` names it too.
 // js-debug (1.117, in VS Code 1.139) sends no `process` event and no pid in any event or
 // configuration: it runs each node process in a child session (parentSession = the launcher)
-// named `app.js [PID]`, which is where its pid is read from. Children of a debuggee are found
-// in the snapshot (ppid).
+// named `app.js [PID]`, which is where its pid is read from. An attach by pid gets no such name
+// (`Remote Process [0]`) and js-debug deletes `processId` from the resolved configuration, leaving
+// `port` (9229 after its SIGUSR1): the pid is then the owner of the listener on that port, found
+// in the next snapshot. Children of a debuggee are found in the snapshot (ppid); js-debug's own
+// helper processes among them are left out (debuggees.ts).
 import * as vscode from 'vscode';
-import { withDescendants } from '../model/select';
-import type { ProcessInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import type { SnapshotStore } from '../views/snapshotStore';
+import { attachPortOf, attachTargets, debuggeeTree, programListeners } from './debuggees';
 
 export interface DebuggedSession {
 	id: string;
 	name: string;
+	/** The top-level session this one runs under (itself if none): js-debug makes one per process. */
+	rootId: string;
+	pids: Set<number>;
+	/** An attach configuration's port on this machine: the debuggee owns its listener. */
+	attachPort?: number;
+}
+
+/** A session as the views see it: every tracked session under one top-level session, merged. */
+export interface ExpandedSession {
+	session: DebuggedSession;
+	/** The debuggees and their descendants, without the debugger's helper processes. */
 	pids: Set<number>;
 }
 
@@ -37,9 +52,16 @@ export function pidOfJsDebugSession(s: { type: string; name: string; parentSessi
 	return m ? pidOf(m[1]) : undefined;
 }
 
+/** The top-level session a session runs under (js-debug: the launcher, above one session per process). */
+function rootOf(s: { id: string; parentSession?: { id: string; parentSession?: unknown } }): string {
+	let r: { id: string; parentSession?: unknown } = s;
+	while (r.parentSession) r = r.parentSession as { id: string; parentSession?: unknown };
+	return r.id;
+}
+
 export class DebugTracker implements vscode.Disposable {
 	private readonly _onDidChange = new vscode.EventEmitter<void>();
-	/** Fires when a session gains pids or ends. */
+	/** Fires when a session gains pids, starts waiting for one, or ends. */
 	readonly onDidChange = this._onDidChange.event;
 	/** sessionId → the session and the pids found for it so far. */
 	readonly sessions = new Map<string, DebuggedSession>();
@@ -47,16 +69,17 @@ export class DebugTracker implements vscode.Disposable {
 	readonly notified: Array<{ pid: number; port: number; sessionId: string }> = [];
 	private readonly disposables: vscode.Disposable[] = [];
 
-	constructor() {
+	/** @param store this machine's store: attach ports are looked up in its snapshots. */
+	constructor(private readonly store?: SnapshotStore) {
 		this.disposables.push(
 			this._onDidChange,
 			vscode.debug.registerDebugAdapterTrackerFactory('*', {
 				createDebugAdapterTracker: (session) => {
 					this.discover(session);
 					return {
-					onDidSendMessage: (m: unknown) => {
-						const pid = pidOfMessage(m);
-						if (pid !== undefined) this.addPid(session, pid);
+						onDidSendMessage: (m: unknown) => {
+							const pid = pidOfMessage(m);
+							if (pid !== undefined) this.addPid(session, pid);
 						},
 					};
 				},
@@ -66,22 +89,53 @@ export class DebugTracker implements vscode.Disposable {
 				if (this.sessions.delete(s.id)) this._onDidChange.fire();
 			}),
 		);
+		// Registered before anything else listens to the store (the notifier, the status bar), so
+		// that a pid found in a snapshot is known when they read that same snapshot.
+		if (store) this.disposables.push(store.onDidChange(() => store.snapshot && this.resolveAttachPorts(store.snapshot)));
 		if (vscode.debug.activeDebugSession) this.discover(vscode.debug.activeDebugSession);
 	}
 
-	/** The pids a session's configuration or name gives away (attach processId, js-debug child name). */
+	/** The pids a session's configuration or name gives away (attach processId, js-debug child name), or the port to look up. */
 	private discover(s: vscode.DebugSession): void {
 		const attach = s.configuration.request === 'attach' ? pidOf(s.configuration.processId) : undefined;
 		if (attach !== undefined) this.addPid(s, attach);
 		const named = pidOfJsDebugSession(s);
 		if (named !== undefined) this.addPid(s, named);
+		const port = attachPortOf(s.configuration);
+		if (port !== undefined) {
+			const t = this.entry(s);
+			if (t.attachPort === port) return;
+			t.attachPort = port;
+			this._onDidChange.fire();
+			if (!t.pids.size && this.store) {
+				// The debugger is connected by now: look its listener up at once rather than at the
+				// next timer tick, which on a big host may be a minute away.
+				if (this.store.snapshot) this.resolveAttachPorts(this.store.snapshot);
+				void this.store.refresh();
+			}
+		}
+	}
+
+	private entry(session: { id: string; name: string; parentSession?: vscode.DebugSession }): DebuggedSession {
+		let s = this.sessions.get(session.id);
+		if (!s) this.sessions.set(session.id, (s = { id: session.id, name: session.name, rootId: rootOf(session), pids: new Set() }));
+		s.name = session.name;
+		return s;
+	}
+
+	/** Gives attach sessions still without a pid the owner of their port's listener, in the debug adapter's network namespace. */
+	private resolveAttachPorts(snap: Snapshot): void {
+		let netns: string | null | undefined;
+		for (const s of this.sessions.values()) {
+			if (s.attachPort === undefined || s.pids.size) continue;
+			netns ??= snap.processes.find((p) => p.pid === process.pid)?.netns ?? null;
+			for (const pid of attachTargets(snap, s.attachPort, netns)) this.addPid(s, pid);
+		}
 	}
 
 	/** Records that `session` debugs `pid` (also used by tests and other sources of pids). */
-	addPid(session: { id: string; name: string }, pid: number): void {
-		let s = this.sessions.get(session.id);
-		if (!s) this.sessions.set(session.id, (s = { id: session.id, name: session.name, pids: new Set() }));
-		s.name = session.name;
+	addPid(session: { id: string; name: string; parentSession?: vscode.DebugSession }, pid: number): void {
+		const s = this.entry(session);
 		if (s.pids.has(pid)) return;
 		s.pids.add(pid);
 		this._onDidChange.fire();
@@ -98,9 +152,36 @@ export class DebugTracker implements vscode.Disposable {
 		return false;
 	}
 
-	/** Each session with pids, with its debuggees' descendants in `processes` added. */
-	expand(processes: readonly ProcessInfo[]): Array<{ session: DebuggedSession; pids: Set<number> }> {
-		return [...this.sessions.values()].filter((s) => s.pids.size).map((session) => ({ session, pids: withDescendants(processes, [...session.pids]) }));
+	/** Whether snapshots are wanted: a session has pids, or waits for an attach port's owner. */
+	get watching(): boolean {
+		for (const s of this.sessions.values()) if (s.pids.size || s.attachPort !== undefined) return true;
+		return false;
+	}
+
+	/**
+	 * One entry per top-level session with pids: js-debug makes a session per process (a forked
+	 * child is its own session under its parent's), so without merging a child would be listed,
+	 * and notified, twice. The entry takes the id and name of the first session that found a pid
+	 * and all the pids of the tree; `pids` adds their descendants, without debugger helpers.
+	 */
+	expand(processes: readonly ProcessInfo[]): ExpandedSession[] {
+		const byRoot = new Map<string, DebuggedSession>();
+		for (const s of this.sessions.values()) {
+			if (!s.pids.size) continue;
+			const m = byRoot.get(s.rootId);
+			if (!m) byRoot.set(s.rootId, { ...s, pids: new Set(s.pids) });
+			else {
+				for (const p of s.pids) m.pids.add(p);
+				m.attachPort ??= s.attachPort;
+			}
+		}
+		return [...byRoot.values()].map((session) => ({ session, pids: debuggeeTree(processes, session.pids) }));
+	}
+
+	/** `expand`, with each session's TCP listeners that are the program's (the debugger's own ports left out). */
+	listeners(snap: Pick<Snapshot, 'processes' | 'sockets'>): Array<ExpandedSession & { listeners: SocketInfo[] }> {
+		const attachPorts = (rootId: string) => [...this.sessions.values()].filter((s) => s.rootId === rootId && s.attachPort !== undefined).map((s) => s.attachPort!);
+		return this.expand(snap.processes).map((e) => ({ ...e, listeners: programListeners(snap, e.pids, attachPorts(e.session.rootId)) }));
 	}
 
 	dispose(): void {

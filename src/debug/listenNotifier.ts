@@ -1,10 +1,15 @@
-// Tells the user when a debuggee (or one of its children) starts listening on a TCP port: the
-// sockets new since the previous refresh of this machine's store (store.diff.newSockets), in
-// state LISTEN, owned by a pid of a debug session. Once per session, pid and port.
+// Tells the user when a debuggee (or one of its children) starts listening on a TCP port, not
+// the debugger's own inspector port. New means: not among the session's listeners at the previous
+// refresh, or, the first time a session is seen, new in the store's diff (so an attach to a
+// program that listens already announces nothing). The session's own record does not depend on
+// the diff reaching every refresh. Once per top-level session and port (a restarted worker
+// listening again on the same port is no news), and only for the ports procnet.debug.notifyPorts
+// allows.
 import * as vscode from 'vscode';
 import type { SocketInfo } from '../model/snapshot';
 import { openInBrowser } from '../views/actions';
 import type { SnapshotStore } from '../views/snapshotStore';
+import { portFilter } from './debuggees';
 import type { DebugTracker } from './debugTracker';
 
 /** The address a notification names: wildcards read as loopback (where a browser reaches them). */
@@ -17,8 +22,10 @@ function addressText(s: SocketInfo): string {
 }
 
 export class ListenNotifier implements vscode.Disposable {
-	/** `${sessionId}|${pid}|${port}` already notified. */
+	/** `${rootSessionId}|${port}` already seen. */
 	private readonly seen = new Set<string>();
+	/** rootSessionId → ids of the session's program listeners at the previous refresh. */
+	private readonly known = new Map<string, Set<string>>();
 	private readonly disposable: vscode.Disposable;
 
 	constructor(private readonly store: SnapshotStore, private readonly tracker: DebugTracker) {
@@ -26,24 +33,30 @@ export class ListenNotifier implements vscode.Disposable {
 			store.onDidChange(() => this.check()),
 			tracker.onDidChange(() => {
 				// Forget what ended sessions were told about.
-				for (const key of this.seen) if (!tracker.sessions.has(key.slice(0, key.indexOf('|')))) this.seen.delete(key);
+				const roots = new Set([...tracker.sessions.values()].map((s) => s.rootId));
+				for (const key of this.seen) if (!roots.has(key.slice(0, key.indexOf('|')))) this.seen.delete(key);
+				for (const root of this.known.keys()) if (!roots.has(root)) this.known.delete(root);
 			}),
 		);
 	}
 
 	private check(): void {
 		const snap = this.store.snapshot;
-		const fresh = (this.store.diff?.newSockets ?? []).filter((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort !== null);
-		if (!snap || !fresh.length || !this.tracker.active) return;
-		const enabled = vscode.workspace.getConfiguration('procnet').get<boolean>('debug.notifyListening', true);
-		for (const { session, pids } of this.tracker.expand(snap.processes)) {
-			for (const s of fresh) {
-				const owner = s.owners.find((o) => pids.has(o.pid));
-				if (!owner) continue;
-				const key = `${session.id}|${owner.pid}|${s.localPort}`;
+		if (!snap || !this.tracker.active) return;
+		const fresh = new Set((this.store.diff?.newSockets ?? []).map((s) => s.id));
+		const cfg = vscode.workspace.getConfiguration('procnet');
+		const enabled = cfg.get<boolean>('debug.notifyListening', true);
+		const allowed = portFilter(cfg.get<unknown>('debug.notifyPorts', []));
+		for (const { session, pids, listeners } of this.tracker.listeners(snap)) {
+			const before = this.known.get(session.rootId);
+			this.known.set(session.rootId, new Set(listeners.map((s) => s.id)));
+			for (const s of listeners) {
+				if (before ? before.has(s.id) : !fresh.has(s.id)) continue;
+				const owner = s.owners.find((o) => pids.has(o.pid))!;
+				const key = `${session.rootId}|${s.localPort}`;
 				if (this.seen.has(key)) continue;
 				this.seen.add(key);
-				if (!enabled) continue;
+				if (!enabled || !allowed(s.localPort!)) continue;
 				const name = snap.processes.find((p) => p.pid === owner.pid)?.name ?? 'process';
 				this.tracker.notified.push({ pid: owner.pid, port: s.localPort!, sessionId: session.id });
 				void vscode.window.showInformationMessage(`${name} (pid ${owner.pid}) is listening on ${addressText(s)}`, 'Open in Browser', 'Show Ports').then((choice) => {
