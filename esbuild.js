@@ -1,5 +1,10 @@
 // Bundles the extension host entry and the CLI (both Node, CommonJS) and the webview page
 // (browser, IIFE). One build() per entry keeps the options for each runtime in one place.
+// Everything the webview page loads sits in dist/webview/ (the panel's only dist/ resource root):
+// its script, and the codicon font and stylesheet copied from @vscode/codicons, since the .vsix
+// ships no node_modules.
+const fs = require('fs');
+const path = require('path');
 const esbuild = require('esbuild');
 
 const production = process.argv.includes('--production');
@@ -33,11 +38,20 @@ const entries = [
 	{ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
 	{ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
 	{ ...common, entryPoints: ['src/collect/scanWorker.ts'], outfile: 'dist/scanWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
-	{ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+	{ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
+/** codicon.css + codicon.ttf (+ the font's licence) → dist/webview/codicons/, where the panel's CSP and resource roots allow them. */
+function copyCodicons() {
+	const from = path.dirname(require.resolve('@vscode/codicons/dist/codicon.css'));
+	const to = path.join(__dirname, 'dist', 'webview', 'codicons');
+	fs.mkdirSync(to, { recursive: true });
+	for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(to, f));
+	fs.copyFileSync(path.join(from, '..', 'LICENSE'), path.join(to, 'LICENSE'));
+}
+
 async function main() {
-	const fs = require('fs');
+	copyCodicons();
 	const present = entries.filter((e) => fs.existsSync(e.entryPoints[0]));
 	const contexts = await Promise.all(present.map((e) => esbuild.context(e)));
 	if (watch) {

@@ -32,8 +32,12 @@ export class DetailPanel implements vscode.Disposable {
 			vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 				deserializeWebviewPanel: async (panel, state: unknown) => {
 					const t = (state as { target?: PanelTarget } | undefined)?.target;
+					// A page closed before it showed anything has no target: nothing to restore.
+					if (!t) return panel.dispose();
 					this.attach(panel);
 					this.target = t;
+					// Restored visible: the refresh timer runs for it as for a panel opened by hand.
+					this.onDidChangeVisibility();
 					const store = this.host()?.store;
 					if (store && !store.snapshot) await store.refresh();
 					this.update();
@@ -65,8 +69,9 @@ export class DetailPanel implements vscode.Disposable {
 		this.onDidChangeVisibility();
 	}
 
+	/** The page may load dist/webview/ (its script, the codicon font and stylesheet) and media/ (panel.css), nothing else. */
 	private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-		return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
+		return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(this.extensionUri, 'media')] };
 	}
 
 	private attach(panel: vscode.WebviewPanel): void {
@@ -196,15 +201,18 @@ export class DetailPanel implements vscode.Disposable {
 
 	private html(webview: vscode.Webview): string {
 		const nonce = crypto.randomBytes(16).toString('base64');
-		const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+		const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'main.js'));
+		// @vscode/codicons, copied there at build time (esbuild.js): the font comes from the extension, never a CDN.
+		const codicons = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicons', 'codicon.css'));
 		const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
 		// No inline script or style, no remote content: everything dynamic is set as text by main.ts.
 		return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${codicons}" rel="stylesheet">
 <link href="${style}" rel="stylesheet">
 <title>Procnet</title>
 </head>

@@ -3,6 +3,7 @@
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { kindText, localText, remoteText, visible } from '../model/describe';
+import { processIcon, socketIcon, type Icon } from '../shared/icons';
 
 interface VsCodeApi {
 	postMessage(m: FromWebview): void;
@@ -22,9 +23,17 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record
 	return e;
 }
 
-function link(text: string, onActivate: () => void, title?: string): HTMLAnchorElement {
+/** A codicon from the bundled font; decorative (the text next to it says the same). */
+function icon(i: Icon | string): HTMLSpanElement {
+	const { name, colour } = typeof i === 'string' ? { name: i, colour: undefined } : i;
+	// Class names from our own table (src/shared/icons.ts), never from data.
+	return el('span', { class: `codicon codicon-${name}${colour ? ` colour-${colour.replace('charts.', '')}` : ''}`, 'aria-hidden': 'true' });
+}
+
+function link(text: string, onActivate: () => void, title?: string, iconName?: string): HTMLAnchorElement {
 	const a = el('a', { href: '#', role: 'button', title });
-	a.textContent = text;
+	if (iconName) a.append(icon(iconName));
+	a.append(text);
 	a.addEventListener('click', (ev) => {
 		ev.preventDefault();
 		onActivate();
@@ -32,30 +41,42 @@ function link(text: string, onActivate: () => void, title?: string): HTMLAnchorE
 	return a;
 }
 
-// ---- sockets table: sort and filter survive updates ----
-type Column = { key: string; title: string; value: (s: SocketInfo) => string | number; numeric?: boolean };
+// ---- sockets table: sort, filter and paging survive updates ----
+/** Numbers sort as numbers; texts by numeric collation (so fds "9,10" and ports sort sensibly too). */
+type Column = { key: string; title: string; value: (s: SocketInfo) => string | number };
 const COLUMNS: Column[] = [
 	{ key: 'kind', title: 'Kind', value: (s) => kindText(s) },
 	{ key: 'local', title: 'Local', value: (s) => localText(s) },
 	{ key: 'remote', title: 'Remote', value: (s) => remoteText(s) },
 	{ key: 'state', title: 'State', value: (s) => s.state },
-	{ key: 'tx', title: 'Send-Q', value: (s) => s.txQueue ?? 0, numeric: true },
-	{ key: 'rx', title: 'Recv-Q', value: (s) => s.rxQueue ?? 0, numeric: true },
+	{ key: 'tx', title: 'Send-Q', value: (s) => s.txQueue ?? 0 },
+	{ key: 'rx', title: 'Recv-Q', value: (s) => s.rxQueue ?? 0 },
 	{ key: 'timer', title: 'Timer', value: (s) => (s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '') },
 	{ key: 'inode', title: 'Inode', value: (s) => s.inode },
-	{ key: 'fd', title: 'Fd', value: (s) => s.owners.map((o) => o.fd).join(','), numeric: true },
+	{ key: 'fd', title: 'Fd', value: (s) => s.owners.map((o) => o.fd).join(',') },
 ];
 let sortKey = 'state';
 let sortDesc = false;
 let filterText = '';
 let last: ToWebview | undefined;
+/**
+ * Rows rendered at first and added by each "Show more": a process can hold tens of thousands of
+ * sockets, and a table of all of them would freeze the page. Sorting and filtering still run
+ * over every row; only the DOM is limited.
+ */
+const PAGE = 500;
+let shownRows = PAGE;
+/** The target the paging belongs to: another process starts again at one page. */
+let pagedTarget = '';
+// Numeric collation: `…:3000` before `…:40000`, inode 99 before 100.
+const collator = new Intl.Collator(undefined, { numeric: true });
 
 function post(m: FromWebview): void {
 	vscode.postMessage(m);
 }
 
-function header(title: string, sub: string): HTMLElement {
-	return el('header', {}, el('h1', {}, title), el('p', { class: 'muted' }, sub));
+function header(title: string, sub: string, i: Icon): HTMLElement {
+	return el('header', {}, el('h1', {}, icon(i), title), el('p', { class: 'muted' }, sub));
 }
 
 function facts(rows: Array<[string, Child]>): HTMLElement {
@@ -98,18 +119,41 @@ function chart(history: HistoryPoint[]): HTMLElement {
 	return wrap;
 }
 
+/** A socket as the table shows it: its cells' texts and one lower-case text to filter on, computed once per update. */
+interface Row {
+	s: SocketInfo;
+	cells: Array<string | number>;
+	hay: string;
+	cls: '' | 'added' | 'removed';
+}
+
+function toRow(s: SocketInfo, cls: Row['cls']): Row {
+	const cells = COLUMNS.map((c) => c.value(s));
+	// \u0001 between cells: a filter matches within one cell, as it did when each was tested alone.
+	return { s, cells, hay: cells.join('\u0001').toLowerCase(), cls };
+}
+
 function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketInfo[]): HTMLElement {
 	const wrap = el('section', { class: 'sockets' });
-	const input = el('input', { type: 'search', placeholder: 'Filter sockets (address, port, state, kind, path)', 'aria-label': 'Filter sockets' });
+	const input = el('input', { type: 'search', placeholder: 'Filter sockets (address, port, state, kind, path)', 'aria-label': 'Filter sockets', 'data-focus-key': 'filter' });
 	input.value = filterText;
 	input.addEventListener('input', () => {
 		filterText = input.value;
+		shownRows = PAGE;
 		renderTableBody();
 	});
+	const ci = Math.max(0, COLUMNS.findIndex((c) => c.key === sortKey));
+	// Sorted once per update; the filter keeps this order, so typing never sorts again.
+	const live = sockets.map((s) => toRow(s, added.has(s.id) ? 'added' : '')).sort((a, b) => {
+		const va = a.cells[ci], vb = b.cells[ci];
+		const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
+		return sortDesc ? -r : r;
+	});
+	const all = live.concat(removed.map((s) => toRow(s, 'removed')));
 	const table = el('table', { class: 'grid' });
-	const headRow = el('tr');
+	const headRow = el('tr', { 'aria-rowindex': '1' });
 	for (const c of COLUMNS) {
-		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${c.title}` }, c.title + (sortKey === c.key ? (sortDesc ? ' ▾' : ' ▴') : ''));
+		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${c.title}`, 'data-focus-key': `sort:${c.key}` }, c.title, sortKey === c.key && icon(sortDesc ? 'arrow-down' : 'arrow-up'));
 		btn.addEventListener('click', () => {
 			if (sortKey === c.key) sortDesc = !sortDesc;
 			else {
@@ -122,34 +166,59 @@ function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketI
 	}
 	const tbody = el('tbody');
 	table.append(el('thead', {}, headRow), tbody);
-	const count = el('p', { class: 'muted count' });
-	wrap.append(input, count, table);
+	const count = el('p', { class: 'muted count', id: 'socket-count', role: 'status' });
+	const more = el('button', { type: 'button', class: 'more', 'data-focus-key': 'more', 'aria-describedby': 'socket-count' });
+	more.addEventListener('click', () => {
+		const first = shownRows;
+		shownRows += PAGE;
+		renderTableBody();
+		// Keyboard users go on reading where the new rows start once there is nothing more to show.
+		if (more.hidden) (tbody.children[first] as HTMLElement | undefined)?.focus();
+	});
+	wrap.append(input, count, table, more);
 
 	function renderTableBody(): void {
-		const col = COLUMNS.find((c) => c.key === sortKey) ?? COLUMNS[0];
 		const needle = filterText.trim().toLowerCase();
-		const match = (s: SocketInfo) => !needle || COLUMNS.some((c) => String(c.value(s)).toLowerCase().includes(needle));
-		const rows = sockets.filter(match).sort((a, b) => {
-			const va = col.value(a), vb = col.value(b);
-			const r = col.numeric ? Number(va) - Number(vb) : String(va).localeCompare(String(vb));
-			return sortDesc ? -r : r;
-		});
-		tbody.replaceChildren();
-		for (const s of rows) tbody.append(socketRow(s, added.has(s.id) ? 'added' : ''));
-		for (const s of removed.filter(match)) tbody.append(socketRow(s, 'removed'));
-		count.textContent = `${rows.length} of ${sockets.length} sockets${removed.length ? `, ${removed.length} just closed` : ''}`;
+		const matched = needle ? all.filter((r) => r.hay.includes(needle)) : all;
+		const page = matched.slice(0, shownRows);
+		const rows = document.createDocumentFragment();
+		page.forEach((r, i) => rows.append(socketRow(r, i + 2)));
+		tbody.replaceChildren(rows);
+		// Screen readers hear the whole table's size, not the page's.
+		table.setAttribute('aria-rowcount', String(matched.length + 1));
+		const liveMatched = needle ? matched.filter((r) => r.cls !== 'removed').length : live.length;
+		const liveShown = Math.min(page.length, liveMatched);
+		const closed = matched.length - liveMatched;
+		count.textContent =
+			(needle ? `${liveShown} of ${liveMatched} matching sockets shown (${live.length} in all)` : `${liveShown} of ${live.length} sockets shown`) +
+			(closed ? `, ${closed} just closed` : '');
+		const rest = matched.length - page.length;
+		more.hidden = rest <= 0;
+		more.replaceChildren(icon('fold-down'), `Show ${Math.min(PAGE, rest)} more`);
 	}
 	renderTableBody();
 	return wrap;
 }
 
-function socketRow(s: SocketInfo, cls: string): HTMLTableRowElement {
-	const tr = el('tr', { tabindex: '0', class: cls || undefined, title: cls === 'removed' ? 'closed since the last refresh' : cls === 'added' ? 'new since the last refresh' : undefined });
-	for (const c of COLUMNS) tr.append(el('td', {}, String(c.value(s))));
+function socketRow(r: Row, index: number): HTMLTableRowElement {
+	const { s, cls } = r;
+	const tr = el('tr', {
+		tabindex: '0',
+		class: cls || undefined,
+		title: cls === 'removed' ? 'closed since the last refresh' : cls === 'added' ? 'new since the last refresh' : undefined,
+		'aria-rowindex': String(index),
+		'data-focus-key': `${cls === 'removed' ? 'closed' : 'row'}:${s.id}`,
+	});
+	r.cells.forEach((v, i) => tr.append(i === 0 ? el('td', {}, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), String(v)) : el('td', {}, String(v))));
 	const open = () => cls !== 'removed' && post({ type: 'showSocket', id: s.id });
 	tr.addEventListener('click', open);
 	tr.addEventListener('keydown', (e) => {
 		if (e.key === 'Enter') open();
+		else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+			e.preventDefault();
+			const next = e.key === 'ArrowDown' ? tr.nextElementSibling ?? tr.closest('section')?.querySelector<HTMLButtonElement>('button.more:not([hidden])') : tr.previousElementSibling;
+			(next as HTMLElement | null | undefined)?.focus();
+		}
 	});
 	return tr;
 }
@@ -169,9 +238,9 @@ function renderProcess(host: string, takenAt: string, d: ProcessDetail): void {
 		kids.append(link(`${c.name} (${c.pid})`, () => post({ type: 'showProcess', pid: c.pid })));
 	});
 	const cmd = el('pre', { class: 'cmd' }, visible(p.cmdline.join(' ')) || '(no command line)');
-	const copy = link('Copy', () => post({ type: 'copy', text: p.cmdline.join(' ') }), 'copy the command line');
+	const copy = link('Copy', () => post({ type: 'copy', text: p.cmdline.join(' ') }), 'copy the command line', 'copy');
 	app.replaceChildren(
-		header(`${p.name} (pid ${p.pid})`, `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`),
+		header(`${p.name} (pid ${p.pid})`, `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`, processIcon(d.sockets)),
 		facts([
 			['Command line', el('div', {}, cmd, copy)],
 			['Parents', chain],
@@ -182,7 +251,7 @@ function renderProcess(host: string, takenAt: string, d: ProcessDetail): void {
 			['Working directory', p.cwd],
 			['File descriptors', p.fdAccess === 'ok' ? 'readable' : 'not readable by this user: its sockets are listed without an owner'],
 		]),
-		el('h2', {}, 'Sockets'),
+		el('h2', {}, icon('plug'), 'Sockets'),
 		stateCounts(d.sockets),
 		chart(d.history),
 		socketTable(d.sockets, new Set(d.added), d.removed),
@@ -203,9 +272,9 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 		rows.push([k, typeof v === 'string' ? visible(v) : JSON.stringify(v)]);
 	}
 	app.replaceChildren(
-		header(`${kindText(s)} ${localText(s)}${remoteText(s) && remoteText(s) !== '*' ? ' → ' + remoteText(s) : ''}`, `${s.state} · ${host} · taken ${new Date(takenAt).toLocaleTimeString()}`),
+		header(`${kindText(s)} ${localText(s)}${remoteText(s) && remoteText(s) !== '*' ? ' → ' + remoteText(s) : ''}`, `${s.state} · ${host} · taken ${new Date(takenAt).toLocaleTimeString()}`, socketIcon(s)),
 		facts(rows),
-		el('h2', {}, 'Raw /proc line'),
+		el('h2', {}, icon('file-code'), 'Raw /proc line'),
 		el('pre', { class: 'raw' }, d.rawLine ?? '(not available: the socket is gone, has no inode, or the host is not this machine)'),
 	);
 }
@@ -213,18 +282,35 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 function render(m: ToWebview): void {
 	last = m;
 	vscode.setState({ target: m.target });
+	const target = JSON.stringify(m.target);
+	if (target !== pagedTarget) {
+		pagedTarget = target;
+		shownRows = PAGE;
+	}
+	// Every update rebuilds the page: keep the keyboard where it was (the filter box with its caret,
+	// a row, "Show more", a sort button), found again by its data-focus-key.
+	const active = document.activeElement instanceof HTMLElement && app.contains(document.activeElement) ? document.activeElement : undefined;
+	const focusKey = active?.dataset.focusKey;
+	const caret = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : undefined;
 	switch (m.type) {
 		case 'process':
 			renderProcess(m.host, m.takenAt, m.detail);
-			return;
+			break;
 		case 'socket':
 			renderSocket(m.host, m.takenAt, m.detail);
-			return;
+			break;
 		case 'gone':
-			app.replaceChildren(el('p', { class: 'gone' }, m.message));
-			return;
+			app.replaceChildren(el('p', { class: 'gone' }, icon('error'), m.message));
+			break;
 		default:
 			assertNever(m);
+	}
+	if (focusKey === undefined) return;
+	for (const e of Array.from(app.querySelectorAll<HTMLElement>('[data-focus-key]'))) {
+		if (e.dataset.focusKey !== focusKey || e.hidden) continue;
+		e.focus({ preventScroll: true });
+		if (caret && e instanceof HTMLInputElement) e.setSelectionRange(caret[0], caret[1]);
+		return;
 	}
 }
 

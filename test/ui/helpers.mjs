@@ -87,8 +87,9 @@ export async function findRow(page, label, timeout = 30000) {
 }
 
 /**
- * Runs a command from the command palette: F1, '>Title', wait for the exact entry, Enter.
- * Returns the quick input locator (the command may open its own input box/quick pick in it).
+ * Runs a command from the command palette: F1, '>Title', then clicks the entry labelled exactly
+ * `title` (Enter would run the first entry, which for '>Procnet: Refresh' is "Procnet: Pause Live
+ * Refresh"). Returns the quick input locator (the command may open its own input box/quick pick in it).
  */
 export async function runCommand(page, title) {
 	await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {}); // focus the workbench
@@ -96,9 +97,10 @@ export async function runCommand(page, title) {
 	const input = page.locator('.quick-input-widget input');
 	await input.waitFor({ state: 'visible', timeout: 10000 });
 	await input.fill(`>${title}`);
-	const entry = page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: title }).first();
+	const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+	const entry = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
 	await entry.waitFor({ state: 'visible', timeout: 10000 });
-	await page.keyboard.press('Enter');
+	await entry.click();
 	return page.locator('.quick-input-widget');
 }
 
@@ -113,4 +115,28 @@ export async function notifications(page) {
 		out.push({ severity, message: (await t.locator('.notification-list-item-message').innerText().catch(() => '')).trim() });
 	}
 	return out;
+}
+
+/** The detail panel's page: VS Code nests a webview's document in two iframes. */
+export function panelFrame(page) {
+	return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/**
+ * "Procnet: Show Ports for PID" from the palette with `pid` typed into its quick pick: reveals the
+ * process in the tree and opens its detail panel. Closes the editors first: a focused webview can
+ * take focus back from the quick pick (and so close it).
+ */
+export async function showPortsForPid(page, pid, timeout = 60000) {
+	await runCommand(page, 'View: Close All Editors');
+	await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
+	const quick = await runCommand(page, 'Procnet: Show Ports for PID');
+	await page.waitForFunction(() => {
+		const i = document.querySelector('.quick-input-widget input');
+		return i && i.offsetParent !== null && !i.value.startsWith('>');
+	}, null, { timeout: 60000 });
+	await quick.locator('input').fill(String(pid));
+	await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `(${pid})` }).first().waitFor({ timeout });
+	await page.keyboard.press('Enter');
+	await panelFrame(page).locator('h1', { hasText: `(pid ${pid})` }).waitFor({ timeout });
 }

@@ -8,11 +8,12 @@
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
-import { findRow, notifications, openProcnetView, procnetTree, runCommand, screenshot, treeRows, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
+import { findRow, notifications, openProcnetView, panelFrame, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show. */
 function startListener() {
@@ -22,6 +23,43 @@ function startListener() {
 	return new Promise((resolve, reject) => {
 		child.once('error', reject);
 		child.stdout.once('data', (d) => resolve({ pid: child.pid, port: Number(String(d).trim()), kill: () => child.kill('SIGKILL') }));
+	});
+}
+
+/**
+ * A process of ours that holds `connections` TCP connections to itself (each one two sockets: the
+ * client's and the accepted one), opened 100 at a time, each batch accepted before the next is
+ * opened (or the listen backlog drops some). Resolves once all are up with its pid, its listening
+ * port, its clients' local ports, and how many socket fds it holds (read from its own /proc).
+ */
+function startHolder(connections) {
+	const code = `
+const net = require('net'), fs = require('fs');
+const N = Number(process.argv[1]);
+const accepted = [];
+const server = net.createServer((c) => accepted.push(c));
+server.listen(0, '127.0.0.1', async () => {
+	const port = server.address().port;
+	const clients = [];
+	for (let i = 0; i < N; i += 100) {
+		const batch = [];
+		for (let j = i; j < Math.min(N, i + 100); j++) batch.push(new Promise((res, rej) => { const c = net.connect(port, '127.0.0.1', () => res(c)); c.on('error', rej); }));
+		clients.push(...(await Promise.all(batch)));
+		while (accepted.length < clients.length) await new Promise((r) => setTimeout(r, 5));
+	}
+	const sockets = fs.readdirSync('/proc/self/fd').filter((f) => { try { return fs.readlinkSync('/proc/self/fd/' + f).startsWith('socket:'); } catch { return false; } }).length;
+	process.stdout.write(JSON.stringify({ port, clientPorts: clients.map((c) => c.localPort), sockets }) + '\\n');
+});
+setInterval(() => {}, 1e6);`;
+	const child = spawn(process.execPath, ['-e', code, String(connections)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.once('error', reject);
+		child.once('exit', (c, sig) => reject(new Error(`the socket holder exited (${c ?? sig}) before it was ready`)));
+		child.stdout.on('data', (d) => {
+			out += d;
+			if (out.includes('\n')) resolve({ pid: child.pid, ...JSON.parse(out), kill: () => child.kill('SIGKILL') });
+		});
 	});
 }
 
@@ -60,8 +98,9 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 
 	it('renders the host row and process rows labelled "name (pid)" under it', async () => {
 		await openProcnetView(page);
-		const processRow = page.getByRole('treeitem', { level: 2 }).first();
-		await processRow.waitFor({ timeout: 30000 }); // the first /proc scan
+		// The first /proc scan: a process row (before it, the level-2 row is "Reading /proc…").
+		const processRow = page.getByRole('treeitem', { level: 2 }).filter({ hasText: /\(\d+\)/ }).first();
+		await processRow.waitFor({ timeout: 120000 });
 		const rows = await treeRows(page);
 		await screenshot(page, '02-tree-rows');
 		const hosts = rows.filter((r) => r.level === 1);
@@ -118,6 +157,109 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		assert.match(await frame.locator('th[aria-sort="ascending"]').innerText(), /Local/);
 	});
 
+	it('draws the panel\'s icons with the codicon font shipped in the extension (no CDN), coloured by theme variables', async () => {
+		const frame = panelFrame(page);
+		await frame.locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 20000 });
+		// The header's icon, and the listener's row: radio-tower in the theme's green, as in the tree.
+		await frame.locator('h1 .codicon.codicon-server-process').waitFor({ timeout: 15000 });
+		const row = frame.locator('table.grid tbody tr').filter({ hasText: `127.0.0.1:${listener.port}` }).first();
+		const icon = row.locator('td').first().locator('.codicon.codicon-radio-tower.colour-green');
+		await icon.waitFor({ timeout: 15000 });
+		const font = await icon.evaluate(async (el) => {
+			const faces = await document.fonts.load('16px codicon');
+			const css = getComputedStyle(el);
+			return {
+				faces: faces.map((f) => f.status),
+				family: css.fontFamily,
+				glyph: getComputedStyle(el, '::before').content,
+				colour: css.color,
+				themeGreen: getComputedStyle(document.documentElement).getPropertyValue('--vscode-charts-green').trim(),
+				fontUrls: performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /codicon/.test(n)),
+			};
+		});
+		await screenshot(page, '08-panel-codicons');
+		assert.deepStrictEqual(font.faces, ['loaded'], `the codicon font did not load (CSP font-src or localResourceRoots?): ${JSON.stringify(font)}`);
+		assert.match(font.family, /codicon/);
+		assert.notStrictEqual(font.glyph, 'none', 'no glyph: codicon.css did not load');
+		assert.ok(font.themeGreen, 'the theme defines --vscode-charts-green');
+		// The icon's colour is the theme's variable (rgb() of it), not a colour of our own.
+		const probe = await icon.evaluate((el, green) => {
+			const p = document.createElement('span');
+			p.style.color = green;
+			el.parentElement.append(p);
+			const c = getComputedStyle(p).color;
+			p.remove();
+			return c;
+		}, font.themeGreen);
+		assert.strictEqual(font.colour, probe);
+		// Both files come from the extension's own folder, through the webview's resource loader.
+		assert.ok(font.fontUrls.some((u) => /\/dist\/webview\/codicons\/codicon\.css/.test(u)), `codicon.css: ${font.fontUrls.join(' ')}`);
+		assert.ok(font.fontUrls.some((u) => /\/dist\/webview\/codicons\/codicon\.ttf/.test(u)), `codicon.ttf: ${font.fontUrls.join(' ')}`);
+		assert.ok(font.fontUrls.every((u) => !/cdn\.jsdelivr|unpkg|cdnjs/.test(u)), font.fontUrls.join(' '));
+	});
+
+	it('keeps the revealed process row expanded and selected across two refreshes, with a new socket between (aria-expanded in the DOM)', async () => {
+		const row = await findRow(page, `node (${listener.pid})`);
+		assert.strictEqual(await row.getAttribute('aria-expanded'), 'true', 'precondition: revealed expanded');
+		assert.strictEqual(await row.getAttribute('aria-selected'), 'true', 'precondition: revealed selected');
+		// The panel's "taken HH:MM:SS" line changes when a refresh has landed.
+		const taken = panelFrame(page).locator('header p.muted');
+		const waitForNewRefresh = async (before) => {
+			for (const t0 = Date.now(); (await taken.innerText()) === before; ) {
+				if (Date.now() - t0 > 120000) throw new Error(`no refresh landed in 120 s (still "${before}")`);
+				await page.waitForTimeout(200);
+			}
+		};
+		const t1 = await taken.innerText();
+		await runCommand(page, 'Procnet: Refresh');
+		await waitForNewRefresh(t1);
+		assert.strictEqual(await row.getAttribute('aria-expanded'), 'true', 'collapsed by refresh 1');
+		assert.strictEqual(await row.getAttribute('aria-selected'), 'true', 'unselected by refresh 1');
+		// The listener accepts a connection from us: a new socket of that process.
+		const client = await new Promise((resolve, reject) => {
+			const c = net.connect(listener.port, '127.0.0.1', () => resolve(c));
+			c.once('error', reject);
+		});
+		try {
+			const t2 = await taken.innerText();
+			await runCommand(page, 'Procnet: Refresh');
+			await waitForNewRefresh(t2);
+			// It shows under the process row, which only happens while that row is expanded.
+			const accepted = procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: `127.0.0.1:${listener.port} → 127.0.0.1:${client.localPort}` });
+			await accepted.first().waitFor({ timeout: 120000 });
+			await screenshot(page, '09-tree-state-after-refreshes');
+			const same = await findRow(page, `node (${listener.pid})`);
+			assert.strictEqual(await same.getAttribute('aria-expanded'), 'true', 'the process row was collapsed by a refresh');
+			assert.strictEqual(await same.getAttribute('aria-selected'), 'true', 'the process row lost its selection in a refresh');
+			assert.strictEqual(await procnetTree(page).getByRole('treeitem', { selected: true }).count(), 1, 'exactly one row is selected');
+		} finally {
+			client.destroy();
+		}
+	});
+
+	it('restores the detail panel after a window reload (the serializer), showing the same process', async function () {
+		this.timeout(6 * 60 * 1000);
+		const frame = panelFrame(page);
+		await frame.locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 20000 });
+		await screenshot(page, '10-before-reload');
+		await page.reload();
+		await waitForWorkbench(page);
+		// The editor tab comes back first; the page once the extension has activated
+		// (onWebviewPanel:procnet.detail) and its serializer has posted the process again.
+		await page.locator('.tabs-container .tab', { hasText: `node (${listener.pid})` }).waitFor({ timeout: 120000 });
+		const after = panelFrame(page);
+		const title = after.locator('h1');
+		await title.waitFor({ timeout: 120000 });
+		assert.strictEqual(await title.innerText(), `node (pid ${listener.pid})`);
+		const row = after.locator('table.grid tbody tr').filter({ hasText: `127.0.0.1:${listener.port}` }).first();
+		await row.waitFor({ timeout: 30000 });
+		assert.match(await row.innerText(), /LISTEN/);
+		// The new page loads the codicon font again (the screenshot shows the icons, not blanks).
+		const faces = await after.locator('h1 .codicon').evaluate(async () => (await document.fonts.load('16px codicon')).map((f) => f.status));
+		assert.deepStrictEqual(faces, ['loaded']);
+		await screenshot(page, '11-after-reload');
+	});
+
 	it('shows a hostile command line and unix path as text: no markup renders, no script runs (tree, panel)', async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-ui-'));
 		const sockPath = path.join(dir, 'x<img src=x onerror="window.__pwned=3">.sock');
@@ -163,6 +305,69 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		} finally {
 			evil.kill('SIGKILL');
 			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
+		this.timeout(10 * 60 * 1000);
+		const holder = await startHolder(3000);
+		try {
+			assert.ok(holder.sockets >= 6001, `the holder has ${holder.sockets} sockets`);
+			await showPortsForPid(page, holder.pid, 180000);
+			const frame = panelFrame(page);
+			const rows = frame.locator('table.grid tbody tr');
+			const count = frame.locator('p.count');
+			const more = frame.locator('button.more');
+			// The first page only; the count line names the total.
+			await count.filter({ hasText: `of ${holder.sockets} sockets shown` }).waitFor({ timeout: 180000 });
+			assert.strictEqual(await count.innerText(), `500 of ${holder.sockets} sockets shown`);
+			assert.strictEqual(await rows.count(), 500);
+			assert.strictEqual(await more.innerText(), 'Show 500 more');
+			await more.scrollIntoViewIfNeeded();
+			await screenshot(page, '12-big-process-first-page-end');
+			// "Show 500 more" by mouse, then by keyboard (the focus stays on the button).
+			await more.click();
+			await count.filter({ hasText: `1000 of ${holder.sockets}` }).waitFor({ timeout: 30000 });
+			assert.strictEqual(await rows.count(), 1000);
+			await more.focus();
+			await page.keyboard.press('Enter');
+			await count.filter({ hasText: `1500 of ${holder.sockets}` }).waitFor({ timeout: 30000 });
+			assert.strictEqual(await rows.count(), 1500);
+			assert.strictEqual(await more.evaluate((b) => b === document.activeElement), true, 'focus stays on "Show more"');
+
+			// A client port no rendered row mentions: the filter has to search the rows not in the page.
+			const rendered = await rows.allInnerTexts();
+			const hidden = holder.clientPorts.filter((p) => !rendered.some((t) => t.includes(`:${p}`)));
+			assert.ok(hidden.length > 1000, `${hidden.length} client ports are outside the rendered rows`);
+			const port = hidden[hidden.length - 1];
+			const filter = frame.locator('input[type=search]');
+			await filter.click();
+			await filter.pressSequentially(`127.0.0.1:${port}`, { delay: 20 });
+			await count.filter({ hasText: 'matching' }).waitFor({ timeout: 30000 });
+			// Its two ends: the client socket (local port) and the accepted one (remote port).
+			assert.strictEqual(await count.innerText(), `2 of 2 matching sockets shown (${holder.sockets} in all)`);
+			assert.strictEqual(await rows.count(), 2);
+			const found = await rows.allInnerTexts();
+			assert.ok(found.every((t) => t.includes(`127.0.0.1:${port}`)), found.join(' | '));
+			assert.ok(found.some((t) => t.includes(`127.0.0.1:${holder.port}`)), 'the accepted end is on the listening port');
+			assert.strictEqual(await more.isVisible(), false);
+			await screenshot(page, '13-big-process-filtered');
+
+			// Sorting orders all rows, not the page: Local descending starts with the highest port the process uses.
+			await filter.fill('');
+			// A new filter starts again at one page.
+			await count.filter({ hasText: /^500 of \d+ sockets shown$/ }).waitFor({ timeout: 30000 });
+			const sortLocal = frame.locator('button.sort', { hasText: 'Local' });
+			await sortLocal.click();
+			await frame.locator('th[aria-sort="ascending"]', { hasText: 'Local' }).waitFor({ timeout: 15000 });
+			await frame.locator('button.sort', { hasText: 'Local' }).click();
+			await frame.locator('th[aria-sort="descending"]', { hasText: 'Local' }).waitFor({ timeout: 15000 });
+			const top = Math.max(holder.port, ...holder.clientPorts);
+			const firstLocal = await rows.first().locator('td').nth(1).innerText();
+			assert.strictEqual(firstLocal, `127.0.0.1:${top}`);
+			await screenshot(page, '14-big-process-sorted');
+		} finally {
+			holder.kill();
 		}
 	});
 });
