@@ -96,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		tree.onDidChangeStatus(() => syncViewChrome(view, tree)),
 		hosts.onDidChangeHosts(() => timer.sync()),
 		vscode.workspace.onDidChangeConfiguration((e) => {
-			if (e.affectsConfiguration('procnet')) tree.setOptions(readTreeOptions(context.workspaceState));
+			if (e.affectsConfiguration('procnet')) void tree.setOptions(readTreeOptions(context.workspaceState));
 			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
 			if (e.affectsConfiguration('procnet.statusBar')) updateVisibility();
 		}),

@@ -45,9 +45,11 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.rebuild();
 	}
 
-	setOptions(o: Partial<TreeOptions>): void {
+	/** Resolves once the tree shows the new options (at once below SYNC_SOCKETS). */
+	setOptions(o: Partial<TreeOptions>): Promise<void> {
 		this.options = { ...this.options, ...o };
 		this.rebuild();
+		return this.whenIndexed();
 	}
 
 	/** Shows a "Debugged processes" group at the top of this machine's rows while a debug session has pids. */

@@ -20,19 +20,19 @@ export function registerViewCommands(tree: ProcessTreeProvider, memento: vscode.
 						});
 			if (value === undefined) return;
 			await memento.update('procnet.filter', value.trim());
-			tree.setOptions({ filter: value.trim() ? parseFilter(value.trim()) : undefined });
+			await tree.setOptions({ filter: value.trim() ? parseFilter(value.trim()) : undefined });
 		}),
 		vscode.commands.registerCommand('procnet.clearFilter', async () => {
 			await memento.update('procnet.filter', '');
-			tree.setOptions({ filter: undefined });
+			await tree.setOptions({ filter: undefined });
 		}),
 		vscode.commands.registerCommand('procnet.listeningOnly', async () => {
 			await memento.update('procnet.listeningOnly', true);
-			tree.setOptions({ listeningOnly: true });
+			await tree.setOptions({ listeningOnly: true });
 		}),
 		vscode.commands.registerCommand('procnet.allSockets', async () => {
 			await memento.update('procnet.listeningOnly', false);
-			tree.setOptions({ listeningOnly: false });
+			await tree.setOptions({ listeningOnly: false });
 		}),
 		vscode.commands.registerCommand('procnet.groupBy', async (arg?: unknown) => {
 			const options: Array<{ label: string; value: GroupBy }> = [
@@ -43,6 +43,8 @@ export function registerViewCommands(tree: ProcessTreeProvider, memento: vscode.
 			const value = typeof arg === 'string' && options.some((o) => o.value === arg) ? (arg as GroupBy) : (await vscode.window.showQuickPick(options, { title: 'Procnet: Group Sockets By' }))?.value;
 			if (!value) return;
 			await vscode.workspace.getConfiguration('procnet').update('groupBy', value, vscode.ConfigurationTarget.Global);
+			// (the configuration listener regroups the tree; a caller may read it once this resolves)
+			await tree.whenIndexed();
 		}),
 	];
 }

@@ -32,9 +32,13 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		server = await listen();
 		await vscode.commands.executeCommand('procnet.clearFilter');
 		await vscode.commands.executeCommand('procnet.allSockets');
+		// Only the refreshes the tests make: a timer refresh in between would take a socket's "new"
+		// mark before the test looks (scans take seconds on a machine holding 100k sockets).
+		api.timer.setPaused(true);
 		await api.store.refresh();
 	});
 	after(async () => {
+		api?.timer.setPaused(false);
 		server?.close();
 		await vscode.commands.executeCommand('procnet.clearFilter');
 		await vscode.workspace.getConfiguration('procnet').update('groupBy', undefined, vscode.ConfigurationTarget.Global);
@@ -54,14 +58,25 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 	});
 
 	it('filters with port: terms, shows the filter in the view description, and clears it', async () => {
-		await vscode.commands.executeCommand('procnet.filter', `port:${portOf(server)}`);
-		const procs = roots().filter((n) => n.type === 'process') as ProcessNode[];
-		assert.deepStrictEqual(procs.map((p) => p.process.pid), [process.pid]);
-		assert.deepStrictEqual(socketsOf(procs[0]).map((s) => s.socket.localPort), [portOf(server)]);
-		assert.strictEqual(api.view.description, `filter: port:${portOf(server)}`);
-		await vscode.commands.executeCommand('procnet.filter', 'port:1-2 kind:sctp');
-		assert.deepStrictEqual(api.tree.getChildren(undefined), [], 'nothing matches: the welcome view shows');
-		await vscode.commands.executeCommand('procnet.clearFilter');
+		const port = portOf(server);
+		try {
+			await vscode.commands.executeCommand('procnet.filter', `port:${port}`);
+			const procs = roots().filter((n) => n.type === 'process') as ProcessNode[];
+			assert.ok(procs.some((p) => p.process.pid === process.pid), 'the listener\'s process is shown');
+			// Another process may use the same number (a client's local port towards another address,
+			// on a machine with a benchmark load): every row shown must have that port at one end.
+			for (const p of procs) {
+				const rows = socketsOf(p);
+				assert.ok(rows.length > 0 && rows.every((r) => r.socket.localPort === port || r.socket.remotePort === port), `pid ${p.process.pid} shows a socket without port ${port}`);
+			}
+			assert.deepStrictEqual(socketsOf(mine()!).map((s) => s.socket.localPort), [port]);
+			assert.strictEqual(api.view.description, `filter: port:${port}`);
+			await vscode.commands.executeCommand('procnet.filter', 'port:1-2 kind:sctp');
+			assert.deepStrictEqual(api.tree.getChildren(undefined), [], 'nothing matches: the welcome view shows');
+		} finally {
+			// (a failure here must not leave the filter on for the tests after it)
+			await vscode.commands.executeCommand('procnet.clearFilter');
+		}
 		assert.ok(roots().length > 1);
 		assert.strictEqual(api.view.description, undefined);
 	});
