@@ -38,7 +38,9 @@ export interface SocketDetail {
 export type ToWebview =
 	| { type: 'process'; target: PanelTarget; host: string; takenAt: string; detail: ProcessDetail }
 	| { type: 'socket'; target: PanelTarget; host: string; takenAt: string; detail: SocketDetail }
-	| { type: 'gone'; target: PanelTarget; message: string };
+	| { type: 'gone'; target: PanelTarget; message: string }
+	/** The process page as last sent, at a new time: only the time and the chart changed. */
+	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] };
 
 export type FromWebview =
 	| { type: 'ready' }

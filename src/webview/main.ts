@@ -280,6 +280,11 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 }
 
 function render(m: ToWebview): void {
+	if (m.type === 'processTick') {
+		// Only the time and the chart are new: the rest is the page last shown, if it is this one.
+		if (last?.type === 'process' && JSON.stringify(last.target) === JSON.stringify(m.target)) render({ ...last, takenAt: m.takenAt, detail: { ...last.detail, history: m.history } });
+		return;
+	}
 	last = m;
 	vscode.setState({ target: m.target });
 	const target = JSON.stringify(m.target);
