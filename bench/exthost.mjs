@@ -3,7 +3,9 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel]
+//   --no-vscode-ports: remote.autoForwardPorts off, so VS Code's own /proc port scan (which runs
+//   in the same extension host) is not counted; --no-panel: no detail panel open.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +43,14 @@ try {
 	const run = spawn(process.execPath, [path.join(repo, 'test/vscode/run.mjs'), '--no-build'], {
 		cwd: repo,
 		stdio: 'inherit',
-		env: { ...process.env, PROCNET_VSCODE_BENCH: '1', PROCNET_BENCH_REFRESHES: String(refreshes), PROCNET_VSCODE_TEST_TIMEOUT: '1800' },
+		env: {
+			...process.env,
+			PROCNET_VSCODE_BENCH: '1',
+			PROCNET_BENCH_REFRESHES: String(refreshes),
+			PROCNET_VSCODE_TEST_TIMEOUT: '1800',
+			...(process.argv.includes('--no-vscode-ports') ? { PROCNET_VSCODE_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false }) } : {}),
+			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : {}),
+		},
 	});
 	code = await new Promise((r) => run.once('exit', (c) => r(c ?? 1)));
 } finally {

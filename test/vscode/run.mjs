@@ -54,7 +54,8 @@ async function main() {
 	process.once('SIGTERM', onSignal);
 
 	try {
-		server = await startServer({ smokeTestDriver: true, settings: QUIET_SETTINGS });
+		// PROCNET_VSCODE_SETTINGS (JSON) adds user settings (bench/exthost.mjs turns VS Code's own port scan off with it).
+		server = await startServer({ smokeTestDriver: true, settings: { ...QUIET_SETTINGS, ...JSON.parse(process.env.PROCNET_VSCODE_SETTINGS || '{}') } });
 		browser = await launchBrowser();
 		const { page } = browser;
 		let settle;
