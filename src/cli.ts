@@ -139,7 +139,8 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 		// One session, one refresh; the ssh child has exited before we go on.
 		const src = sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
 		try {
-			return { capture: await src.capture() };
+			// A snapshot parses the socket tables as they arrive, while the remote still lists fds.
+			return o.command === 'capture' ? { capture: await src.capture() } : await src.captureParsed();
 		} finally {
 			await src.disposeAndWait();
 		}

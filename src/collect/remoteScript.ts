@@ -1,7 +1,7 @@
 // The collector that runs on a remote host (over ssh, `docker exec -i`, `unshare -n sh`, ...):
 // a POSIX sh script, sent on the transport's stdin. Nothing is installed on the remote; it needs
 // only sh, ls, od, cat, uname (and uses gzip + base64, readlink, getconf, date when present), and
-// runs under dash, bash and `busybox sh` with only busybox applets.
+// runs under dash, bash and `busybox sh` with only busybox applets. One round trip per refresh.
 //
 // Session: the definitions below are written once when a session starts; each refresh writes
 // one line, `procnet_collect NONCE ROOT MODE`, and reads one response (see remoteCapture.ts for
@@ -9,37 +9,60 @@
 //
 //   @@PROCNET <nonce> begin raw|gzip64\n
 //   <records> (raw) | base64 of gzip(<records>) (gzip64)
+//   [@@PROCNET <nonce> part\n
+//   base64 of gzip(<more records>)]   (gzip64: one gzip member per part, so that the first part
+//                                     can be decoded and parsed while the remote makes the next)
 //   @@PROCNET <nonce> end\n
 //
-// A record is a header line `TAG LEN [ARG...]\n`, then exactly LEN bytes of content, then `\n`.
-// Headers are made only of our tags and numbers; content is framed by its byte length, never
-// searched for markers (unix socket paths, comm and cwd can hold newlines and marker-like text).
-// In gzip64 mode the end line is found in base64 text, which cannot contain '@'.
+// Two kinds of record, both starting with a header line made only of our tags and numbers:
+//   framed    `TAG LEN [ARG...]\n`, then exactly LEN bytes of content, then `\n`. Content is
+//             framed by its byte length, never searched for markers (unix socket paths, comm and
+//             cwd can hold newlines and marker-like text).
+//   streamed  `TAG - [ARG...]\n`, then the output of one command as it comes, then `\0STATUS\n`
+//             (the command's exit status). Used for the bulk (socket tables, fd listings) so that
+//             it never passes through a shell variable: at 100k sockets, dash spent more time
+//             copying 20 MB through variables than the kernel spends making the tables. Only
+//             for output that cannot hold a NUL byte: the kernel prints every NUL of a unix
+//             socket's name as '@', the other tables, `ls` listings and `od` dumps are numbers
+//             and text, and a path (readlink) has no NUL.
+// In gzip64 mode the marker lines are found in base64 text, which cannot contain '@'.
+//
+// Order: part 1 (procnet_body1) has the small facts (the byte order and clock tick among them),
+// the processes and their namespaces, then every namespace's tables; part 2 (procnet_body2) the
+// command lines, fd listings, cwds and the rest. So the tables are in (and can be parsed) while
+// the remote is still listing fds. Part 1 hands part 2 the list of user processes on fd 3 (each
+// part runs in its own subshell, piped to its own gzip).
 //
 // What is read, per record tag:
 //   U uname -s · H hostname · K uname -r · E first 6 bytes of /bin/sh (ELF header, hex: byte
 //   order) · T getconf CLK_TCK · B btime of ROOT/stat · D date (UTC) · I $$ (the collector's pid)
 //   W /etc/passwd
 //   S PID  ROOT/PID/stat (read with the `read` builtin: no process per pid; stat has no NUL)
-//   C PID  ROOT/PID/cmdline as `od -An -v -tx1` hex (cmdline holds NULs, which no shell variable
-//          keeps; hex is exact, costs one od per pid and 3x bytes before compression).
-//          Kernel threads (PF_KTHREAD in stat's flags, tested with shell arithmetic) have no
-//          cmdline and no fds: they get an empty C and neither od nor ls.
+//   C PID  streamed: ROOT/PID/cmdline as `od -An -v -tx1` hex (cmdline holds NULs, which no
+//          shell variable keeps; hex is exact, costs one od per pid and 3x bytes before
+//          compression). Kernel threads (PF_KTHREAD in stat's flags, tested with shell
+//          arithmetic) have no cmdline and no fds: they get an empty framed C and neither od nor ls.
 //   A      `ls -dLin` of PID, PID/ns/net, PID/net/tcp for a batch of pids: owner uid, the
 //          namespace inode (= N in net:[N]) and the inode of the namespace's tcp table
-//   F PID  `ls -Lin PID/fd`: one listing per pid that holds a socket (mode `s...`; with -L the
-//          inode is the socket inode of socket:[N]). ls reads the directory itself, so there is
-//          no argument per fd (no ARG_MAX at 100k fds), and the names it prints are fd numbers,
-//          so no file name can forge a line. Non-socket lines are dropped by the parser.
+//   L      streamed: `ls -1LiF self/fd P1/fd P2/fd ...` for a batch of up to 100 pids (one ls,
+//          not one per process): under each `P/fd:` heading, `INODE FD=` for a socket (with -L
+//          the inode is the socket inode of socket:[N]; -F marks sockets with '='). ls reads the
+//          directories itself, so there is no argument per fd (no ARG_MAX at 100k fds), and the
+//          names it prints are fd numbers, so no file name can forge a line or a heading.
+//   F PID  `ls -Lin PID/fd` (mode `s...` for a socket), framed, only for pids that hold a
+//          socket: what an `ls` without -F gets (and what older collectors sent).
 //   Q PID  the fd directory exists but is not readable (another user's process), or fd 0, 1
 //          or 2 is a link that cannot be followed (`[ -L ] && [ ! -e ]`: readlink refused)
-//   R PID  readlink ROOT/PID/cwd, for the pids that hold sockets only (one readlink each)
+//   R PID  readlink ROOT/PID/cwd, streamed, for every user process as procfsReader does (framed
+//          and for the pids holding sockets only with F, and in older collectors' captures)
 //   N TCPINO VIAPID TABLE  one table of the namespace whose net/tcp has inode TCPINO, read once
-//          via its first live member (VIAPID -1: ROOT/self/net or ROOT/net, as procfsReader)
+//          via its first live member (VIAPID -1: ROOT/self/net or ROOT/net, as procfsReader);
+//          streamed by `cat` (framed in older collectors' captures); a failed `cat` (the
+//          process left) is no table, and if none could be read the next member is tried
 //   Y      the namespace inode of ROOT/self/ns/net (id of the VIAPID -1 tables)
 //   X CODE a fatal problem (CODE no-proc): the capture has nothing else
 //
-// The body runs in a subshell with stderr to /dev/null (a process exiting mid-scan makes ls, od
+// The body runs in subshells with stderr to /dev/null (a process exiting mid-scan makes ls, od
 // and redirections complain; that is a normal race, as in procfsReader).
 
 /** Tables read per namespace; the same list as TABLE_NAMES (kept literal: the script is text). */
@@ -69,15 +92,33 @@ procnet_flush_a() {
 $procnet_ac
 procnet_EOF
 }
-procnet_body() {
+procnet_stream() {
+	# TAG ARGS... then a command's output as a streamed record (see above); returns its status.
+	printf '%s - %s\n' "$1" "$2"
+	shift 2
+	"$@" 2>/dev/null
+	procnet_st=$?
+	printf '\000%s\n' "$procnet_st"
+	return $procnet_st
+}
+# Is procnet_s the stat of a kernel thread? (PF_KTHREAD in the flags, field 9.) Kernel threads
+# have no cmdline and no fds: no process is spent on them. The fields after the comm's last ") "
+# are state, ppid, ..., flags = 7th.
+procnet_kthread() {
+	set -- $\{procnet_s##*) }
+	[ "$#" -ge 7 ] && [ "$(( $7 & 2097152 ))" -ne 0 ] 2>/dev/null
+}
+procnet_body1() {
 	procnet_rec U "$(uname -s 2>/dev/null)"
 	procnet_rec I "$$"
+	procnet_rec E "$(od -An -tx1 -N6 /bin/sh 2>/dev/null || od -An -tx1 -N6 /proc/self/exe 2>/dev/null)"
+	procnet_rec T "$(getconf CLK_TCK 2>/dev/null)"
 	procnet_root=$1
 	if ! cd "$procnet_root" 2>/dev/null; then
 		procnet_rec X "cannot read $procnet_root: no such directory (is this Linux, with /proc mounted?)" no-proc
 		return 0
 	fi
-	procnet_a=; procnet_an=0; procnet_pairs=; procnet_sockpids=
+	procnet_a=; procnet_an=0; procnet_pairs=; procnet_upids=
 	for procnet_p in [0-9]*; do
 		case $procnet_p in *[!0-9]*) continue;; esac
 		procnet_s=
@@ -87,40 +128,19 @@ procnet_body() {
 		procnet_a="$procnet_a $procnet_p $procnet_p/ns/net $procnet_p/net/tcp"
 		procnet_an=$((procnet_an + 3))
 		[ "$procnet_an" -lt 600 ] || procnet_flush_a
-		# Kernel threads (PF_KTHREAD in the flags, field 9) have no cmdline and no fds: no process
-		# is spent on them. The fields after the comm's last ") " are state, ppid, ..., flags = 7th.
-		set -- $\{procnet_s##*) }
-		if [ "$#" -ge 7 ] && [ "$(( $7 & 2097152 ))" -ne 0 ] 2>/dev/null; then
-			procnet_rec C "" "$procnet_p"
-			continue
-		fi
-		procnet_rec C "$(od -An -v -tx1 "$procnet_p/cmdline" 2>/dev/null)" "$procnet_p"
-		# One listing per pid: ls reads the fd directory itself (no argument per fd, so no ARG_MAX
-		# at 100k fds) and -L stats each link's target: a socket shows mode s... and its inode.
-		if [ -d "$procnet_p/fd" ] && { [ ! -r "$procnet_p/fd" ] || [ ! -x "$procnet_p/fd" ]; }; then
-			procnet_rec Q "" "$procnet_p"
-			continue
-		fi
-		# Listable but not followable (pid 1 in some sandboxes, ptrace-protected processes): denied.
-		for procnet_x in 0 1 2; do
-			if [ -L "$procnet_p/fd/$procnet_x" ] && [ ! -e "$procnet_p/fd/$procnet_x" ]; then procnet_rec Q "" "$procnet_p"; continue 2; fi
-		done
-		procnet_c=$(ls -Lin "$procnet_p/fd" 2>/dev/null)
-		case $procnet_c in *" s"[r-][w-]*) procnet_rec F "$procnet_c" "$procnet_p"; procnet_sockpids="$procnet_sockpids $procnet_p";; esac
+		if procnet_kthread; then procnet_rec C "" "$procnet_p"; else procnet_upids="$procnet_upids $procnet_p"; fi
 	done
+	# The user processes, for procnet_body2 (which may run in another subshell: see procnet_collect).
+	printf '%s' "$procnet_upids" >&3
 	procnet_flush_a
-	for procnet_p in $procnet_sockpids; do
-		procnet_c=$(readlink "$procnet_p/cwd" 2>/dev/null && echo .)
-		case $procnet_c in *.) procnet_c=$\{procnet_c%.}; procnet_rec R "$\{procnet_c%"$procnet_nl"}" "$procnet_p";; esac
-	done
 	procnet_done=
 	for procnet_x in $procnet_pairs; do
 		procnet_i=$\{procnet_x#*:}; procnet_p=$\{procnet_x%%:*}
 		case " $procnet_done " in *" $procnet_i "*) continue;; esac
 		procnet_got=
 		for procnet_t in ${TABLES}; do
-			procnet_file "$procnet_p/net/$procnet_t" || continue
-			procnet_rec N "$procnet_fc" "$procnet_i" "$procnet_p" "$procnet_t"; procnet_got=1
+			[ -r "$procnet_p/net/$procnet_t" ] || continue
+			procnet_stream N "$procnet_i $procnet_p $procnet_t" cat "$procnet_p/net/$procnet_t" && procnet_got=1
 		done
 		[ -z "$procnet_got" ] || procnet_done="$procnet_done $procnet_i"
 	done
@@ -128,8 +148,8 @@ procnet_body() {
 		for procnet_d in self/net net; do
 			procnet_got=
 			for procnet_t in ${TABLES}; do
-				procnet_file "$procnet_d/$procnet_t" || continue
-				procnet_rec N "$procnet_fc" 0 -1 "$procnet_t"; procnet_got=1
+				[ -r "$procnet_d/$procnet_t" ] || continue
+				procnet_stream N "0 -1 $procnet_t" cat "$procnet_d/$procnet_t" && procnet_got=1
 			done
 			if [ -n "$procnet_got" ]; then
 				procnet_c=$(ls -dLi self/ns/net 2>/dev/null)
@@ -139,13 +159,49 @@ procnet_body() {
 			fi
 		done
 	fi
+	return 0
+}
+procnet_flush_l() {
+	[ -n "$procnet_g" ] || return 0
+	# self/fd (ls's own) makes at least two operands, so that ls always heads each listing "PID/fd:".
+	procnet_stream L "" ls -1LiF self/fd $procnet_g
+	procnet_g=; procnet_gn=0
+}
+procnet_body2() {
+	procnet_root=$1
+	cd "$procnet_root" 2>/dev/null || return 0
+	# ls -F marks a socket with '=' (GNU, busybox, toybox, BSD); an ls without -F gets the long listing.
+	procnet_lsf=
+	ls -1diF . >/dev/null 2>&1 && procnet_lsf=1
+	procnet_g=; procnet_gn=0
+	for procnet_p in $procnet_upids; do
+		procnet_stream C "$procnet_p" od -An -v -tx1 "$procnet_p/cmdline"
+		if [ -d "$procnet_p/fd" ] && { [ ! -r "$procnet_p/fd" ] || [ ! -x "$procnet_p/fd" ]; }; then
+			procnet_rec Q "" "$procnet_p"
+			continue
+		fi
+		# Listable but not followable (pid 1 in some sandboxes, ptrace-protected processes): denied.
+		for procnet_x in 0 1 2; do
+			if [ -L "$procnet_p/fd/$procnet_x" ] && [ ! -e "$procnet_p/fd/$procnet_x" ]; then procnet_rec Q "" "$procnet_p"; continue 2; fi
+		done
+		# ls reads each fd directory itself (no argument per fd, so no ARG_MAX at 100k fds) and -L
+		# stats each link's target: a socket shows as such, with its inode. One ls per 100 processes.
+		if [ -n "$procnet_lsf" ]; then
+			procnet_g="$procnet_g $procnet_p/fd"
+			procnet_gn=$((procnet_gn + 1))
+			[ "$procnet_gn" -lt 100 ] || procnet_flush_l
+		else
+			procnet_c=$(ls -Lin "$procnet_p/fd" 2>/dev/null)
+			case $procnet_c in *" s"[r-][w-]*) procnet_rec F "$procnet_c" "$procnet_p";; *) continue;; esac
+		fi
+		procnet_stream R "$procnet_p" readlink "$procnet_p/cwd"
+	done
+	procnet_flush_l
 	procnet_c=
 	while read -r procnet_k procnet_v; do [ "$procnet_k" = btime ] && procnet_c=$procnet_v; done 2>/dev/null <stat
 	procnet_rec B "$procnet_c"
 	if procnet_file sys/kernel/hostname && [ "$procnet_root" != /proc ]; then procnet_rec H "$\{procnet_fc%"$procnet_nl"}"; else procnet_rec H "$(uname -n 2>/dev/null)"; fi
 	procnet_rec K "$(uname -r 2>/dev/null)"
-	procnet_rec E "$(od -An -tx1 -N6 /bin/sh 2>/dev/null || od -An -tx1 -N6 /proc/self/exe 2>/dev/null)"
-	procnet_rec T "$(getconf CLK_TCK 2>/dev/null)"
 	procnet_rec D "$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)"
 	procnet_file /etc/passwd && procnet_rec W "$procnet_fc"
 	return 0
@@ -174,11 +230,17 @@ procnet_killbody() {
 }
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
+		# gzip -1: about half the CPU of the default -6 on these tables, for a fifth more bytes. A
+		# gzip without levels (a small busybox) gets its default. Probed once per session.
+		[ -n "$procnet_gzl" ] || { gzip -1 -c </dev/null >/dev/null 2>&1 && procnet_gzl=-1 || procnet_gzl=-c; }
 		printf '@@PROCNET %s begin gzip64\n' "$1"
-		(procnet_body "$2") | gzip -c | base64
+		# Part 1 goes out through its own gzip; the list of user processes it found comes back on fd 3.
+		{ procnet_upids=$( { (procnet_body1 "$2") 3>&5 | gzip $procnet_gzl -c | base64 >&4; } 5>&1 ); } 4>&1
+		printf '@@PROCNET %s part\n' "$1"
+		(procnet_body2 "$2") | gzip $procnet_gzl -c | base64
 	else
 		printf '@@PROCNET %s begin raw\n' "$1"
-		(procnet_body "$2")
+		(procnet_body1 "$2" 3>/dev/null && procnet_body2 "$2")
 	fi
 	printf '@@PROCNET %s end\n' "$1"
 }

@@ -5,10 +5,10 @@
 // A session that dropped or timed out is replaced on the next refresh; dispose() ends it.
 import { execFile, spawn, type ChildProcess } from 'child_process';
 import * as crypto from 'crypto';
-import { buildSnapshot } from '../model/join';
+import { buildSnapshot, type ParsedNamespaces } from '../model/join';
 import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
-import { captureFromRecords, FrameReader, parseRecords, RemoteSourceError, type Frame } from './remoteCapture';
+import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
 import { COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
 import type { SignalResult } from './processControl';
 import type { SnapshotSource } from './source';
@@ -34,15 +34,31 @@ export interface RefreshStats {
 	bodyBytes: number;
 	/** From writing the request to having the capture. */
 	ms: number;
+	/** From writing the request to the first byte of the answer. */
+	firstByteMs: number;
+	/** From writing the request to having the whole response decoded (the records, before parsing). */
+	receivedMs: number;
+	/** Of receivedMs: base64 + gunzip (0 for raw). */
+	decodeMs: number;
+	/** Of receivedMs: socket tables parsed as they arrived, while the remote was still answering. */
+	earlyParseMs: number;
+	/** After receivedMs: records → capture (and the tables not parsed on arrival). */
+	parseMs: number;
 	/** Pid of the transport child that answered. */
 	sessionPid: number;
 }
 
 type ArgvSource = readonly string[] | (() => Promise<string[]>);
 
+/** A capture, and its socket tables parsed (if asked for and done on arrival): for buildSnapshot. */
+export interface ParsedCapture {
+	capture: Capture;
+	parsed?: ParsedNamespaces;
+}
+
 export class ShellSource implements SnapshotSource {
 	private session: Session | undefined;
-	private inflight: Promise<Capture> | undefined;
+	private inflight: Promise<ParsedCapture> | undefined;
 	/** A session answers one request at a time: refreshes and signals queue up here. */
 	private lane: Promise<unknown> = Promise.resolve();
 	private disposed = false;
@@ -65,13 +81,31 @@ export class ShellSource implements SnapshotSource {
 	}
 
 	async snapshot(): Promise<Snapshot> {
-		return buildSnapshot(await this.capture());
+		const r = await this.captureParsed();
+		return buildSnapshot(r.capture, r.parsed);
 	}
 
 	/** One refresh: one request/response round trip over the (re)opened session. Concurrent calls share it. */
-	capture(): Promise<Capture> {
+	async capture(): Promise<Capture> {
+		return (await this.shared(false)).capture;
+	}
+
+	/**
+	 * capture(), with the socket tables parsed as they arrive (they come before the fd listings,
+	 * so most of the parse is done while the remote still works): for buildSnapshot(capture, parsed).
+	 * The parse is handed to one caller only (buildSnapshot attaches owners to its sockets).
+	 */
+	async captureParsed(): Promise<ParsedCapture> {
+		const r = await this.shared(true);
+		const parsed = r.parsed;
+		r.parsed = undefined;
+		return { capture: r.capture, parsed };
+	}
+
+	private shared(parse: boolean): Promise<ParsedCapture> {
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
-		this.inflight ??= this.queued(() => this.refresh()).finally(() => (this.inflight = undefined));
+		// A caller that joins a refresh started by capture() gets no early parse: buildSnapshot parses.
+		this.inflight ??= this.queued(() => this.refresh(parse)).finally(() => (this.inflight = undefined));
 		return this.inflight;
 	}
 
@@ -125,23 +159,41 @@ export class ShellSource implements SnapshotSource {
 		});
 	}
 
-	private async refresh(): Promise<Capture> {
+	private async refresh(parse: boolean): Promise<ParsedCapture> {
 		const s = await this.openSession();
 		const nonce = crypto.randomBytes(16).toString('hex');
 		const takenAt = new Date().toISOString();
-		const t0 = Date.now();
+		const t0 = performance.now();
+		const assembler = new CaptureAssembler(parse);
 		let frame: Frame;
 		try {
-			frame = await s.request(nonce, collectCommand(nonce, this.opts.procRoot ?? '/proc', this.opts.compression ?? 'gzip'), this.opts.timeoutMs ?? 30_000);
+			frame = await s.request(nonce, collectCommand(nonce, this.opts.procRoot ?? '/proc', this.opts.compression ?? 'gzip'), this.opts.timeoutMs ?? 30_000, {
+				onRecord: (r) => assembler.add(r),
+				onPart: () => assembler.parseArrived(),
+			});
 		} catch (e) {
 			// A session that failed mid-answer is out of step: never reuse it.
 			s.kill();
 			if (this.session === s) this.session = undefined;
 			throw e;
 		}
-		const capture = captureFromRecords(parseRecords(frame.body), { source: { kind: this.kind, label: this.label }, takenAt });
-		this.lastStats = { encoding: frame.encoding, wireBytes: frame.wireBytes, bodyBytes: frame.body.length, ms: Date.now() - t0, sessionPid: s.child.pid ?? -1 };
-		return capture;
+		const t1 = performance.now();
+		const early = assembler.parseMs;
+		const result = assembler.finish({ source: { kind: this.kind, label: this.label }, takenAt });
+		const t2 = performance.now();
+		this.lastStats = {
+			encoding: frame.encoding,
+			wireBytes: frame.wireBytes,
+			bodyBytes: frame.body.length,
+			ms: t2 - t0,
+			firstByteMs: (s.firstByteAt ?? t1) - t0,
+			receivedMs: t1 - t0,
+			decodeMs: frame.decodeMs,
+			earlyParseMs: early,
+			parseMs: t2 - t1,
+			sessionPid: s.child.pid ?? -1,
+		};
+		return result;
 	}
 
 	dispose(): void {
@@ -163,6 +215,8 @@ class Session {
 	readonly child: ChildProcess;
 	readonly exited: Promise<void>;
 	alive = true;
+	/** performance.now() of the first byte of the answer to the current (or last) request. */
+	firstByteAt: number | undefined;
 	private stderr = '';
 	private spawnError: Error | undefined;
 	private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -202,7 +256,8 @@ class Session {
 		this.child.stdin!.write(COLLECTOR_SCRIPT);
 	}
 
-	request(nonce: string, command: string, timeoutMs: number): Promise<Frame> {
+	/** Writes one request line; resolves with its response, handing records and parts to `hooks` as they complete. */
+	request(nonce: string, command: string, timeoutMs: number, hooks: FrameReaderHooks = {}): Promise<Frame> {
 		if (!this.alive) return Promise.reject(this.failure());
 		if (this.pending) return Promise.reject(new Error('a request is already running on this session'));
 		return new Promise((resolve, reject) => {
@@ -210,7 +265,8 @@ class Session {
 				this.fail(new RemoteSourceError('timeout', `${this.label}: no complete answer within ${Math.round(timeoutMs / 100) / 10} s; the session was closed and the next refresh reconnects`));
 				this.kill();
 			}, timeoutMs);
-			this.pending = { reader: new FrameReader(nonce), resolve, reject, timer };
+			this.pending = { reader: new FrameReader(nonce, hooks), resolve, reject, timer };
+			this.firstByteAt = undefined;
 			this.child.stdin!.write(command);
 		});
 	}
@@ -218,6 +274,7 @@ class Session {
 	private onData(d: Buffer): void {
 		const p = this.pending;
 		if (!p) return; // between requests only a login banner or profile chatter can arrive
+		this.firstByteAt ??= performance.now();
 		let f: Frame | undefined;
 		try {
 			f = p.reader.push(d);

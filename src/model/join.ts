@@ -4,8 +4,8 @@
 import type { Capture, CaptureHost, NamespaceCapture } from '../collect/capture';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
-import { parseTable } from '../procfs/tables';
-import { TABLE_NAMES, type SocketRow } from '../procfs/types';
+import { parseTable, type TableParseOptions } from '../procfs/tables';
+import { TABLE_NAMES, type SocketRow, type TableName } from '../procfs/types';
 import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
 
 /**
@@ -19,44 +19,66 @@ export interface ParsedNamespaces {
 }
 
 export function parseNamespaces(namespaces: readonly NamespaceCapture[], host: CaptureHost): ParsedNamespaces {
-	const warnings: SnapshotWarning[] = [];
-	const sockets: SocketInfo[] = [];
-	// inode-0 sockets can share an id (unix embryos on one path): they are numbered. A socket with
-	// an inode printed twice (the kernel walks its hash while we read, so rows can repeat under
-	// churn) is kept once: views key rows by id.
-	const seen = new Map<string, number>();
-	let dupes = 0;
+	const p = new NamespaceParser(host);
 	for (const ns of namespaces) {
 		for (const table of TABLE_NAMES) {
 			const text = ns.tables[table];
-			if (text === undefined) continue;
-			const r = parseTable(table, text, host);
-			for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns: ns.id, line: w.line, text: w.text });
-			for (const row of r.rows) {
-				// A possibly-forged unix record repeats a real socket's inode: it must neither replace
-				// nor be merged into that socket, so it gets an id of its own.
-				let id = socketKey(ns.id, row) + (row.suspect ? '|suspect' : '');
-				const n = seen.get(id) ?? 0;
-				seen.set(id, n + 1);
-				if (n) {
-					if (row.inode !== '0' && !row.suspect) {
-						dupes++;
-						continue;
-					}
-					id += `#${n}`;
-				}
-				// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
-				const s = row as SocketInfo;
-				s.id = id;
-				s.netns = ns.id;
-				s.owners = [];
-				s.ownerUnknown = null;
-				sockets.push(s);
-			}
+			if (text !== undefined) p.add(ns.id, table, text);
 		}
 	}
-	if (dupes) warnings.push({ message: `${dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
-	return { sockets, warnings };
+	return p.finish();
+}
+
+/**
+ * parseNamespaces one table at a time, for a caller that has the tables one after another (a
+ * remote response as it arrives). Tables must come in parseNamespaces' order: namespace by
+ * namespace, each in TABLE_NAMES order; `added` lists what was added, for the caller to check.
+ */
+export class NamespaceParser {
+	private readonly warnings: SnapshotWarning[] = [];
+	private readonly sockets: SocketInfo[] = [];
+	// inode-0 sockets can share an id (unix embryos on one path): they are numbered. A socket with
+	// an inode printed twice (the kernel walks its hash while we read, so rows can repeat under
+	// churn) is kept once: views key rows by id.
+	private readonly seen = new Map<string, number>();
+	private dupes = 0;
+	readonly added: Array<{ netns: string; table: TableName }> = [];
+
+	constructor(readonly opts: TableParseOptions) {}
+
+	add(netns: string, table: TableName, text: string): void {
+		this.added.push({ netns, table });
+		const { warnings, sockets, seen } = this;
+		const r = parseTable(table, text, this.opts);
+		for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
+		for (const row of r.rows) {
+			// A possibly-forged unix record repeats a real socket's inode: it must neither replace
+			// nor be merged into that socket, so it gets an id of its own.
+			let id = socketKey(netns, row) + (row.suspect ? '|suspect' : '');
+			const n = seen.get(id) ?? 0;
+			seen.set(id, n + 1);
+			if (n) {
+				if (row.inode !== '0' && !row.suspect) {
+					this.dupes++;
+					continue;
+				}
+				id += `#${n}`;
+			}
+			// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
+			const s = row as SocketInfo;
+			s.id = id;
+			s.netns = netns;
+			s.owners = [];
+			s.ownerUnknown = null;
+			sockets.push(s);
+		}
+	}
+
+	finish(): ParsedNamespaces {
+		const warnings = [...this.warnings];
+		if (this.dupes) warnings.push({ message: `${this.dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
+		return { sockets: this.sockets, warnings };
+	}
 }
 
 export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parseNamespaces(capture.namespaces, capture.host)): Snapshot {

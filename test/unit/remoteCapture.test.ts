@@ -3,11 +3,11 @@
 // and fake marker lines, comm with newlines, cmdline with NULs and newlines.
 import * as assert from 'assert';
 import * as zlib from 'zlib';
-import { captureFromRecords, detectCaptureFormat, FrameReader, hexToBytes, parseFramedCapture, parseRecords, readCaptureFile, RemoteSourceError } from '../../src/collect/remoteCapture';
+import { CaptureAssembler, captureFromRecords, detectCaptureFormat, FrameReader, hexToBytes, parseFramedCapture, parseListings, parseRecords, readCaptureFile, RemoteSourceError, type CollectorRecord } from '../../src/collect/remoteCapture';
 import { collectCommand, captureRecipe, COLLECTOR_SCRIPT, shQuote } from '../../src/collect/remoteScript';
 import { TABLE_NAMES } from '../../src/procfs/types';
 import { describeExit, parseHostSpec, sshArgv } from '../../src/collect/shellSource';
-import { buildSnapshot } from '../../src/model/join';
+import { buildSnapshot, parseNamespaces } from '../../src/model/join';
 
 const NONCE = '0123456789abcdef0123456789abcdef';
 
@@ -197,6 +197,185 @@ describe('remote capture: framed records → Capture', () => {
 		assert.strictEqual(c.host.byteOrder, 'LE');
 		assert.match(c.errors[0], /could not tell the remote byte order/);
 		assert.strictEqual(c.takenAt, '2020-01-01T00:00:00.000Z');
+	});
+});
+
+/** A streamed record: header, the command's output as is, NUL, exit status. */
+function srec(tag: string, content: string | Buffer, status: number, ...args: Array<string | number>): Buffer {
+	const c = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+	return Buffer.concat([Buffer.from(`${tag} -${args.length ? ' ' + args.join(' ') : ''}\n`, 'latin1'), c, Buffer.from(`\0${status}\n`, 'latin1')]);
+}
+
+/** The collector's order: facts, processes, namespaces, tables (part 1); command lines, fd listings, cwds, the rest (part 2). */
+function streamedParts(): [Buffer, Buffer] {
+	const part1 = Buffer.concat([
+		rec('U', 'Linux'),
+		rec('I', '100'),
+		rec('E', ' 7f 45 4c 46 02 01'),
+		rec('T', '100'),
+		rec('S', STAT_100, 100),
+		rec('S', STAT_200, 200),
+		rec('S', STAT_300, 300),
+		rec(
+			'A',
+			[
+				'      573 dr-xr-xr-x 9 0 0    0 Nov 25 14:01 100',
+				'4026531840 -r--r--r-- 1 0 0 0 Nov 25 14:46 100/ns/net',
+				'4026531910 -r--r--r-- 1 0 0    0 Nov 25 14:46 100/net/tcp',
+				'      574 dr-xr-xr-x 9 1000 1000 0 Nov 25 14:01 200',
+				'4026531910 -r--r--r-- 1 1000 1000 0 Nov 25 14:46 200/net/tcp',
+				'      575 dr-xr-xr-x 9 0 0 0 Nov 25 14:01 300',
+				'4026532999 -r--r--r-- 1 0 0 0 Nov 25 14:46 300/net/tcp',
+			].join('\n'),
+		),
+		srec('N', TCP, 0, 4026531910, 100, 'tcp'),
+		// cat failed half way (the process left): not a table.
+		srec('N', TCP_OTHER_NS.slice(0, 40), 1, 4026531910, 100, 'tcp6'),
+		srec('N', UNIX, 0, 4026531910, 100, 'unix'),
+		srec('N', TCP_OTHER_NS, 0, 4026532999, 300, 'tcp'),
+	]);
+	const part2 = Buffer.concat([
+		srec('C', od(CMDLINE_100), 0, 100),
+		srec('C', '', 1, 200),
+		srec('C', od(Buffer.from('other\0')), 0, 300),
+		srec(
+			'L',
+			[
+				'self/fd:',
+				'   9999 0|',
+				'   9998 3=',
+				'',
+				'100/fd:',
+				'      3 0',
+				'   5555 10=',
+				'   4242 9=',
+				'? 11@',
+				'',
+				'200/fd:',
+				'   4242 3=',
+				'',
+				'300/fd:',
+				'',
+			].join('\n'),
+			2,
+			'',
+		),
+		srec('R', '/home/a\nb\n', 0, 100),
+		srec('R', '', 1, 200),
+		rec('B', '1700000000'),
+		rec('H', 'box-1'),
+		rec('K', '6.1.0-test'),
+		rec('D', '2026-11-25T14:46:11Z'),
+		rec('W', 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n'),
+	]);
+	return [part1, part2];
+}
+
+/** gzip64 with one gzip member per part, as procnet_collect sends it. */
+function partsFrame(parts: Buffer[]): Buffer {
+	const b64 = (b: Buffer) => Buffer.from(zlib.gzipSync(b, { level: 1 }).toString('base64').replace(/.{1,76}/g, '$&\n'), 'latin1');
+	const out: Buffer[] = [Buffer.from(`@@PROCNET ${NONCE} begin gzip64\n`, 'latin1')];
+	parts.forEach((p, i) => {
+		if (i) out.push(Buffer.from(`@@PROCNET ${NONCE} part\n`, 'latin1'));
+		out.push(b64(p));
+	});
+	out.push(Buffer.from(`@@PROCNET ${NONCE} end\n`, 'latin1'));
+	return Buffer.concat(out);
+}
+
+describe('remote capture: streamed records (tables, listings, command lines as the commands print them)', () => {
+	it('ends a streamed record at its NUL, keeps its status, and drops what a failed command printed', () => {
+		const body = Buffer.concat(streamedParts());
+		const recs = parseRecords(body);
+		const n = recs.filter((r) => r.tag === 'N');
+		assert.deepStrictEqual(n.map((r) => [r.args, r.status]), [[['4026531910', '100', 'tcp'], 0], [['4026531910', '100', 'tcp6'], 1], [['4026531910', '100', 'unix'], 0], [['4026532999', '300', 'tcp'], 0]]);
+		assert.strictEqual(n[2].content.toString('utf8'), UNIX, 'a unix path with a fake end line and a fake record is content');
+		const c = captureFromRecords(recs, { source: SOURCE });
+		const ns = c.namespaces.find((x) => x.viaPid === 100)!;
+		assert.deepStrictEqual(Object.keys(ns.tables), ['tcp', 'unix'], 'the table whose cat failed is not there');
+		const p = (pid: number) => c.processes.find((x) => x.pid === pid)!;
+		assert.deepStrictEqual(p(100).fds, [[9, '4242'], [10, '5555']]);
+		assert.deepStrictEqual(p(200).fds, [[3, '4242']]);
+		assert.deepStrictEqual(p(300).fds, []);
+		assert.strictEqual(p(100).cmdline, CMDLINE_100.toString('utf8'));
+		assert.strictEqual(p(200).cmdline, null, 'od failed: the process left');
+		assert.strictEqual(p(100).cwd, '/home/a\nb', 'readlink\'s own newline is dropped, the path\'s is kept');
+		assert.strictEqual(p(200).cwd, null);
+		assert.ok(!c.processes.some((x) => x.fds.some(([, ino]) => ino === '9998')), 'ls\'s own fds (self/fd) are nobody\'s');
+		const snap = buildSnapshot(c);
+		assert.deepStrictEqual(snap.sockets.find((s) => s.inode === '4242')!.owners, [{ pid: 100, fd: 9 }, { pid: 200, fd: 3 }]);
+	});
+
+	it('a status or a heading that is not ours is a protocol error, never a silent misread', () => {
+		assert.throws(() => parseRecords(Buffer.from('N - 1 2 tcp\nabc\0x\n')), (e: unknown) => e instanceof RemoteSourceError && e.reason === 'protocol');
+		assert.throws(() => parseRecords(Buffer.from('N - 1 2 tcp\nabc')), /cut short/);
+		assert.deepStrictEqual([...parseListings('12/fd:\n 5 3=\n12/fdx:\n 6 4=\nx/fd:\n 7 5=\n13/fd:\n 8 6=\n 9 7\n')], [[12, [[3, '5']]], [13, [[6, '8']]]]);
+	});
+
+	it('FrameReader: raw streamed records fed byte by byte, and gzip64 in parts, give the same body and hand each record over once, in order', () => {
+		const [p1, p2] = streamedParts();
+		const body = Buffer.concat([p1, p2]);
+		const raw = frame(body);
+		const seen: CollectorRecord[] = [];
+		const r = new FrameReader(NONCE, { onRecord: (x) => seen.push(x) });
+		let out;
+		for (let i = 0; i < raw.length && !out; i++) out = r.push(raw.subarray(i, i + 1));
+		assert.ok(out?.body.equals(body));
+		assert.deepStrictEqual(seen.map((x) => [x.tag, x.args, x.status, x.content.toString('latin1')]), parseRecords(body).map((x) => [x.tag, x.args, x.status, x.content.toString('latin1')]));
+
+		const gz = partsFrame([p1, p2]);
+		const seen2: CollectorRecord[] = [];
+		let parts = 0;
+		const r2 = new FrameReader(NONCE, { onRecord: (x) => seen2.push(x), onPart: () => parts++ });
+		const partAt = gz.indexOf(`@@PROCNET ${NONCE} part`);
+		let out2 = r2.push(gz.subarray(0, partAt + 60));
+		assert.strictEqual(out2, undefined);
+		assert.deepStrictEqual(seen2.map((x) => x.tag), parseRecords(p1).map((x) => x.tag), 'part 1\'s records are out before part 2 has come');
+		assert.strictEqual(parts, 1);
+		out2 = r2.push(gz.subarray(partAt + 60));
+		assert.ok(out2);
+		assert.ok(out2.body.equals(body));
+		assert.strictEqual(out2.encoding, 'gzip64');
+		assert.strictEqual(seen2.length, parseRecords(body).length);
+		assert.throws(() => new FrameReader(NONCE).push(Buffer.from(`@@PROCNET ${NONCE} begin gzip64\n@@PROCNET ${NONCE} bogus\n`)), /unexpected line/);
+	});
+
+	it('CaptureAssembler: tables parsed on arrival give what parseNamespaces gives; out of order, they are parsed again', () => {
+		const body = Buffer.concat(streamedParts());
+		const a = new CaptureAssembler();
+		const [p1, p2] = streamedParts();
+		for (const r of parseRecords(p1)) a.add(r);
+		a.parseArrived();
+		assert.ok(a.parseMs > 0, 'part 1\'s tables are parsed at the end of part 1');
+		for (const r of parseRecords(p2)) a.add(r);
+		const { capture, parsed } = a.finish({ source: SOURCE });
+		assert.ok(parsed, 'parsed on arrival');
+		assert.deepStrictEqual(parsed, parseNamespaces(capture.namespaces, capture.host));
+		assert.deepStrictEqual(buildSnapshot(capture, parsed), buildSnapshot(captureFromRecords(parseRecords(body), { source: SOURCE })));
+		// Tables before the byte order, or namespaces after the tables: no early parse, same capture.
+		const recs = parseRecords(body);
+		const late = new CaptureAssembler();
+		for (const r of [...recs.filter((x) => x.tag !== 'E'), recs.find((x) => x.tag === 'E')!]) late.add(r);
+		const l = late.finish({ source: SOURCE });
+		assert.strictEqual(l.parsed, undefined);
+		assert.deepStrictEqual(l.capture, capture);
+		const moved = new CaptureAssembler();
+		for (const r of [...recs.filter((x) => x.tag !== 'A'), recs.find((x) => x.tag === 'A')!]) moved.add(r);
+		assert.strictEqual(moved.finish({ source: SOURCE }).parsed, undefined);
+		// A table sent twice: the capture keeps the last, so the early parse is not used.
+		const twice = new CaptureAssembler();
+		const tcp = recs.find((x) => x.tag === 'N' && x.args[2] === 'tcp')!;
+		for (const r of recs) {
+			twice.add(r);
+			if (r === tcp) twice.add({ ...tcp, text: undefined });
+		}
+		twice.parseArrived();
+		assert.strictEqual(twice.finish({ source: SOURCE }).parsed, undefined);
+		// A raw response (no parts): nothing is parsed on the way; finish() parses, the same.
+		const raw = new CaptureAssembler();
+		for (const r of recs) raw.add(r);
+		assert.strictEqual(raw.parseMs, 0);
+		assert.deepStrictEqual(raw.finish({ source: SOURCE }).parsed, parseNamespaces(capture.namespaces, capture.host));
 	});
 });
 
