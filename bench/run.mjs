@@ -11,13 +11,19 @@
 //   --sizes A,B,...     TCP socket counts to measure, ascending [BENCH_N, BENCH_SIZES]
 //   --rounds R          rounds per size; tools alternate within a round [BENCH_ROUNDS] (5)
 //   --iterations I      readProcTree+buildSnapshot iterations per in-process run (2)
-//   --tools a,b,...     subset of: procnet,inproc,ss,lsof,netstat,floor
+//   --tools a,b,...     subset of: procnet,inproc,ssh,ss,lsof,netstat,floor
 //   --udp U             UDP sockets per load process (100)
 //   --unix P            connected unix pairs per load process (50)
 //   --out FILE          results file (bench/results-latest.txt); --no-out to skip it
 //   --no-build          do not build out/bench/inproc.js (dist/cli.js must exist anyway)
 //   --hold              keep the load up after the last size until Ctrl-C (for profiling by
-//                       hand; with --rounds 0 nothing is measured)
+//                       hand; with --rounds 0 nothing is measured; with ssh in --tools, sshd too)
+//
+// The ssh tool starts a real OpenSSH server on 127.0.0.1 (test/integration/sshd.ts, bundled to
+// out/bench/sshd.js: its own keys, config and a temp ssh_config) and times, in the same rounds,
+// `procnet snapshot --ssh procnet-test --ssh-config CFG --json` as a whole process and the
+// in-process refresh over one kept-open session (bench/sshinproc.ts); sshd is stopped by pid at
+// the end. Skipped with a note where sshd is missing or the bench is not root.
 //
 // The load only ever binds 127.0.0.1 and ::1, runs in child processes of this one (each below
 // ~18000 fds), and is torn down by pid at the end, on errors and on Ctrl-C. Sizes grow the
@@ -42,7 +48,7 @@ function parseOptions(argv) {
 		rounds: Number(process.env.BENCH_ROUNDS ?? 5),
 		iterations: 2,
 		hold: false,
-		tools: 'procnet,inproc,ss,lsof,netstat,floor',
+		tools: 'procnet,inproc,ssh,ss,lsof,netstat,floor',
 		udp: 100,
 		unix: 50,
 		out: path.join(here, 'results-latest.txt'),
@@ -64,7 +70,7 @@ function parseOptions(argv) {
 			case '--no-build': o.build = false; break;
 			case '--hold': o.hold = true; break;
 			case '-h': case '--help':
-				process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 25).map((l) => l.slice(3)).join('\n') + '\n');
+				process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 30).map((l) => l.slice(3)).join('\n') + '\n');
 				process.exit(0);
 				break;
 			default:
@@ -98,6 +104,7 @@ const loadProcs = []; // {child, pid}
 let current = null; // the measured child in flight
 let unixDir = null;
 let cleaned = false;
+let sshd = null; // the bench's own sshd (TestSshd of test/integration/sshd.ts), if the ssh tool runs
 
 function cleanup() {
 	if (cleaned) return;
@@ -105,18 +112,29 @@ function cleanup() {
 	if (current?.pid) {
 		try { process.kill(current.pid, 'SIGKILL'); } catch {}
 	}
+	if (sshd) {
+		try { process.kill(sshd.pid, 'SIGTERM'); } catch {}
+		try { fs.rmSync(sshd.dir, { recursive: true, force: true }); } catch {}
+	}
 	for (const l of loadProcs) {
 		try { process.kill(l.pid, 'SIGKILL'); } catch {}
 	}
 	if (unixDir) {
 		try { fs.rmSync(unixDir, { recursive: true, force: true }); } catch {}
 	}
+	// /usr/bin/time's output of a command killed mid-run
+	try { fs.unlinkSync(path.join(os.tmpdir(), `procnet-bench-time-${process.pid}`)); } catch {}
 }
 /** Asks the load to close its TCP connections with RSTs (so no TIME_WAIT rows linger), then kills what is left. */
 async function teardown() {
 	if (cleaned) return;
 	if (current?.pid) {
 		try { process.kill(current.pid, 'SIGKILL'); } catch {}
+	}
+	if (sshd) {
+		// Left set until it has stopped: a second signal meanwhile goes to cleanup(), which kills it by pid and removes its dir.
+		await sshd.stop().catch(() => {});
+		sshd = null;
 	}
 	const live = loadProcs.filter((l) => !l.exited);
 	await Promise.all(live.map((l) => new Promise((resolve) => {
@@ -162,16 +180,38 @@ const distCli = path.join(repo, 'dist', 'cli.js');
 // A copy taken at start, so a rebuild of dist/ by someone else mid-run does not change what is measured.
 const cliJs = path.join(repo, 'out', 'bench', 'cli.js');
 const inprocJs = path.join(repo, 'out', 'bench', 'inproc.js');
+const sshInprocJs = path.join(repo, 'out', 'bench', 'sshinproc.js');
+const sshdJs = path.join(repo, 'out', 'bench', 'sshd.js');
+const SSH_HOST = 'procnet-test'; // the alias in the ssh_config test/integration/sshd.ts writes
 const FLOOR = "cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 > /dev/null; find /proc/[0-9]*/fd -lname 'socket:*' -printf '%h %l\\n' > /dev/null 2>&1";
 
 const TOOL_DEFS = {
 	procnet: { label: 'procnet', cmd: node, args: [cliJs, 'snapshot', '--json'], need: () => fs.existsSync(distCli) || 'dist/cli.js missing (run node esbuild.js)' },
 	inproc: { label: 'inproc', cmd: node, args: [inprocJs, String(opts.iterations)], captureStdout: true, need: () => fs.existsSync(inprocJs) || 'out/bench/inproc.js missing' },
+	// args once sshd is up (its config file); the in-process half runs right after, in the same slot
+	ssh: { label: 'procnet --ssh', cmd: node, args: null, need: sshNeed },
 	ss: { label: 'ss -tunap', cmd: 'ss', args: ['-tunap'], need: () => !!which('ss') || 'ss not installed' },
 	lsof: { label: 'lsof -i -n -P', cmd: 'lsof', args: ['-i', '-n', '-P'], need: () => !!which('lsof') || 'lsof not installed' },
 	netstat: { label: 'netstat -tunap', cmd: 'netstat', args: ['-tunap'], need: () => !!which('netstat') || 'netstat not installed' },
 	floor: { label: 'floor', cmd: '/bin/sh', args: ['-c', FLOOR], need: () => !!which('find') || 'find not installed' },
 };
+
+function sshNeed() {
+	if (process.getuid?.() !== 0) return 'not root (the bench\'s sshd logs in as root with its own key)';
+	if (!fs.existsSync('/usr/sbin/sshd')) return 'sshd not installed (apt-get install openssh-server)';
+	if (!which('ssh')) return 'ssh client not installed';
+	if (!which('ssh-keygen')) return 'ssh-keygen not installed';
+	return true;
+}
+
+/** Starts the bench's sshd (the tests' own, bundled from test/integration/sshd.ts) and points the ssh tool at it. */
+async function startBenchSshd() {
+	const { createRequire } = await import('node:module');
+	const { startSshd } = createRequire(import.meta.url)(sshdJs);
+	sshd = await startSshd();
+	TOOL_DEFS.ssh.args = [cliJs, 'snapshot', '--ssh', SSH_HOST, '--ssh-config', sshd.configFile, '--json'];
+	note(`sshd pid ${sshd.pid} on 127.0.0.1:${sshd.port} (config ${sshd.configFile})`);
+}
 
 /** Runs one command with stdout to /dev/null (or captured), under /usr/bin/time for its peak RSS. */
 function runTimed(cmd, args, { captureStdout = false, stdoutFile = null, timeoutMs = 600_000 } = {}) {
@@ -230,6 +270,7 @@ let loadUdp = 0;
 let loadUnix = 0;
 let use6 = false;
 let baseline = '';
+const skippedTools = [];
 let cliInfo = '';
 const FD_BUDGET = 17000; // per load process, below ulimit -n (20000) with room to spare
 
@@ -330,10 +371,11 @@ function countSs(args) {
 	return { total: lines.length, byKind, owned };
 }
 
-async function sanity() {
+/** Runs `procnet snapshot --json ARGS` once and counts what it saw. */
+async function snapshotCounts(args) {
 	const file = path.join(repo, 'out', 'bench', 'snapshot.json');
-	const r = await runTimed(node, [cliJs, 'snapshot', '--json'], { stdoutFile: file });
-	if (r.code !== 0) throw new Error(`procnet snapshot --json failed (${r.code ?? r.signal}): ${r.stderr.slice(0, 500)}`);
+	const r = await runTimed(node, [cliJs, 'snapshot', '--json', ...args], { stdoutFile: file });
+	if (r.code !== 0) throw new Error(`procnet snapshot --json ${args.join(' ')} failed (${r.code ?? r.signal}): ${r.stderr.slice(0, 500)}`);
 	const bytes = fs.statSync(file).size;
 	const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
 	fs.unlinkSync(file);
@@ -348,17 +390,24 @@ async function sanity() {
 			if (s.kind === 'tcp' || s.kind === 'udp') ownedInet++;
 		}
 	}
+	const tcp = (byKind.tcp ?? 0) + (byKind.tcp6 ?? 0);
+	const udp = (byKind.udp ?? 0) + (byKind.udp6 ?? 0);
+	return { r, bytes, snap, counts: { tcp, udp, unix: byKind.unix ?? 0, ownedTcpUdp: ownedInet, owned } };
+}
+
+async function sanity(withSsh) {
+	const { r, bytes, snap, counts } = await snapshotCounts([]);
 	const ss = countSs(['-tunap']);
 	const ssUnix = countSs(['-xa']);
-	const pTcp = (byKind.tcp ?? 0) + (byKind.tcp6 ?? 0);
-	const pUdp = (byKind.udp ?? 0) + (byKind.udp6 ?? 0);
+	const viaSsh = withSsh ? (await snapshotCounts(TOOL_DEFS.ssh.args.slice(2, -1))).counts : null;
 	return {
 		bytes,
 		processes: snap.processes.length,
 		sockets: snap.sockets.length,
 		warnings: snap.warnings.length,
-		procnet: { tcp: pTcp, udp: pUdp, unix: byKind.unix ?? 0, ownedTcpUdp: ownedInet, owned },
+		procnet: counts,
 		ss: { tcp: ss.byKind.tcp ?? 0, udp: ss.byKind.udp ?? 0, unix: ssUnix.total, ownedTcpUdp: ss.owned },
+		ssh: viaSsh,
 		rssKiB: r.rssKiB,
 		ms: r.ms,
 	};
@@ -369,6 +418,7 @@ async function sanity() {
 async function measureSize(n, tools) {
 	const res = Object.fromEntries(tools.map((t) => [t, []]));
 	const inproc = [];
+	const sshIn = [];
 	for (let round = 0; round < opts.rounds; round++) {
 		// rotate the order each round so no tool always runs right after the same other one
 		const order = tools.map((_, i) => tools[(i + round) % tools.length]);
@@ -378,18 +428,27 @@ async function measureSize(n, tools) {
 			if (t === 'inproc') {
 				if (r.code !== 0) throw new Error(`inproc failed: ${r.stderr.slice(0, 800)}`);
 				inproc.push(JSON.parse(r.stdout));
+			} else if (t === 'ssh') {
+				if (r.code !== 0) throw new Error(`procnet --ssh failed (${r.code ?? r.signal}): ${r.stderr.slice(0, 800)}`);
+				// The extension's way: one session kept open, refreshed again and again.
+				const q = await runTimed(node, [sshInprocJs, JSON.stringify({ configFile: sshd.configFile, host: SSH_HOST, iterations: opts.iterations })], { captureStdout: true });
+				if (q.code !== 0) throw new Error(`sshinproc failed: ${q.stderr.slice(0, 800)}`);
+				// What any ssh command costs here before procnet does anything: connect, log in, run the login shell.
+				const login = await runTimed('ssh', ['-F', sshd.configFile, '-o', 'BatchMode=yes', SSH_HOST, 'exec true']);
+				sshIn.push({ ...JSON.parse(q.stdout), loginMs: login.code === 0 ? login.ms : null });
 			} else if (r.code !== 0 && !(t === 'floor' || t === 'lsof')) {
 				note(`${d.label} exited ${r.code ?? r.signal}: ${r.stderr.slice(0, 300)}`);
 			}
 			res[t].push(r);
 		}
-		note(`N=${n} round ${round + 1}/${opts.rounds}: ` + tools.filter((t) => t !== 'inproc').map((t) => `${t} ${fmtMs(res[t][round].ms)}ms`).join(', '));
+		note(`N=${n} round ${round + 1}/${opts.rounds}: ` + tools.filter((t) => t !== 'inproc').map((t) => `${t} ${fmtMs(res[t][round].ms)}ms`).join(', ')
+			+ (sshIn[round] ? `; ssh in-process warm ${sshIn[round].result.sshGzip.slice(1).map((x) => fmtMs(x.total)).join('/')}ms` : ''));
 	}
-	return { res, inproc };
+	return { res, inproc, sshIn };
 }
 
 function summarize(n, sizeRes, san, loadAt) {
-	const { res, inproc } = sizeRes;
+	const { res, inproc, sshIn } = sizeRes;
 	const med = (t, f = 'ms') => (res[t]?.length ? median(res[t].map((r) => r[f])) : null);
 	const row = {};
 	for (const t of Object.keys(res)) row[t] = { ms: med(t), cpuMs: med(t, 'cpuMs'), rssKiB: med(t, 'rssKiB'), min: Math.min(...res[t].map((r) => r.ms)) };
@@ -421,7 +480,55 @@ function summarize(n, sizeRes, san, loadAt) {
 		tableBytes: secIts[0].sections.tableBytes,
 		maxRssKiB: median(inproc.map((x) => x.maxRssKiB)),
 	} : null;
-	return { n, row, cold: ip(cold), warm: ip(warm), sections, san, loadAt };
+	return { n, row, cold: ip(cold), warm: ip(warm), sections, san, loadAt, ssh: sshIn.length ? summarizeSsh(sshIn) : null };
+}
+
+/** Medians of the in-process ssh runs: refresh 1 (connect), warm refreshes, the raw session, and sh without ssh. */
+function summarizeSsh(runs) {
+	const fields = ['total', 'capture', 'build', 'firstByte', 'received', 'decode', 'early', 'parse', 'wireBytes', 'bodyBytes'];
+	const med = (rs) => (rs.length ? Object.fromEntries(fields.map((f) => [f, median(rs.map((r) => r[f]))])) : null);
+	const all = (k, from = 0) => runs.flatMap((x) => (x.result[k] ?? []).slice(from));
+	return {
+		first: med(all('sshGzip').filter((_, i) => i % (opts.iterations + 1) === 0)),
+		warm: med(all('sshGzip').filter((_, i) => i % (opts.iterations + 1) !== 0)),
+		warmMin: Math.min(...all('sshGzip').filter((_, i) => i % (opts.iterations + 1) !== 0).map((r) => r.total)),
+		rawWarm: med(runs.flatMap((x) => x.result.sshRaw.slice(1))),
+		loginMs: median(runs.map((x) => x.loginMs)),
+		shRaw: med(all('shRaw')),
+		shGzip: med(all('shGzip')),
+		maxRssKiB: median(runs.map((x) => x.maxRssKiB)),
+	};
+}
+
+function reportSsh(all) {
+	const kb = (b) => (b === null || b === undefined ? '-' : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
+	say('');
+	say('ssh in-process (bench/sshinproc.ts: one ShellSource kept open over the bench\'s sshd, refreshed as the extension does), median ms');
+	say('  1st = refresh 1 (connects, sends the collector); warm = refreshes 2.. over the same session; total = captureParsed + buildSnapshot;');
+	say('  received = request to whole response decoded, of which decode (base64+gunzip) and early (tables parsed as they arrived);');
+	say('  parse = after that, records to capture; build = buildSnapshot; bytes = one response as sent (gzip: base64 of gzip; raw: records);');
+	say('  login = `ssh HOST exec true` (connect, authenticate, run the login shell: the floor of refresh 1 and of the CLI)');
+	say(padR('N', 8) + pad('login', 7) + pad('1st', 8) + pad('warm', 8) + pad('(min)', 8) + pad('received', 10) + pad('decode', 8) + pad('early', 8) + pad('parse', 8) + pad('build', 8)
+		+ pad('gzip bytes', 12) + pad('raw bytes', 11) + pad('raw warm', 10) + pad('RSS MiB', 9));
+	for (const s of all) {
+		const x = s.ssh;
+		if (!x) continue;
+		say(padR(s.n, 8) + pad(fmtMs(x.loginMs), 7) + pad(fmtMs(x.first?.total), 8) + pad(fmtMs(x.warm?.total), 8) + pad(`(${fmtMs(x.warmMin)})`, 8) + pad(fmtMs(x.warm?.received), 10)
+			+ pad(fmtMs(x.warm?.decode), 8) + pad(fmtMs(x.warm?.early), 8) + pad(fmtMs(x.warm?.parse), 8) + pad(fmtMs(x.warm?.build), 8) + pad(kb(x.warm?.wireBytes), 12) + pad(kb(x.rawWarm?.wireBytes), 11)
+			+ pad(fmtMs(x.rawWarm?.total), 10) + pad(fmtMiB(x.maxRssKiB), 9));
+	}
+	say('');
+	say('where a warm ssh refresh goes (median ms), the collector\'s time by difference of the same collector run three ways:');
+	say('  script = `sh` on this machine, no gzip, no ssh (request to last byte: the remote\'s own work); +gzip = sh with gzip+base64, less script;');
+	say('  +ssh = ssh with gzip, less sh with gzip (sshd, encryption, the client); then in this process after the last byte: parse, build');
+	say(padR('N', 8) + pad('script', 8) + pad('+gzip', 8) + pad('+ssh', 8) + pad('parse', 8) + pad('build', 8) + pad('= total', 9) + pad('inproc r+b', 12) + pad('ratio', 7));
+	for (const s of all) {
+		const x = s.ssh;
+		if (!x?.warm || !x.shRaw || !x.shGzip) continue;
+		const script = x.shRaw.received;
+		say(padR(s.n, 8) + pad(fmtMs(script), 8) + pad(fmtMs(x.shGzip.received - script), 8) + pad(fmtMs(x.warm.received - x.shGzip.received), 8)
+			+ pad(fmtMs(x.warm.parse), 8) + pad(fmtMs(x.warm.build), 8) + pad(fmtMs(x.warm.total), 9) + pad(fmtMs(s.warm?.readBuild), 12) + pad(fmtRatio(x.warm.total, s.warm?.readBuild ?? null), 7));
+	}
 }
 
 function report(all, tools) {
@@ -429,8 +536,10 @@ function report(all, tools) {
 	say(`procnet scan benchmark — ${new Date().toISOString()}`);
 	say(`host: ${os.hostname()}, ${os.cpus().length} cpu (${os.cpus()[0]?.model?.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, linux ${os.release()}, node ${process.version}`);
 	say(`procnet = node ${cliInfo} snapshot --json > /dev/null`);
+	if (tools.includes('ssh')) say(`procnet --ssh = the same with --ssh ${SSH_HOST} --ssh-config CFG: a real sshd on 127.0.0.1, its own keys (test/integration/sshd.ts); its cpu column counts node and the ssh client, not the remote side`);
 	say(`rounds per size: ${opts.rounds} (tools alternate within each round); in-process iterations per run: ${opts.iterations}`);
 	say(`load per size: N loopback TCP sockets (both ends of N/2 connections, + listeners) + ${opts.udp} udp + ${opts.unix * 2 + 1} unix sockets per load process; ${baseline}`);
+	for (const n of skippedTools) say(`skipped: ${n}`);
 	say(`machine load average when done: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine makes the figures noisier; compare the min columns too)`);
 	say('');
 	say('wall time, median ms (min in brackets); RSS = median peak RSS of the process, MiB; cpu = user+sys ms');
@@ -447,14 +556,17 @@ function report(all, tools) {
 		say(l2);
 	}
 	say('');
-	say('ratios of medians (target at 100k: procnet/ss <= 0.30, procnet/floor <= 1.30)');
-	say(padR('N', 8) + pad('procnet/ss', 12) + pad('procnet/floor', 15) + pad('procnet/lsof', 14) + pad('procnet/netstat', 17) + pad('ss/floor', 10) + pad('inproc warm/ss', 16) + pad('inproc warm/floor', 19));
+	say('ratios of medians (targets at 100k: procnet/ss <= 0.30, procnet/floor <= 1.30, ssh/local <= 1.5)');
+	say(padR('N', 8) + pad('procnet/ss', 12) + pad('procnet/floor', 15) + pad('procnet/lsof', 14) + pad('procnet/netstat', 17) + pad('ss/floor', 10) + pad('inproc warm/ss', 16) + pad('inproc warm/floor', 19)
+		+ pad('ssh/procnet', 13) + pad('ssh warm/inproc warm', 22));
 	for (const s of all) {
 		const p = s.row.procnet?.ms ?? null;
 		const w = s.warm?.readBuild ?? null;
 		say(padR(s.n, 8) + pad(fmtRatio(p, s.row.ss?.ms ?? null), 12) + pad(fmtRatio(p, s.row.floor?.ms ?? null), 15) + pad(fmtRatio(p, s.row.lsof?.ms ?? null), 14) + pad(fmtRatio(p, s.row.netstat?.ms ?? null), 17)
-			+ pad(fmtRatio(s.row.ss?.ms ?? null, s.row.floor?.ms ?? null), 10) + pad(fmtRatio(w, s.row.ss?.ms ?? null), 16) + pad(fmtRatio(w, s.row.floor?.ms ?? null), 19));
+			+ pad(fmtRatio(s.row.ss?.ms ?? null, s.row.floor?.ms ?? null), 10) + pad(fmtRatio(w, s.row.ss?.ms ?? null), 16) + pad(fmtRatio(w, s.row.floor?.ms ?? null), 19)
+			+ pad(fmtRatio(s.row.ssh?.ms ?? null, p), 13) + pad(fmtRatio(s.ssh?.warm?.total ?? null, w), 22));
 	}
+	if (all.some((s) => s.ssh)) reportSsh(all);
 	if (all.some((s) => s.cold)) {
 		say('');
 		say('procnet in-process (bench/inproc.ts), median ms: cold = first iteration of a fresh process (what the CLI pays), warm = later iterations');
@@ -486,11 +598,14 @@ function report(all, tools) {
 	}
 	say('');
 	say('sanity: what procnet saw against ss (one extra run per size, between setup and the rounds)');
-	say(padR('N', 8) + pad('load tcp', 10) + pad('procnet tcp', 13) + pad('ss tcp', 8) + pad('procnet udp', 13) + pad('ss udp', 8) + pad('procnet unix', 14) + pad('ss -x', 8) + pad('owned t+u procnet', 19) + pad('ss users:', 11) + pad('JSON MB', 9) + pad('procs', 7) + pad('warn', 6));
+	const withSsh = all.some((s) => s.san.ssh);
+	say(padR('N', 8) + pad('load tcp', 10) + pad('procnet tcp', 13) + pad('ss tcp', 8) + pad('procnet udp', 13) + pad('ss udp', 8) + pad('procnet unix', 14) + pad('ss -x', 8) + pad('owned t+u procnet', 19) + pad('ss users:', 11) + pad('JSON MB', 9) + pad('procs', 7) + pad('warn', 6)
+		+ (withSsh ? pad('ssh tcp', 9) + pad('ssh udp', 9) + pad('ssh unix', 10) + pad('ssh owned t+u', 15) : ''));
 	for (const s of all) {
 		const a = s.san;
 		say(padR(s.n, 8) + pad(s.loadAt.tcp, 10) + pad(a.procnet.tcp, 13) + pad(a.ss.tcp, 8) + pad(a.procnet.udp, 13) + pad(a.ss.udp, 8) + pad(a.procnet.unix, 14) + pad(a.ss.unix, 8)
-			+ pad(a.procnet.ownedTcpUdp, 19) + pad(a.ss.ownedTcpUdp, 11) + pad((a.bytes / 1e6).toFixed(1), 9) + pad(a.processes, 7) + pad(a.warnings, 6));
+			+ pad(a.procnet.ownedTcpUdp, 19) + pad(a.ss.ownedTcpUdp, 11) + pad((a.bytes / 1e6).toFixed(1), 9) + pad(a.processes, 7) + pad(a.warnings, 6)
+			+ (a.ssh ? pad(a.ssh.tcp, 9) + pad(a.ssh.udp, 9) + pad(a.ssh.unix, 10) + pad(a.ssh.ownedTcpUdp, 15) : ''));
 	}
 }
 
@@ -500,7 +615,10 @@ async function main() {
 		if (!d) throw new Error(`unknown tool ${t}; tools: ${Object.keys(TOOL_DEFS).join(', ')}`);
 		if (t === 'inproc') return true; // built below
 		const ok = d.need();
-		if (ok !== true) note(`skipping ${t}: ${ok}`);
+		if (ok !== true) {
+			note(`skipping ${t}: ${ok}`);
+			skippedTools.push(`${t} (${ok})`);
+		}
 		return ok === true;
 	});
 	if (!fs.existsSync(distCli)) throw new Error('dist/cli.js missing: run `node esbuild.js` (npm run bench does)');
@@ -510,9 +628,19 @@ async function main() {
 	const distWorker = path.join(repo, 'dist', 'scanWorker.js');
 	if (fs.existsSync(distWorker)) fs.copyFileSync(distWorker, path.join(path.dirname(cliJs), 'scanWorker.js'));
 	cliInfo = `dist/cli.js of ${fs.statSync(distCli).mtime.toISOString()} (${fs.statSync(distCli).size} bytes${/^var \w+=|;var /m.test(fs.readFileSync(distCli, 'utf8').slice(0, 400)) ? ', minified' : ''})`;
-	if (tools.includes('inproc') && opts.build) {
+	if ((tools.includes('inproc') || tools.includes('ssh')) && opts.build) {
 		const esbuild = (await import('esbuild')).default;
-		esbuild.buildSync({ entryPoints: [path.join(here, 'inproc.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: inprocJs, logLevel: 'warning' });
+		const bundle = (entry, outfile) => esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
+		if (tools.includes('inproc')) bundle(path.join(here, 'inproc.ts'), inprocJs);
+		if (tools.includes('ssh')) {
+			bundle(path.join(here, 'sshinproc.ts'), sshInprocJs);
+			// The integration tests' sshd, as is: one implementation for tests and bench.
+			bundle(path.join(repo, 'test', 'integration', 'sshd.ts'), sshdJs);
+		}
+	}
+	if (tools.includes('ssh')) {
+		for (const f of [sshInprocJs, sshdJs]) if (!fs.existsSync(f)) throw new Error(`${path.relative(repo, f)} missing (run without --no-build)`);
+		await startBenchSshd();
 	}
 	fs.mkdirSync(path.join(repo, 'out', 'bench'), { recursive: true });
 	if (!timeBin) note('no /usr/bin/time (apt-get install time): peak RSS and cpu columns stay empty');
@@ -540,14 +668,16 @@ async function main() {
 		await growTo(n);
 		const loadAt = { tcp: loadTcp, udp: loadUdp, unix: loadUnix, procs: loadProcs.length };
 		note(`N=${n}: sanity run`);
-		const san = await sanity();
-		note(`N=${n}: procnet saw ${san.procnet.tcp} tcp (ss ${san.ss.tcp}), ${san.procnet.udp} udp (ss ${san.ss.udp}), ${san.procnet.unix} unix (ss ${san.ss.unix}); JSON ${(san.bytes / 1e6).toFixed(1)} MB`);
+		const san = await sanity(tools.includes('ssh'));
+		note(`N=${n}: procnet saw ${san.procnet.tcp} tcp (ss ${san.ss.tcp}), ${san.procnet.udp} udp (ss ${san.ss.udp}), ${san.procnet.unix} unix (ss ${san.ss.unix}); JSON ${(san.bytes / 1e6).toFixed(1)} MB`
+			+ (san.ssh ? `; over ssh ${san.ssh.tcp} tcp, ${san.ssh.udp} udp, ${san.ssh.unix} unix` : ''));
 		const sizeRes = await measureSize(n, tools);
 		all.push(summarize(n, sizeRes, san, loadAt));
 	}
 	if (all.length) report(all, tools);
 	if (opts.hold) {
 		note(`holding the load (${loadTcp} tcp sockets in ${loadProcs.length} processes: ${loadProcs.map((l) => l.pid).join(' ')}); Ctrl-C or kill ${process.pid} to stop`);
+		if (sshd) note(`sshd (pid ${sshd.pid}) stays up too: node dist/cli.js snapshot --ssh ${SSH_HOST} --ssh-config ${sshd.configFile}`);
 		await new Promise(() => {});
 	}
 	if (!all.length) return;
