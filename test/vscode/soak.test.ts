@@ -82,6 +82,13 @@ describe('soak: churning sockets, one refresh a second', function () {
 		const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 		assert.ok(timersAfter <= timersBefore + 2, `timers: ${timersBefore} before, ${timersAfter} after`);
 		const leftover = childrenOf(process.pid).filter((p) => !kidsBefore.has(p));
-		assert.deepStrictEqual(leftover, [], 'child processes left behind');
+		const what = (pid: number) => {
+			try {
+				return `${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 200)}`;
+			} catch {
+				return `${pid}: (gone)`;
+			}
+		};
+		assert.deepStrictEqual(leftover.map(what), [], 'child processes left behind');
 	});
 });
