@@ -8,6 +8,7 @@ import { commandLine, kindText, localText, portSummary, remoteText } from '../mo
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
+import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { drain, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
@@ -315,24 +316,10 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	return item;
 }
 
+/** The tree's icon for a socket: the same choice the panel's page draws (src/shared/icons.ts). */
 function socketIcon(s: SocketInfo, mark: Mark): vscode.ThemeIcon {
-	const colour = mark ? new vscode.ThemeColor(MARK_COLOUR[mark]) : s.state === 'LISTEN' ? new vscode.ThemeColor('charts.green') : undefined;
-	if (mark === 'closed') return new vscode.ThemeIcon('close', colour);
-	if (s.state === 'LISTEN') return new vscode.ThemeIcon('radio-tower', colour);
-	switch (s.kind) {
-		case 'unix':
-			return new vscode.ThemeIcon('plug', colour);
-		case 'udp':
-		case 'udplite':
-			return new vscode.ThemeIcon('broadcast', colour);
-		case 'netlink':
-			return new vscode.ThemeIcon('symbol-event', colour);
-		case 'packet':
-		case 'raw':
-			return new vscode.ThemeIcon('zap', colour);
-		default:
-			return new vscode.ThemeIcon(s.state === 'ESTABLISHED' ? 'arrow-swap' : 'circle-outline', colour);
-	}
+	const i = sharedSocketIcon(s, mark);
+	return new vscode.ThemeIcon(i.name, i.colour ? new vscode.ThemeColor(i.colour) : undefined);
 }
 
 function socketItem(node: SocketNode): vscode.TreeItem {
