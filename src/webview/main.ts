@@ -133,7 +133,20 @@ function toRow(s: SocketInfo, cls: Row['cls']): Row {
 	return { s, cells, hay: cells.join('\u0001').toLowerCase(), cls };
 }
 
-function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketInfo[]): HTMLElement {
+/**
+ * The sockets table of the shown process. It outlives updates of the same process: its filter
+ * box, sort buttons and "Show more" stay the same elements (with focus, caret and hover) and only
+ * the rows are rebuilt, so an update that lands while someone types or clicks takes nothing from
+ * under them.
+ */
+interface SocketTable {
+	target: string;
+	wrap: HTMLElement;
+	setData(sockets: SocketInfo[], added: Set<string>, removed: SocketInfo[]): void;
+}
+let table: SocketTable | undefined;
+
+function socketTable(target: string): SocketTable {
 	const wrap = el('section', { class: 'sockets' });
 	const input = el('input', { type: 'search', placeholder: 'Filter sockets (address, port, state, kind, path)', 'aria-label': 'Filter sockets', 'data-focus-key': 'filter' });
 	input.value = filterText;
@@ -142,30 +155,28 @@ function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketI
 		shownRows = PAGE;
 		renderTableBody();
 	});
-	const ci = Math.max(0, COLUMNS.findIndex((c) => c.key === sortKey));
-	// Sorted once per update; the filter keeps this order, so typing never sorts again.
-	const live = sockets.map((s) => toRow(s, added.has(s.id) ? 'added' : '')).sort((a, b) => {
-		const va = a.cells[ci], vb = b.cells[ci];
-		const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
-		return sortDesc ? -r : r;
-	});
-	const all = live.concat(removed.map((s) => toRow(s, 'removed')));
-	const table = el('table', { class: 'grid' });
+	let data: { sockets: SocketInfo[]; added: Set<string>; removed: SocketInfo[] } = { sockets: [], added: new Set(), removed: [] };
+	let live: Row[] = [];
+	let all: Row[] = [];
+	const grid = el('table', { class: 'grid' });
 	const headRow = el('tr', { 'aria-rowindex': '1' });
-	for (const c of COLUMNS) {
-		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${c.title}`, 'data-focus-key': `sort:${c.key}` }, c.title, sortKey === c.key && icon(sortDesc ? 'arrow-down' : 'arrow-up'));
+	const heads = COLUMNS.map((c) => {
+		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${c.title}`, 'data-focus-key': `sort:${c.key}` });
 		btn.addEventListener('click', () => {
 			if (sortKey === c.key) sortDesc = !sortDesc;
 			else {
 				sortKey = c.key;
 				sortDesc = false;
 			}
-			if (last) render(last);
+			sortRows();
+			renderTableBody();
 		});
-		headRow.append(el('th', { scope: 'col', 'aria-sort': sortKey === c.key ? (sortDesc ? 'descending' : 'ascending') : 'none' }, btn));
-	}
+		const th = el('th', { scope: 'col' }, btn);
+		headRow.append(th);
+		return { c, th, btn };
+	});
 	const tbody = el('tbody');
-	table.append(el('thead', {}, headRow), tbody);
+	grid.append(el('thead', {}, headRow), tbody);
 	const count = el('p', { class: 'muted count', id: 'socket-count', role: 'status' });
 	const more = el('button', { type: 'button', class: 'more', 'data-focus-key': 'more', 'aria-describedby': 'socket-count' });
 	more.addEventListener('click', () => {
@@ -175,17 +186,35 @@ function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketI
 		// Keyboard users go on reading where the new rows start once there is nothing more to show.
 		if (more.hidden) (tbody.children[first] as HTMLElement | undefined)?.focus();
 	});
-	wrap.append(input, count, table, more);
+	wrap.append(input, count, grid, more);
+
+	/** Sorted once per update or sort click; the filter keeps this order, so typing never sorts again. */
+	function sortRows(): void {
+		const ci = Math.max(0, COLUMNS.findIndex((c) => c.key === sortKey));
+		live = data.sockets.map((s) => toRow(s, data.added.has(s.id) ? 'added' : '')).sort((a, b) => {
+			const va = a.cells[ci], vb = b.cells[ci];
+			const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
+			return sortDesc ? -r : r;
+		});
+		all = live.concat(data.removed.map((s) => toRow(s, 'removed')));
+		for (const { c, th, btn } of heads) {
+			th.setAttribute('aria-sort', sortKey === c.key ? (sortDesc ? 'descending' : 'ascending') : 'none');
+			btn.replaceChildren(c.title, ...(sortKey === c.key ? [icon(sortDesc ? 'arrow-down' : 'arrow-up')] : []));
+		}
+	}
 
 	function renderTableBody(): void {
+		// A focused row is rebuilt: find it again by its key afterwards.
+		const focused = document.activeElement instanceof HTMLElement && tbody.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
 		const needle = filterText.trim().toLowerCase();
 		const matched = needle ? all.filter((r) => r.hay.includes(needle)) : all;
 		const page = matched.slice(0, shownRows);
 		const rows = document.createDocumentFragment();
 		page.forEach((r, i) => rows.append(socketRow(r, i + 2)));
 		tbody.replaceChildren(rows);
+		if (focused) Array.from(tbody.querySelectorAll<HTMLElement>('[data-focus-key]')).find((e) => e.dataset.focusKey === focused)?.focus({ preventScroll: true });
 		// Screen readers hear the whole table's size, not the page's.
-		table.setAttribute('aria-rowcount', String(matched.length + 1));
+		grid.setAttribute('aria-rowcount', String(matched.length + 1));
 		const liveMatched = needle ? matched.filter((r) => r.cls !== 'removed').length : live.length;
 		const liveShown = Math.min(page.length, liveMatched);
 		const closed = matched.length - liveMatched;
@@ -196,8 +225,16 @@ function socketTable(sockets: SocketInfo[], added: Set<string>, removed: SocketI
 		more.hidden = rest <= 0;
 		more.replaceChildren(icon('fold-down'), `Show ${Math.min(PAGE, rest)} more`);
 	}
-	renderTableBody();
-	return wrap;
+
+	return {
+		target,
+		wrap,
+		setData(sockets, added, removed) {
+			data = { sockets, added, removed };
+			sortRows();
+			renderTableBody();
+		},
+	};
 }
 
 function socketRow(r: Row, index: number): HTMLTableRowElement {
@@ -223,7 +260,14 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 	return tr;
 }
 
-function renderProcess(host: string, takenAt: string, d: ProcessDetail): void {
+/** What a processTick changes in place: the time line and the chart. */
+let tick: { target: string; sub: HTMLElement; chartSlot: HTMLElement; host: string } | undefined;
+
+function takenText(host: string, takenAt: string): string {
+	return `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`;
+}
+
+function renderProcess(target: string, host: string, takenAt: string, d: ProcessDetail): void {
 	const p: ProcessInfo = d.process;
 	const chain = el('span');
 	if (!d.ancestors.length) chain.append('—');
@@ -239,8 +283,15 @@ function renderProcess(host: string, takenAt: string, d: ProcessDetail): void {
 	});
 	const cmd = el('pre', { class: 'cmd' }, visible(p.cmdline.join(' ')) || '(no command line)');
 	const copy = link('Copy', () => post({ type: 'copy', text: p.cmdline.join(' ') }), 'copy the command line', 'copy');
-	app.replaceChildren(
-		header(`${p.name} (pid ${p.pid})`, `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`, processIcon(d.sockets)),
+	const head = header(`${p.name} (pid ${p.pid})`, takenText(host, takenAt), processIcon(d.sockets));
+	const chartSlot = el('div', { class: 'chart-slot' }, chart(d.history));
+	tick = { target, sub: head.querySelector('p')!, chartSlot, host };
+	if (table?.target !== target) table = socketTable(target);
+	table.setData(d.sockets, new Set(d.added), d.removed);
+	// The table stays where it is (see SocketTable); everything before it is rebuilt.
+	const keep = app.lastElementChild === table.wrap;
+	const parts = [
+		head,
 		facts([
 			['Command line', el('div', {}, cmd, copy)],
 			['Parents', chain],
@@ -253,9 +304,12 @@ function renderProcess(host: string, takenAt: string, d: ProcessDetail): void {
 		]),
 		el('h2', {}, icon('plug'), 'Sockets'),
 		stateCounts(d.sockets),
-		chart(d.history),
-		socketTable(d.sockets, new Set(d.added), d.removed),
-	);
+		chartSlot,
+	];
+	if (keep) {
+		while (app.firstChild !== table.wrap) app.firstChild!.remove();
+		table.wrap.before(...parts);
+	} else app.replaceChildren(...parts, table.wrap);
 }
 
 function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
@@ -280,14 +334,17 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 }
 
 function render(m: ToWebview): void {
+	const target = JSON.stringify(m.target);
 	if (m.type === 'processTick') {
-		// Only the time and the chart are new: the rest is the page last shown, if it is this one.
-		if (last?.type === 'process' && JSON.stringify(last.target) === JSON.stringify(m.target)) render({ ...last, takenAt: m.takenAt, detail: { ...last.detail, history: m.history } });
+		// Only the time and the chart are new: changed in place, the rest of the page stays as it is.
+		if (last?.type !== 'process' || tick?.target !== target || JSON.stringify(last.target) !== target) return;
+		last = { ...last, takenAt: m.takenAt, detail: { ...last.detail, history: m.history } };
+		tick.sub.textContent = takenText(tick.host, m.takenAt);
+		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
 	}
 	last = m;
 	vscode.setState({ target: m.target });
-	const target = JSON.stringify(m.target);
 	if (target !== pagedTarget) {
 		pagedTarget = target;
 		shownRows = PAGE;
@@ -299,7 +356,7 @@ function render(m: ToWebview): void {
 	const caret = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : undefined;
 	switch (m.type) {
 		case 'process':
-			renderProcess(m.host, m.takenAt, m.detail);
+			renderProcess(target, m.host, m.takenAt, m.detail);
 			break;
 		case 'socket':
 			renderSocket(m.host, m.takenAt, m.detail);
