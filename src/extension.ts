@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const reveal = (node: TreeNode | undefined) => node && view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
 	const revealPid = (hostId: string | undefined, pid: number) => void reveal(tree.processNodeOn(hostId, pid));
 	const revealHost = (h: HostEntry) => void reveal(tree.hostNode(h.id));
-	const panel = new DetailPanel(context.extensionUri, hosts, revealPid);
+	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState);
 	const timer = new RefreshTimer(
 		() => hosts.all().filter((h) => h.live).map((h) => h.store),
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),

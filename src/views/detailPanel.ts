@@ -6,11 +6,13 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot } from '../model/snapshot';
+import { StateTally } from '../model/stateTally';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
+const LAST_TARGET = 'procnet.detail.lastTarget';
 
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
@@ -21,18 +23,30 @@ export class DetailPanel implements vscode.Disposable {
 	/** Connection counts per process (host id | pid@start), sampled at every refresh of its host while procnet runs. */
 	private readonly history = new Map<string, HistoryPoint[]>();
 
-	constructor(private readonly extensionUri: vscode.Uri, private readonly hosts: HostRegistry, private readonly onShowProcess: (hostId: string | undefined, pid: number) => void) {
+	/**
+	 * @param memento keeps the last target shown, for a restored panel whose page state did not
+	 * survive the reload (the page saves its state only once it has rendered a message).
+	 */
+	constructor(
+		private readonly extensionUri: vscode.Uri,
+		private readonly hosts: HostRegistry,
+		private readonly onShowProcess: (hostId: string | undefined, pid: number) => void,
+		private readonly memento?: vscode.Memento,
+	) {
 		this.disposables.push(
 			hosts.onDidChangeStore((h) => {
 				this.sample(h);
 				if (this.host() === h) this.update();
 			}),
 			// The shown host was removed or its capture closed: say so rather than show stale rows.
-			hosts.onDidChangeHosts(() => this.update()),
+			hosts.onDidChangeHosts(() => {
+				for (const h of this.tallies.keys()) if (!this.hosts.all().includes(h)) this.tallies.delete(h);
+				this.update();
+			}),
 			vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
 				deserializeWebviewPanel: async (panel, state: unknown) => {
-					const t = (state as { target?: PanelTarget } | undefined)?.target;
-					// A page closed before it showed anything has no target: nothing to restore.
+					const t = (state as { target?: PanelTarget } | undefined)?.target ?? this.memento?.get<PanelTarget>(LAST_TARGET);
+					// Nothing was ever shown in this workspace: nothing to restore.
 					if (!t) return panel.dispose();
 					this.attach(panel);
 					this.target = t;
@@ -60,6 +74,7 @@ export class DetailPanel implements vscode.Disposable {
 
 	show(target: PanelTarget): void {
 		this.target = target;
+		void this.memento?.update(LAST_TARGET, target);
 		if (this.panel) this.panel.reveal(undefined, true);
 		else {
 			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Procnet', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
@@ -75,6 +90,12 @@ export class DetailPanel implements vscode.Disposable {
 	}
 
 	private attach(panel: vscode.WebviewPanel): void {
+		// A panel restored by the serializer into this same extension host (a window reload need
+		// not restart it) replaces one whose page is gone: its new page has shown nothing yet, so
+		// the next post must be whole, never a processTick.
+		for (const d of this.panelDisposables) d.dispose();
+		this.panelDisposables = [];
+		this.lastMessage = undefined;
 		this.panel = panel;
 		panel.webview.options = this.options();
 		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'procnet.svg');
@@ -124,32 +145,27 @@ export class DetailPanel implements vscode.Disposable {
 		}
 	}
 
+	/** Per-process socket counts of each live host, kept from the diffs (see StateTally). */
+	private readonly tallies = new Map<HostEntry, StateTally>();
+
 	private sample(h: HostEntry): void {
 		const snap = h.store.snapshot;
 		if (!snap || !h.live) return;
+		let tally = this.tallies.get(h);
+		if (!tally) this.tallies.set(h, (tally = new StateTally()));
+		if (!tally.update(snap, h.store.diffBase, h.store.diff)) return;
 		const prefix = `${h.id}|`;
-		const now = Date.parse(snap.takenAt);
-		const counts = new Map<number, HistoryPoint>();
-		for (const s of snap.sockets) {
-			// (most sockets have one owner: no Set for them, this runs over every socket each refresh)
-			for (const pid of s.owners.length === 1 ? [s.owners[0].pid] : new Set(s.owners.map((o) => o.pid))) {
-				let c = counts.get(pid);
-				if (!c) counts.set(pid, (c = { t: now, established: 0, listening: 0, other: 0 }));
-				if (s.state === 'ESTABLISHED') c.established++;
-				else if (s.state === 'LISTEN') c.listening++;
-				else c.other++;
-			}
-		}
+		const t = Date.parse(snap.takenAt);
 		const live = new Set<string>();
 		for (const p of snap.processes) {
 			const key = prefix + processKey(p);
 			live.add(key);
-			const point = counts.get(p.pid);
-			if (!point) continue;
-			const h = this.history.get(key) ?? [];
-			h.push(point);
-			while (h.length && h[0].t < now - HISTORY_MS) h.shift();
-			this.history.set(key, h);
+			const c = tally.get(p.pid);
+			if (!c) continue;
+			const history = this.history.get(key) ?? [];
+			history.push({ t, ...c });
+			while (history.length && history[0].t < t - HISTORY_MS) history.shift();
+			this.history.set(key, history);
 		}
 		for (const key of this.history.keys()) if (key.startsWith(prefix) && !live.has(key)) this.history.delete(key);
 	}
@@ -158,8 +174,15 @@ export class DetailPanel implements vscode.Disposable {
 		if (!this.panel || !this.target) return;
 		const h = this.host();
 		const snap = h?.store.snapshot;
-		if (h && !snap) return;
-		const msg: ToWebview = h && snap ? this.message(h, snap, this.target) : { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
+		// No snapshot yet: wait for the first one, unless reading the host failed (say why rather
+		// than leave the page on "Loading…"; the next refresh that works replaces this).
+		if (h && !snap && !h.store.error) return;
+		const msg: ToWebview =
+			h && snap
+				? this.message(h, snap, this.target)
+				: h
+					? { type: 'gone', target: this.target, message: `Could not read ${h.name}: ${h.store.error}` }
+					: { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
 		const before = this.lastMessage;
 		this.lastMessage = msg;
 		this.panel.title = msg.type === 'process' ? `${msg.detail.process.name} (${msg.detail.process.pid})` : msg.type === 'socket' ? `socket ${msg.detail.socket.inode}` : 'Procnet';

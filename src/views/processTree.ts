@@ -146,7 +146,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			}
 			setImmediate(slice);
 		};
-		slice();
+		// Not in this turn: the store's other listeners (the panel) run in it.
+		setImmediate(slice);
 	}
 
 	private disposed = false;

@@ -11,6 +11,8 @@ export class SnapshotStore implements vscode.Disposable {
 
 	snapshot: Snapshot | undefined;
 	diff: SnapshotDiff | undefined;
+	/** The snapshot `diff` was taken against (the one before `snapshot`). */
+	diffBase: Snapshot | undefined;
 	error: string | undefined;
 	/** The typed reason of the last failure (RemoteSourceError.reason: 'auth-failed', 'timeout', ...), if it had one. */
 	errorReason: string | undefined;
@@ -54,8 +56,12 @@ export class SnapshotStore implements vscode.Disposable {
 		const t0 = Date.now();
 		try {
 			const next = await this.source.snapshot();
+			// The source's last step (at 100k sockets, the last slice it took in) and what every
+			// view does with the new snapshot each get their own turn of the event loop.
+			await new Promise<void>((r) => setImmediate(r));
 			// A source that diffs where its snapshots live (the local worker) saves this thread the work.
 			this.diff = this.snapshot ? this.source.lastDiff ?? diffSnapshots(this.snapshot, next) : undefined;
+			this.diffBase = this.snapshot;
 			this.snapshot = next;
 			this.error = undefined;
 			this.errorReason = undefined;

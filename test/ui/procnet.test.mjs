@@ -88,7 +88,18 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 	});
 
 	afterEach(async function () {
-		if (this.currentTest?.state === 'failed' && page) await screenshot(page, `FAILED-${this.currentTest.title}`).catch(() => {});
+		if (this.currentTest?.state !== 'failed' || !page) return;
+		await screenshot(page, `FAILED-${this.currentTest.title}`).catch(() => {});
+		// CI keeps only the log: say what each frame showed and which notifications were up.
+		for (const f of page.frames()) {
+			const text = await f.evaluate(() => document.body?.innerText ?? '').catch((e) => `(unreadable: ${e.message})`);
+			console.error(`      [frame ${f.url().slice(0, 100)}] ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
+		}
+		const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+		const webviews = await page.locator('iframe.webview').evaluateAll((fs) => fs.map((f) => f.className)).catch(() => []);
+		console.error(`      [tabs] ${JSON.stringify(tabs)} [webview iframes] ${JSON.stringify(webviews)}`);
+		const toasts = await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts().catch(() => []);
+		console.error(`      [notifications] ${JSON.stringify(toasts)}`);
 	});
 
 	it(`opens the Procnet activity-bar container and shows the "${VIEW_NAME}" view`, async () => {
@@ -221,6 +232,8 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			c.once('error', reject);
 		});
 		try {
+			// The panel's filter box: an update that changes the process's sockets rebuilds its rows, not the box.
+			const filterBox = await panelFrame(page).locator('input[type=search]').elementHandle();
 			const t2 = await taken.innerText();
 			await runCommand(page, 'Procnet: Refresh');
 			await waitForNewRefresh(t2);
@@ -232,6 +245,8 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			assert.strictEqual(await same.getAttribute('aria-expanded'), 'true', 'the process row was collapsed by a refresh');
 			assert.strictEqual(await same.getAttribute('aria-selected'), 'true', 'the process row lost its selection in a refresh');
 			assert.strictEqual(await procnetTree(page).getByRole('treeitem', { selected: true }).count(), 1, 'exactly one row is selected');
+			await panelFrame(page).locator('table.grid tbody tr', { hasText: `127.0.0.1:${client.localPort}` }).first().waitFor({ timeout: 30000 });
+			assert.strictEqual(await filterBox.evaluate((e) => e.isConnected), true, 'the update replaced the filter box (and would take focus and caret from whoever types in it)');
 		} finally {
 			client.destroy();
 		}
@@ -323,6 +338,16 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			assert.strictEqual(await count.innerText(), `500 of ${holder.sockets} sockets shown`);
 			assert.strictEqual(await rows.count(), 500);
 			assert.strictEqual(await more.innerText(), 'Show 500 more');
+			// Refreshes that change nothing of this process touch only the time line and the chart:
+			// "Show more" stays the same element (it had been rebuilt under the test's clicks).
+			const moreButton = await more.elementHandle();
+			const taken = frame.locator('header p.muted');
+			const before = await taken.innerText();
+			await runCommand(page, 'Procnet: Refresh');
+			for (const t0 = Date.now(); (await taken.innerText()) === before; await page.waitForTimeout(200)) {
+				if (Date.now() - t0 > 120000) throw new Error('no refresh reached the panel in 120 s');
+			}
+			assert.strictEqual(await moreButton.evaluate((e) => e.isConnected), true, 'a refresh rebuilt "Show more"');
 			await more.scrollIntoViewIfNeeded();
 			await screenshot(page, '12-big-process-first-page-end');
 			// "Show 500 more" by mouse, then by keyboard (the focus stays on the button).
