@@ -5,7 +5,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
-import { processKey, type Snapshot } from '../model/snapshot';
+import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -13,6 +13,8 @@ import type { HostEntry, HostRegistry } from './hosts';
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
 const LAST_TARGET = 'procnet.detail.lastTarget';
+/** Sockets walked in one turn of the event loop when a refresh updates a process page (as the tree's index does). */
+const SYNC_SOCKETS = 20000;
 
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
@@ -36,7 +38,7 @@ export class DetailPanel implements vscode.Disposable {
 		this.disposables.push(
 			hosts.onDidChangeStore((h) => {
 				this.sample(h);
-				if (this.host() === h) this.update();
+				if (this.host() === h) this.followStore();
 			}),
 			// The shown host was removed or its capture closed: say so rather than show stale rows.
 			hosts.onDidChangeHosts(() => {
@@ -170,7 +172,36 @@ export class DetailPanel implements vscode.Disposable {
 		for (const key of this.history.keys()) if (key.startsWith(prefix) && !live.has(key)) this.history.delete(key);
 	}
 
-	private update(): void {
+	/** Bumped by every update: a sliced one that finds it changed gives way to the newer. */
+	private generation = 0;
+
+	/**
+	 * An update after a refresh. A process page needs that process's sockets out of every socket
+	 * of the host: above SYNC_SOCKETS that walk is cut into turns of the event loop (at 100k
+	 * sockets it had been the longest block a refresh caused in the extension host, ~50-100 ms).
+	 */
+	private followStore(): void {
+		const snap = this.host()?.store.snapshot;
+		const target = this.target;
+		if (!this.panel || !snap || target?.kind !== 'process' || snap.sockets.length <= SYNC_SOCKETS) return this.update();
+		const gen = ++this.generation;
+		void (async () => {
+			const mine: SocketInfo[] = [];
+			for (let i = 0; i < snap.sockets.length; i += SYNC_SOCKETS) {
+				if (i) await new Promise<void>((r) => setImmediate(r));
+				if (gen !== this.generation) return;
+				for (let j = i; j < Math.min(i + SYNC_SOCKETS, snap.sockets.length); j++) {
+					const s = snap.sockets[j];
+					if (s.owners.some((o) => o.pid === target.pid)) mine.push(s);
+				}
+			}
+			if (gen === this.generation && this.host()?.store.snapshot === snap) this.update({ snap, sockets: mine });
+		})();
+	}
+
+	/** @param known the shown process's sockets in `known.snap`, when followStore found them already. */
+	private update(known?: { snap: Snapshot; sockets: SocketInfo[] }): void {
+		if (!known) this.generation++;
 		if (!this.panel || !this.target) return;
 		const h = this.host();
 		const snap = h?.store.snapshot;
@@ -179,7 +210,7 @@ export class DetailPanel implements vscode.Disposable {
 		if (h && !snap && !h.store.error) return;
 		const msg: ToWebview =
 			h && snap
-				? this.message(h, snap, this.target)
+				? this.message(h, snap, this.target, known?.snap === snap ? known.sockets : undefined)
 				: h
 					? { type: 'gone', target: this.target, message: `Could not read ${h.name}: ${h.store.error}` }
 					: { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
@@ -196,7 +227,7 @@ export class DetailPanel implements vscode.Disposable {
 		void this.panel.webview.postMessage(msg);
 	}
 
-	private message(h: HostEntry, snap: Snapshot, target: PanelTarget): ToWebview {
+	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, processSockets?: SocketInfo[]): ToWebview {
 		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
 		if (target.kind === 'socket') {
@@ -216,7 +247,7 @@ export class DetailPanel implements vscode.Disposable {
 			ancestors.push({ pid: q.pid, name: q.name });
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
-		const sockets = snap.sockets.filter((s) => s.owners.some((o) => o.pid === p.pid));
+		const sockets = processSockets ?? snap.sockets.filter((s) => s.owners.some((o) => o.pid === p.pid));
 		const mine = new Set(sockets.map((s) => s.id));
 		const diff = h.store.diff;
 		const added = diff ? diff.newSockets.filter((s) => mine.has(s.id)).map((s) => s.id) : [];

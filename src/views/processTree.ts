@@ -4,7 +4,7 @@
 // with the reason, inode-0 ones under the listener they came from. Never a guessed owner.
 import * as vscode from 'vscode';
 import type { DebugTracker } from '../debug/debugTracker';
-import { commandLine, kindText, localText, portSummary, remoteText } from '../model/describe';
+import { commandLine, kindText, localText, remoteText } from '../model/describe';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -298,7 +298,7 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	const item = new vscode.TreeItem(`${p.name} (${p.pid})`, vscode.TreeItemCollapsibleState.Collapsed);
 	item.id = node.id;
 	const short = shortCommand(p);
-	item.description = [short, portSummary(node.sockets)].filter(Boolean).join(' · ');
+	item.description = [short, node.summary].filter(Boolean).join(' · ');
 	const listens = node.sockets.some((s) => s.state === 'LISTEN');
 	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
 	item.contextValue = (listens ? 'process.listening' : 'process') + node.contextSuffix;

@@ -2,7 +2,7 @@
 // or type a pid, then reveal it in the tree. Also callable with a pid argument from
 // keybindings, tasks and other extensions.
 import * as vscode from 'vscode';
-import { commandLine, portSummary } from '../model/describe';
+import { commandLine } from '../model/describe';
 import type { ProcessTreeProvider } from './processTree';
 import type { SnapshotStore } from './snapshotStore';
 import type { ProcessNode, TreeNode } from './treeNodes';
@@ -55,7 +55,7 @@ function pickItems(store: SnapshotStore, tree: ProcessTreeProvider): PidPick[] {
 		items.push({
 			pid: p.pid,
 			label: `${p.name} (${p.pid})`,
-			description: portSummary(node.sockets),
+			description: node.summary,
 			// Ports are in the detail too so typing "3000" finds the process that uses it.
 			detail: `${commandLine(p)}${ports.length ? `  ports ${[...new Set(ports)].slice(0, 20).join(' ')}` : ''}`,
 		});

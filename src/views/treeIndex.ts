@@ -134,7 +134,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		const nodes: Array<{ node: ProcessNode; listens: number }> = [];
 		for (const [pid, ss] of held) {
 			const p = procs.get(pid)!;
-			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
+			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, summary: portSummary(ss), mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
 			nodes.push({ node, listens: ss.some((s) => s.state === 'LISTEN' && marks.get(s.id) !== 'closed') ? 0 : 1 });
 			if (!v.byPid.has(pid)) v.byPid.set(pid, node);
 			n += ss.length;

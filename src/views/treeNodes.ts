@@ -19,6 +19,8 @@ export interface ProcessNode {
 	id: string;
 	process: ProcessInfo;
 	sockets: SocketInfo[];
+	/** portSummary of its sockets, made while indexing (VS Code asks for every row's item at each refresh). */
+	summary: string;
 	mark: Mark;
 	parent: HostNode | GroupNode;
 	/** '' on this machine, '.remote' on ssh / command hosts, '.capture' in a capture (see contextValue). */
