@@ -22,6 +22,8 @@ type Ok = ScanResponse & { ok: true };
 export class LocalSource implements SnapshotSource {
 	readonly label = 'local';
 	lastDiff: SnapshotDiff | undefined;
+	/** What the last scan sent over (benchmarks print it: upserts are the objects this thread took in). */
+	lastTransfer: { upserts: number; removed: number; full: boolean } | undefined;
 	private worker: Worker | undefined;
 	private nextId = 1;
 	private readonly pending = new Map<number, { resolve: (r: Ok) => void; reject: (e: Error) => void }>();
@@ -46,6 +48,7 @@ export class LocalSource implements SnapshotSource {
 		this.needFull = true;
 		const first = !this.processes;
 		const full = head.full;
+		this.lastTransfer = { ...head.counts, full };
 		const newSockets: SocketInfo[] = [];
 		const changedSockets: SocketChange[] = [];
 		const closedSockets: SocketInfo[] = [];

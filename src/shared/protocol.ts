@@ -40,7 +40,14 @@ export type ToWebview =
 	| { type: 'socket'; target: PanelTarget; host: string; takenAt: string; detail: SocketDetail }
 	| { type: 'gone'; target: PanelTarget; message: string }
 	/** The process page as last sent, at a new time: only the time and the chart changed. */
-	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] };
+	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] }
+	/**
+	 * The process page as last sent, with the sockets that are new or differ (`upserts`) and the
+	 * ids of those gone (`removedIds`) instead of all of them: a process with 17k sockets that
+	 * change every refresh had cost the extension host ~100 ms of serialisation per refresh. A
+	 * page that does not hold that process answers 'ready' and gets the whole page.
+	 */
+	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } };
 
 export type FromWebview =
 	| { type: 'ready' }

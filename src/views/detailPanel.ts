@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
+import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
 
@@ -224,7 +225,8 @@ export class DetailPanel implements vscode.Disposable {
 			void this.panel.webview.postMessage({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history } satisfies ToWebview);
 			return;
 		}
-		void this.panel.webview.postMessage(msg);
+		const delta = msg.type === 'process' && before?.type === 'process' ? processDelta(before, msg) : undefined;
+		void this.panel.webview.postMessage(delta ?? msg);
 	}
 
 	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, processSockets?: SocketInfo[]): ToWebview {

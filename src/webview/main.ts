@@ -4,6 +4,7 @@ import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
+import { applyProcessDelta } from '../shared/processDelta';
 
 interface VsCodeApi {
 	postMessage(m: FromWebview): void;
@@ -342,6 +343,12 @@ function render(m: ToWebview): void {
 		tick.sub.textContent = takenText(tick.host, m.takenAt);
 		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
+	}
+	if (m.type === 'processDelta') {
+		// The sockets that changed since the page last shown: applied to it, if it is this one;
+		// otherwise ask for the whole page.
+		const page = last?.type === 'process' ? applyProcessDelta(last, m) : undefined;
+		return page ? render(page) : post({ type: 'ready' });
 	}
 	last = m;
 	vscode.setState({ target: m.target });

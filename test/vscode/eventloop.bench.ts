@@ -6,6 +6,7 @@
 // process, and the status bar. Prints one line per refresh and a summary line for the bench.
 import * as fs from 'fs';
 import * as inspector from 'inspector';
+import { PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 
@@ -34,12 +35,19 @@ describe('bench: extension-host event loop during refreshes', function () {
 			if (gap > 20) gaps.push(gap);
 			worst = Math.max(worst, gap);
 		}, 1);
+		// GC pauses over 20 ms, to tell the blocks GC makes (V8's, whoever allocated) from our code's.
+		const gcs: number[] = [];
+		const gcObserver = new PerformanceObserver((list) => {
+			for (const e of list.getEntries()) if (e.duration > 20) gcs.push(e.duration);
+		});
+		gcObserver.observe({ entryTypes: ['gc'] });
 		const rows: Array<{ sockets: number; ms: number; worst: number }> = [];
 		let profile: (() => Promise<object>) | undefined;
 		try {
 			for (let i = 0; i < REFRESHES; i++) {
 				worst = 0;
 				gaps.length = 0;
+				gcs.length = 0;
 				// PROCNET_BENCH_PROFILE=file.cpuprofile: a CPU profile of one refresh (PROCNET_BENCH_PROFILE_AT, default the
 				// second), or with PROCNET_BENCH_PROFILE_ALL=1 of that one and every later one, to see where blocks come from.
 				const at = Number(process.env.PROCNET_BENCH_PROFILE_AT || 2) - 1;
@@ -55,14 +63,16 @@ describe('bench: extension-host event loop during refreshes', function () {
 				}
 				const ms = performance.now() - t0 - 1500;
 				const sockets = api.store.snapshot!.sockets.length;
+				const sent = (api.store.source as { lastTransfer?: { upserts: number; removed: number; full: boolean } }).lastTransfer;
 				rows.push({ sockets, ms, worst });
 				const m = process.memoryUsage();
 				console.log(
-					`      refresh ${i + 1}: ${sockets} sockets, ${ms.toFixed(0)} ms, longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g) => g.toFixed(0)).join(' ') || 'none'}; heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`,
+					`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g) => g.toFixed(0)).join(' ') || 'none'} (GC pauses > 20 ms: ${gcs.map((g) => g.toFixed(0)).join(' ') || 'none'}); heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`,
 				);
 			}
 		} finally {
 			clearInterval(timer);
+			gcObserver.disconnect();
 			api.timer.setPaused(false);
 		}
 		// The first refresh after activation sees every socket as new: report it, judge the rest.
