@@ -127,6 +127,9 @@ export class DetailPanel implements vscode.Disposable {
 	private onMessage(m: FromWebview): void {
 		switch (m.type) {
 			case 'ready':
+				// Always the whole page again, even if it was just posted: a message posted before the
+				// page was ready can be lost. (Skipping this when a post had already gone out since
+				// attach() left a restored panel on "Loading…" in the UI reload test.)
 				if (this.lastMessage) void this.panel?.webview.postMessage(this.lastMessage);
 				return;
 			case 'showProcess': {
