@@ -10,12 +10,11 @@ import { StateTally } from '../model/stateTally';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
+import { nextTurn, SYNC_SOCKETS } from './turns';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
 const LAST_TARGET = 'procnet.detail.lastTarget';
-/** Sockets walked in one turn of the event loop when a refresh updates a process page (as the tree's index does). */
-const SYNC_SOCKETS = 20000;
 
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
@@ -192,7 +191,7 @@ export class DetailPanel implements vscode.Disposable {
 		void (async () => {
 			const mine: SocketInfo[] = [];
 			for (let i = 0; i < snap.sockets.length; i += SYNC_SOCKETS) {
-				if (i) await new Promise<void>((r) => setImmediate(r));
+				if (i) await nextTurn();
 				if (gen !== this.generation) return;
 				for (let j = i; j < Math.min(i + SYNC_SOCKETS, snap.sockets.length); j++) {
 					const s = snap.sockets[j];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SnapshotSource } from '../collect/source';
 import { diffSnapshots, type SnapshotDiff } from '../model/diff';
 import type { Snapshot } from '../model/snapshot';
+import { nextTurn } from './turns';
 
 export class SnapshotStore implements vscode.Disposable {
 	private readonly _onDidChange = new vscode.EventEmitter<void>();
@@ -58,7 +59,7 @@ export class SnapshotStore implements vscode.Disposable {
 			const next = await this.source.snapshot();
 			// The source's last step (at 100k sockets, the last slice it took in) and what every
 			// view does with the new snapshot each get their own turn of the event loop.
-			await new Promise<void>((r) => setImmediate(r));
+			await nextTurn();
 			// A source that diffs where its snapshots live (the local worker) saves this thread the work.
 			this.diff = this.snapshot ? this.source.lastDiff ?? diffSnapshots(this.snapshot, next) : undefined;
 			this.diffBase = this.snapshot;

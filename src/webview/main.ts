@@ -213,7 +213,7 @@ function socketTable(target: string): SocketTable {
 		const rows = document.createDocumentFragment();
 		page.forEach((r, i) => rows.append(socketRow(r, i + 2)));
 		tbody.replaceChildren(rows);
-		if (focused) Array.from(tbody.querySelectorAll<HTMLElement>('[data-focus-key]')).find((e) => e.dataset.focusKey === focused)?.focus({ preventScroll: true });
+		if (focused) refocus(tbody, focused);
 		// Screen readers hear the whole table's size, not the page's.
 		grid.setAttribute('aria-rowcount', String(matched.length + 1));
 		const liveMatched = needle ? matched.filter((r) => r.cls !== 'removed').length : live.length;
@@ -375,12 +375,15 @@ function render(m: ToWebview): void {
 			assertNever(m);
 	}
 	if (focusKey === undefined) return;
-	for (const e of Array.from(app.querySelectorAll<HTMLElement>('[data-focus-key]'))) {
-		if (e.dataset.focusKey !== focusKey || e.hidden) continue;
-		e.focus({ preventScroll: true });
-		if (caret && e instanceof HTMLInputElement) e.setSelectionRange(caret[0], caret[1]);
-		return;
-	}
+	const e = refocus(app, focusKey);
+	if (caret && e instanceof HTMLInputElement) e.setSelectionRange(caret[0], caret[1]);
+}
+
+/** Focuses the shown element under `root` with this data-focus-key (rebuilt elements are new ones). */
+function refocus(root: HTMLElement, key: string): HTMLElement | undefined {
+	const e = Array.from(root.querySelectorAll<HTMLElement>('[data-focus-key]')).find((x) => x.dataset.focusKey === key && !x.hidden);
+	e?.focus({ preventScroll: true });
+	return e;
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => render(ev.data));
