@@ -8,9 +8,8 @@ import { readProcTree } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
-import type { ParsedNamespaces } from './model/join';
 import { formatSnapshot } from './cliFormat';
-import { buildSnapshot } from './model/join';
+import { buildSnapshot, type OwnerIndex, type ParsedNamespaces } from './model/join';
 import { selectSnapshot, type Selection } from './model/select';
 import type { SocketKind } from './procfs/types';
 
@@ -124,7 +123,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	return o;
 }
 
-async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces }> {
+async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces; owners?: OwnerIndex }> {
 	if (o.fromCapture) {
 		let buf: Buffer;
 		try {
@@ -174,12 +173,12 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	try {
-		const { capture, parsed } = await loadCapture(o);
+		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
 			return 0;
 		}
-		const snap = buildSnapshot(capture, parsed);
+		const snap = buildSnapshot(capture, parsed, owners);
 		const pids = o.selection.pids;
 		if (pids) {
 			const known = new Set(snap.processes.map((p) => p.pid));

@@ -3,7 +3,7 @@
 // halves are mostly kernel time, so on two cores they overlap almost fully.
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
-import { parseNamespaces, type ParsedNamespaces } from '../model/join';
+import { OwnerIndex, parseNamespaces, type ParsedNamespaces } from '../model/join';
 import { TABLE_NAMES } from '../procfs/types';
 import type { Capture, ProcessCapture } from './capture';
 import { assembleCapture, listProc, pidsOf, readHost, readLink, readNamespaces, type ReadProcOptions } from './procfsReader';
@@ -14,6 +14,18 @@ export interface ProcessesJob {
 	root: string;
 	pids: number[];
 }
+
+/** What a 'processes' worker posts: its processes in order, in parts; the last one is `done`. */
+export interface ProcessesMessage {
+	part: ProcessCapture[];
+	done?: true;
+}
+
+/**
+ * Fds per part a 'processes' worker posts. The table half usually ends first and then only
+ * waits: with parts, it indexes owners in that wait instead of after the last fd is read.
+ */
+export const PART_FDS = 5000;
 
 /** Below this many sockets a worker's start-up (~30-50 ms) costs more than it saves. */
 export const PARALLEL_THRESHOLD = 20000;
@@ -28,14 +40,22 @@ export function socketsInUse(root = '/proc'): number {
 	}
 }
 
-export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: string): Promise<{ capture: Capture; parsed: ParsedNamespaces }> {
+export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: string): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners: OwnerIndex }> {
 	const root = opts.root ?? '/proc';
 	const takenAt = new Date().toISOString();
 	const errors: string[] = [];
 	const pids = pidsOf(listProc(root), opts.pids);
 	const worker = new Worker(workerScript, { workerData: { mode: 'processes', root, pids } satisfies ProcessesJob });
+	const owners = new OwnerIndex();
 	const processesP = new Promise<ProcessCapture[]>((resolve, reject) => {
-		worker.once('message', resolve);
+		const all: ProcessCapture[] = [];
+		worker.on('message', (m: ProcessesMessage) => {
+			for (const p of m.part) {
+				all.push(p);
+				owners.add(p);
+			}
+			if (m.done) resolve(all);
+		});
 		worker.once('error', reject);
 		worker.once('exit', (code) => reject(new Error(`fd scan worker exited with code ${code}`)));
 	});
@@ -52,5 +72,5 @@ export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: 
 	}
 	const nsOf = new Map(light.map((p) => [p.pid, p.netns]));
 	for (const p of processes) p.netns = nsOf.get(p.pid) ?? null;
-	return { capture: assembleCapture(root, opts, takenAt, namespaces, processes, errors, host), parsed };
+	return { capture: assembleCapture(root, opts, takenAt, namespaces, processes, errors, host), parsed, owners };
 }

@@ -6,7 +6,7 @@ import { sameSocket } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import type { SocketInfo } from '../model/snapshot';
 import type { ProcessCapture } from './capture';
-import type { ProcessesJob } from './parallelReader';
+import { PART_FDS, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcess, readProcTree } from './procfsReader';
 import { SLICE, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 
@@ -38,13 +38,22 @@ function answer(req: ScanRequest): ScanResponse {
 
 const job = workerData as ProcessesJob | undefined;
 if (job?.mode === 'processes') {
-	// One-shot: the fd half of a two-core scan (parallelReader.ts).
-	const out: ProcessCapture[] = [];
+	// One-shot: the fd half of a two-core scan (parallelReader.ts), sent in parts of about
+	// PART_FDS fds so that the caller can index each part while this thread reads the next.
+	let part: ProcessCapture[] = [];
+	let fds = 0;
 	for (const pid of job.pids) {
 		const p = readProcess(job.root, pid, false);
-		if (p) out.push(p);
+		if (!p) continue;
+		part.push(p);
+		fds += p.fds.length;
+		if (fds >= PART_FDS) {
+			parentPort!.postMessage({ part } satisfies ProcessesMessage);
+			part = [];
+			fds = 0;
+		}
 	}
-	parentPort!.postMessage(out);
+	parentPort!.postMessage({ part, done: true } satisfies ProcessesMessage);
 } else parentPort?.on('message', (req: ScanRequest) => {
 	let res: ScanResponse;
 	try {

@@ -1,7 +1,7 @@
 // capture → snapshot: parse every table of every namespace, then give each socket the list
 // of {pid, fd} that hold its inode. A list, not one pid: fork and SCM_RIGHTS share sockets,
 // and "last writer wins" (VS Code's port finder) hides the others.
-import type { Capture, CaptureHost, NamespaceCapture } from '../collect/capture';
+import type { Capture, CaptureHost, NamespaceCapture, ProcessCapture } from '../collect/capture';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
 import { parseTable, type TableParseOptions } from '../procfs/tables';
@@ -104,13 +104,46 @@ export class NamespaceParser {
 	}
 }
 
-export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parseNamespaces(capture.namespaces, capture.host)): Snapshot {
+/**
+ * Who holds each socket inode: every {pid, fd} of the processes added, in the order added.
+ * A class of its own so that a caller receiving processes in parts (the two-core scan) can
+ * index each part while it waits for the next, and hand buildSnapshot the finished index.
+ */
+export class OwnerIndex {
+	private readonly owners = new Map<string, Owner[]>();
+
+	add(p: Pick<ProcessCapture, 'pid' | 'fds' | 'stat'>): void {
+		// buildSnapshot leaves out a process whose stat it cannot read, and so its fds.
+		if (!p.stat || !parseStat(p.stat)) return;
+		const { owners } = this;
+		for (const [fd, inode] of p.fds) {
+			const list = owners.get(inode);
+			if (list) list.push({ pid: p.pid, fd });
+			else owners.set(inode, [{ pid: p.pid, fd }]);
+		}
+	}
+
+	get(inode: string): Owner[] | undefined {
+		return this.owners.get(inode);
+	}
+
+	/** Orders each list by pid, then fd, whatever order the processes came in. */
+	sort(): void {
+		for (const list of this.owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+	}
+}
+
+/**
+ * `owners`, when given, must index exactly `capture.processes` (see OwnerIndex); otherwise
+ * it is made here.
+ */
+export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parseNamespaces(capture.namespaces, capture.host), owners?: OwnerIndex): Snapshot {
 	const warnings: SnapshotWarning[] = capture.errors.map((message) => ({ message }));
 	const users = capture.passwd ? parsePasswd(capture.passwd) : new Map<number, string>();
 	const { clkTck, bootTime } = capture.host;
 
 	const processes: ProcessInfo[] = [];
-	const owners = new Map<string, Owner[]>();
+	const index = owners ?? new OwnerIndex();
 	// Hidden processes (hidepid) may hold sockets just as unreadable ones may.
 	let anyDenied = !!capture.hiddenProcesses;
 	if (capture.hiddenProcesses) warnings.push({ message: capture.hiddenProcesses });
@@ -134,19 +167,15 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 			fdAccess: p.fdAccess,
 			cwd: p.cwd,
 		});
-		for (const [fd, inode] of p.fds) {
-			const list = owners.get(inode);
-			if (list) list.push({ pid: p.pid, fd });
-			else owners.set(inode, [{ pid: p.pid, fd }]);
-		}
+		if (!owners) index.add(p);
 	}
 	processes.sort((a, b) => a.pid - b.pid);
-	for (const list of owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+	index.sort();
 
 	for (const w of parsed.warnings) warnings.push(w);
 	const sockets = parsed.sockets;
 	for (const s of sockets) {
-		const o = s.inode !== '0' && !s.suspect ? owners.get(s.inode) : undefined;
+		const o = s.inode !== '0' && !s.suspect ? index.get(s.inode) : undefined;
 		s.owners = o ?? [];
 		s.ownerUnknown = o ? null : whyNoOwner(s, anyDenied);
 	}
