@@ -47,7 +47,12 @@ export type ToWebview =
 	 * change every refresh had cost the extension host ~100 ms of serialisation per refresh. A
 	 * page that does not hold that process answers 'ready' and gets the whole page.
 	 */
-	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } };
+	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } }
+	/**
+	 * A 'process' or 'processDelta' message with many sockets, as JSON text: `head` is the
+	 * message with its list empty, `parts` the list in slices (see packedMessage.ts for why).
+	 */
+	| { type: 'packed'; head: string; parts: string[] };
 
 export type FromWebview =
 	| { type: 'ready' }

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
+import { pack } from '../shared/packedMessage';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -15,11 +16,17 @@ import { nextTurn, SYNC_SOCKETS } from './turns';
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
 const LAST_TARGET = 'procnet.detail.lastTarget';
+/** Above this many sockets a page or delta goes packed (packedMessage.ts); below, as it is. */
+const PACK_ABOVE = 500;
 
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
 	private target: PanelTarget | undefined;
 	private lastMessage: ToWebview | undefined;
+	/** Whether the attached page has said 'ready' (see post). */
+	private pageReady = false;
+	/** The posts in flight, in order (see post). */
+	private sending: Promise<void> = Promise.resolve();
 	private readonly disposables: vscode.Disposable[] = [];
 	private panelDisposables: vscode.Disposable[] = [];
 	/** Connection counts per process (host id | pid@start), sampled at every refresh of its host while procnet runs. */
@@ -98,6 +105,7 @@ export class DetailPanel implements vscode.Disposable {
 		for (const d of this.panelDisposables) d.dispose();
 		this.panelDisposables = [];
 		this.lastMessage = undefined;
+		this.pageReady = false;
 		this.panel = panel;
 		panel.webview.options = this.options();
 		panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'procnet.svg');
@@ -112,7 +120,7 @@ export class DetailPanel implements vscode.Disposable {
 			// Hidden webviews lose their page; post the last state again when it comes back.
 			panel.onDidChangeViewState(() => {
 				this.onDidChangeVisibility();
-				if (panel.visible && this.lastMessage) void panel.webview.postMessage(this.lastMessage);
+				if (panel.visible && this.lastMessage) this.post(this.lastMessage);
 			}),
 			panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
 		];
@@ -126,10 +134,9 @@ export class DetailPanel implements vscode.Disposable {
 	private onMessage(m: FromWebview): void {
 		switch (m.type) {
 			case 'ready':
-				// Always the whole page again, even if it was just posted: a message posted before the
-				// page was ready can be lost. (Skipping this when a post had already gone out since
-				// attach() left a restored panel on "Loading…" in the UI reload test.)
-				if (this.lastMessage) void this.panel?.webview.postMessage(this.lastMessage);
+				// The page's first message, or its answer to a delta it could not apply: the whole page.
+				this.pageReady = true;
+				if (this.lastMessage) this.post(this.lastMessage);
 				return;
 			case 'showProcess': {
 				// Always the host the panel shows: a pid means nothing without its host.
@@ -224,11 +231,29 @@ export class DetailPanel implements vscode.Disposable {
 		// ones) gets only the new time and chart: posting 17k unchanged sockets cost the extension
 		// host ~100 ms of serialisation per refresh at 100k (bench/exthost.mjs).
 		if (msg.type === 'process' && before?.type === 'process' && sameProcessPage(before, msg)) {
-			void this.panel.webview.postMessage({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history } satisfies ToWebview);
+			this.post({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history });
 			return;
 		}
 		const delta = msg.type === 'process' && before?.type === 'process' ? processDelta(before, msg) : undefined;
-		void this.panel.webview.postMessage(delta ?? msg);
+		this.post(delta ?? msg);
+	}
+
+	/**
+	 * Posts to the page, in order. Nothing goes before the page has said 'ready' (a message
+	 * posted earlier can be lost, and 'ready' brings the whole page: posting before it too had
+	 * sent the first page of a 17k-socket process twice). A long socket list goes as JSON text
+	 * made a slice per turn (packedMessage.ts), so later posts wait for it.
+	 */
+	private post(msg: ToWebview): void {
+		const panel = this.panel;
+		if (!panel || !this.pageReady) return;
+		const size = msg.type === 'process' ? msg.detail.sockets.length : msg.type === 'processDelta' ? msg.detail.upserts.length : 0;
+		const live = () => this.panel === panel;
+		this.sending = this.sending.then(async () => {
+			if (!live()) return;
+			const out = size > PACK_ABOVE && (msg.type === 'process' || msg.type === 'processDelta') ? await pack(msg, async () => (await nextTurn(), live())) : msg;
+			if (out && live()) void panel.webview.postMessage(out);
+		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 
 	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, processSockets?: SocketInfo[]): ToWebview {

@@ -5,6 +5,7 @@ import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, typ
 import { kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
 import { applyProcessDelta } from '../shared/processDelta';
+import { unpack } from '../shared/packedMessage';
 
 interface VsCodeApi {
 	postMessage(m: FromWebview): void;
@@ -344,6 +345,7 @@ function render(m: ToWebview): void {
 		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
 	}
+	if (m.type === 'packed') return render(unpack(m));
 	if (m.type === 'processDelta') {
 		// The sockets that changed since the page last shown: applied to it, if it is this one;
 		// otherwise ask for the whole page.

@@ -1,0 +1,52 @@
+// Long socket lists sent to the panel as JSON text (src/shared/packedMessage.ts): the page
+// unpacks exactly the message the host packed, in order, across slices; a stale pack stops.
+import * as assert from 'assert';
+import fc from 'fast-check';
+import type { SocketInfo } from '../../src/model/snapshot';
+import { pack, PACK_SLICE, unpack } from '../../src/shared/packedMessage';
+import type { ToWebview } from '../../src/shared/protocol';
+
+type Page = Extract<ToWebview, { type: 'process' }>;
+type Delta = Extract<ToWebview, { type: 'processDelta' }>;
+
+function sock(i: number, path: string | null): SocketInfo {
+	return { id: `net|unix|${i}`, kind: 'unix', state: 'LISTEN', inode: String(i), path, owners: [{ pid: 7, fd: i }], ownerUnknown: null } as unknown as SocketInfo;
+}
+function page(sockets: SocketInfo[]): Page {
+	return {
+		type: 'process', target: { kind: 'process', pid: 7, startTicks: 1, hostId: 'ssh:a' }, host: 'h', takenAt: 't0',
+		detail: { process: { pid: 7, name: 'x' } as never, ancestors: [{ pid: 1, name: 'init' }], children: [], sockets, added: [sockets[0]?.id ?? 'none'], removed: [sock(99999, null)], history: [{ t: 1, established: 2, listening: 3, other: 4 }] },
+	};
+}
+function delta(upserts: SocketInfo[]): Delta {
+	const { sockets: _s, ...rest } = page([]).detail;
+	return { type: 'processDelta', target: { kind: 'process', pid: 7, startTicks: 1 }, host: 'h', takenAt: 't1', detail: { ...rest, upserts, removedIds: ['net|unix|3'] } };
+}
+
+describe('packedMessage (long socket lists as JSON text)', () => {
+	it('unpack(pack(m)) is m for pages and deltas of any size, any path text, in order', async () => {
+		// Sizes around the slice boundary; paths with quotes, backslashes, newlines, lone surrogates.
+		const size = fc.oneof(fc.nat(5), fc.constantFrom(PACK_SLICE - 1, PACK_SLICE, PACK_SLICE + 1, 2 * PACK_SLICE + 7));
+		await fc.assert(
+			fc.asyncProperty(size, fc.array(fc.option(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 })), { minLength: 1, maxLength: 5 }), fc.boolean(), async (n, paths, isPage) => {
+				const list = Array.from({ length: n }, (_, i) => sock(i, paths[i % paths.length]));
+				const m = isPage ? page(list) : delta(list);
+				let turns = 0;
+				const p = await pack(m, async () => (turns++, true));
+				assert.ok(p);
+				assert.strictEqual(p.parts.length, Math.ceil(n / PACK_SLICE));
+				assert.strictEqual(turns, Math.max(0, p.parts.length - 1), 'one turn before each slice after the first');
+				// What postMessage would carry either way is JSON: compare as JSON.
+				assert.deepStrictEqual(unpack(JSON.parse(JSON.stringify(p))), JSON.parse(JSON.stringify(m)));
+			}),
+			{ numRuns: 200 },
+		);
+	});
+
+	it('stops, with nothing to send, when a newer message made it stale between slices', async () => {
+		const list = Array.from({ length: 3 * PACK_SLICE }, (_, i) => sock(i, `/tmp/s${i}`));
+		let calls = 0;
+		assert.strictEqual(await pack(page(list), async () => ++calls < 2), undefined);
+		assert.strictEqual(calls, 2);
+	});
+});
