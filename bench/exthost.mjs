@@ -18,7 +18,9 @@ const arg = (name, dflt) => {
 const size = Number(arg('--size', 100000));
 const refreshes = Number(arg('--refreshes', 6));
 
-const load = spawn(process.execPath, [path.join(repo, 'bench/run.mjs'), '--sizes', String(size), '--rounds', '0', '--hold', '--no-build', '--no-out'], {
+// Only the load: with the default tools, --hold also wants the SSH bench's bundles, which a
+// fresh checkout does not have (and --no-build would not make).
+const load = spawn(process.execPath, [path.join(repo, 'bench/run.mjs'), '--sizes', String(size), '--rounds', '0', '--hold', '--tools', 'procnet', '--no-build', '--no-out'], {
 	cwd: repo,
 	stdio: ['ignore', 'ignore', 'pipe'],
 });
@@ -48,7 +50,7 @@ try {
 			PROCNET_VSCODE_BENCH: '1',
 			PROCNET_BENCH_REFRESHES: String(refreshes),
 			PROCNET_VSCODE_TEST_TIMEOUT: '1800',
-			...(process.argv.includes('--no-vscode-ports') ? { PROCNET_VSCODE_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false }) } : {}),
+			...(process.argv.includes('--no-vscode-ports') ? { PROCNET_VSCODE_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' }) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : {}),
 		},
 	});

@@ -49,10 +49,10 @@ export type ToWebview =
 	 */
 	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } }
 	/**
-	 * A 'process' or 'processDelta' message with many sockets, as JSON text: `head` is the
+	 * A 'process' or 'processDelta' message with many sockets, as UTF-8 JSON: `head` is the
 	 * message with its list empty, `parts` the list in slices (see packedMessage.ts for why).
 	 */
-	| { type: 'packed'; head: string; parts: string[] };
+	| { type: 'packed'; head: Uint8Array; parts: Uint8Array[] };
 
 export type FromWebview =
 	| { type: 'ready' }

@@ -241,7 +241,7 @@ export class DetailPanel implements vscode.Disposable {
 	/**
 	 * Posts to the page, in order. Nothing goes before the page has said 'ready' (a message
 	 * posted earlier can be lost, and 'ready' brings the whole page: posting before it too had
-	 * sent the first page of a 17k-socket process twice). A long socket list goes as JSON text
+	 * sent the first page of a 17k-socket process twice). A long socket list goes as UTF-8 JSON
 	 * made a slice per turn (packedMessage.ts), so later posts wait for it.
 	 */
 	private post(msg: ToWebview): void {

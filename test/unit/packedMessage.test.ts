@@ -1,4 +1,4 @@
-// Long socket lists sent to the panel as JSON text (src/shared/packedMessage.ts): the page
+// Long socket lists sent to the panel as UTF-8 JSON (src/shared/packedMessage.ts): the page
 // unpacks exactly the message the host packed, in order, across slices; a stale pack stops.
 import * as assert from 'assert';
 import fc from 'fast-check';
@@ -23,7 +23,7 @@ function delta(upserts: SocketInfo[]): Delta {
 	return { type: 'processDelta', target: { kind: 'process', pid: 7, startTicks: 1 }, host: 'h', takenAt: 't1', detail: { ...rest, upserts, removedIds: ['net|unix|3'] } };
 }
 
-describe('packedMessage (long socket lists as JSON text)', () => {
+describe('packedMessage (long socket lists as UTF-8 JSON)', () => {
 	it('unpack(pack(m)) is m for pages and deltas of any size, any path text, in order', async () => {
 		// Sizes around the slice boundary; paths with quotes, backslashes, newlines, lone surrogates.
 		const size = fc.oneof(fc.nat(5), fc.constantFrom(PACK_SLICE - 1, PACK_SLICE, PACK_SLICE + 1, 2 * PACK_SLICE + 7));
@@ -36,8 +36,8 @@ describe('packedMessage (long socket lists as JSON text)', () => {
 				assert.ok(p);
 				assert.strictEqual(p.parts.length, Math.ceil(n / PACK_SLICE));
 				assert.strictEqual(turns, Math.max(0, p.parts.length - 1), 'one turn before each slice after the first');
-				// What postMessage would carry either way is JSON: compare as JSON.
-				assert.deepStrictEqual(unpack(JSON.parse(JSON.stringify(p))), JSON.parse(JSON.stringify(m)));
+				// The page gets the byte arrays as they are (structured clone); the message itself as JSON.
+				assert.deepStrictEqual(unpack(structuredClone(p)), JSON.parse(JSON.stringify(m)));
 			}),
 			{ numRuns: 200 },
 		);
