@@ -5,8 +5,8 @@
 // JSON text in a string it was still ~0.37 s: that replacer's stringify and then the RPC
 // layer's each escaped every quote of 8 MB again. Byte arrays are what that replacer takes out
 // and sends as they are. Our own JSON.stringify, without a replacer, is made a slice per turn
-// of the event loop (see pack). Both halves live here so they cannot drift apart; the unit
-// tests check unpack(pack(m)) = m.
+// of the event loop, and each slice is posted in a turn of its own (see pack). Both halves
+// live here so they cannot drift apart; the unit tests check that the Unpacker gives back m.
 import type { SocketInfo } from '../model/snapshot';
 import type { ToWebview } from './protocol';
 
@@ -25,28 +25,48 @@ function listOf(m: Packable): SocketInfo[] {
 }
 
 /**
- * `m` as a packed message. `between` runs before each slice after the first (the panel gives
- * the event loop a turn there); when it returns false, packing stops and the result is
- * undefined (a newer message made this one stale).
+ * `m` as packed messages: the first carries the head, each one slice of the list (the panel
+ * posts them a turn apart, so VS Code copies ~230 KB per turn into its connection instead of
+ * 8 MB at once). `between` runs before each slice after the first (the panel gives the event
+ * loop a turn there); when it returns false, packing stops and the result is undefined (a
+ * newer message made this one stale). `id` tells one packed message's pieces from another's.
  */
-export async function pack(m: Packable, between: () => Promise<boolean> = async () => true): Promise<PackedMessage | undefined> {
+export async function pack(m: Packable, id: number, between: () => Promise<boolean> = async () => true): Promise<PackedMessage[] | undefined> {
 	const list = listOf(m);
 	const utf8 = new TextEncoder();
-	const head = utf8.encode(JSON.stringify(m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: [] } } : { ...m, detail: { ...m.detail, upserts: [] } }));
-	const parts: Uint8Array[] = [];
-	for (let i = 0; i < list.length; i += PACK_SLICE) {
+	const count = Math.max(1, Math.ceil(list.length / PACK_SLICE));
+	const out: PackedMessage[] = [];
+	for (let i = 0; i < count; i++) {
 		if (i && !(await between())) return undefined;
-		parts.push(utf8.encode(JSON.stringify(list.slice(i, i + PACK_SLICE))));
+		const slice = list.slice(i * PACK_SLICE, (i + 1) * PACK_SLICE);
+		const piece: PackedMessage = { type: 'packed', id, index: i, count, part: utf8.encode(JSON.stringify(slice)) };
+		if (i === 0) piece.head = utf8.encode(JSON.stringify(m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: [] } } : { ...m, detail: { ...m.detail, upserts: [] } }));
+		out.push(piece);
 	}
-	return { type: 'packed', head, parts };
+	return out;
 }
 
-/** The message `p` carries. */
-export function unpack(p: PackedMessage): Packable {
+/** The page's half: gathers the pieces of one packed message, in order, and gives it back whole. */
+export class Unpacker {
+	private pending: { id: number; head: Uint8Array; parts: Uint8Array[] } | undefined;
+
+	/** The whole message once `p` was its last piece; pieces of an older message than the one begun are dropped. */
+	add(p: PackedMessage): Packable | undefined {
+		if (p.index === 0 && p.head) this.pending = { id: p.id, head: p.head, parts: [] };
+		const m = this.pending;
+		if (!m || m.id !== p.id || m.parts.length !== p.index) return undefined;
+		m.parts.push(p.part);
+		if (p.index < p.count - 1) return undefined;
+		this.pending = undefined;
+		return unpack(m.head, m.parts);
+	}
+}
+
+function unpack(head: Uint8Array, parts: Uint8Array[]): Packable {
 	const utf8 = new TextDecoder();
-	const m = JSON.parse(utf8.decode(p.head)) as Packable;
+	const m = JSON.parse(utf8.decode(head)) as Packable;
 	const list: SocketInfo[] = [];
-	for (const part of p.parts) for (const s of JSON.parse(utf8.decode(part)) as SocketInfo[]) list.push(s);
+	for (const part of parts) for (const s of JSON.parse(utf8.decode(part)) as SocketInfo[]) list.push(s);
 	if (m.type === 'process') m.detail.sockets = list;
 	else m.detail.upserts = list;
 	return m;

@@ -49,10 +49,11 @@ export type ToWebview =
 	 */
 	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } }
 	/**
-	 * A 'process' or 'processDelta' message with many sockets, as UTF-8 JSON: `head` is the
-	 * message with its list empty, `parts` the list in slices (see packedMessage.ts for why).
+	 * One of `count` pieces of a 'process' or 'processDelta' message with many sockets, as UTF-8
+	 * JSON: piece 0 has `head` (the message with its list empty), every piece one slice of the
+	 * list, in order (see packedMessage.ts for why).
 	 */
-	| { type: 'packed'; head: Uint8Array; parts: Uint8Array[] };
+	| { type: 'packed'; id: number; index: number; count: number; head?: Uint8Array; part: Uint8Array };
 
 export type FromWebview =
 	| { type: 'ready' }

@@ -27,6 +27,8 @@ export class DetailPanel implements vscode.Disposable {
 	private pageReady = false;
 	/** The posts in flight, in order (see post). */
 	private sending: Promise<void> = Promise.resolve();
+	/** Packed messages made so far: each one's id (packedMessage.ts). */
+	private packs = 0;
 	private readonly disposables: vscode.Disposable[] = [];
 	private panelDisposables: vscode.Disposable[] = [];
 	/** Connection counts per process (host id | pid@start), sampled at every refresh of its host while procnet runs. */
@@ -251,8 +253,13 @@ export class DetailPanel implements vscode.Disposable {
 		const live = () => this.panel === panel;
 		this.sending = this.sending.then(async () => {
 			if (!live()) return;
-			const out = size > PACK_ABOVE && (msg.type === 'process' || msg.type === 'processDelta') ? await pack(msg, async () => (await nextTurn(), live())) : msg;
-			if (out && live()) void panel.webview.postMessage(out);
+			if (size <= PACK_ABOVE || (msg.type !== 'process' && msg.type !== 'processDelta')) return void panel.webview.postMessage(msg);
+			const turn = async () => (await nextTurn(), live());
+			const pieces = await pack(msg, ++this.packs, turn);
+			for (const [i, piece] of (pieces ?? []).entries()) {
+				if (i && !(await turn())) return;
+				void panel.webview.postMessage(piece);
+			}
 		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 

@@ -5,7 +5,7 @@ import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, typ
 import { kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
 import { applyProcessDelta } from '../shared/processDelta';
-import { unpack } from '../shared/packedMessage';
+import { Unpacker } from '../shared/packedMessage';
 
 interface VsCodeApi {
 	postMessage(m: FromWebview): void;
@@ -335,6 +335,9 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 	);
 }
 
+/** Gathers the pieces of a long page (packedMessage.ts). */
+const unpacker = new Unpacker();
+
 function render(m: ToWebview): void {
 	const target = JSON.stringify(m.target);
 	if (m.type === 'processTick') {
@@ -345,7 +348,10 @@ function render(m: ToWebview): void {
 		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
 	}
-	if (m.type === 'packed') return render(unpack(m));
+	if (m.type === 'packed') {
+		const whole = unpacker.add(m);
+		return whole ? render(whole) : undefined;
+	}
 	if (m.type === 'processDelta') {
 		// The sockets that changed since the page last shown: applied to it, if it is this one;
 		// otherwise ask for the whole page.

@@ -1,9 +1,10 @@
 // Long socket lists sent to the panel as UTF-8 JSON (src/shared/packedMessage.ts): the page
-// unpacks exactly the message the host packed, in order, across slices; a stale pack stops.
+// gathers exactly the message the host packed, in order, across pieces; a stale pack stops,
+// and pieces of an older message are dropped.
 import * as assert from 'assert';
 import fc from 'fast-check';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { pack, PACK_SLICE, unpack } from '../../src/shared/packedMessage';
+import { pack, PACK_SLICE, Unpacker } from '../../src/shared/packedMessage';
 import type { ToWebview } from '../../src/shared/protocol';
 
 type Page = Extract<ToWebview, { type: 'process' }>;
@@ -24,7 +25,7 @@ function delta(upserts: SocketInfo[]): Delta {
 }
 
 describe('packedMessage (long socket lists as UTF-8 JSON)', () => {
-	it('unpack(pack(m)) is m for pages and deltas of any size, any path text, in order', async () => {
+	it('the Unpacker gives back m from pack(m), for pages and deltas of any size, any path text', async () => {
 		// Sizes around the slice boundary; paths with quotes, backslashes, newlines, lone surrogates.
 		const size = fc.oneof(fc.nat(5), fc.constantFrom(PACK_SLICE - 1, PACK_SLICE, PACK_SLICE + 1, 2 * PACK_SLICE + 7));
 		await fc.assert(
@@ -32,21 +33,39 @@ describe('packedMessage (long socket lists as UTF-8 JSON)', () => {
 				const list = Array.from({ length: n }, (_, i) => sock(i, paths[i % paths.length]));
 				const m = isPage ? page(list) : delta(list);
 				let turns = 0;
-				const p = await pack(m, async () => (turns++, true));
-				assert.ok(p);
-				assert.strictEqual(p.parts.length, Math.ceil(n / PACK_SLICE));
-				assert.strictEqual(turns, Math.max(0, p.parts.length - 1), 'one turn before each slice after the first');
+				const pieces = await pack(m, 7, async () => (turns++, true));
+				assert.ok(pieces);
+				assert.strictEqual(pieces.length, Math.max(1, Math.ceil(n / PACK_SLICE)));
+				assert.strictEqual(turns, pieces.length - 1, 'one turn before each slice after the first');
 				// The page gets the byte arrays as they are (structured clone); the message itself as JSON.
-				assert.deepStrictEqual(unpack(structuredClone(p)), JSON.parse(JSON.stringify(m)));
+				const u = new Unpacker();
+				const got = pieces.map((p) => u.add(structuredClone(p)));
+				assert.deepStrictEqual(got.slice(0, -1), pieces.slice(1).map(() => undefined), 'nothing before the last piece');
+				assert.deepStrictEqual(got[got.length - 1], JSON.parse(JSON.stringify(m)));
 			}),
 			{ numRuns: 200 },
 		);
 	});
 
+	it('drops the rest of an older message once a newer one begins, and a piece out of order', async () => {
+		const list = (n: number) => Array.from({ length: n }, (_, i) => sock(i, `/tmp/s${i}`));
+		const older = (await pack(page(list(3 * PACK_SLICE)), 1))!;
+		const newer = (await pack(page(list(2 * PACK_SLICE)), 2))!;
+		const u = new Unpacker();
+		assert.strictEqual(u.add(older[0]), undefined);
+		assert.strictEqual(u.add(newer[0]), undefined);
+		assert.strictEqual(u.add(older[1]), undefined);
+		assert.strictEqual(u.add(older[2]), undefined);
+		assert.strictEqual((u.add(newer[1]) as Page).detail.sockets.length, 2 * PACK_SLICE);
+		// A piece that skips one (a lost post) never yields a message.
+		assert.strictEqual(u.add(older[0]), undefined);
+		assert.strictEqual(u.add(older[2]), undefined);
+	});
+
 	it('stops, with nothing to send, when a newer message made it stale between slices', async () => {
 		const list = Array.from({ length: 3 * PACK_SLICE }, (_, i) => sock(i, `/tmp/s${i}`));
 		let calls = 0;
-		assert.strictEqual(await pack(page(list), async () => ++calls < 2), undefined);
+		assert.strictEqual(await pack(page(list), 1, async () => ++calls < 2), undefined);
 		assert.strictEqual(calls, 2);
 	});
 });
