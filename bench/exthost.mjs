@@ -4,8 +4,9 @@
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
 //   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel]
-//   --no-vscode-ports: remote.autoForwardPorts off, so VS Code's own /proc port scan (which runs
-//   in the same extension host) is not counted; --no-panel: no detail panel open.
+//   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
+//   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
+//   setting alone does not stop) is not counted; --no-panel: no detail panel open.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
