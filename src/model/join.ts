@@ -51,12 +51,12 @@ export class NamespaceParser {
 		const { warnings, sockets, seen } = this;
 		const r = parseTable(table, text, this.opts);
 		for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
-		// The rows of one table share kind and version, so their ids share a prefix: made once, an
-		// id is then one concatenation (at 100k rows, building each id from its five parts left
-		// ~130 bytes of string pieces per socket for the garbage collector to copy).
 		// Inodes seen in this table, for the repeats below: a Set of short inode strings is cheaper
 		// than hashing every full id into `seen`.
 		const inodes = new Set<string>();
+		// The rows of one table share kind and version, so their ids share a prefix: made once, an
+		// id is then one concatenation (at 100k rows, building each id from its five parts left
+		// ~130 bytes of string pieces per socket for the garbage collector to copy).
 		let prefixOf: SocketRow | undefined;
 		let prefix = '';
 		for (const row of r.rows) {
