@@ -2,9 +2,12 @@
 // the debugger's own inspector port. New means: not among the session's listeners at the previous
 // refresh, or, the first time a session is seen, new in the store's diff (so an attach to a
 // program that listens already announces nothing). The session's own record does not depend on
-// the diff reaching every refresh. Once per top-level session and port (a restarted worker
-// listening again on the same port is no news), and only for the ports procnet.debug.notifyPorts
-// allows.
+// the diff reaching every refresh. A new listener is announced at the next refresh if it is still
+// the program's then: a forked child's inspector port is told apart by js-debug's watchdog
+// connecting to it, and a refresh that fell between the child's listen() and that connection had
+// announced the inspector port (seen once in CI). Once per top-level session and port (a
+// restarted worker listening again on the same port is no news), and only for the ports
+// procnet.debug.notifyPorts allows.
 import * as vscode from 'vscode';
 import type { SocketInfo } from '../model/snapshot';
 import { openInBrowser } from '../views/actions';
@@ -26,6 +29,8 @@ export class ListenNotifier implements vscode.Disposable {
 	private readonly seen = new Set<string>();
 	/** rootSessionId → ids of the session's program listeners at the previous refresh. */
 	private readonly known = new Map<string, Set<string>>();
+	/** rootSessionId → ids of those that were new at the previous refresh (announced if still there). */
+	private readonly pending = new Map<string, Set<string>>();
 	private readonly disposable: vscode.Disposable;
 
 	constructor(private readonly store: SnapshotStore, private readonly tracker: DebugTracker) {
@@ -36,6 +41,7 @@ export class ListenNotifier implements vscode.Disposable {
 				const roots = new Set([...tracker.sessions.values()].map((s) => s.rootId));
 				for (const key of this.seen) if (!roots.has(key.slice(0, key.indexOf('|')))) this.seen.delete(key);
 				for (const root of this.known.keys()) if (!roots.has(root)) this.known.delete(root);
+				for (const root of this.pending.keys()) if (!roots.has(root)) this.pending.delete(root);
 			}),
 		);
 	}
@@ -49,9 +55,11 @@ export class ListenNotifier implements vscode.Disposable {
 		const allowed = portFilter(cfg.get<unknown>('debug.notifyPorts', []));
 		for (const { session, pids, listeners } of this.tracker.listeners(snap)) {
 			const before = this.known.get(session.rootId);
+			const waiting = this.pending.get(session.rootId);
 			this.known.set(session.rootId, new Set(listeners.map((s) => s.id)));
+			this.pending.set(session.rootId, new Set(listeners.filter((s) => (before ? !before.has(s.id) : fresh.has(s.id))).map((s) => s.id)));
 			for (const s of listeners) {
-				if (before ? before.has(s.id) : !fresh.has(s.id)) continue;
+				if (!waiting?.has(s.id)) continue;
 				const owner = s.owners.find((o) => pids.has(o.pid))!;
 				const key = `${session.rootId}|${s.localPort}`;
 				if (this.seen.has(key)) continue;
