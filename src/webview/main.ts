@@ -339,6 +339,10 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 const unpacker = new Unpacker();
 
 function render(m: ToWebview): void {
+	if (m.type === 'packed') {
+		const whole = unpacker.add(m);
+		return whole ? render(whole) : undefined;
+	}
 	const target = JSON.stringify(m.target);
 	if (m.type === 'processTick') {
 		// Only the time and the chart are new: changed in place, the rest of the page stays as it is.
@@ -347,10 +351,6 @@ function render(m: ToWebview): void {
 		tick.sub.textContent = takenText(tick.host, m.takenAt);
 		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
-	}
-	if (m.type === 'packed') {
-		const whole = unpacker.add(m);
-		return whole ? render(whole) : undefined;
 	}
 	if (m.type === 'processDelta') {
 		// The sockets that changed since the page last shown: applied to it, if it is this one;
