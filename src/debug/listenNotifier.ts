@@ -27,10 +27,11 @@ function addressText(s: SocketInfo): string {
 export class ListenNotifier implements vscode.Disposable {
 	/** `${rootSessionId}|${port}` already seen. */
 	private readonly seen = new Set<string>();
-	/** rootSessionId → ids of the session's program listeners at the previous refresh. */
-	private readonly known = new Map<string, Set<string>>();
-	/** rootSessionId → ids of those that were new at the previous refresh (announced if still there). */
-	private readonly pending = new Map<string, Set<string>>();
+	/**
+	 * rootSessionId → ids of the session's program listeners at the previous refresh, and of
+	 * those that were new then (announced now if still there).
+	 */
+	private readonly known = new Map<string, { listeners: Set<string>; fresh: Set<string> }>();
 	private readonly disposable: vscode.Disposable;
 
 	constructor(private readonly store: SnapshotStore, private readonly tracker: DebugTracker) {
@@ -41,7 +42,6 @@ export class ListenNotifier implements vscode.Disposable {
 				const roots = new Set([...tracker.sessions.values()].map((s) => s.rootId));
 				for (const key of this.seen) if (!roots.has(key.slice(0, key.indexOf('|')))) this.seen.delete(key);
 				for (const root of this.known.keys()) if (!roots.has(root)) this.known.delete(root);
-				for (const root of this.pending.keys()) if (!roots.has(root)) this.pending.delete(root);
 			}),
 		);
 	}
@@ -55,11 +55,12 @@ export class ListenNotifier implements vscode.Disposable {
 		const allowed = portFilter(cfg.get<unknown>('debug.notifyPorts', []));
 		for (const { session, pids, listeners } of this.tracker.listeners(snap)) {
 			const before = this.known.get(session.rootId);
-			const waiting = this.pending.get(session.rootId);
-			this.known.set(session.rootId, new Set(listeners.map((s) => s.id)));
-			this.pending.set(session.rootId, new Set(listeners.filter((s) => (before ? !before.has(s.id) : fresh.has(s.id))).map((s) => s.id)));
+			this.known.set(session.rootId, {
+				listeners: new Set(listeners.map((s) => s.id)),
+				fresh: new Set(listeners.filter((s) => (before ? !before.listeners.has(s.id) : fresh.has(s.id))).map((s) => s.id)),
+			});
 			for (const s of listeners) {
-				if (!waiting?.has(s.id)) continue;
+				if (!before?.fresh.has(s.id)) continue;
 				const owner = s.owners.find((o) => pids.has(o.pid))!;
 				const key = `${session.rootId}|${s.localPort}`;
 				if (this.seen.has(key)) continue;

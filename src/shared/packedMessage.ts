@@ -11,7 +11,7 @@ import type { SocketInfo } from '../model/snapshot';
 import type { ToWebview } from './protocol';
 
 export type PackedMessage = Extract<ToWebview, { type: 'packed' }>;
-type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
+export type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
 
 /**
  * Sockets per slice. In the extension host, JSON.stringify took ~10 µs a socket (its sockets
@@ -19,9 +19,19 @@ type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
  */
 export const PACK_SLICE = 500;
 
-/** The socket list of a message worth packing: a process page's sockets or a delta's upserts. */
-function listOf(m: Packable): SocketInfo[] {
+/** Whether `m` carries a socket list (a process page's sockets, a delta's upserts). */
+export function isPackable(m: ToWebview): m is Packable {
+	return m.type === 'process' || m.type === 'processDelta';
+}
+
+/** The socket list `m` carries. */
+export function listOf(m: Packable): SocketInfo[] {
 	return m.type === 'process' ? m.detail.sockets : m.detail.upserts;
+}
+
+/** `m` with `list` as its socket list. */
+function withList(m: Packable, list: SocketInfo[]): Packable {
+	return m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: list } } : { ...m, detail: { ...m.detail, upserts: list } };
 }
 
 /**
@@ -40,7 +50,7 @@ export async function pack(m: Packable, id: number, between: () => Promise<boole
 		if (i && !(await between())) return undefined;
 		const slice = list.slice(i * PACK_SLICE, (i + 1) * PACK_SLICE);
 		const piece: PackedMessage = { type: 'packed', id, index: i, count, part: utf8.encode(JSON.stringify(slice)) };
-		if (i === 0) piece.head = utf8.encode(JSON.stringify(m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: [] } } : { ...m, detail: { ...m.detail, upserts: [] } }));
+		if (i === 0) piece.head = utf8.encode(JSON.stringify(withList(m, [])));
 		out.push(piece);
 	}
 	return out;
@@ -64,10 +74,7 @@ export class Unpacker {
 
 function unpack(head: Uint8Array, parts: Uint8Array[]): Packable {
 	const utf8 = new TextDecoder();
-	const m = JSON.parse(utf8.decode(head)) as Packable;
 	const list: SocketInfo[] = [];
 	for (const part of parts) for (const s of JSON.parse(utf8.decode(part)) as SocketInfo[]) list.push(s);
-	if (m.type === 'process') m.detail.sockets = list;
-	else m.detail.upserts = list;
-	return m;
+	return withList(JSON.parse(utf8.decode(head)) as Packable, list);
 }

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
-import { pack } from '../shared/packedMessage';
+import { isPackable, listOf, pack } from '../shared/packedMessage';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -249,11 +249,10 @@ export class DetailPanel implements vscode.Disposable {
 	private post(msg: ToWebview): void {
 		const panel = this.panel;
 		if (!panel || !this.pageReady) return;
-		const size = msg.type === 'process' ? msg.detail.sockets.length : msg.type === 'processDelta' ? msg.detail.upserts.length : 0;
 		const live = () => this.panel === panel;
 		this.sending = this.sending.then(async () => {
 			if (!live()) return;
-			if (size <= PACK_ABOVE || (msg.type !== 'process' && msg.type !== 'processDelta')) return void panel.webview.postMessage(msg);
+			if (!isPackable(msg) || listOf(msg).length <= PACK_ABOVE) return void panel.webview.postMessage(msg);
 			const turn = async () => (await nextTurn(), live());
 			const pieces = await pack(msg, ++this.packs, turn);
 			for (const [i, piece] of (pieces ?? []).entries()) {
