@@ -9,7 +9,8 @@ import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot } from './cliFormat';
-import { buildSnapshot, type OwnerIndex, type ParsedNamespaces } from './model/join';
+import { buildSnapshot, type ParsedNamespaces } from './model/join';
+import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
 import type { SocketKind } from './procfs/types';
 
@@ -144,11 +145,12 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 			await src.disposeAndWait();
 		}
 	}
-	// A big host is scanned on two threads (fd walk | tables + parse); a small one is not worth a thread.
+	// A big host is scanned on two threads (fd walk | tables + parse); a small one is not worth a
+	// thread. A capture to save is read on one: the two-thread scan keeps the fds in its index only.
 	const root = o.procRoot ?? '/proc';
 	const worker = path.join(__dirname, 'scanWorker.js');
 	const force = process.env.PROCNET_PARALLEL;
-	const parallel = force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD);
+	const parallel = o.command !== 'capture' && (force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD));
 	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker);
 	return { capture: readProcTree({ root }) };
 }

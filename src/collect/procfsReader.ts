@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { localByteOrder } from '../procfs/address';
 import { TABLE_NAMES, type TableName } from '../procfs/types';
+import type { NamespaceParser } from '../model/join';
+import { readTable, readTableParts } from './tableReader';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
 
 export interface ReadProcOptions {
@@ -207,6 +209,44 @@ export function readProcess(root: string, pid: number, withNetns: boolean): Proc
  * namespace has its own proc entries.
  */
 export function readNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, tables: readonly TableName[], errors: string[]): NamespaceCapture[] {
+	const out: NamespaceCapture[] = [];
+	visitNamespaces(root, processes, errors, (id, dir, viaPid) => {
+		const t = readTableDir(dir, tables, errors);
+		if (t) out.push({ id, viaPid, tables: t });
+		return !!t;
+	});
+	return out;
+}
+
+/**
+ * readNamespaces into a parser, table by table as each is read, so that no table is ever held
+ * whole (see tableReader.ts). The namespaces it returns have no table texts.
+ */
+export function streamNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, tables: readonly TableName[], errors: string[], parser: NamespaceParser): NamespaceCapture[] {
+	const out: NamespaceCapture[] = [];
+	visitNamespaces(root, processes, errors, (id, dir, viaPid) => {
+		let any = false;
+		for (const table of tables) {
+			let stream: ReturnType<NamespaceParser['stream']> | undefined;
+			try {
+				if (!readTableParts(`${dir}/${table}`, (part) => (stream ??= parser.stream(id, table)).text(part))) continue;
+			} catch (e) {
+				errors.push((e as Error).message);
+			}
+			(stream ??= parser.stream(id, table)).end();
+			any = true;
+		}
+		if (any) out.push({ id, viaPid, tables: {} });
+		return any;
+	});
+	return out;
+}
+
+/**
+ * The namespaces of `processes` and a net directory for each: `readDir` reads one and says
+ * whether it held any table (if not, its process is gone: the next member's is tried).
+ */
+function visitNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, errors: string[], readDir: (id: string, dir: string, viaPid: number) => boolean): void {
 	const groups = new Map<string, number[]>();
 	const byIno = new Map<number, string>();
 	const tableIno = (pid: number): number | null => {
@@ -241,39 +281,30 @@ export function readNamespaces(root: string, processes: Array<Pick<ProcessCaptur
 		g.push(p.pid);
 	}
 
-	const out: NamespaceCapture[] = [];
+	let read = 0;
 	for (const [id, pids] of groups) {
-		const ns = readTablesVia(root, pids, tables);
-		if (ns) out.push({ id, viaPid: ns.pid, tables: ns.tables });
+		if (pids.some((pid) => readDir(id, `${root}/${pid}/net`, pid))) read++;
 		else errors.push(`could not read the socket tables of network namespace ${id} (all of its ${pids.length} processes exited or were unreadable)`);
 	}
-	if (out.length === 0) {
+	if (read === 0) {
 		// A saved tree with only net/ (no pid directories), or a /proc mounted with subset=pid.
-		for (const dir of [`${root}/self/net`, `${root}/net`]) {
-			const t = readTableDir(dir, tables);
-			if (t) {
-				out.push({ id: readLink(`${root}/self/ns/net`) ?? 'net:[unknown]', viaPid: -1, tables: t });
-				break;
-			}
-		}
+		const id = readLink(`${root}/self/ns/net`) ?? 'net:[unknown]';
+		for (const dir of [`${root}/self/net`, `${root}/net`]) if (readDir(id, dir, -1)) break;
 	}
-	return out;
-}
-
-function readTablesVia(root: string, pids: number[], tables: readonly TableName[]): { pid: number; tables: Partial<Record<TableName, string>> } | null {
-	for (const pid of pids) {
-		const t = readTableDir(`${root}/${pid}/net`, tables);
-		if (t) return { pid, tables: t };
-	}
-	return null;
 }
 
 /** Reads the tables of one net directory; null when the directory is gone (its process exited). */
-function readTableDir(dir: string, tables: readonly TableName[]): Partial<Record<TableName, string>> | null {
+function readTableDir(dir: string, tables: readonly TableName[], errors: string[]): Partial<Record<TableName, string>> | null {
 	const out: Partial<Record<TableName, string>> = {};
 	let any = false;
 	for (const t of tables) {
-		const text = readText(`${dir}/${t}`);
+		let text: string | null;
+		try {
+			text = readTable(`${dir}/${t}`);
+		} catch (e) {
+			errors.push((e as Error).message);
+			continue;
+		}
 		if (text !== null) {
 			out[t] = text;
 			any = true;

@@ -4,10 +4,10 @@
 import { parentPort, workerData } from 'worker_threads';
 import { sameSocket } from '../model/diff';
 import { buildSnapshot } from '../model/join';
+import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
-import type { ProcessCapture } from './capture';
-import { PART_FDS, type ProcessesJob, type ProcessesMessage } from './parallelReader';
-import { readProcess, readProcTree } from './procfsReader';
+import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
+import { readProcTree } from './procfsReader';
 import { SLICE, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 
 /** The sockets the caller holds after applying the last scan, by id. */
@@ -38,22 +38,11 @@ function answer(req: ScanRequest): ScanResponse {
 
 const job = workerData as ProcessesJob | undefined;
 if (job?.mode === 'processes') {
-	// One-shot: the fd half of a two-core scan (parallelReader.ts), sent in parts of about
-	// PART_FDS fds so that the caller can index each part while this thread reads the next.
-	let part: ProcessCapture[] = [];
-	let fds = 0;
-	for (const pid of job.pids) {
-		const p = readProcess(job.root, pid, false);
-		if (!p) continue;
-		part.push(p);
-		fds += p.fds.length;
-		if (fds >= PART_FDS) {
-			parentPort!.postMessage({ part } satisfies ProcessesMessage);
-			part = [];
-			fds = 0;
-		}
-	}
-	parentPort!.postMessage({ part, done: true } satisfies ProcessesMessage);
+	// One-shot: the fd half of a two-core scan (parallelReader.ts), indexed here.
+	const owners = new OwnerIndex();
+	const processes = scanProcesses(job.root, job.queue, 'front', owners);
+	const { data, transfer } = owners.data();
+	parentPort!.postMessage({ processes, owners: data } satisfies ProcessesMessage, transfer);
 } else parentPort?.on('message', (req: ScanRequest) => {
 	let res: ScanResponse;
 	try {

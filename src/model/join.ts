@@ -1,11 +1,12 @@
 // capture → snapshot: parse every table of every namespace, then give each socket the list
 // of {pid, fd} that hold its inode. A list, not one pid: fork and SCM_RIGHTS share sockets,
 // and "last writer wins" (VS Code's port finder) hides the others.
-import type { Capture, CaptureHost, NamespaceCapture, ProcessCapture } from '../collect/capture';
+import type { Capture, CaptureHost, NamespaceCapture } from '../collect/capture';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
-import { parseTable, type TableParseOptions } from '../procfs/tables';
+import { tableStream, type TableParseOptions } from '../procfs/tables';
 import { TABLE_NAMES, type SocketRow, type TableName } from '../procfs/types';
+import { OwnerIndex } from './ownerIndex';
 import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
 
 /**
@@ -29,6 +30,22 @@ export function parseNamespaces(namespaces: readonly NamespaceCapture[], host: C
 	return p.finish();
 }
 
+/** Per table: what makes its ids (see NamespaceParser.take). */
+interface TableIds {
+	netns: string;
+	// Inodes seen in this table, for repeats: a Set of short inode strings is cheaper than hashing
+	// every full id into `seen`.
+	inodes: Set<string>;
+	// The rows of one table share kind and version, so their ids share a prefix: made once, an id
+	// is then one concatenation (at 100k rows, building each id from its five parts left ~130
+	// bytes of string pieces per socket for the garbage collector to copy).
+	prefixOf: SocketRow | undefined;
+	prefix: string;
+}
+
+/** The owners of a parsed socket before buildSnapshot gives it its own list; never added to. */
+const NO_OWNERS: Owner[] = Object.freeze([]) as unknown as Owner[];
+
 /**
  * parseNamespaces one table at a time, for a caller that has the tables one after another (a
  * remote response as it arrives). Tables must come in parseNamespaces' order: namespace by
@@ -47,26 +64,40 @@ export class NamespaceParser {
 	constructor(readonly opts: TableParseOptions) {}
 
 	add(netns: string, table: TableName, text: string): void {
+		const t = this.stream(netns, table);
+		t.text(text);
+		t.end();
+	}
+
+	/**
+	 * One table given in parts of whole lines, as it is read (see tableStream): the inet tables'
+	 * rows become sockets part by part. Each table is ended before the next one starts.
+	 */
+	stream(netns: string, table: TableName): { text(part: string): void; end(): void } {
 		this.added.push({ netns, table });
-		const { warnings, sockets, seen } = this;
-		const r = parseTable(table, text, this.opts);
-		for (const w of r.warnings) warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
-		// Inodes seen in this table, for the repeats below: a Set of short inode strings is cheaper
-		// than hashing every full id into `seen`.
-		const inodes = new Set<string>();
-		// The rows of one table share kind and version, so their ids share a prefix: made once, an
-		// id is then one concatenation (at 100k rows, building each id from its five parts left
-		// ~130 bytes of string pieces per socket for the garbage collector to copy).
-		let prefixOf: SocketRow | undefined;
-		let prefix = '';
-		for (const row of r.rows) {
+		const parser = tableStream(table, this.opts);
+		const ids: TableIds = { netns, inodes: new Set(), prefixOf: undefined, prefix: '' };
+		return {
+			text: (part) => this.take(ids, parser.text(part)),
+			end: () => {
+				const r = parser.end();
+				for (const w of r.warnings) this.warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
+				this.take(ids, r.rows);
+			},
+		};
+	}
+
+	private take(ids: TableIds, rows: readonly SocketRow[]): void {
+		const { sockets, seen } = this;
+		const { netns, inodes } = ids;
+		for (const row of rows) {
 			// A possibly-forged unix record repeats a real socket's inode: it must neither replace
 			// nor be merged into that socket, so it gets an id of its own.
 			let id: string;
 			if (row.inode !== '0' && !row.assocId && !row.suspect) {
-				if (prefixOf?.kind !== row.kind || prefixOf.ipVersion !== row.ipVersion) {
-					prefixOf = row;
-					prefix = `${netns}|${row.kind}${row.ipVersion ?? ''}|`;
+				if (ids.prefixOf?.kind !== row.kind || ids.prefixOf.ipVersion !== row.ipVersion) {
+					ids.prefixOf = row;
+					ids.prefix = `${netns}|${row.kind}${row.ipVersion ?? ''}|`;
 				}
 				// Such an id is the inode's within the table: a repeat is the same inode again.
 				if (inodes.has(row.inode)) {
@@ -74,7 +105,7 @@ export class NamespaceParser {
 					continue;
 				}
 				inodes.add(row.inode);
-				id = prefix + row.inode;
+				id = ids.prefix + row.inode;
 			} else {
 				id = socketKey(netns, row) + (row.suspect ? '|suspect' : '');
 				const n = seen.get(id) ?? 0;
@@ -88,10 +119,12 @@ export class NamespaceParser {
 				}
 			}
 			// The row becomes the socket (no copy: at 100k rows a spread per row was most of the join).
+			// Its owners are set by buildSnapshot; until then it shares one empty list, as an empty
+			// list per socket would be 100k arrays for the garbage collector to copy and drop.
 			const s = row as SocketInfo;
 			s.id = id;
 			s.netns = netns;
-			s.owners = [];
+			s.owners = NO_OWNERS;
 			s.ownerUnknown = null;
 			sockets.push(s);
 		}
@@ -101,35 +134,6 @@ export class NamespaceParser {
 		const warnings = [...this.warnings];
 		if (this.dupes) warnings.push({ message: `${this.dupes} socket(s) were listed twice (a table changed while it was read); each is kept once` });
 		return { sockets: this.sockets, warnings };
-	}
-}
-
-/**
- * Who holds each socket inode: every {pid, fd} of the processes added, in the order added.
- * A class of its own so that a caller receiving processes in parts (the two-core scan) can
- * index each part while it waits for the next, and hand buildSnapshot the finished index.
- */
-export class OwnerIndex {
-	private readonly owners = new Map<string, Owner[]>();
-
-	add(p: Pick<ProcessCapture, 'pid' | 'fds' | 'stat'>): void {
-		// buildSnapshot leaves out a process whose stat it cannot read, and so its fds.
-		if (!p.stat || !parseStat(p.stat)) return;
-		const { owners } = this;
-		for (const [fd, inode] of p.fds) {
-			const list = owners.get(inode);
-			if (list) list.push({ pid: p.pid, fd });
-			else owners.set(inode, [{ pid: p.pid, fd }]);
-		}
-	}
-
-	get(inode: string): Owner[] | undefined {
-		return this.owners.get(inode);
-	}
-
-	/** Orders each list by pid, then fd, whatever order the processes came in. */
-	sort(): void {
-		for (const list of this.owners.values()) if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
 	}
 }
 
@@ -167,10 +171,9 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 			fdAccess: p.fdAccess,
 			cwd: p.cwd,
 		});
-		if (!owners) index.add(p);
+		if (!owners) index.addFds(p.pid, p.fds);
 	}
 	processes.sort((a, b) => a.pid - b.pid);
-	index.sort();
 
 	for (const w of parsed.warnings) warnings.push(w);
 	const sockets = parsed.sockets;

@@ -116,23 +116,56 @@ function colonAt(line: string, s: number, e: number): number {
 }
 
 export function parseInetTable(text: string, table: InetTable, opts: InetParseOptions): ParseResult<SocketRow> {
-	const rows: SocketRow[] = [];
-	const warnings: ParseWarning[] = [];
-	const kind = kindOfTable(table);
-	const v6 = table.endsWith('6');
-	const hz = opts.clkTck && opts.clkTck > 0 ? opts.clkTck : 100;
+	const p = new InetTableParser(table, opts);
+	p.text(text);
+	return { rows: p.take(), warnings: p.warnings };
+}
+
+/**
+ * parseInetTable over a table that comes in parts, each of whole lines (a big table read a
+ * piece at a time, so that it is never one 10 MB string): rows are taken as they are made,
+ * and line numbers run on across parts.
+ */
+export class InetTableParser {
+	readonly warnings: ParseWarning[] = [];
+	private rows: SocketRow[] = [];
+	private lineNo = 0;
+	private readonly kind: SocketKind;
+	private readonly v6: boolean;
+	private readonly hz: number;
 	// Most rows share a handful of addresses (127.0.0.1, ::): decode each text once.
-	const addrCache = new Map<string, string | null>();
-	const addr = (line: string, s: number, e: number): string | null => {
+	private readonly addrCache = new Map<string, string | null>();
+
+	constructor(readonly table: InetTable, private readonly opts: InetParseOptions) {
+		this.kind = kindOfTable(table);
+		this.v6 = table.endsWith('6');
+		this.hz = opts.clkTck && opts.clkTck > 0 ? opts.clkTck : 100;
+	}
+
+	/** The rows made since the last take. */
+	take(): SocketRow[] {
+		const rows = this.rows;
+		this.rows = [];
+		return rows;
+	}
+
+	/** Parses whole lines (a last line without its newline counts as whole). */
+	text(text: string): void {
+		this.lineNo = forEachLine(text, (line, lineNo) => this.line(line, lineNo), this.lineNo);
+	}
+
+	private addr(line: string, s: number, e: number): string | null {
 		const hex = line.slice(s, e);
-		let a = addrCache.get(hex);
+		let a = this.addrCache.get(hex);
 		if (a === undefined) {
-			a = decodeAddress(hex, opts.byteOrder);
-			addrCache.set(hex, a);
+			a = decodeAddress(hex, this.opts.byteOrder);
+			this.addrCache.set(hex, a);
 		}
 		return a;
-	};
-	forEachLine(text, (line, lineNo) => {
+	}
+
+	private line(line: string, lineNo: number): void {
+		const { table, kind, v6, hz, warnings } = this;
 		const n = tokenize(line);
 		if (n === 0) return;
 		const slEnd = tokEnd[0] - 1;
@@ -147,8 +180,8 @@ export function parseInetTable(text: string, table: InetTable, opts: InetParseOp
 		}
 		const lc = colonAt(line, tokStart[1], tokEnd[1]);
 		const rc = colonAt(line, tokStart[2], tokEnd[2]);
-		const localAddress = lc > 0 ? addr(line, tokStart[1], lc) : null;
-		const remoteAddress = rc > 0 ? addr(line, tokStart[2], rc) : null;
+		const localAddress = lc > 0 ? this.addr(line, tokStart[1], lc) : null;
+		const remoteAddress = rc > 0 ? this.addr(line, tokStart[2], rc) : null;
 		const localPort = lc > 0 && tokEnd[1] - lc === 5 ? hexAt(line, lc + 1, tokEnd[1]) : -1;
 		const remotePort = rc > 0 && tokEnd[2] - rc === 5 ? hexAt(line, rc + 1, tokEnd[2]) : -1;
 		if (localAddress === null || remoteAddress === null || localPort < 0 || remotePort < 0) {
@@ -217,9 +250,8 @@ export function parseInetTable(text: string, table: InetTable, opts: InetParseOp
 			protocol: raw ? localPort : undefined,
 			protocolName: raw ? IP_PROTOCOLS[localPort] ?? `proto ${localPort}` : undefined,
 		};
-		rows.push(row);
-	});
-	return { rows, warnings };
+		this.rows.push(row);
+	}
 }
 
 /** "00123" and "123" name the same inode; keep the canonical decimal text. */

@@ -2,10 +2,13 @@
 // are walked with indexOf instead of split('\n') (no array of every line held at once).
 import type { ParseWarning } from './types';
 
-/** Calls `fn` for each line of `text` (without the trailing newline); `lineNo` is 1-based. */
-export function forEachLine(text: string, fn: (line: string, lineNo: number) => void): void {
+/**
+ * Calls `fn` for each line of `text` (without the trailing newline); `lineNo` is 1-based,
+ * counted on from `before` lines (a table read in parts). Returns the number of the last line.
+ */
+export function forEachLine(text: string, fn: (line: string, lineNo: number) => void, before = 0): number {
 	let start = 0;
-	let lineNo = 0;
+	let lineNo = before;
 	const n = text.length;
 	while (start < n) {
 		let end = text.indexOf('\n', start);
@@ -14,6 +17,7 @@ export function forEachLine(text: string, fn: (line: string, lineNo: number) => 
 		fn(text.slice(start, end), lineNo);
 		start = end + 1;
 	}
+	return lineNo;
 }
 
 /** Splits on runs of spaces and tabs (the kernel pads with spaces; sctp/assocs has a TAB). */

@@ -1,0 +1,169 @@
+// Who holds each socket inode: every {pid, fd} of the processes added. At 100k sockets a
+// Map from inode text to arrays of {pid, fd} objects cost ~130 ms to fill (and as much again
+// to copy between threads); this index keeps plain numbers in typed arrays instead, so that
+// it is cheap to fill, and a worker can hand it over without a copy (postMessage transfer).
+// Owner objects are made only when a socket asks for its owners.
+import type { ProcessCapture } from '../collect/capture';
+import { parseStat } from '../procfs/process';
+import type { Owner } from './snapshot';
+
+/** The index as plain data: what a worker posts (the typed arrays' buffers in the transfer list). */
+export interface OwnerIndexData {
+	/** Entries used in pid/fd/next. */
+	count: number;
+	/** Distinct inodes in keys/heads. */
+	keyCount: number;
+	pid: Int32Array;
+	fd: Int32Array;
+	/** Per entry: 1 + the previous entry of the same inode, 0 at the end of the chain. */
+	next: Int32Array;
+	/** Open-addressing slots: the inode, and 1 + its latest entry (0 = empty slot). */
+	keys: Uint32Array;
+	heads: Int32Array;
+	/** Inodes that are not 32-bit numbers (the kernel's socket inodes always are): by their text. */
+	other: Array<[string, Owner[]]>;
+}
+
+export class OwnerIndex {
+	private count = 0;
+	private keyCount = 0;
+	private pid: Int32Array;
+	private fd: Int32Array;
+	private next: Int32Array;
+	private keys: Uint32Array;
+	private heads: Int32Array;
+	private readonly other: Map<string, Owner[]>;
+
+	constructor(data?: OwnerIndexData) {
+		if (data) {
+			({ count: this.count, keyCount: this.keyCount, pid: this.pid, fd: this.fd, next: this.next, keys: this.keys, heads: this.heads } = data);
+			this.other = new Map(data.other);
+		} else {
+			this.pid = new Int32Array(1024);
+			this.fd = new Int32Array(1024);
+			this.next = new Int32Array(1024);
+			this.keys = new Uint32Array(2048);
+			this.heads = new Int32Array(2048);
+			this.other = new Map();
+		}
+	}
+
+	/** Adds a process's socket fds; a process whose stat does not parse is left out, as buildSnapshot leaves it out. */
+	add(p: Pick<ProcessCapture, 'pid' | 'fds' | 'stat'>): void {
+		if (p.stat && parseStat(p.stat)) this.addFds(p.pid, p.fds);
+	}
+
+	/** Adds socket fds of a process the caller has already found readable. */
+	addFds(pid: number, fds: ProcessCapture['fds']): void {
+		for (const [fd, inode] of fds) this.addOne(pid, fd, inode);
+	}
+
+	/** Every {pid, fd} holding `inode`, by pid then fd; undefined when none does. */
+	get(inode: string): Owner[] | undefined {
+		const key = inodeNumber(inode);
+		if (key < 0) return this.other.get(canonical(inode))?.slice();
+		let e = this.heads[this.slotOf(key)];
+		if (!e) return undefined;
+		const list: Owner[] = [];
+		for (; e; e = this.next[e - 1]) list.push({ pid: this.pid[e - 1], fd: this.fd[e - 1] });
+		if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
+		return list;
+	}
+
+	/** The index as data, and the buffers to transfer with it (they are unusable here afterwards). */
+	data(): { data: OwnerIndexData; transfer: ArrayBuffer[] } {
+		const { count, keyCount, pid, fd, next, keys, heads } = this;
+		const data: OwnerIndexData = { count, keyCount, pid, fd, next, keys, heads, other: [...this.other] };
+		return { data, transfer: [pid.buffer, fd.buffer, next.buffer, keys.buffer, heads.buffer] as ArrayBuffer[] };
+	}
+
+	/** Adds every entry of another index (one a worker filled). */
+	merge(data: OwnerIndexData): void {
+		for (let s = 0; s < data.keys.length; s++) {
+			for (let e = data.heads[s]; e; e = data.next[e - 1]) this.addKey(data.pid[e - 1], data.fd[e - 1], data.keys[s]);
+		}
+		for (const [text, list] of data.other) for (const o of list) this.addOther(o.pid, o.fd, text);
+	}
+
+	private addOne(pid: number, fd: number, inode: string): void {
+		const key = inodeNumber(inode);
+		if (key < 0) this.addOther(pid, fd, canonical(inode));
+		else this.addKey(pid, fd, key);
+	}
+
+	private addOther(pid: number, fd: number, text: string): void {
+		const list = this.other.get(text);
+		if (list) list.push({ pid, fd });
+		else this.other.set(text, [{ pid, fd }]);
+	}
+
+	private addKey(pid: number, fd: number, key: number): void {
+		if (this.count === this.pid.length) this.growEntries();
+		// Keep the slots at most half full, so that a probe ends after a step or two.
+		if (2 * (this.keyCount + 1) > this.keys.length) this.rehash(2 * this.keys.length);
+		const e = this.count++;
+		this.pid[e] = pid;
+		this.fd[e] = fd;
+		const slot = this.slotOf(key);
+		if (!this.heads[slot]) {
+			this.keys[slot] = key;
+			this.keyCount++;
+		}
+		this.next[e] = this.heads[slot];
+		this.heads[slot] = e + 1;
+	}
+
+	/** The slot holding `key`, or the empty slot where it would go. */
+	private slotOf(key: number): number {
+		const mask = this.keys.length - 1;
+		// Fibonacci hashing: socket inodes are consecutive numbers, which this spreads evenly.
+		let s = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
+		while (this.heads[s] && this.keys[s] !== key) s = (s + 1) & mask;
+		return s;
+	}
+
+	private growEntries(): void {
+		const size = 2 * this.pid.length;
+		const grow = (a: Int32Array): Int32Array => {
+			const b = new Int32Array(size);
+			b.set(a);
+			return b;
+		};
+		this.pid = grow(this.pid);
+		this.fd = grow(this.fd);
+		this.next = grow(this.next);
+	}
+
+	private rehash(size: number): void {
+		const { keys, heads } = this;
+		this.keys = new Uint32Array(size);
+		this.heads = new Int32Array(size);
+		for (let s = 0; s < keys.length; s++) {
+			if (!heads[s]) continue;
+			const t = this.slotOf(keys[s]);
+			this.keys[t] = keys[s];
+			this.heads[t] = heads[s];
+		}
+	}
+}
+
+/** The inode as a number when it is a decimal of at most 32 bits (leading zeros allowed); -1 otherwise. */
+function inodeNumber(s: string): number {
+	const t = s.length > 10 ? canonical(s) : s;
+	const n = t.length;
+	if (n === 0 || n > 10) return -1;
+	let v = 0;
+	for (let i = 0; i < n; i++) {
+		const c = t.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return -1;
+		v = v * 10 + c;
+	}
+	return v <= 0xffffffff ? v : -1;
+}
+
+/** "00123" and "123" name the same inode (the table parsers keep the latter). */
+function canonical(s: string): string {
+	let i = 0;
+	while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+	return i ? s.slice(i) : s;
+}
