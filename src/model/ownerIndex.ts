@@ -61,11 +61,17 @@ export class OwnerIndex {
 	/** Every {pid, fd} holding `inode`, by pid then fd; undefined when none does. */
 	get(inode: string): Owner[] | undefined {
 		const key = inodeNumber(inode);
-		if (key < 0) return this.other.get(canonical(inode))?.slice();
-		let e = this.heads[this.slotOf(key)];
-		if (!e) return undefined;
-		const list: Owner[] = [];
-		for (; e; e = this.next[e - 1]) list.push({ pid: this.pid[e - 1], fd: this.fd[e - 1] });
+		let list: Owner[];
+		if (key < 0) {
+			const other = this.other.get(canonical(inode));
+			if (!other) return undefined;
+			list = other.map((o) => ({ ...o }));
+		} else {
+			let e = this.heads[this.slotOf(key)];
+			if (!e) return undefined;
+			list = [];
+			for (; e; e = this.next[e - 1]) list.push({ pid: this.pid[e - 1], fd: this.fd[e - 1] });
+		}
 		if (list.length > 1) list.sort((a, b) => a.pid - b.pid || a.fd - b.fd);
 		return list;
 	}
