@@ -249,6 +249,10 @@ export class InetTableParser {
 			ssthresh: Number.isNaN(ssthresh) ? undefined : ssthresh < 0 ? null : ssthresh,
 			protocol: raw ? localPort : undefined,
 			protocolName: raw ? IP_PROTOCOLS[localPort] ?? `proto ${localPort}` : undefined,
+			id: undefined,
+			netns: undefined,
+			owners: undefined,
+			ownerUnknown: undefined,
 		};
 		this.rows.push(row);
 	}

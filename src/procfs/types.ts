@@ -95,6 +95,15 @@ export interface SocketRow {
 	assocState?: string;
 	assocId?: string;
 
+	// --- set by the join, which makes each row its socket in place (model/join.ts) ---
+	// The inet parser writes them as undefined into every row it makes, so that a row has them from
+	// the start: set later, they went to a separate property store of ~30 B per row (measured at
+	// 100k rows: 195 -> 164 B per socket, and the parse ~10% faster).
+	id?: unknown;
+	netns?: unknown;
+	owners?: unknown;
+	ownerUnknown?: unknown;
+
 	/**
 	 * Why this row is doubtful. `possibly-forged`: a unix record that may be text of the
 	 * previous socket's name (names may contain newlines), so it is never given an owner.
