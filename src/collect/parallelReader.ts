@@ -6,7 +6,7 @@ import { Worker } from 'worker_threads';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
 import { OwnerIndex, type OwnerIndexData } from '../model/ownerIndex';
 import { TABLE_NAMES } from '../procfs/types';
-import type { Capture, ProcessCapture } from './capture';
+import type { Capture, NamespaceCapture, ProcessCapture } from './capture';
 import { assembleCapture, listProc, pidsOf, readHost, readLink, readProcess, streamNamespaces, type ReadProcOptions } from './procfsReader';
 
 /** Data a 'processes' worker gets (see scanWorker.ts). */
@@ -59,21 +59,25 @@ export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: 
 		worker.once('error', reject);
 		worker.once('exit', (code) => reject(new Error(`fd scan worker exited with code ${code}`)));
 	});
-	// While the worker starts (~50 ms): the order it reads processes in.
-	fillPidQueue(queue, biggestFirst(root, pids));
-	// Meanwhile: namespaces (one readlink per pid), their tables, parsed as they are read.
-	const light = pids.map((pid) => ({ pid, netns: readLink(`${root}/${pid}/ns/net`) }));
-	const host = readHost(root);
-	const parser = new NamespaceParser(host);
-	const namespaces = streamNamespaces(root, light, opts.tables ?? TABLE_NAMES, errors, parser);
-	const parsed = parser.finish();
-	// The tables are done (at 100k sockets, 0.1-0.2 s before the fds): read the processes the
-	// worker has not started on, smallest first.
-	const mine = new OwnerIndex();
-	const ours = scanProcesses(root, queue, 'back', mine);
+	// Whatever this thread throws, the worker must not be left waiting for its queue (it would
+	// keep the process alive) nor its failure be left unhandled.
+	scanned.catch(() => undefined);
+	let light: Array<{ pid: number; netns: string | null }>, host: Capture['host'], namespaces: NamespaceCapture[], parsed: ParsedNamespaces;
 	let processes: ProcessCapture[];
 	let owners: OwnerIndex;
 	try {
+		// While the worker starts (~50 ms): the order it reads processes in.
+		fillPidQueue(queue, biggestFirst(root, pids));
+		// Meanwhile: namespaces (one readlink per pid), their tables, parsed as they are read.
+		light = pids.map((pid) => ({ pid, netns: readLink(`${root}/${pid}/ns/net`) }));
+		host = readHost(root);
+		const parser = new NamespaceParser(host);
+		namespaces = streamNamespaces(root, light, opts.tables ?? TABLE_NAMES, errors, parser);
+		parsed = parser.finish();
+		// The tables are done (at 100k sockets, 0.1-0.2 s before the fds): read the processes the
+		// worker has not started on, smallest first.
+		const mine = new OwnerIndex();
+		const ours = scanProcesses(root, queue, 'back', mine);
 		const m = await scanned;
 		processes = [...m.processes, ...ours].sort((a, b) => a.pid - b.pid);
 		owners = new OwnerIndex(m.owners);
