@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { validateCapture, type Capture } from './collect/capture';
 import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
-import { readProcTree } from './collect/procfsReader';
+import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
@@ -152,7 +152,7 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 	const force = process.env.PROCNET_PARALLEL;
 	const parallel = o.command !== 'capture' && (force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD));
 	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker);
-	return { capture: readProcTree({ root }) };
+	return o.command === 'capture' ? { capture: readProcTree({ root }) } : readProcTreeParsed({ root });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -9,7 +9,7 @@ import { Worker } from 'worker_threads';
 import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
-import { readProcTree } from './procfsReader';
+import { readProcTreeParsed } from './procfsReader';
 import { SLICE, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import type { SnapshotSource } from './source';
 
@@ -41,7 +41,8 @@ export class LocalSource implements SnapshotSource {
 		if (!w) {
 			this.lastDiff = undefined;
 			await Promise.resolve();
-			return buildSnapshot(readProcTree({ root: this.root }));
+			const { capture, parsed } = readProcTreeParsed({ root: this.root });
+			return buildSnapshot(capture, parsed);
 		}
 		const head = await this.call(w, { type: 'scan', options: { root: this.root }, full: this.needFull });
 		if (head.type !== 'scan') throw new Error('scan worker answered out of turn');

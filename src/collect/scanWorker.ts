@@ -7,7 +7,7 @@ import { buildSnapshot } from '../model/join';
 import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
-import { readProcTree } from './procfsReader';
+import { readProcTreeParsed } from './procfsReader';
 import { SLICE, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 
 /** The sockets the caller holds after applying the last scan, by id. */
@@ -20,7 +20,8 @@ function answer(req: ScanRequest): ScanResponse {
 		if (!pending || pending.scan !== req.scan) return { id: req.id, ok: false, error: `scan ${req.scan} is no longer held by the worker` };
 		return { id: req.id, ok: true, type: 'slice', items: pending.parts[req.part].slice(req.offset, req.offset + SLICE) };
 	}
-	const { sockets, ...head } = buildSnapshot(readProcTree(req.options));
+	const { capture, parsed } = readProcTreeParsed(req.options);
+	const { sockets, ...head } = buildSnapshot(capture, parsed);
 	const full = req.full || !baseline;
 	const next = new Map<string, SocketInfo>();
 	const parts: SliceParts = { upserts: full ? sockets : [], removed: [] };
