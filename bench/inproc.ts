@@ -13,6 +13,7 @@
 // Prints one JSON object on stdout. Usage: node out/bench/inproc.js [iterations]
 import * as fs from 'fs';
 import { readProcTree } from '../src/collect/procfsReader';
+import { readTable } from '../src/collect/tableReader';
 import { buildSnapshot } from '../src/model/join';
 import { selectSnapshot } from '../src/model/select';
 import { parseTable } from '../src/procfs/tables';
@@ -133,7 +134,7 @@ function sectionedScan(root = '/proc'): Sections {
 	for (const pid of viaPids.values()) {
 		for (const name of TABLE_NAMES) {
 			t = now();
-			const text = tryRead(`${root}/${pid}/net/${name}`);
+			const text = readTable(`${root}/${pid}/net/${name}`);
 			const dt = now() - t;
 			s.tables[name] = (s.tables[name] ?? 0) + dt;
 			s.tablesTotal += dt;
