@@ -131,7 +131,8 @@ function childrenOf(pid: number): number[] {
 		const list = snap.sockets.filter(
 			(s) =>
 				(s.kind === 'tcp' && (s.localPort === port || s.remotePort === port) && s.localAddress === '127.0.0.1') ||
-				(s.kind === 'udp' && s.localPort === udp.address().port) ||
+				// The address too: another process's udp6 socket on ::1 can have the same port number.
+				(s.kind === 'udp' && s.localPort === udp.address().port && s.localAddress === udp.address().address) ||
 				(s.kind === 'unix' && s.path === evilPath),
 		);
 		return list.map(essentials).sort((a, b) => a.kind.localeCompare(b.kind) || a.inode.localeCompare(b.inode));
