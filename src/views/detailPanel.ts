@@ -119,10 +119,13 @@ export class DetailPanel implements vscode.Disposable {
 				for (const d of this.panelDisposables) d.dispose();
 				this.panelDisposables = [];
 			}),
-			// Hidden webviews lose their page; post the last state again when it comes back.
+			// Hidden, the panel loses its page (no retainContextWhenHidden): nothing can reach it until
+			// the page it gets when shown again says 'ready', which brings the whole page. A change that
+			// keeps it visible (focus, another editor group) keeps the page: posting the page again then
+			// resent every socket of it (17k at 100k) on each click elsewhere.
 			panel.onDidChangeViewState(() => {
 				this.onDidChangeVisibility();
-				if (panel.visible && this.lastMessage) this.post(this.lastMessage);
+				if (!panel.visible) this.pageReady = false;
 			}),
 			panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
 		];

@@ -275,6 +275,53 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		await screenshot(page, '11-after-reload');
 	});
 
+	it('shows the panel again after its tab was hidden behind another editor, with the sockets that changed meanwhile, and keeps updating it', async function () {
+		this.timeout(5 * 60 * 1000);
+		const frame = panelFrame(page);
+		await frame.locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 20000 });
+		const connect = () => new Promise((resolve, reject) => {
+			const c = net.connect(listener.port, '127.0.0.1', () => resolve(c));
+			c.once('error', reject);
+		});
+		// The process row's description counts its connections ("· 1 conn"): it tells when a refresh
+		// has seen a new one while the panel cannot (the row may be collapsed after the reload above).
+		const processRow = await findRow(page, `node (${listener.pid})`);
+		const conns = async (n) => {
+			const description = processRow.locator('.label-description');
+			for (const t0 = Date.now(); !(await description.innerText()).includes(`${n} conn`); await page.waitForTimeout(200)) {
+				if (Date.now() - t0 > 120000) throw new Error(`the tree never counted ${n} conn: "${await description.innerText()}"`);
+			}
+		};
+		const inPanel = (client) => panelFrame(page).locator('table.grid tbody tr', { hasText: `127.0.0.1:${client.localPort}` }).first();
+		const panelTab = page.locator('.tabs-container .tab', { hasText: `node (${listener.pid})` });
+		// Another editor in the panel's group hides it: VS Code drops a hidden webview's page. (This
+		// test comes after the reload test: the browser workbench may restore an editor closed just
+		// before a reload, which then hid the restored panel.)
+		await runCommand(page, 'File: New Untitled Text File');
+		await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout: 15000 });
+		const whileHidden = await connect();
+		let afterShown;
+		try {
+			await runCommand(page, 'Procnet: Refresh');
+			await conns(1);
+			// Shown again: a new page, which must get the process as it is now.
+			await panelTab.click();
+			await panelFrame(page).locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 30000 });
+			await inPanel(whileHidden).waitFor({ timeout: 30000 });
+			await screenshot(page, '09b-panel-shown-again');
+			// And later refreshes still reach it.
+			afterShown = await connect();
+			await runCommand(page, 'Procnet: Refresh');
+			await inPanel(afterShown).waitFor({ timeout: 120000 });
+		} finally {
+			whileHidden.destroy();
+			afterShown?.destroy();
+		}
+		await panelTab.click();
+		await runCommand(page, 'View: Close Other Editors in Group');
+		await page.locator('.tabs-container .tab', { hasText: 'Untitled' }).waitFor({ state: 'detached', timeout: 15000 });
+	});
+
 	it('shows a hostile command line and unix path as text: no markup renders, no script runs (tree, panel)', async () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-ui-'));
 		const sockPath = path.join(dir, 'x<img src=x onerror="window.__pwned=3">.sock');
