@@ -169,8 +169,11 @@ export function assembleCapture(root: string, opts: ReadProcOptions, takenAt: st
 	};
 }
 
-/** Reads one process; null when it vanished before its stat could be read. */
-export function readProcess(root: string, pid: number, withNetns: boolean): ProcessCapture | null {
+/**
+ * Reads one process; null when it vanished before its stat could be read. With `socketFd`, each
+ * socket fd goes to it as its link text ("socket:[12345]") instead of into `fds`.
+ */
+export function readProcess(root: string, pid: number, withNetns: boolean, socketFd?: (p: ProcessCapture, fd: number, link: string) => void): ProcessCapture | null {
 	const base = `${root}/${pid}`;
 	const stat = readText(`${base}/stat`);
 	if (stat === null) return null;
@@ -211,7 +214,8 @@ export function readProcess(root: string, pid: number, withNetns: boolean): Proc
 		}
 		// "socket:[12345]"
 		if (link.length > 9 && link.charCodeAt(0) === 115 && link.startsWith('socket:[')) {
-			p.fds.push([Number(fd), link.slice(8, -1)]);
+			if (socketFd) socketFd(p, Number(fd), link);
+			else p.fds.push([Number(fd), link.slice(8, -1)]);
 		}
 	}
 	return p;

@@ -42,12 +42,16 @@ function assertSame(index: OwnerIndex, ref: Map<string, Owner[]>, probes: readon
 }
 
 describe('OwnerIndex', () => {
-	it('answers as a Map of owner lists would, by pid then fd, through growth and rehashing', () => {
+	it('answers as a Map of owner lists would, by pid then fd, through growth and rehashing, from pairs or link texts', () => {
 		fc.assert(
 			fc.property(procs, fc.array(inode, { maxLength: 20 }), (ps, probes) => {
 				const index = new OwnerIndex();
 				for (const p of ps) index.add(p);
 				assertSame(index, reference(ps), probes);
+				// The same fds given as their link texts, as the two-thread scan gives them.
+				const byLink = new OwnerIndex();
+				for (const p of ps) if (p.stat !== 'garbage') for (const [fd, ino] of p.fds) byLink.addLink(p.pid, fd, `socket:[${ino}]`);
+				assertSame(byLink, reference(ps), probes);
 			}),
 			{ numRuns: 300 },
 		);
