@@ -14,7 +14,7 @@ import { assembleCapture, listProc, pidsOf, readHost, readLink, readProcess, str
 export interface ProcessesJob {
 	mode: 'processes';
 	root: string;
-	/** The pids to read, shared with the thread that reads the tables (see PidQueue). */
+	/** The pids to read, shared with the thread that reads the tables (see pidQueue). */
 	queue: Int32Array;
 }
 
@@ -28,7 +28,7 @@ export interface ProcessesMessage {
 	owners: OwnerIndexData;
 }
 
-/** Below this many sockets a worker's start-up (~30-50 ms) costs more than it saves. */
+/** Below this many sockets a worker's start-up (~60 ms on an idle machine here) costs more than it saves. */
 export const PARALLEL_THRESHOLD = 20000;
 
 /** "sockets: used N" of /proc/net/sockstat: a cheap estimate of how big a scan will be. */
@@ -67,7 +67,7 @@ export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: 
 	let processes: ProcessCapture[];
 	let owners: OwnerIndex;
 	try {
-		// While the worker starts (~50 ms): the order it reads processes in.
+		// While the worker starts (60-120 ms here): the order it reads processes in.
 		fillPidQueue(queue, biggestFirst(root, pids));
 		// Meanwhile: namespaces (one readlink per pid), their tables, parsed as they are read.
 		light = pids.map((pid) => ({ pid, netns: readLink(`${root}/${pid}/ns/net`) }));
