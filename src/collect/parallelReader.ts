@@ -4,8 +4,7 @@
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
-import { OwnerIndex, type OwnerIndexData } from '../model/ownerIndex';
-import { parseStat } from '../procfs/process';
+import { keepsFds, OwnerIndex, type OwnerIndexData } from '../model/ownerIndex';
 import { TABLE_NAMES } from '../procfs/types';
 import type { Capture, NamespaceCapture, ProcessCapture } from './capture';
 import { assembleCapture, listProc, pidsOf, readHost, readLink, readProcess, streamNamespaces, type ReadProcOptions } from './procfsReader';
@@ -150,16 +149,16 @@ function biggestFirst(root: string, pids: readonly number[]): number[] {
  */
 export function scanProcesses(root: string, queue: Int32Array, end: 'front' | 'back', owners: OwnerIndex): ProcessCapture[] {
 	const out: ProcessCapture[] = [];
-	// A process whose stat does not parse is left out of a snapshot, and so are its fds (as
-	// OwnerIndex.add does): its stat is read before its fds, so it is checked at the first one.
+	// Only the fds of a process a snapshot keeps (keepsFds); its stat is read before its fds, so
+	// it is checked at the first one.
 	let checked: ProcessCapture | undefined;
-	let readable = false;
+	let keep = false;
 	const socketFd = (p: ProcessCapture, fd: number, link: string) => {
 		if (checked !== p) {
 			checked = p;
-			readable = p.stat !== null && parseStat(p.stat) !== null;
+			keep = keepsFds(p);
 		}
-		if (readable) owners.addLink(p.pid, fd, link);
+		if (keep) owners.addLink(p.pid, fd, link);
 	};
 	for (let pid = takePid(queue, end); pid >= 0; pid = takePid(queue, end)) {
 		const p = readProcess(root, pid, false, socketFd);

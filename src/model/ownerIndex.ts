@@ -4,6 +4,7 @@
 // numbers in typed arrays instead, so that it is cheap to fill, and a worker can hand it over
 // without a copy (postMessage transfer). Owner objects are made only when a socket asks.
 import type { ProcessCapture } from '../collect/capture';
+import { stripLeadingZeros } from '../procfs/lines';
 import { parseStat } from '../procfs/process';
 import type { Owner } from './snapshot';
 
@@ -48,9 +49,9 @@ export class OwnerIndex {
 		}
 	}
 
-	/** Adds a process's socket fds; a process whose stat does not parse is left out, as buildSnapshot leaves it out. */
+	/** Adds a process's socket fds, if it is one a snapshot keeps (see keepsFds). */
 	add(p: Pick<ProcessCapture, 'pid' | 'fds' | 'stat'>): void {
-		if (p.stat && parseStat(p.stat)) this.addFds(p.pid, p.fds);
+		if (keepsFds(p)) this.addFds(p.pid, p.fds);
 	}
 
 	/** Adds socket fds of a process the caller has already found readable. */
@@ -65,16 +66,8 @@ export class OwnerIndex {
 	addLink(pid: number, fd: number, link: string): void {
 		// The digits between "socket:[" and "]": a 32-bit inode read straight from the link.
 		const end = link.length - 1;
-		let v = 0;
-		let i = 8;
-		if (end - i <= 10 && link.charCodeAt(end) === 93) {
-			for (; i < end; i++) {
-				const c = link.charCodeAt(i) - 48;
-				if (c < 0 || c > 9) break;
-				v = v * 10 + c;
-			}
-		}
-		if (i === end && end > 8 && v <= 0xffffffff) this.addKey(pid, fd, v);
+		const key = link.charCodeAt(end) === 93 ? digitsValue(link, 8, end) : -1;
+		if (key >= 0) this.addKey(pid, fd, key);
 		else this.addOne(pid, fd, link.slice(8, -1));
 	}
 
@@ -83,7 +76,7 @@ export class OwnerIndex {
 		const key = inodeNumber(inode);
 		let list: Owner[];
 		if (key < 0) {
-			const other = this.other.get(canonical(inode));
+			const other = this.other.get(stripLeadingZeros(inode));
 			if (!other) return undefined;
 			list = other.map((o) => ({ ...o }));
 		} else {
@@ -113,7 +106,7 @@ export class OwnerIndex {
 
 	private addOne(pid: number, fd: number, inode: string): void {
 		const key = inodeNumber(inode);
-		if (key < 0) this.addOther(pid, fd, canonical(inode));
+		if (key < 0) this.addOther(pid, fd, stripLeadingZeros(inode));
 		else this.addKey(pid, fd, key);
 	}
 
@@ -173,23 +166,28 @@ export class OwnerIndex {
 	}
 }
 
+/**
+ * Whether a snapshot keeps this process, and so its fds: buildSnapshot leaves out a process
+ * whose stat does not parse.
+ */
+export function keepsFds(p: Pick<ProcessCapture, 'stat'>): boolean {
+	return p.stat !== null && parseStat(p.stat) !== null;
+}
+
 /** The inode as a number when it is a decimal of at most 32 bits (leading zeros allowed); -1 otherwise. */
 function inodeNumber(s: string): number {
-	const t = s.length > 10 ? canonical(s) : s;
-	const n = t.length;
-	if (n === 0 || n > 10) return -1;
+	const t = s.length > 10 ? stripLeadingZeros(s) : s;
+	return digitsValue(t, 0, t.length);
+}
+
+/** s[start, end) as a number when it is 1-10 decimal digits of at most 32 bits; -1 otherwise. */
+function digitsValue(s: string, start: number, end: number): number {
+	if (end <= start || end - start > 10) return -1;
 	let v = 0;
-	for (let i = 0; i < n; i++) {
-		const c = t.charCodeAt(i) - 48;
+	for (let i = start; i < end; i++) {
+		const c = s.charCodeAt(i) - 48;
 		if (c < 0 || c > 9) return -1;
 		v = v * 10 + c;
 	}
 	return v <= 0xffffffff ? v : -1;
-}
-
-/** "00123" and "123" name the same inode (the table parsers keep the latter). */
-function canonical(s: string): string {
-	let i = 0;
-	while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
-	return i ? s.slice(i) : s;
 }

@@ -4,7 +4,7 @@
 // Tokens are read by position after splitting on whitespace: the kernel pads rows to a fixed
 // width and `sl` outgrows its column past 9999, so fixed columns would break.
 import { decodeAddress } from './address';
-import { forEachLine, makeWarning } from './lines';
+import { forEachLine, makeWarning, stripLeadingZeros } from './lines';
 import type { ByteOrder, ParseResult, ParseWarning, SocketKind, SocketRow, TimerName } from './types';
 
 export type InetTable = 'tcp' | 'tcp6' | 'udp' | 'udp6' | 'udplite' | 'udplite6' | 'raw' | 'raw6' | 'icmp' | 'icmp6';
@@ -256,11 +256,4 @@ export class InetTableParser {
 		};
 		this.rows.push(row);
 	}
-}
-
-/** "00123" and "123" name the same inode; keep the canonical decimal text. */
-function stripLeadingZeros(s: string): string {
-	let i = 0;
-	while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
-	return i ? s.slice(i) : s;
 }

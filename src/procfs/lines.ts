@@ -36,6 +36,13 @@ export function splitWs(line: string): string[] {
 	return out;
 }
 
+/** "00123" and "123" name the same inode; the canonical text is the latter (and "0" for zeros alone). */
+export function stripLeadingZeros(s: string): string {
+	let i = 0;
+	while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+	return i ? s.slice(i) : s;
+}
+
 export function makeWarning(table: string, line: number, reason: string, text: string): ParseWarning {
 	return { table, line, reason, text: text.length > 200 ? text.slice(0, 200) + '…' : text };
 }

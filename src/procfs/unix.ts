@@ -2,7 +2,7 @@
 // socket, ' ' + the name exactly as bound. Names are printed raw (spaces, '\n' and all), so the
 // path is "the rest of the line" and a line that is not a record continues the previous name.
 import { addresslessRow, type ParseResult, type ParseWarning, type SocketRow } from './types';
-import { forEachLine, hexInt, makeWarning } from './lines';
+import { forEachLine, hexInt, makeWarning, stripLeadingZeros } from './lines';
 
 const TABLE = 'unix';
 
@@ -89,18 +89,13 @@ function toRecord(m: RegExpExecArray, hasInode: boolean, line: string, lineNo: n
 	const rest = hasInode ? m[8] : m[7];
 	const row: SocketRow = {
 		// Kept as text: 64-bit inode printing is coming, and 0 (no inode) must stay recognisable.
-		...addresslessRow('unix', (flags & SO_ACCEPTCON) !== 0 ? 'LISTEN' : (STATES[st] ?? `ST_${m[6]}`), hasInode ? stripZeros(m[7]) : '0'),
+		...addresslessRow('unix', (flags & SO_ACCEPTCON) !== 0 ? 'LISTEN' : (STATES[st] ?? `ST_${m[6]}`), hasInode ? stripLeadingZeros(m[7]) : '0'),
 		path: rest === undefined ? null : rest,
 		unixType: TYPES[type] ?? `TYPE_${type}`,
 		refCount: hexInt(m[2]),
 	};
 	const prev = records.length > 0 ? records[records.length - 1].row : null;
 	return { row, lineNo, line, pointerWidth: m[1].length, prevPath: prev === null ? null : prev.path };
-}
-
-function stripZeros(s: string): string {
-	const t = s.replace(/^0+/, '');
-	return t === '' ? '0' : t;
 }
 
 /**

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
-import { isPackable, listOf, pack } from '../shared/packedMessage';
+import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -16,8 +16,6 @@ import { nextTurn, SYNC_SOCKETS } from './turns';
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
 const LAST_TARGET = 'procnet.detail.lastTarget';
-/** Above this many sockets a page or delta goes packed (packedMessage.ts); below, as it is. */
-const PACK_ABOVE = 500;
 
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
@@ -253,9 +251,10 @@ export class DetailPanel implements vscode.Disposable {
 		const panel = this.panel;
 		if (!panel || !this.pageReady) return;
 		const live = () => this.panel === panel;
+		// A list that fits in one slice goes as it is.
 		this.sending = this.sending.then(async () => {
 			if (!live()) return;
-			if (!isPackable(msg) || listOf(msg).length <= PACK_ABOVE) return void panel.webview.postMessage(msg);
+			if (!isPackable(msg) || listOf(msg).length <= PACK_SLICE) return void panel.webview.postMessage(msg);
 			const turn = async () => (await nextTurn(), live());
 			const pieces = await pack(msg, ++this.packs, turn);
 			for (const [i, piece] of (pieces ?? []).entries()) {
