@@ -7,7 +7,7 @@
 // and sends as they are. Our own JSON.stringify, without a replacer, is made a slice per turn
 // of the event loop, and each slice is posted in a turn of its own (see pack). Both halves
 // live here so they cannot drift apart; the unit tests check that the Unpacker gives back m.
-import type { SocketInfo } from '../model/snapshot';
+import type { PageSocket } from './pageSocket';
 import type { ToWebview } from './protocol';
 
 export type PackedMessage = Extract<ToWebview, { type: 'packed' }>;
@@ -25,12 +25,12 @@ export function isPackable(m: ToWebview): m is Packable {
 }
 
 /** The socket list `m` carries. */
-export function listOf(m: Packable): SocketInfo[] {
+export function listOf(m: Packable): PageSocket[] {
 	return m.type === 'process' ? m.detail.sockets : m.detail.upserts;
 }
 
 /** `m` with `list` as its socket list. */
-function withList(m: Packable, list: SocketInfo[]): Packable {
+function withList(m: Packable, list: PageSocket[]): Packable {
 	return m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: list } } : { ...m, detail: { ...m.detail, upserts: list } };
 }
 
@@ -74,7 +74,7 @@ export class Unpacker {
 
 function unpack(head: Uint8Array, parts: Uint8Array[]): Packable {
 	const utf8 = new TextDecoder();
-	const list: SocketInfo[] = [];
-	for (const part of parts) for (const s of JSON.parse(utf8.decode(part)) as SocketInfo[]) list.push(s);
+	const list: PageSocket[] = [];
+	for (const part of parts) for (const s of JSON.parse(utf8.decode(part)) as PageSocket[]) list.push(s);
 	return withList(JSON.parse(utf8.decode(head)) as Packable, list);
 }

@@ -1,8 +1,7 @@
 // The process page sent as changes: the extension host (detailPanel.ts) makes a delta from the
 // page it last sent to the next, the page (webview/main.ts) applies it to the page it holds.
 // Both halves live here so they cannot drift apart; the unit tests check apply(a, delta(a, b)) = b.
-import { sameSocket } from '../model/diff';
-import type { SocketInfo } from '../model/snapshot';
+import { samePageSocket, type PageSocket } from './pageSocket';
 import type { ToWebview } from './protocol';
 
 type ProcessMessage = Extract<ToWebview, { type: 'process' }>;
@@ -10,16 +9,16 @@ export type ProcessDeltaMessage = Extract<ToWebview, { type: 'processDelta' }>;
 
 /**
  * The changes from one page of a process to the next, when that is the smaller message: same
- * target and host, and fewer than half its sockets new, changed or gone. Unchanged sockets are
- * the same objects from the local source; other sources' are compared field by field.
+ * target and host, and fewer than half its rows new, changed or gone. Unchanged rows are the
+ * same objects from the local source (pageSocket.ts); other sources' are compared cell by cell.
  */
 export function processDelta(a: ProcessMessage, b: ProcessMessage): ProcessDeltaMessage | undefined {
 	if (JSON.stringify(a.target) !== JSON.stringify(b.target) || a.host !== b.host) return undefined;
 	const old = new Map(a.detail.sockets.map((s) => [s.id, s]));
-	const upserts: SocketInfo[] = [];
+	const upserts: PageSocket[] = [];
 	for (const s of b.detail.sockets) {
 		const o = old.get(s.id);
-		if (!o || (o !== s && !sameSocket(o, s))) upserts.push(s);
+		if (!o || (o !== s && !samePageSocket(o, s))) upserts.push(s);
 		old.delete(s.id);
 	}
 	const removedIds = [...old.keys()];

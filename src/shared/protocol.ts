@@ -2,6 +2,7 @@
 // detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
 // message without handling it fails to compile on both sides.
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
+import type { PageSocket } from './pageSocket';
 
 /** What a panel shows; kept in the page's state so a reloaded window can restore it. */
 /** `hostId`: the tree's host (absent = this machine), so a restored panel never shows another host's pid. */
@@ -20,11 +21,12 @@ export interface ProcessDetail {
 	/** parent, grandparent, ... up to pid 1 (or as far as known). */
 	ancestors: Array<{ pid: number; name: string }>;
 	children: Array<{ pid: number; name: string }>;
-	sockets: SocketInfo[];
+	/** The table's rows (pageSocket.ts), not whole sockets: the page opens a socket by its id. */
+	sockets: PageSocket[];
 	/** socket ids new since the previous refresh (highlighted) */
 	added: string[];
 	/** sockets closed since the previous refresh (shown struck through for one refresh) */
-	removed: SocketInfo[];
+	removed: PageSocket[];
 	history: HistoryPoint[];
 }
 
@@ -42,12 +44,12 @@ export type ToWebview =
 	/** The process page as last sent, at a new time: only the time and the chart changed. */
 	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] }
 	/**
-	 * The process page as last sent, with the sockets that are new or differ (`upserts`) and the
+	 * The process page as last sent, with the rows that are new or read differently (`upserts`) and the
 	 * ids of those gone (`removedIds`) instead of all of them: a process with 17k sockets that
 	 * change every refresh had cost the extension host ~100 ms of serialisation per refresh. A
 	 * page that does not hold that process answers 'ready' and gets the whole page.
 	 */
-	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: SocketInfo[]; removedIds: string[] } }
+	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: PageSocket[]; removedIds: string[] } }
 	/**
 	 * One of `count` pieces of a 'process' or 'processDelta' message with many sockets, as UTF-8
 	 * JSON: piece 0 has `head` (the message with its list empty), every piece one slice of the

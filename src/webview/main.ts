@@ -1,6 +1,7 @@
 // The detail page. Every piece of data is inserted with textContent or attributes set from
 // code, never as HTML: process names, command lines and unix paths are chosen by other users.
-import type { ProcessInfo, SocketInfo } from '../model/snapshot';
+import type { ProcessInfo } from '../model/snapshot';
+import type { PageSocket } from '../shared/pageSocket';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
@@ -45,17 +46,18 @@ function link(text: string, onActivate: () => void, title?: string, iconName?: s
 
 // ---- sockets table: sort, filter and paging survive updates ----
 /** Numbers sort as numbers; texts by numeric collation (so fds "9,10" and ports sort sensibly too). */
-type Column = { key: string; title: string; value: (s: SocketInfo) => string | number };
+// The host wrote the cells' texts (pageSocket.ts), so a process's table reads as the tree and the CLI do.
+type Column = { key: string; title: string; value: (s: PageSocket) => string | number };
 const COLUMNS: Column[] = [
-	{ key: 'kind', title: 'Kind', value: (s) => kindText(s) },
-	{ key: 'local', title: 'Local', value: (s) => localText(s) },
-	{ key: 'remote', title: 'Remote', value: (s) => remoteText(s) },
+	{ key: 'kind', title: 'Kind', value: (s) => s.kindText },
+	{ key: 'local', title: 'Local', value: (s) => s.local },
+	{ key: 'remote', title: 'Remote', value: (s) => s.remote },
 	{ key: 'state', title: 'State', value: (s) => s.state },
-	{ key: 'tx', title: 'Send-Q', value: (s) => s.txQueue ?? 0 },
-	{ key: 'rx', title: 'Recv-Q', value: (s) => s.rxQueue ?? 0 },
-	{ key: 'timer', title: 'Timer', value: (s) => (s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '') },
+	{ key: 'tx', title: 'Send-Q', value: (s) => s.txQueue },
+	{ key: 'rx', title: 'Recv-Q', value: (s) => s.rxQueue },
+	{ key: 'timer', title: 'Timer', value: (s) => s.timer },
 	{ key: 'inode', title: 'Inode', value: (s) => s.inode },
-	{ key: 'fd', title: 'Fd', value: (s) => s.owners.map((o) => o.fd).join(',') },
+	{ key: 'fd', title: 'Fd', value: (s) => s.fds },
 ];
 let sortKey = 'state';
 let sortDesc = false;
@@ -87,9 +89,9 @@ function facts(rows: Array<[string, Child]>): HTMLElement {
 	return dl;
 }
 
-function stateCounts(sockets: SocketInfo[]): HTMLElement {
+function stateCounts(sockets: PageSocket[]): HTMLElement {
 	const counts = new Map<string, number>();
-	for (const s of sockets) counts.set(`${kindText(s)} ${s.state}`, (counts.get(`${kindText(s)} ${s.state}`) ?? 0) + 1);
+	for (const s of sockets) counts.set(`${s.kindText} ${s.state}`, (counts.get(`${s.kindText} ${s.state}`) ?? 0) + 1);
 	const ul = el('ul', { class: 'chips', 'aria-label': 'socket counts by kind and state' });
 	for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1])) ul.append(el('li', {}, `${k}: ${n}`));
 	return ul;
@@ -123,13 +125,13 @@ function chart(history: HistoryPoint[]): HTMLElement {
 
 /** A socket as the table shows it: its cells' texts and one lower-case text to filter on, computed once per update. */
 interface Row {
-	s: SocketInfo;
+	s: PageSocket;
 	cells: Array<string | number>;
 	hay: string;
 	cls: '' | 'added' | 'removed';
 }
 
-function toRow(s: SocketInfo, cls: Row['cls']): Row {
+function toRow(s: PageSocket, cls: Row['cls']): Row {
 	const cells = COLUMNS.map((c) => c.value(s));
 	// \u0001 between cells: a filter matches within one cell, as it did when each was tested alone.
 	return { s, cells, hay: cells.join('\u0001').toLowerCase(), cls };
@@ -144,7 +146,7 @@ function toRow(s: SocketInfo, cls: Row['cls']): Row {
 interface SocketTable {
 	target: string;
 	wrap: HTMLElement;
-	setData(sockets: SocketInfo[], added: Set<string>, removed: SocketInfo[]): void;
+	setData(sockets: PageSocket[], added: Set<string>, removed: PageSocket[]): void;
 }
 let table: SocketTable | undefined;
 
@@ -157,7 +159,7 @@ function socketTable(target: string): SocketTable {
 		shownRows = PAGE;
 		renderTableBody();
 	});
-	let data: { sockets: SocketInfo[]; added: Set<string>; removed: SocketInfo[] } = { sockets: [], added: new Set(), removed: [] };
+	let data: { sockets: PageSocket[]; added: Set<string>; removed: PageSocket[] } = { sockets: [], added: new Set(), removed: [] };
 	let live: Row[] = [];
 	let all: Row[] = [];
 	const grid = el('table', { class: 'grid' });

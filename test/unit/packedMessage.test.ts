@@ -5,21 +5,22 @@ import * as assert from 'assert';
 import fc from 'fast-check';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { pack, PACK_SLICE, Unpacker } from '../../src/shared/packedMessage';
+import { pageSocket, type PageSocket } from '../../src/shared/pageSocket';
 import type { ToWebview } from '../../src/shared/protocol';
 
 type Page = Extract<ToWebview, { type: 'process' }>;
 type Delta = Extract<ToWebview, { type: 'processDelta' }>;
 
-function sock(i: number, path: string | null): SocketInfo {
-	return { id: `net|unix|${i}`, kind: 'unix', state: 'LISTEN', inode: String(i), path, owners: [{ pid: 7, fd: i }], ownerUnknown: null } as unknown as SocketInfo;
+function sock(i: number, path: string | null): PageSocket {
+	return pageSocket({ id: `net|unix|${i}`, kind: 'unix', unixType: 'STREAM', state: 'LISTEN', inode: String(i), path, remoteAddress: null, owners: [{ pid: 7, fd: i }], ownerUnknown: null } as unknown as SocketInfo);
 }
-function page(sockets: SocketInfo[]): Page {
+function page(sockets: PageSocket[]): Page {
 	return {
 		type: 'process', target: { kind: 'process', pid: 7, startTicks: 1, hostId: 'ssh:a' }, host: 'h', takenAt: 't0',
 		detail: { process: { pid: 7, name: 'x' } as never, ancestors: [{ pid: 1, name: 'init' }], children: [], sockets, added: [sockets[0]?.id ?? 'none'], removed: [sock(99999, null)], history: [{ t: 1, established: 2, listening: 3, other: 4 }] },
 	};
 }
-function delta(upserts: SocketInfo[]): Delta {
+function delta(upserts: PageSocket[]): Delta {
 	const { sockets: _s, ...rest } = page([]).detail;
 	return { type: 'processDelta', target: { kind: 'process', pid: 7, startTicks: 1 }, host: 'h', takenAt: 't1', detail: { ...rest, upserts, removedIds: ['net|unix|3'] } };
 }

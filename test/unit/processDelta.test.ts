@@ -4,21 +4,28 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import type { SocketInfo } from '../../src/model/snapshot';
+import { pageSocket, type PageSocket } from '../../src/shared/pageSocket';
 import { applyProcessDelta, processDelta } from '../../src/shared/processDelta';
 import type { ToWebview } from '../../src/shared/protocol';
 
 type Page = Extract<ToWebview, { type: 'process' }>;
 
-function sock(id: number, state: string, rx: number): SocketInfo {
-	return { id: `tcp:${id}`, kind: 'tcp', state, rxQueue: rx, txQueue: 0, inode: String(id), owners: [{ pid: 7, fd: id }] } as unknown as SocketInfo;
+function sockInfo(id: number, state: string, rx: number, rto = 0.2): SocketInfo {
+	return {
+		id: `tcp:${id}`, kind: 'tcp', ipVersion: 4, localAddress: '127.0.0.1', localPort: 1000 + id, remoteAddress: '0.0.0.0', remotePort: 0,
+		state, rxQueue: rx, txQueue: 0, inode: String(id), rto, owners: [{ pid: 7, fd: id }],
+	} as unknown as SocketInfo;
 }
-function page(sockets: SocketInfo[], takenAt = 't0', pid = 7): Page {
+function sock(id: number, state: string, rx: number): PageSocket {
+	return pageSocket(sockInfo(id, state, rx));
+}
+function page(sockets: PageSocket[], takenAt = 't0', pid = 7): Page {
 	return {
 		type: 'process', target: { kind: 'process', pid, startTicks: 1 }, host: 'h', takenAt,
 		detail: { process: { pid } as never, ancestors: [], children: [], sockets, added: [], removed: [], history: [] },
 	};
 }
-const byId = (l: SocketInfo[]) => [...l].sort((a, b) => (a.id < b.id ? -1 : 1));
+const byId = (l: PageSocket[]) => [...l].sort((a, b) => (a.id < b.id ? -1 : 1));
 const sockArb = fc.record({ id: fc.nat(60), state: fc.constantFrom('ESTABLISHED', 'LISTEN', 'TIME_WAIT'), rx: fc.nat(3) });
 const uniq = (l: Array<{ id: number; state: string; rx: number }>) => [...new Map(l.map((x) => [x.id, sock(x.id, x.state, x.rx)])).values()];
 
@@ -60,5 +67,19 @@ describe('processDelta (panel pages as changes)', () => {
 		assert.deepStrictEqual([d.detail.upserts.map((s) => s.id), d.detail.removedIds], [['tcp:500'], ['tcp:7']]);
 		assert.strictEqual(applyProcessDelta(page(list, 't0', 8), d), undefined);
 		assert.strictEqual(processDelta(page(list, 't0', 8), page(next, 't1')), undefined, 'no delta between two processes');
+	});
+
+	it('rows are made once per socket object, and a change the table does not show sends nothing', () => {
+		const a = sockInfo(1, 'ESTABLISHED', 0);
+		assert.strictEqual(pageSocket(a), pageSocket(a), 'the same socket object gives the same row object');
+		assert.deepStrictEqual(pageSocket(a), {
+			id: 'tcp:1', kind: 'tcp', state: 'ESTABLISHED', kindText: 'tcp', local: '127.0.0.1:1001', remote: '*', txQueue: 0, rxQueue: 0, timer: '', inode: '1', fds: '1',
+		});
+		// A new object for the same socket, its rto moved: the row reads the same, so no upsert.
+		const d = processDelta(page([pageSocket(a)]), page([pageSocket(sockInfo(1, 'ESTABLISHED', 0, 0.4))], 't1'))!;
+		assert.deepStrictEqual([d.detail.upserts, d.detail.removedIds], [[], []]);
+		const rest = [2, 3, 4].map((i) => sock(i, 'LISTEN', 0));
+		const e = processDelta(page([pageSocket(a), ...rest]), page([pageSocket(sockInfo(1, 'ESTABLISHED', 5)), ...rest], 't1'))!;
+		assert.deepStrictEqual(e.detail.upserts.map((s) => s.rxQueue), [5]);
 	});
 });

@@ -138,7 +138,8 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		if (m?.type === 'process') {
 			assert.strictEqual(m.target.hostId, remote.host.id);
 			assert.match(m.host, /\(procnet-test\)$/);
-			assert.ok(m.detail.sockets.some((s) => s.localPort === port()));
+			// The page's row of the tree's socket, its cells as describe.ts writes them.
+			assert.ok(m.detail.sockets.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${port()}` && s.state === 'LISTEN'));
 		}
 		await vscode.commands.executeCommand('procnet.showDetails', row);
 		const s = api.panel.current;
