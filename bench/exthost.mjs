@@ -3,10 +3,11 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel] [--scan-nice N]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
-//   setting alone does not stop) is not counted; --no-panel: no detail panel open.
+//   setting alone does not stop) is not counted; --no-panel: no detail panel open; --scan-nice:
+//   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority).
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,10 @@ const arg = (name, dflt) => {
 };
 const size = Number(arg('--size', 100000));
 const refreshes = Number(arg('--refreshes', 6));
+const settings = {
+	...(process.argv.includes('--no-vscode-ports') ? { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' } : {}),
+	...(arg('--scan-nice') !== undefined ? { 'procnet.scanNice': Number(arg('--scan-nice')) } : {}),
+};
 
 // Only the load: with the default tools, --hold also wants the SSH bench's bundles, which a
 // fresh checkout does not have (and --no-build would not make).
@@ -51,7 +56,7 @@ try {
 			PROCNET_VSCODE_BENCH: '1',
 			PROCNET_BENCH_REFRESHES: String(refreshes),
 			PROCNET_VSCODE_TEST_TIMEOUT: '1800',
-			...(process.argv.includes('--no-vscode-ports') ? { PROCNET_VSCODE_SETTINGS: JSON.stringify({ 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' }) } : {}),
+			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : {}),
 		},
 	});

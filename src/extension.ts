@@ -4,7 +4,7 @@
 // extension.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LocalSource } from './collect/localSource';
+import { LocalSource, SCAN_NICE } from './collect/localSource';
 import { DebugStatusBar } from './debug/debugStatusBar';
 import { DebugTracker } from './debug/debugTracker';
 import { ListenNotifier } from './debug/listenNotifier';
@@ -41,7 +41,10 @@ export interface ProcnetApi {
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
-	const store = new SnapshotStore(new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js')));
+	const scanNice = () => vscode.workspace.getConfiguration('procnet').get<number>('scanNice', SCAN_NICE);
+	const local = new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js'), '/proc', scanNice());
+	context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('procnet.scanNice') && local.setNice(scanNice())));
+	const store = new SnapshotStore(local);
 	const hosts = new HostRegistry(store);
 	// Before the tree is built, so the first paint already has every configured host.
 	hosts.syncFromSettings();

@@ -10,8 +10,14 @@ import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } fr
 import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { readProcTreeParsed } from './procfsReader';
-import { SLICE, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
+import { SLICE, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import type { SnapshotSource } from './source';
+
+/**
+ * The scan thread's default nice value: a refresh is background work and gives way to the
+ * editor on a busy machine (threadPriority.ts). 10 is what `nice` gives by default.
+ */
+export const SCAN_NICE = 10;
 
 /** Slices asked for ahead: the worker clones the next while this thread takes in the last. */
 const AHEAD = 2;
@@ -25,16 +31,30 @@ export class LocalSource implements SnapshotSource {
 	/** What the last scan sent over (benchmarks print it: upserts are the objects this thread took in). */
 	lastTransfer: { upserts: number; removed: number; full: boolean } | undefined;
 	private worker: Worker | undefined;
+	/** The nice value `worker` was started with. */
+	private workerNice = 0;
 	private nextId = 1;
-	private readonly pending = new Map<number, { resolve: (r: Ok) => void; reject: (e: Error) => void }>();
+	/** Calls awaiting an answer, with the worker asked (a replaced worker fails only its own). */
+	private readonly pending = new Map<number, { w: Worker; resolve: (r: Ok) => void; reject: (e: Error) => void }>();
 	/** The sockets of the last snapshot, by id, as the worker's baseline has them. */
 	private readonly held = new Map<string, SocketInfo>();
 	private processes: ProcessInfo[] | undefined;
 	/** Until a transfer has been applied whole, the worker must send everything. */
 	private needFull = true;
 
-	/** @param workerScript path of the built scanWorker.js; without it the scan runs inline. */
-	constructor(private readonly workerScript?: string, private readonly root = '/proc') {}
+	/**
+	 * @param workerScript path of the built scanWorker.js; without it the scan runs inline.
+	 * @param nice the scan thread's nice value (0: the caller's priority).
+	 */
+	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE) {}
+
+	/**
+	 * A new nice value for the scan thread, from the next scan on. A thread cannot raise its own
+	 * priority back without privileges, so that scan replaces the worker (a full transfer).
+	 */
+	setNice(nice: number): void {
+		this.nice = nice;
+	}
 
 	async snapshot(): Promise<Snapshot> {
 		const w = this.ensureWorker();
@@ -107,17 +127,22 @@ export class LocalSource implements SnapshotSource {
 	private call(w: Worker, req: Request): Promise<Ok> {
 		const id = this.nextId++;
 		return new Promise((resolve, reject) => {
-			this.pending.set(id, { resolve, reject });
+			this.pending.set(id, { w, resolve, reject });
 			w.postMessage({ ...req, id } as ScanRequest);
 		});
 	}
 
 	private ensureWorker(): Worker | undefined {
-		if (this.worker) return this.worker;
+		if (this.worker && this.workerNice === this.nice) return this.worker;
+		if (this.worker) {
+			void this.worker.terminate();
+			this.worker = undefined;
+		}
 		if (!this.workerScript || !fs.existsSync(this.workerScript)) return undefined;
-		const w = new Worker(path.resolve(this.workerScript));
+		const w = new Worker(path.resolve(this.workerScript), { workerData: { mode: 'scan', nice: this.nice } satisfies ScanJob });
 		// A new worker has no baseline: it sends everything, and what is held here is replaced.
 		this.needFull = true;
+		this.workerNice = this.nice;
 		w.on('message', (res: ScanResponse) => {
 			const p = this.pending.get(res.id);
 			if (!p) return;
@@ -125,10 +150,11 @@ export class LocalSource implements SnapshotSource {
 			if (res.ok) p.resolve(res);
 			else p.reject(new Error(res.error));
 		});
-		w.on('error', (e) => this.failAll(e));
+		w.on('error', (e) => this.failAll(e, w));
 		w.on('exit', (code) => {
-			this.worker = undefined;
-			this.failAll(new Error(`scan worker exited with code ${code}`));
+			// A worker replaced by setNice may exit after its successor started.
+			if (this.worker === w) this.worker = undefined;
+			this.failAll(new Error(`scan worker exited with code ${code}`), w);
 		});
 		// The worker must not keep a CLI or test process alive on its own.
 		w.unref();
@@ -136,9 +162,13 @@ export class LocalSource implements SnapshotSource {
 		return w;
 	}
 
-	private failAll(e: Error): void {
-		for (const p of this.pending.values()) p.reject(e);
-		this.pending.clear();
+	/** Fails the calls awaiting `w` (every call when no worker is named). */
+	private failAll(e: Error, w?: Worker): void {
+		for (const [id, p] of this.pending) {
+			if (w && p.w !== w) continue;
+			this.pending.delete(id);
+			p.reject(e);
+		}
 	}
 
 	dispose(): void {

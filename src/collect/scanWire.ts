@@ -8,6 +8,13 @@
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { ReadProcOptions } from './procfsReader';
 
+/** What a LocalSource's worker is started with. */
+export interface ScanJob {
+	mode: 'scan';
+	/** The scan thread's nice value (threadPriority.ts); 0 leaves it as the caller's. */
+	nice: number;
+}
+
 /** Items per slice: ~6 ms to deserialise 2000 sockets on a 2-core machine of our kind. */
 export const SLICE = 2000;
 

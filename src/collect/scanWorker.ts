@@ -8,7 +8,8 @@ import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcTreeParsed } from './procfsReader';
-import { SLICE, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
+import { SLICE, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
+import { niceThisThread } from './threadPriority';
 
 /** The sockets the caller holds after applying the last scan, by id. */
 let baseline: Map<string, SocketInfo> | undefined;
@@ -37,19 +38,22 @@ function answer(req: ScanRequest): ScanResponse {
 	return { id: req.id, ok: true, type: 'scan', head, counts: { upserts: parts.upserts.length, removed: parts.removed.length }, full };
 }
 
-const job = workerData as ProcessesJob | undefined;
+const job = workerData as ProcessesJob | ScanJob | undefined;
 if (job?.mode === 'processes') {
 	// One-shot: the fd half of a two-core scan (parallelReader.ts), indexed here.
 	const owners = new OwnerIndex();
 	const processes = scanProcesses(job.root, job.queue, 'front', owners);
 	const { data, transfer } = owners.data();
 	parentPort!.postMessage({ processes, owners: data } satisfies ProcessesMessage, transfer);
-} else parentPort?.on('message', (req: ScanRequest) => {
-	let res: ScanResponse;
-	try {
-		res = answer(req);
-	} catch (e) {
-		res = { id: req.id, ok: false, error: (e as Error).message };
-	}
-	parentPort!.postMessage(res);
-});
+} else {
+	if (job?.mode === 'scan' && job.nice > 0) niceThisThread(job.nice);
+	parentPort?.on('message', (req: ScanRequest) => {
+		let res: ScanResponse;
+		try {
+			res = answer(req);
+		} catch (e) {
+			res = { id: req.id, ok: false, error: (e as Error).message };
+		}
+		parentPort!.postMessage(res);
+	});
+}

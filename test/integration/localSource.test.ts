@@ -4,8 +4,9 @@
 // name the sockets that appeared, closed and changed between two refreshes.
 import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
-import { LocalSource } from '../../src/collect/localSource';
+import { LocalSource, SCAN_NICE } from '../../src/collect/localSource';
 import { SLICE } from '../../src/collect/scanWire';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
 import { REPO } from './helpers';
@@ -123,5 +124,33 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		assert.strictEqual(idle(fourth).length, before.size, 'every idle connection is there after the full transfer');
 		assert.ok(!d4.newSockets.some((s) => before.has(s) || (s.remotePort === port && s.owners.some((o) => o.pid === child!.pid))), 'held sockets are not reported new after a full transfer');
 		assert.ok(!d4.closedSockets.some((s) => s.remotePort === port && s.state === 'ESTABLISHED' && s.owners.some((o) => o.pid === child!.pid)), 'held sockets are not reported closed after a full transfer');
+	});
+
+	it('scans on a niced thread and leaves the caller\'s priority alone', async () => {
+		// Each thread's nice value, field 19 of /proc/self/task/TID/stat (after the comm, which may hold spaces).
+		const nices = () =>
+			new Map(fs.readdirSync('/proc/self/task').map((tid) => {
+				const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+				return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
+			}));
+		const before = nices();
+		const src = new LocalSource(path.join(REPO, 'dist/scanWorker.js'));
+		try {
+			await src.snapshot();
+			const after = nices();
+			const niced = [...after].filter(([tid, n]) => n === SCAN_NICE && before.get(tid) !== SCAN_NICE).map(([tid]) => tid);
+			assert.strictEqual(niced.length, 1, `one new thread at nice ${SCAN_NICE} (the scan), got ${JSON.stringify([...after])}`);
+			assert.strictEqual(after.get(process.pid), before.get(process.pid), 'the caller\'s thread keeps its priority');
+			// Back to nice 0 (the setting changed): the next scan runs on a new worker at the caller's
+			// priority, and the niced one is gone.
+			src.setNice(0);
+			const again = await src.snapshot();
+			assert.ok(again.sockets.length > 0 && src.lastTransfer?.full, 'a full transfer from the new worker');
+			for (let i = 0; i < 50 && nices().has(niced[0]); i++) await new Promise((r) => setTimeout(r, 20));
+			assert.ok(!nices().has(niced[0]), 'the niced worker thread has exited');
+			assert.deepStrictEqual([...nices()].filter(([tid, n]) => n === SCAN_NICE && before.get(tid) !== SCAN_NICE), [], 'nice 0: no niced thread');
+		} finally {
+			src.dispose();
+		}
 	});
 });
