@@ -12,6 +12,7 @@ import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { readProcTreeParsed } from './procfsReader';
 import { SLICE, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import type { SnapshotSource } from './source';
+import { StringPool } from './stringPool';
 
 /**
  * The scan thread's default nice value: a refresh is background work and gives way to the
@@ -39,6 +40,8 @@ export class LocalSource implements SnapshotSource {
 	/** The sockets of the last snapshot, by id, as the worker's baseline has them. */
 	private readonly held = new Map<string, SocketInfo>();
 	private processes: ProcessInfo[] | undefined;
+	/** One string object per repeated text of the sockets held (stringPool.ts). */
+	private readonly strings = new StringPool();
 	/** Until a transfer has been applied whole, the worker must send everything. */
 	private needFull = true;
 
@@ -80,6 +83,7 @@ export class LocalSource implements SnapshotSource {
 		}
 		await this.fetchPart(w, head.id, 'upserts', head.counts.upserts, (items) => {
 			for (const s of items as SocketInfo[]) {
+				this.strings.share(s);
 				const before = full ? kept!.get(s.id) : this.held.get(s.id);
 				if (full) kept!.delete(s.id);
 				this.held.set(s.id, s);
