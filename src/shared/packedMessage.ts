@@ -14,8 +14,9 @@ export type PackedMessage = Extract<ToWebview, { type: 'packed' }>;
 export type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
 
 /**
- * Sockets per slice. In the extension host, JSON.stringify took ~10 µs a socket (its sockets
- * come from the scan worker by structured clone): 500 make a turn of ~5 ms and ~230 KB.
+ * Rows per slice. Measured with whole sockets, which the page had before its rows
+ * (pageSocket.ts): JSON.stringify took ~10 µs a socket in the extension host, so 500 made a
+ * turn of ~5 ms and ~230 KB. Rows are about half the bytes.
  */
 export const PACK_SLICE = 500;
 
@@ -36,8 +37,8 @@ function withList(m: Packable, list: PageSocket[]): Packable {
 
 /**
  * `m` as packed messages: the first carries the head, each one slice of the list (the panel
- * posts them a turn apart, so VS Code copies ~230 KB per turn into its connection instead of
- * 8 MB at once). `between` runs before each slice after the first (the panel gives the event
+ * posts them a turn apart, so VS Code copies ~100-230 KB per turn into its connection instead of
+ * megabytes at once). `between` runs before each slice after the first (the panel gives the event
  * loop a turn there); when it returns false, packing stops and the result is undefined (a
  * newer message made this one stale). `id` tells one packed message's pieces from another's.
  */

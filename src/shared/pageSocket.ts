@@ -3,8 +3,9 @@
 // A whole SocketInfo is ~430 bytes of JSON with ~29 fields, most of which the table never shows;
 // at 100k sockets the panel's first page of a 17k-socket process was ~7 MB, and copying,
 // compressing and collecting those bytes made the extension host's longest blocks
-// (bench/exthost.mjs). This row is about a third of that. It also means a refresh that only
-// moves a field the table does not show (rto, cwnd, retransmits) sends the page nothing.
+// (bench/exthost.mjs). This row is about half of that (a loopback TCP socket: ~210 bytes
+// against ~440), with a dozen values instead of ~30. It also means a refresh that only moves a
+// field the table does not show (rto, cwnd, retransmits) sends the page nothing.
 import { kindText, localText, remoteText } from '../model/describe';
 import type { SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
