@@ -12,6 +12,7 @@ import { registerActions } from './views/actions';
 import { DetailPanel } from './views/detailPanel';
 import { registerHostCommands } from './views/hostCommands';
 import { HostRegistry, type HostEntry } from './views/hosts';
+import { PortFinderHint } from './views/portFinderHint';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
 import { showPortsForPid } from './views/showPortsForPid';
@@ -64,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const debug = new DebugTracker(store);
 	const notifier = new ListenNotifier(store, debug);
 	const debugStatusBar = new DebugStatusBar(store, debug);
+	// About this machine only: VS Code's port finder reads the /proc of the extension host's machine.
+	const portFinderHint = new PortFinderHint(store, context.globalState);
 	let suspendTimer: NodeJS.Timeout | undefined;
 	const updateVisibility = () => {
 		// The status-bar item watches even when the view is closed: it is what is being looked at then.
@@ -92,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		debug,
 		notifier,
 		debugStatusBar,
+		portFinderHint,
 		tree.setDebugTracker(debug),
 		debug.onDidChange(updateVisibility),
 		{ dispose: () => clearTimeout(suspendTimer) },
