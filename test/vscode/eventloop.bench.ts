@@ -107,7 +107,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const sorted = steady.map((r) => r.worst).sort((a, b) => a - b);
 		const sortedCpu = steady.map((r) => r.worstOnCpu).sort((a, b) => a - b);
 		console.log(
-			`      EXTHOST sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${process.env.PROCNET_BENCH_PANEL !== '0' ? bigCount : 'none'} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
+			`      EXTHOST sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${process.env.PROCNET_BENCH_PANEL !== '0' ? bigCount : 'none'} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
 				`worstBlockMs(first)=${rows[0].worst.toFixed(0)} worstBlockMs(median)=${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} worstBlockMs(max)=${sorted[sorted.length - 1]?.toFixed(0)} ` +
 				`onCpuMs(first)=${rows[0].worstOnCpu.toFixed(0)} onCpuMs(median)=${sortedCpu[Math.floor(sortedCpu.length / 2)]?.toFixed(0)} onCpuMs(max)=${sortedCpu[sortedCpu.length - 1]?.toFixed(0)} ` +
 				`refreshMs(median)=${steady.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(steady.length / 2)]?.toFixed(0)}`,
