@@ -44,7 +44,6 @@ export interface ProcnetApi {
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const scanNice = () => vscode.workspace.getConfiguration('procnet').get<number>('scanNice', SCAN_NICE);
 	const local = new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js'), '/proc', scanNice());
-	context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('procnet.scanNice') && local.setNice(scanNice())));
 	const store = new SnapshotStore(local);
 	const hosts = new HostRegistry(store);
 	// Before the tree is built, so the first paint already has every configured host.
@@ -106,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			if (e.affectsConfiguration('procnet')) void tree.setOptions(readTreeOptions(context.workspaceState));
 			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
 			if (e.affectsConfiguration('procnet.statusBar')) updateVisibility();
+			if (e.affectsConfiguration('procnet.scanNice')) local.setNice(scanNice());
 		}),
 		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
 			const target = node ?? view.selection[0];
