@@ -5,6 +5,7 @@
 // forked server rather than the launcher that only waits for it), or its debuggee when none does.
 // Hidden when no session has a pid. Independent of the optional watcher (procnet.statusBar.*).
 import * as vscode from 'vscode';
+import { ownedBy } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot } from '../model/snapshot';
 import type { SnapshotStore } from '../views/snapshotStore';
@@ -35,7 +36,7 @@ export function describeDebugged(tracker: DebugTracker, snap: Snapshot | undefin
 		const ports = [...new Set(listeners.map((s) => s.localPort!))].sort((a, b) => a - b);
 		parts.push(ports.length ? `${name}: ${ports.join(', ')}` : name);
 		lines.push(`${session.name}: ${ports.length ? `listening on ${ports.join(', ')}` : 'not listening on any TCP port'} (pid ${[...session.pids].join(', ')} and descendants)`);
-		const owns = (q: number) => listeners.some((s) => s.owners.some((o) => o.pid === q));
+		const owns = (q: number) => listeners.some((s) => ownedBy(s, q));
 		const lowest = [...listeners].sort((a, b) => a.localPort! - b.localPort!)[0];
 		pid ??= owns(debuggee) ? debuggee : lowest?.owners.find((o) => pids.has(o.pid))?.pid ?? debuggee;
 	}

@@ -17,6 +17,16 @@ export function isListening(s: SocketInfo): boolean {
 	return s.state === 'UNCONN' && (s.kind === 'udp' || s.kind === 'udplite' || s.kind === 'raw' || s.kind === 'icmp' || s.kind === 'sctp');
 }
 
+/** Whether `pid` holds the socket: one of its owners, never only the first (a socket may be shared). */
+export function ownedBy(s: SocketInfo, pid: number): boolean {
+	return s.owners.some((o) => o.pid === pid);
+}
+
+/** The TCP/SCTP/unix LISTEN sockets `pid` holds (what a kill prompt or a watch names). */
+export function listenersOf(snap: Snapshot, pid: number): SocketInfo[] {
+	return snap.sockets.filter((s) => s.state === 'LISTEN' && ownedBy(s, pid));
+}
+
 /** The given pids plus every descendant (by ppid) present in the snapshot. */
 export function withDescendants(processes: readonly ProcessInfo[], pids: readonly number[]): Set<number> {
 	const children = new Map<number, number[]>();

@@ -1,5 +1,6 @@
 // What the status-bar watcher shows: pinned pids (their listening ports) and ports (whether
 // something listens). Pure, so it is tested without a window.
+import { listenersOf } from './select';
 import type { Snapshot } from './snapshot';
 
 export type Watch = { kind: 'pid'; pid: number } | { kind: 'port'; port: number };
@@ -36,7 +37,7 @@ export function describeWatches(watches: readonly Watch[], snap: Snapshot | unde
 				continue;
 			}
 			openPid ??= p.pid;
-			const ports = [...new Set(snap.sockets.filter((s) => s.state === 'LISTEN' && s.localPort !== null && s.owners.some((o) => o.pid === p.pid)).map((s) => `:${s.localPort}`))];
+			const ports = [...new Set(listenersOf(snap, p.pid).filter((s) => s.localPort !== null).map((s) => `:${s.localPort}`))];
 			parts.push(`${p.name} ${ports.join(' ') || 'not listening'}`);
 			tips.push(`${p.name} (pid ${p.pid}): ${ports.length ? `listening on ${ports.join(' ')}` : 'no listening socket'}`);
 		} else {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, hostPort, localText } from '../model/describe';
+import { listenersOf } from '../model/select';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -78,7 +79,7 @@ export async function killProcess(host: HostEntry, pid: number | undefined): Pro
 		return undefined;
 	}
 	if (host.kind !== 'local') return killRemote(host, p);
-	const listening = snap.sockets.filter((s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === p.pid)).map(localText);
+	const listening = listenersOf(snap, p.pid).map(localText);
 	const confirm = vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true);
 	if (confirm) {
 		const answer = await vscode.window.showWarningMessage(
@@ -121,7 +122,7 @@ async function killRemote(host: HostEntry, p: ProcessInfo): Promise<string | und
 		return 'error';
 	}
 	const ticks = p.startTicks;
-	const listening = snap.sockets.filter((s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === p.pid)).map(localText);
+	const listening = listenersOf(snap, p.pid).map(localText);
 	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
 		const answer = await vscode.window.showWarningMessage(
 			`Terminate ${p.name} (pid ${p.pid}) on ${host.name}?`,

@@ -5,6 +5,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
+import { ownedBy } from '../model/select';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
@@ -207,7 +208,7 @@ export class DetailPanel implements vscode.Disposable {
 				if (gen !== this.generation) return;
 				for (let j = i; j < Math.min(i + SYNC_SOCKETS, snap.sockets.length); j++) {
 					const s = snap.sockets[j];
-					if (s.owners.some((o) => o.pid === target.pid)) mine.push(pageSocket(s));
+					if (ownedBy(s, target.pid)) mine.push(pageSocket(s));
 				}
 			}
 			if (gen === this.generation && this.host()?.store.snapshot === snap) this.update({ snap, sockets: mine });
@@ -286,7 +287,7 @@ export class DetailPanel implements vscode.Disposable {
 			ancestors.push({ pid: q.pid, name: q.name });
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
-		const owned = (s: SocketInfo) => s.owners.some((o) => o.pid === p.pid);
+		const owned = (s: SocketInfo) => ownedBy(s, p.pid);
 		const sockets = processSockets ?? snap.sockets.filter(owned).map(pageSocket);
 		const diff = h.store.diff;
 		const added = diff ? diff.newSockets.filter(owned).map((s) => s.id) : [];
