@@ -3,11 +3,12 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel] [--scan-nice N]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel] [--scan-nice N] [--idle]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
 //   setting alone does not stop) is not counted; --no-panel: no detail panel open; --scan-nice:
-//   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority).
+//   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority);
+//   --idle: the control run, with the same load, panel and timer, but no refresh made.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,7 @@ try {
 			PROCNET_VSCODE_TEST_TIMEOUT: '1800',
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : {}),
+			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
 		},
 	});
 	code = await new Promise((r) => run.once('exit', (c) => r(c ?? 1)));

@@ -11,6 +11,13 @@ import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 
 const REFRESHES = Number(process.env.PROCNET_BENCH_REFRESHES || 6);
+/**
+ * PROCNET_BENCH_IDLE=1: the control. Everything as in a run (load, panel, tree, the same 1 ms
+ * timer) except that no refresh is made: each "refresh" is a wait as long as a refresh takes.
+ * Blocks seen then are the machine's and VS Code's, with procnet idle.
+ */
+const IDLE = process.env.PROCNET_BENCH_IDLE === '1';
+const IDLE_MS = 1700;
 
 describe('bench: extension-host event loop during refreshes', function () {
 	this.timeout(0);
@@ -107,7 +114,8 @@ describe('bench: extension-host event loop during refreshes', function () {
 				gcs.length = 0;
 				if (i === profileAt && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
 				const t0 = performance.now();
-				await api.store.refresh();
+				if (IDLE) await new Promise((r) => setTimeout(r, IDLE_MS));
+				else await api.store.refresh();
 				// Let VS Code fetch the rows it shows and the panel take its message.
 				await new Promise((r) => setTimeout(r, 1500));
 				if (profile && (!profileAll || i === REFRESHES - 1)) {
@@ -136,7 +144,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const sortedCpu = steady.map((r) => r.worstOnCpu).sort((a, b) => a - b);
 		const sortedUnq = steady.map((r) => r.worstUnqueued).sort((a, b) => a - b);
 		console.log(
-			`      EXTHOST sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${process.env.PROCNET_BENCH_PANEL !== '0' ? bigCount : 'none'} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
+			`      EXTHOST${IDLE ? ' (idle control: no refresh made)' : ''} sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${process.env.PROCNET_BENCH_PANEL !== '0' ? bigCount : 'none'} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
 				`worstBlockMs(first)=${rows[0].worst.toFixed(0)} worstBlockMs(median)=${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} worstBlockMs(max)=${sorted[sorted.length - 1]?.toFixed(0)} ` +
 				`onCpuMs(first)=${rows[0].worstOnCpu.toFixed(0)} onCpuMs(median)=${sortedCpu[Math.floor(sortedCpu.length / 2)]?.toFixed(0)} onCpuMs(max)=${sortedCpu[sortedCpu.length - 1]?.toFixed(0)} ` +
 				`lessCpuWaitMs(first)=${rows[0].worstUnqueued.toFixed(0)} lessCpuWaitMs(median)=${sortedUnq[Math.floor(sortedUnq.length / 2)]?.toFixed(0)} lessCpuWaitMs(max)=${sortedUnq[sortedUnq.length - 1]?.toFixed(0)} ` +
