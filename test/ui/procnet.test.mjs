@@ -454,4 +454,53 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			holder.kill();
 		}
 	});
+
+	it('on a host with 20k sockets, says once that VS Code\'s own port finder blocks the extension host, and "Detect Ports from Output" sets it', async function () {
+		this.timeout(10 * 60 * 1000);
+		const settingsFile = path.join(server.dir, 'udd', 'User', 'settings.json');
+		assert.doesNotMatch(fs.readFileSync(settingsFile, 'utf8'), /autoForwardPortsSource/);
+		// Real sockets past the hint's 20k (src/views/portFinderHint.ts): two processes, as one may
+		// hold at most 20000 fds here.
+		const holders = [];
+		let extra;
+		try {
+			holders.push(await startHolder(5100), await startHolder(5100));
+			assert.ok(holders.every((h) => h.sockets >= 10201), holders.map((h) => h.sockets).join(' '));
+			await openProcnetView(page);
+			const hostRow = page.getByRole('treeitem', { level: 1 }).first().locator('.label-description');
+			const shownSockets = async () => Number(/(\d+) sockets/.exec(await hostRow.innerText().catch(() => ''))?.[1] ?? 0);
+			await runCommand(page, 'Procnet: Refresh');
+			for (const t0 = Date.now(); (await shownSockets()) < 20402; await page.waitForTimeout(200)) {
+				if (Date.now() - t0 > 180000) throw new Error(`the tree never showed the holders' sockets: ${await hostRow.innerText()}`);
+			}
+			const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: "VS Code's own port detection" });
+			await toast.waitFor({ state: 'visible', timeout: 30000 });
+			const message = (await toast.locator('.notification-list-item-message').innerText()).trim();
+			assert.match(message, /^This host has (\d+)k sockets\./);
+			assert.ok(Number(/^This host has (\d+)k/.exec(message)[1]) >= 20, message);
+			await screenshot(page, '15-port-finder-hint');
+			await toast.getByRole('button', { name: 'Detect Ports from Output' }).click();
+			// VS Code writes the user setting (code-server keeps it in the server's user data dir).
+			for (const t0 = Date.now(); !/"remote\.autoForwardPortsSource":\s*"output"/.test(fs.readFileSync(settingsFile, 'utf8')); await page.waitForTimeout(200)) {
+				if (Date.now() - t0 > 30000) throw new Error(`the setting was not written: ${fs.readFileSync(settingsFile, 'utf8')}`);
+			}
+			await toast.waitFor({ state: 'hidden', timeout: 10000 });
+			// Answered: a later refresh at this size (seen by its new socket count) asks nothing.
+			const before = await shownSockets();
+			extra = await new Promise((resolve, reject) => {
+				const c = net.connect(holders[0].port, '127.0.0.1', () => resolve(c));
+				c.once('error', reject);
+			});
+			await runCommand(page, 'Procnet: Refresh');
+			for (const t0 = Date.now(); (await shownSockets()) === before; await page.waitForTimeout(200)) {
+				if (Date.now() - t0 > 120000) throw new Error('no refresh reached the tree in 120 s');
+			}
+			await page.waitForTimeout(1000);
+			assert.deepStrictEqual((await notifications(page)).filter((n) => n.message.includes('port detection')), []);
+			await screenshot(page, '16-port-finder-hint-answered');
+		} finally {
+			extra?.destroy();
+			for (const h of holders) h.kill();
+		}
+	});
 });
