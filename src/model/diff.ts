@@ -31,15 +31,18 @@ export function changedFields(b: SocketInfo, s: SocketInfo): SocketChange['field
 	return fields;
 }
 
+/**
+ * True when every field of `a` but `skip` holds the identical value in `b`: the records compared
+ * here (a socket, a table row) are flat but for the field skipped, and share their fields.
+ */
+export function sameValues<T extends object>(a: T, b: T, skip?: keyof T): boolean {
+	for (const k in a) if (k !== skip && a[k] !== b[k]) return false;
+	return true;
+}
+
 /** True when two states of one socket are the same in every field (owners included). */
 export function sameSocket(a: SocketInfo, b: SocketInfo): boolean {
-	for (const k in a) {
-		const key = k as keyof SocketInfo;
-		if (key === 'owners') {
-			if (a.owners.length !== b.owners.length || ownersKey(a) !== ownersKey(b)) return false;
-		} else if (a[key] !== b[key]) return false;
-	}
-	return true;
+	return sameValues(a, b, 'owners') && a.owners.length === b.owners.length && ownersKey(a) === ownersKey(b);
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {

@@ -7,6 +7,7 @@
 // against ~440), with a dozen values instead of ~30. It also means a refresh that only moves a
 // field the table does not show (rto, cwnd, retransmits) sends the page nothing.
 import { kindText, localText, remoteText } from '../model/describe';
+import { sameValues } from '../model/diff';
 import type { SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
 
@@ -58,9 +59,5 @@ export function pageSocket(s: SocketInfo): PageSocket {
 
 /** Whether two rows of one socket read the same in every cell. */
 export function samePageSocket(a: PageSocket, b: PageSocket): boolean {
-	for (const k in a) {
-		const key = k as keyof PageSocket;
-		if (a[key] !== b[key]) return false;
-	}
-	return true;
+	return sameValues(a, b);
 }
