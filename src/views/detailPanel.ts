@@ -83,6 +83,11 @@ export class DetailPanel implements vscode.Disposable {
 		return this.lastMessage;
 	}
 
+	/** Resolves once what was handed to the page so far is posted (tests wait on it). */
+	settled(): Promise<void> {
+		return this.sending;
+	}
+
 	show(target: PanelTarget): void {
 		this.target = target;
 		void this.memento?.update(LAST_TARGET, target);
@@ -230,6 +235,12 @@ export class DetailPanel implements vscode.Disposable {
 				: h
 					? { type: 'gone', target: this.target, message: `Could not read ${h.name}: ${h.store.error}` }
 					: { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
+		// Only this machine's /proc can be re-read (a capture of it may be old: its inodes are not
+		// today's). The read goes ahead of the post below in the chain of posts, which keeps their order.
+		if (msg.type === 'socket' && h?.kind === 'local') {
+			const detail = msg.detail;
+			this.sending = this.sending.then(async () => void (detail.rawLine = await findRawLine(detail.socket)));
+		}
 		const before = this.lastMessage;
 		this.lastMessage = msg;
 		this.panel.title = msg.type === 'process' ? `${msg.detail.process.name} (${msg.detail.process.pid})` : msg.type === 'socket' ? `socket ${msg.detail.socket.inode}` : 'Procnet';
@@ -274,9 +285,8 @@ export class DetailPanel implements vscode.Disposable {
 			const socket = snap.sockets.find((s) => s.id === target.id);
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
-			// Only this machine's /proc can be re-read (a capture of it may be old: its inodes are not today's).
-			const rawLine = h.kind === 'local' ? findRawLine(socket) : null;
-			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine } };
+			// The raw line is read before the post (update), off this thread.
+			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null } };
 		}
 		const p = byPid.get(target.pid);
 		if (!p || (target.startTicks !== null && p.startTicks !== target.startTicks)) {

@@ -6,7 +6,7 @@
 // process, and the status bar. Prints one line per refresh and a summary line for the bench.
 import * as fs from 'fs';
 import * as inspector from 'inspector';
-import { PerformanceObserver } from 'perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 
@@ -97,9 +97,12 @@ describe('bench: extension-host event loop during refreshes', function () {
 			worst = Math.max(worst, gap);
 		}, 1);
 		// GC pauses over 20 ms, to tell the blocks GC makes (V8's, whoever allocated) from our code's.
-		const gcs: number[] = [];
+		// Each as its duration and kind: a scavenge of the young generation (`minor`) or a
+		// mark-compact of the whole heap (`major`), whose pause grows with every live object.
+		const gcs: string[] = [];
+		const gcKind = (k: number | undefined) => (k === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : k === perfConstants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : k === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL ? 'incremental' : 'weak');
 		const gcObserver = new PerformanceObserver((list) => {
-			for (const e of list.getEntries()) if (e.duration > 20) gcs.push(e.duration);
+			for (const e of list.getEntries()) if (e.duration > 20) gcs.push(`${e.duration.toFixed(0)} ${gcKind(((e as unknown as { detail?: { kind?: number } }).detail)?.kind)}`);
 		});
 		gcObserver.observe({ entryTypes: ['gc'] });
 		const rows: Array<{ sockets: number; ms: number; worst: number; worstOnCpu: number; worstUnqueued: number }> = [];
@@ -129,7 +132,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				rows.push({ sockets, ms, worst, worstOnCpu, worstUnqueued });
 				const m = process.memoryUsage();
 				console.log(
-					`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g, k) => `${g.toFixed(0)}/${onCpu[k].toFixed(0)}/${queued[k].toFixed(0)}`).join(' ') || 'none'} (as wall/on-CPU/waiting-for-a-CPU ms; longest on-CPU stretch ${worstOnCpu.toFixed(0)} ms, longest block less its wait for a CPU ${worstUnqueued.toFixed(0)} ms) (GC pauses > 20 ms: ${gcs.map((g) => g.toFixed(0)).join(' ') || 'none'}); heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`,
+					`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g, k) => `${g.toFixed(0)}/${onCpu[k].toFixed(0)}/${queued[k].toFixed(0)}`).join(' ') || 'none'} (as wall/on-CPU/waiting-for-a-CPU ms; longest on-CPU stretch ${worstOnCpu.toFixed(0)} ms, longest block less its wait for a CPU ${worstUnqueued.toFixed(0)} ms) (GC pauses > 20 ms: ${gcs.join(', ') || 'none'}); heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`,
 				);
 			}
 		} finally {

@@ -142,6 +142,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			assert.ok(m.detail.sockets.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${port()}` && s.state === 'LISTEN'));
 		}
 		await vscode.commands.executeCommand('procnet.showDetails', row);
+		await api.panel.settled(); // a local socket's raw line would have been read by now
 		const s = api.panel.current;
 		assert.strictEqual(s?.type, 'socket');
 		if (s?.type === 'socket') {

@@ -132,6 +132,7 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		// The page's row of the tree's socket, its cells as describe.ts writes them.
 		if (m?.type === 'process') assert.ok(m.detail.sockets.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${portOf(server)}` && s.state === 'LISTEN'));
 		await vscode.commands.executeCommand('procnet.showDetails', row);
+		await api.panel.settled(); // the raw line is read off the thread, before the post
 		const s = api.panel.current;
 		assert.strictEqual(s?.type, 'socket');
 		if (s?.type === 'socket') {
