@@ -3,10 +3,11 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel] [--scan-nice N] [--idle]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--idle]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
-//   setting alone does not stop) is not counted; --no-panel: no detail panel open; --scan-nice:
+//   setting alone does not stop) is not counted; --no-panel: no detail panel open; --socket-page:
+//   the panel on one TCP socket of the biggest process instead of on the process; --scan-nice:
 //   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority);
 //   --idle: the control run, with the same load, panel and timer, but no refresh made.
 import { spawn } from 'node:child_process';
@@ -58,7 +59,7 @@ try {
 			PROCNET_BENCH_REFRESHES: String(refreshes),
 			PROCNET_VSCODE_TEST_TIMEOUT: '1800',
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
-			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : {}),
+			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
 		},
 	});

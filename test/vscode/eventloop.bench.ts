@@ -9,6 +9,7 @@ import * as inspector from 'inspector';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
+import { ownedBy } from '../../src/model/select';
 
 const REFRESHES = Number(process.env.PROCNET_BENCH_REFRESHES || 6);
 /**
@@ -38,7 +39,15 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const profileAll = process.env.PROCNET_BENCH_PROFILE_ALL === '1';
 		let profile: (() => Promise<object>) | undefined;
 		if (profileAt < 0 && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
-		if (process.env.PROCNET_BENCH_PANEL !== '0') await vscode.commands.executeCommand('procnet.showDetails', api.tree.processNode(bigPid));
+		// PROCNET_BENCH_PANEL: unset, the process page; 'socket', the page of one of its TCP sockets
+		// (which re-reads that socket's line from its /proc table at every refresh); '0', no panel.
+		const panelKind = process.env.PROCNET_BENCH_PANEL ?? 'process';
+		if (panelKind === 'process') await vscode.commands.executeCommand('procnet.showDetails', api.tree.processNode(bigPid));
+		else if (panelKind === 'socket') {
+			const s = api.store.snapshot!.sockets.find((x) => x.kind === 'tcp' && ownedBy(x, bigPid))!;
+			api.panel.show({ kind: 'socket', id: s.id });
+			await api.panel.settled();
+		}
 
 		let last = performance.now();
 		let worst = 0;
@@ -147,7 +156,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const sortedCpu = steady.map((r) => r.worstOnCpu).sort((a, b) => a - b);
 		const sortedUnq = steady.map((r) => r.worstUnqueued).sort((a, b) => a - b);
 		console.log(
-			`      EXTHOST${IDLE ? ' (idle control: no refresh made)' : ''} sockets=${rows[rows.length - 1].sockets} panelProcessSockets=${process.env.PROCNET_BENCH_PANEL !== '0' ? bigCount : 'none'} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
+			`      EXTHOST${IDLE ? ' (idle control: no refresh made)' : ''} sockets=${rows[rows.length - 1].sockets} panel=${panelKind}${panelKind === 'process' ? ` panelProcessSockets=${bigCount}` : ''} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
 				`worstBlockMs(first)=${rows[0].worst.toFixed(0)} worstBlockMs(median)=${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} worstBlockMs(max)=${sorted[sorted.length - 1]?.toFixed(0)} ` +
 				`onCpuMs(first)=${rows[0].worstOnCpu.toFixed(0)} onCpuMs(median)=${sortedCpu[Math.floor(sortedCpu.length / 2)]?.toFixed(0)} onCpuMs(max)=${sortedCpu[sortedCpu.length - 1]?.toFixed(0)} ` +
 				`lessCpuWaitMs(first)=${rows[0].worstUnqueued.toFixed(0)} lessCpuWaitMs(median)=${sortedUnq[Math.floor(sortedUnq.length / 2)]?.toFixed(0)} lessCpuWaitMs(max)=${sortedUnq[sortedUnq.length - 1]?.toFixed(0)} ` +
