@@ -43,9 +43,10 @@ export interface ProcnetApi {
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const scanNice = () => vscode.workspace.getConfiguration('procnet').get<number>('scanNice', SCAN_NICE);
-	const local = new LocalSource(path.join(context.extensionPath, 'dist', 'scanWorker.js'), '/proc', scanNice());
+	const worker = path.join(context.extensionPath, 'dist', 'scanWorker.js');
+	const local = new LocalSource(worker, '/proc', scanNice());
 	const store = new SnapshotStore(local);
-	const hosts = new HostRegistry(store);
+	const hosts = new HostRegistry(store, worker);
 	// Before the tree is built, so the first paint already has every configured host.
 	hosts.syncFromSettings();
 	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));

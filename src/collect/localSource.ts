@@ -2,15 +2,22 @@
 // beside the extension) so that the scan's synchronous syscalls never block the caller. The
 // caller keeps the sockets it holds across refreshes and takes in only what changed, in slices
 // (scanWire.ts): at 100k sockets a whole-snapshot message had blocked its event loop for
-// 0.5-0.8 s, and replacing 100k objects every refresh made for long major GCs.
+// 0.5-0.8 s, and replacing 100k objects every refresh made for long major GCs. Given a remote
+// job (an ssh or command host), the worker reads that host through a session of its own instead,
+// and the same transfer keeps the caller's thread free of its decoding, parse and join (0.5-1 s
+// per refresh at 100k sockets when they ran on the caller's thread).
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
-import { SLICE, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
+import { RemoteSourceError, type RemoteFailure } from './remoteCapture';
+import type { RemoteSignal } from './remoteScript';
+import { SLICE, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
+import { remoteJobSource, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
 import { StringPool } from './stringPool';
 
@@ -27,7 +34,7 @@ type Request = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'i
 type Ok = ScanResponse & { ok: true };
 
 export class LocalSource implements SnapshotSource {
-	readonly label = 'local';
+	readonly label: string;
 	lastDiff: SnapshotDiff | undefined;
 	/** What the last scan sent over (benchmarks print it: upserts are the objects this thread took in). */
 	lastTransfer: { upserts: number; removed: number; full: boolean } | undefined;
@@ -44,12 +51,25 @@ export class LocalSource implements SnapshotSource {
 	private readonly strings = new StringPool();
 	/** Until a transfer has been applied whole, the worker must send everything. */
 	private needFull = true;
+	/** A remote job's source on this thread, when there is no worker script. */
+	private inline: ShellSource | undefined;
+	private workerSessionPid: number | undefined;
+	/** Once disposed, nothing starts again: a remote source must not reconnect. */
+	private disposed = false;
 
 	/**
 	 * @param workerScript path of the built scanWorker.js; without it the scan runs inline.
 	 * @param nice the scan thread's nice value (0: the caller's priority).
+	 * @param remote read this host through a session (in the worker) instead of this machine's `root`.
 	 */
-	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE) {}
+	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE, private readonly remote?: RemoteJob) {
+		this.label = !remote ? 'local' : remote.kind === 'ssh' ? `ssh ${remote.spec}` : remote.label;
+	}
+
+	/** Pid of a remote job's transport child while its session is open, as of the last answer. */
+	get sessionPid(): number | undefined {
+		return this.inline ? this.inline.sessionPid : this.workerSessionPid;
+	}
 
 	/**
 	 * A new nice value for the scan thread, from the next scan on. A thread cannot raise its own
@@ -59,16 +79,23 @@ export class LocalSource implements SnapshotSource {
 		this.nice = nice;
 	}
 
+	private disposedError(): Error {
+		return this.remote ? new RemoteSourceError('disposed', `${this.label}: source disposed`) : new Error('source disposed');
+	}
+
 	async snapshot(): Promise<Snapshot> {
+		if (this.disposed) throw this.disposedError();
 		const w = this.ensureWorker();
 		if (!w) {
 			this.lastDiff = undefined;
+			if (this.remote) return (this.inline ??= remoteJobSource(this.remote)).snapshot();
 			await Promise.resolve();
 			const { capture, parsed } = readProcTreeParsed({ root: this.root });
 			return buildSnapshot(capture, parsed);
 		}
 		const head = await this.call(w, { type: 'scan', options: { root: this.root }, full: this.needFull });
 		if (head.type !== 'scan') throw new Error('scan worker answered out of turn');
+		this.workerSessionPid = head.sessionPid;
 		this.needFull = true;
 		const first = !this.processes;
 		const full = head.full;
@@ -110,6 +137,34 @@ export class LocalSource implements SnapshotSource {
 		return { ...head.head, sockets };
 	}
 
+	/**
+	 * A remote job only: SIGTERM / SIGKILL (or '0', a check) to PID through the host's session,
+	 * only if it still started at `startTicks` (ShellSource.signal).
+	 */
+	async signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
+		if (!this.remote) throw new Error('signals go through a remote session; this source reads /proc');
+		if (this.disposed) throw this.disposedError();
+		const w = this.ensureWorker();
+		if (!w) return (this.inline ??= remoteJobSource(this.remote)).signal(pid, startTicks, signal);
+		const res = await this.call(w, { type: 'signal', pid, startTicks, signal });
+		if (res.type !== 'signal') throw new Error('scan worker answered out of turn');
+		this.workerSessionPid = res.sessionPid;
+		return res.result;
+	}
+
+	/**
+	 * A remote job only: ends the session; the sockets held stay, and the next scan opens a new
+	 * session. Resolves once its transport child has exited.
+	 */
+	async suspend(): Promise<void> {
+		const inline = this.inline;
+		this.inline = undefined;
+		if (inline) return inline.disposeAndWait();
+		const w = this.worker;
+		this.workerSessionPid = undefined;
+		if (w && this.remote) await this.call(w, { type: 'suspend' });
+	}
+
 	/** Fetches one part slice by slice, handing each slice to `take` as it lands. */
 	private async fetchPart(w: Worker, scan: number, part: SlicePart, count: number, take: (items: SliceParts[SlicePart]) => void): Promise<void> {
 		const inFlight: Array<Promise<Ok>> = [];
@@ -143,7 +198,7 @@ export class LocalSource implements SnapshotSource {
 			this.worker = undefined;
 		}
 		if (!this.workerScript || !fs.existsSync(this.workerScript)) return undefined;
-		const w = new Worker(path.resolve(this.workerScript), { workerData: { mode: 'scan', nice: this.nice } satisfies ScanJob });
+		const w = new Worker(path.resolve(this.workerScript), { workerData: { mode: 'scan', nice: this.nice, remote: this.remote } satisfies ScanJob });
 		// A new worker has no baseline: it sends everything, and what is held here is replaced.
 		this.needFull = true;
 		this.workerNice = this.nice;
@@ -152,7 +207,8 @@ export class LocalSource implements SnapshotSource {
 			if (!p) return;
 			this.pending.delete(res.id);
 			if (res.ok) p.resolve(res);
-			else p.reject(new Error(res.error));
+			// A remote failure stays one (the store shows its reason; 'disposed' is no failure).
+			else p.reject(res.reason ? new RemoteSourceError(res.reason as RemoteFailure, res.error, res.detail) : new Error(res.error));
 		});
 		w.on('error', (e) => this.failAll(e, w));
 		w.on('exit', (code) => {
@@ -176,9 +232,17 @@ export class LocalSource implements SnapshotSource {
 	}
 
 	dispose(): void {
+		this.disposed = true;
 		const w = this.worker;
 		this.worker = undefined;
-		void w?.terminate();
-		this.failAll(new Error('source disposed'));
+		this.inline?.dispose();
+		this.inline = undefined;
+		this.failAll(this.disposedError());
+		if (w && this.remote) {
+			// Its session's child is this process's, not the thread's: end it before the thread.
+			const ended = this.call(w, { type: 'suspend' }).catch(() => undefined);
+			const late = new Promise((r) => setTimeout(r, 3000).unref());
+			void Promise.race([ended, late]).then(() => w.terminate());
+		} else void w?.terminate();
 	}
 }

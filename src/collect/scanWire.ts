@@ -6,13 +6,23 @@
 // major GC of the 100k objects it replaced. Both lists are fetched in slices (SLICE), so even a
 // first, full transfer never holds the caller's event loop for long.
 import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
+import type { RemoteSignal } from './remoteScript';
+
+/**
+ * A host the worker reads through a session of its own (shellSource.ts) instead of this
+ * machine's /proc: the session, the decoding, the parse and the join all run on the worker's
+ * thread. At 100k sockets they had held the caller's event loop for 0.5-1 s per refresh.
+ */
+export type RemoteJob = { kind: 'ssh'; spec: string; configFile?: string } | { kind: 'command'; argv: string[]; label: string };
 
 /** What a LocalSource's worker is started with. */
 export interface ScanJob {
 	mode: 'scan';
 	/** The scan thread's nice value (threadPriority.ts); 0 leaves it as the caller's. */
 	nice: number;
+	remote?: RemoteJob;
 }
 
 /** Items per slice: ~6 ms to deserialise 2000 sockets on a 2-core machine of our kind. */
@@ -27,10 +37,17 @@ export type SlicePart = keyof SliceParts;
 export type ScanRequest =
 	/** full: the caller holds nothing reliable (first scan, or a transfer that failed): send every socket. */
 	| { type: 'scan'; id: number; options: Pick<ReadProcOptions, 'root'>; full: boolean }
-	| { type: 'slice'; id: number; scan: number; part: SlicePart; offset: number };
+	| { type: 'slice'; id: number; scan: number; part: SlicePart; offset: number }
+	/** A remote job only: a signal through the session (ShellSource.signal). */
+	| { type: 'signal'; id: number; pid: number; startTicks: number; signal: RemoteSignal }
+	/** A remote job only: end the session (the next scan opens a new one). */
+	| { type: 'suspend'; id: number };
 
 export type ScanResponse =
 	/** full: upserts are every socket, the caller drops what it held. */
-	| { id: number; ok: true; type: 'scan'; head: Omit<Snapshot, 'sockets'>; counts: Record<SlicePart, number>; full: boolean }
+	| { id: number; ok: true; type: 'scan'; head: Omit<Snapshot, 'sockets'>; counts: Record<SlicePart, number>; full: boolean; sessionPid?: number }
 	| { id: number; ok: true; type: 'slice'; items: SliceParts[SlicePart] }
-	| { id: number; ok: false; error: string };
+	| { id: number; ok: true; type: 'signal'; result: SignalResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'suspended' }
+	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
+	| { id: number; ok: false; error: string; reason?: string; detail?: string };

@@ -1,6 +1,7 @@
 // Worker-thread entry: runs the synchronous /proc scan and the join off the extension host's
 // event loop, so a refresh at 100k sockets never freezes the editor, and sends the caller only
-// what changed since what it holds (scanWire.ts).
+// what changed since what it holds (scanWire.ts). Given a remote job, it reads that host through
+// a session of its own instead (shellSource.ts), with the same transfer.
 import { parentPort, workerData } from 'worker_threads';
 import { sameSocket } from '../model/diff';
 import { buildSnapshot } from '../model/join';
@@ -8,7 +9,9 @@ import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcTreeParsed } from './procfsReader';
-import { SLICE, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
+import { RemoteSourceError } from './remoteCapture';
+import { SLICE, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
+import { remoteJobSource, type ShellSource } from './shellSource';
 import { niceThisThread } from './threadPriority';
 
 /** The sockets the caller holds after applying the last scan, by id. */
@@ -16,13 +19,35 @@ let baseline: Map<string, SocketInfo> | undefined;
 /** What the caller of the last scan still has to fetch, slice by slice. */
 let pending: { scan: number; parts: SliceParts } | undefined;
 
-function answer(req: ScanRequest): ScanResponse {
+/** The remote job's source, opened at its first scan or signal and ended by 'suspend'. */
+let remote: ShellSource | undefined;
+
+async function answer(req: ScanRequest, job: RemoteJob | undefined): Promise<ScanResponse> {
 	if (req.type === 'slice') {
 		if (!pending || pending.scan !== req.scan) return { id: req.id, ok: false, error: `scan ${req.scan} is no longer held by the worker` };
 		return { id: req.id, ok: true, type: 'slice', items: pending.parts[req.part].slice(req.offset, req.offset + SLICE) };
 	}
-	const { capture, parsed } = readProcTreeParsed(req.options);
-	const { sockets, ...head } = buildSnapshot(capture, parsed);
+	if (req.type === 'suspend') {
+		const r = remote;
+		remote = undefined;
+		await r?.disposeAndWait();
+		return { id: req.id, ok: true, type: 'suspended' };
+	}
+	if (req.type === 'signal') {
+		if (!job) return { id: req.id, ok: false, error: 'signals go through a remote session; this worker reads /proc' };
+		remote ??= remoteJobSource(job);
+		const result = await remote.signal(req.pid, req.startTicks, req.signal);
+		return { id: req.id, ok: true, type: 'signal', result, sessionPid: remote.sessionPid };
+	}
+	let snap;
+	if (job) {
+		remote ??= remoteJobSource(job);
+		snap = await remote.snapshot();
+	} else {
+		const { capture, parsed } = readProcTreeParsed(req.options);
+		snap = buildSnapshot(capture, parsed);
+	}
+	const { sockets, ...head } = snap;
 	const full = req.full || !baseline;
 	const next = new Map<string, SocketInfo>();
 	const parts: SliceParts = { upserts: full ? sockets : [], removed: [] };
@@ -35,7 +60,7 @@ function answer(req: ScanRequest): ScanResponse {
 	if (!full) for (const id of baseline!.keys()) if (!next.has(id)) parts.removed.push(id);
 	baseline = next;
 	pending = { scan: req.id, parts };
-	return { id: req.id, ok: true, type: 'scan', head, counts: { upserts: parts.upserts.length, removed: parts.removed.length }, full };
+	return { id: req.id, ok: true, type: 'scan', head, counts: { upserts: parts.upserts.length, removed: parts.removed.length }, full, sessionPid: remote?.sessionPid };
 }
 
 const job = workerData as ProcessesJob | ScanJob | undefined;
@@ -47,13 +72,11 @@ if (job?.mode === 'processes') {
 	parentPort!.postMessage({ processes, owners: data } satisfies ProcessesMessage, transfer);
 } else {
 	if (job?.mode === 'scan' && job.nice > 0) niceThisThread(job.nice);
+	const remoteJob = job?.mode === 'scan' ? job.remote : undefined;
 	parentPort?.on('message', (req: ScanRequest) => {
-		let res: ScanResponse;
-		try {
-			res = answer(req);
-		} catch (e) {
-			res = { id: req.id, ok: false, error: (e as Error).message };
-		}
-		parentPort!.postMessage(res);
+		// A remote scan awaits its session; a signal may be asked meanwhile (the source queues both).
+		void answer(req, remoteJob)
+			.catch((e: Error): ScanResponse => ({ id: req.id, ok: false, error: e.message, ...(e instanceof RemoteSourceError ? { reason: e.reason, detail: e.detail } : {}) }))
+			.then((res) => parentPort!.postMessage(res));
 	});
 }

@@ -11,6 +11,7 @@ import type { Capture } from './capture';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
 import { COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
 import type { SignalResult } from './processControl';
+import type { RemoteJob } from './scanWire';
 import type { SnapshotSource } from './source';
 
 export { RemoteSourceError, type RemoteFailure } from './remoteCapture';
@@ -469,6 +470,11 @@ export async function resolveSshArgv(spec: string, opts: SshOptions = {}): Promi
 export function sshSource(spec: string, opts: SshOptions & ShellSourceOptions = {}): ShellSource {
 	parseHostSpec(spec);
 	return new ShellSource(() => resolveSshArgv(spec, opts), `ssh ${spec}`, 'ssh', opts);
+}
+
+/** The source a worker's remote job names (scanWire.ts). */
+export function remoteJobSource(job: RemoteJob): ShellSource {
+	return job.kind === 'ssh' ? sshSource(job.spec, { configFile: job.configFile }) : commandSource(job.argv, job.label);
 }
 
 /** A source for any command that runs a POSIX sh on its stdin, e.g. ["docker","exec","-i","web-1","sh"]. */

@@ -1,11 +1,15 @@
 // The hosts the tree shows, one SnapshotStore each: this machine first, then every entry of the
 // `procnet.sshHosts` setting (ssh, or any command that gives a POSIX sh), then capture files the
 // user opened. Remote sessions are opened lazily by the first refresh and can be suspended (the
-// view was hidden a while) without losing the last snapshot; the next refresh reconnects.
+// view was hidden a while) without losing the last snapshot; the next refresh reconnects. Each
+// remote host is read in a worker thread of its own (LocalSource with a remote job), as this
+// machine is: at 100k sockets its decoding, parse and join blocked this thread for 0.5-1 s.
 import * as os from 'os';
 import * as vscode from 'vscode';
+import { LocalSource, SCAN_NICE } from '../collect/localSource';
 import { RemoteSourceError } from '../collect/remoteCapture';
-import { commandSource, parseHostSpec, sshSource, type ShellSource } from '../collect/shellSource';
+import type { RemoteJob } from '../collect/scanWire';
+import { parseHostSpec } from '../collect/shellSource';
 import type { SnapshotSource } from '../collect/source';
 import type { Snapshot } from '../model/snapshot';
 import { SnapshotStore } from './snapshotStore';
@@ -96,34 +100,6 @@ export function sshConfigHosts(text: string): string[] {
 	return out;
 }
 
-/** A ShellSource created on first use and ended by suspend(); the store around it keeps its last snapshot. */
-class LazyShellSource implements SnapshotSource {
-	private inner: ShellSource | undefined;
-	constructor(readonly label: string, private readonly make: () => ShellSource) {}
-
-	get shell(): ShellSource {
-		this.inner ??= this.make();
-		return this.inner;
-	}
-
-	get sessionPid(): number | undefined {
-		return this.inner?.sessionPid;
-	}
-
-	snapshot(): Promise<Snapshot> {
-		return this.shell.snapshot();
-	}
-
-	suspend(): void {
-		this.inner?.dispose();
-		this.inner = undefined;
-	}
-
-	dispose(): void {
-		this.suspend();
-	}
-}
-
 /** An entry of the setting that cannot be used: every refresh fails with why. */
 class InvalidSource implements SnapshotSource {
 	constructor(readonly label: string, private readonly message: string) {}
@@ -157,7 +133,7 @@ export class HostEntry implements vscode.Disposable {
 		readonly detail: string,
 		/** How the entry is written in procnet.sshHosts (Remove Host), for ssh and command hosts. */
 		readonly configKey?: string,
-		private readonly lazy?: LazyShellSource,
+		private readonly remote?: LocalSource,
 	) {}
 
 	/** Refreshed by the timer: a capture never changes. */
@@ -169,19 +145,19 @@ export class HostEntry implements vscode.Disposable {
 		return this.kind === 'ssh' || this.kind === 'command';
 	}
 
-	/** The remote shell (opened on demand), for actions such as kill. */
-	shell(): ShellSource | undefined {
-		return this.lazy?.shell;
+	/** The remote shell (its session opened on demand), for actions such as kill. */
+	shell(): Pick<LocalSource, 'signal'> | undefined {
+		return this.remote;
 	}
 
 	/** Pid of the ssh / command child while a session is open. */
 	get sessionPid(): number | undefined {
-		return this.lazy?.sessionPid;
+		return this.remote?.sessionPid;
 	}
 
 	/** Ends the remote session (if any); the last snapshot stays, the next refresh reconnects. */
 	suspend(): void {
-		this.lazy?.suspend();
+		void this.remote?.suspend().catch(() => undefined); // a worker gone meanwhile ended its session with it
 	}
 
 	dispose(): void {
@@ -205,7 +181,8 @@ export class HostRegistry implements vscode.Disposable {
 	private readonly subs = new Map<HostEntry, vscode.Disposable>();
 	private captureSeq = 0;
 
-	constructor(localStore: SnapshotStore) {
+	/** @param workerScript the built scanWorker.js that remote hosts are read in (without it, on this thread). */
+	constructor(localStore: SnapshotStore, private readonly workerScript?: string) {
 		this.local = new HostEntry('local', 'this machine', 'local', localStore, 'local');
 		this.watch(this.local);
 	}
@@ -264,13 +241,10 @@ export class HostRegistry implements vscode.Disposable {
 			const src = new InvalidSource(c.name, c.message);
 			return new HostEntry(id, c.name, c.as, new SnapshotStore(src), c.message, c.name);
 		}
-		if (c.kind === 'ssh') {
-			const lazy = new LazyShellSource(`ssh ${c.spec}`, () => sshSource(c.spec, { configFile: sshConfigFile }));
-			return new HostEntry(id, c.name, 'ssh', new SnapshotStore(lazy), `ssh ${c.spec}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}`, c.name, lazy);
-		}
-		const argv = c.argv;
-		const lazy = new LazyShellSource(c.name, () => commandSource(argv, c.name));
-		return new HostEntry(id, c.name, 'command', new SnapshotStore(lazy), argv.join(' '), c.name, lazy);
+		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile } : { kind: 'command', argv: c.argv, label: c.name };
+		const src = new LocalSource(this.workerScript, '/proc', SCAN_NICE, job);
+		const detail = c.kind === 'ssh' ? `ssh ${c.spec}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
+		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src);
 	}
 
 	/** Adds a read-only root for a capture file (already parsed); returns it after its one refresh. */

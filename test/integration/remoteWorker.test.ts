@@ -1,0 +1,139 @@
+// An ssh host read the way the extension reads it: LocalSource with a remote job, so that the
+// session, the decoding, the parse and the join run in the built scan worker (dist/scanWorker.js)
+// and only what changed crosses over. Against a real OpenSSH server on 127.0.0.1; the "remote"
+// is this machine, so what it shows can be checked against this process's own sockets.
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { LocalSource } from '../../src/collect/localSource';
+import { RemoteSourceError } from '../../src/collect/shellSource';
+import { REPO } from './helpers';
+import { sshdAvailable, startSshd, type TestSshd } from './sshd';
+
+const WORKER = path.join(REPO, 'dist/scanWorker.js');
+
+function listen(server: net.Server): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+	});
+}
+
+function alive(pid: number): boolean {
+	return fs.existsSync(`/proc/${pid}`);
+}
+
+function parentOf(pid: number): number {
+	const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** Field 19 of /proc/PID/stat. */
+function niceOf(pid: number): number {
+	const st = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+(sshdAvailable() && fs.existsSync(WORKER) ? describe : describe.skip)('an ssh host read in the scan worker (LocalSource with a remote job)', function () {
+	this.timeout(60_000);
+	let sshd: TestSshd;
+	const server = net.createServer(() => undefined);
+	let port = 0;
+	const sources: LocalSource[] = [];
+	const track = (s: LocalSource) => (sources.push(s), s);
+
+	before(async () => {
+		sshd = await startSshd();
+		port = await listen(server);
+	});
+
+	after(async () => {
+		for (const s of sources) s.dispose();
+		server.close();
+		await new Promise((r) => setTimeout(r, 500));
+		await sshd?.stop();
+	});
+
+	it('shows this machine over ssh, then takes in only what changed, over one session that is a child of this process', async () => {
+		const src = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		assert.strictEqual(src.label, 'ssh procnet-test');
+		const first = await src.snapshot();
+		assert.strictEqual(src.lastTransfer?.full, true);
+		const mine = first.sockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === port);
+		assert.ok(mine, 'the test\'s listener is in the remote snapshot');
+		assert.deepStrictEqual(mine.owners.map((o) => o.pid), [process.pid]);
+		assert.strictEqual(first.source.kind, 'ssh');
+		const sessionPid = src.sessionPid;
+		assert.ok(sessionPid && alive(sessionPid), 'a live ssh session');
+		assert.strictEqual(parentOf(sessionPid), process.pid, 'the ssh child is this process\'s');
+		// Started from the niced worker thread (nice is per thread, and a child inherits it), not
+		// from this one: the session and everything done with its answers live in the worker.
+		assert.strictEqual(niceOf(process.pid), 0);
+		assert.strictEqual(niceOf(sessionPid), 10, 'the ssh child was started by the niced scan thread');
+
+		// A new connection: the next refresh sends the few sockets that changed, not the host.
+		const client = net.connect(port, '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		try {
+			const second = await src.snapshot();
+			assert.strictEqual(src.lastTransfer?.full, false);
+			assert.ok(src.lastTransfer!.upserts < first.sockets.length / 2, `${src.lastTransfer!.upserts} of ${first.sockets.length} sockets sent`);
+			assert.ok(src.lastDiff?.newSockets.some((s) => s.kind === 'tcp' && s.remotePort === port && s.localPort === client.localPort), 'the new connection is in the diff');
+			// Unchanged sockets are the same objects as before (kept across refreshes).
+			assert.strictEqual(second.sockets.find((s) => s.id === mine.id), mine);
+			assert.strictEqual(src.sessionPid, sessionPid, 'the same session answered');
+		} finally {
+			client.destroy();
+		}
+	});
+
+	it('signals through the worker\'s session after the start-time check, and ends and reopens the session', async () => {
+		const src = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+		const exited = new Promise((r) => child.once('exit', r));
+		try {
+			const snap = await src.snapshot();
+			const p = snap.processes.find((x) => x.pid === child.pid);
+			assert.ok(p && p.startTicks !== null, 'the child is in the remote snapshot with its start time');
+			assert.deepStrictEqual(await src.signal(p.pid, p.startTicks + 1, 'TERM'), { ok: false, reason: 'reused', message: `pid ${p.pid} now belongs to another process (it started at a different time); nothing was sent` });
+			assert.ok(alive(p.pid), 'a wrong start time sends nothing');
+			assert.deepStrictEqual(await src.signal(p.pid, p.startTicks, 'TERM'), { ok: true });
+			await exited;
+
+			const before = src.sessionPid!;
+			await src.suspend();
+			assert.strictEqual(src.sessionPid, undefined);
+			assert.ok(!alive(before), 'the suspended session\'s ssh child is gone');
+			const again = await src.snapshot();
+			assert.strictEqual(src.lastTransfer?.full, false, 'the worker still holds what this side holds');
+			assert.ok(again.sockets.length > 0);
+			assert.ok(src.sessionPid && src.sessionPid !== before, 'a new session');
+		} finally {
+			child.kill('SIGKILL');
+		}
+	});
+
+	it('fails an unreachable host within seconds with the typed reason, and dispose() leaves no ssh child', async () => {
+		const closed = await new Promise<number>((resolve) => {
+			const s = net.createServer().listen(0, '127.0.0.1', () => {
+				const p = (s.address() as net.AddressInfo).port;
+				s.close(() => resolve(p));
+			});
+		});
+		const bad = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: `127.0.0.1:${closed}`, configFile: sshd.configFile }));
+		const t0 = Date.now();
+		await assert.rejects(bad.snapshot(), (e: unknown) => e instanceof RemoteSourceError && e.reason === 'connection-refused' && /connection refused/.test(e.message));
+		assert.ok(Date.now() - t0 < 6000, `failed after ${Date.now() - t0} ms`);
+
+		const src = new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile });
+		await src.snapshot();
+		const pid = src.sessionPid!;
+		assert.ok(alive(pid));
+		src.dispose();
+		for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+		assert.ok(!alive(pid), 'the ssh child ended with its source');
+		await assert.rejects(src.snapshot(), (e: unknown) => e instanceof RemoteSourceError && e.reason === 'disposed');
+	});
+});
