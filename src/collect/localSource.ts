@@ -177,9 +177,14 @@ export class LocalSource implements SnapshotSource {
 		for (let i = 0; i < AHEAD; i++) ask();
 		while (inFlight.length) {
 			const res = await inFlight.shift()!;
-			ask();
 			if (res.type !== 'slice') throw new Error('scan worker answered out of turn');
 			take(res.items);
+			// The next slice is asked for from a later turn. The worker answers within milliseconds,
+			// and a message that arrives while this thread still handles the last one is handled in
+			// the same turn (a MessagePort drains its queue, new arrivals included): asked at once,
+			// every slice of a first, 100k-socket transfer ran in one 450-870 ms block.
+			await new Promise((r) => setImmediate(r));
+			ask();
 		}
 	}
 
