@@ -3,13 +3,15 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--idle]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--idle] [--ssh]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
 //   setting alone does not stop) is not counted; --no-panel: no detail panel open; --socket-page:
 //   the panel on one TCP socket of the biggest process instead of on the process; --scan-nice:
 //   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority);
-//   --idle: the control run, with the same load, panel and timer, but no refresh made.
+//   --idle: the control run, with the same load, panel and timer, but no refresh made;
+//   --ssh: measure an ssh host instead of this machine (this machine over the bench's own sshd
+//   on 127.0.0.1, read by the extension in that host's worker), panel on its biggest process.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +30,9 @@ const settings = {
 
 // Only the load: with the default tools, --hold also wants the SSH bench's bundles, which a
 // fresh checkout does not have (and --no-build would not make).
-const load = spawn(process.execPath, [path.join(repo, 'bench/run.mjs'), '--sizes', String(size), '--rounds', '0', '--hold', '--tools', 'procnet', '--no-build', '--no-out'], {
+const ssh = process.argv.includes('--ssh');
+// --ssh needs the bench's sshd bundle, which run.mjs builds unless told not to.
+const load = spawn(process.execPath, [path.join(repo, 'bench/run.mjs'), '--sizes', String(size), '--rounds', '0', '--hold', '--tools', ssh ? 'procnet,ssh' : 'procnet', ...(ssh ? [] : ['--no-build']), '--no-out'], {
 	cwd: repo,
 	stdio: ['ignore', 'ignore', 'pipe'],
 });
@@ -41,15 +45,19 @@ process.once('SIGINT', () => void stopLoad().then(() => process.exit(130)));
 
 let code = 1;
 try {
-	await new Promise((resolve, reject) => {
+	const err = await new Promise((resolve, reject) => {
 		let err = '';
 		load.stderr.on('data', (d) => {
 			err += d;
 			process.stderr.write(d);
-			if (/holding the load/.test(err)) resolve();
+			if (/holding the load/.test(err) && (!ssh || /stays up too.*--ssh-config \S+/.test(err))) resolve(err);
 		});
 		load.once('exit', (c) => reject(new Error(`the load exited (${c}) before it was up`)));
 	});
+	if (ssh) {
+		settings['procnet.sshHosts'] = ['procnet-test'];
+		settings['procnet.sshConfigFile'] = /--ssh-config (\S+)/.exec(err)[1];
+	}
 	const run = spawn(process.execPath, [path.join(repo, 'test/vscode/run.mjs'), '--no-build'], {
 		cwd: repo,
 		stdio: 'inherit',
@@ -61,6 +69,7 @@ try {
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
+			...(ssh ? { PROCNET_BENCH_HOST: 'ssh:procnet-test' } : {}),
 		},
 	});
 	code = await new Promise((r) => run.once('exit', (c) => r(c ?? 1)));

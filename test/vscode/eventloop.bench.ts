@@ -26,10 +26,16 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
 		await vscode.commands.executeCommand('procnet.processes.focus');
 		api.timer.setPaused(true); // only the refreshes measured here
-		await api.store.refresh();
+		// PROCNET_BENCH_HOST: the id of another host to measure (bench/exthost.mjs --ssh: an ssh
+		// host, read in its own worker); default this machine.
+		const host = process.env.PROCNET_BENCH_HOST ? api.hosts.get(process.env.PROCNET_BENCH_HOST) : api.hosts.local;
+		if (!host) throw new Error(`no host ${process.env.PROCNET_BENCH_HOST} (hosts: ${api.hosts.all().map((h) => h.id).join(', ')})`);
+		const store = host.store;
+		await store.refresh();
+		if (store.error) throw new Error(`${host.name}: ${store.error}`);
 		// The panel on the process with most sockets (the heaviest page to build and post).
 		const counts = new Map<number, number>();
-		for (const s of api.store.snapshot!.sockets) for (const o of s.owners) counts.set(o.pid, (counts.get(o.pid) ?? 0) + 1);
+		for (const s of store.snapshot!.sockets) for (const o of s.owners) counts.set(o.pid, (counts.get(o.pid) ?? 0) + 1);
 		const [bigPid, bigCount] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [process.pid, 0];
 		// PROCNET_BENCH_PROFILE=file.cpuprofile: a CPU profile of one refresh (PROCNET_BENCH_PROFILE_AT, default the
 		// second; 0 starts it before the panel opens, so that starting the profiler is not in a measured block), or
@@ -42,10 +48,13 @@ describe('bench: extension-host event loop during refreshes', function () {
 		// PROCNET_BENCH_PANEL: unset, the process page; 'socket', the page of one of its TCP sockets
 		// (which re-reads that socket's line from its /proc table at every refresh); '0', no panel.
 		const panelKind = process.env.PROCNET_BENCH_PANEL ?? 'process';
-		if (panelKind === 'process') await vscode.commands.executeCommand('procnet.showDetails', api.tree.processNode(bigPid));
+		if (panelKind === 'process') {
+			const p = store.snapshot!.processes.find((x) => x.pid === bigPid)!;
+			api.panel.show({ kind: 'process', pid: bigPid, startTicks: p.startTicks, hostId: host.id });
+		}
 		else if (panelKind === 'socket') {
-			const s = api.store.snapshot!.sockets.find((x) => x.kind === 'tcp' && ownedBy(x, bigPid))!;
-			api.panel.show({ kind: 'socket', id: s.id });
+			const s = store.snapshot!.sockets.find((x) => x.kind === 'tcp' && ownedBy(x, bigPid))!;
+			api.panel.show({ kind: 'socket', id: s.id, hostId: host.id });
 			await api.panel.settled();
 		}
 
@@ -127,7 +136,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				if (i === profileAt && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
 				const t0 = performance.now();
 				if (IDLE) await new Promise((r) => setTimeout(r, IDLE_MS));
-				else await api.store.refresh();
+				else await store.refresh();
 				// Let VS Code fetch the rows it shows and the panel take its message.
 				await new Promise((r) => setTimeout(r, 1500));
 				if (profile && (!profileAll || i === REFRESHES - 1)) {
@@ -136,8 +145,8 @@ describe('bench: extension-host event loop during refreshes', function () {
 					profile = undefined;
 				}
 				const ms = performance.now() - t0 - 1500;
-				const sockets = api.store.snapshot!.sockets.length;
-				const sent = (api.store.source as { lastTransfer?: { upserts: number; removed: number; full: boolean } }).lastTransfer;
+				const sockets = store.snapshot!.sockets.length;
+				const sent = (store.source as { lastTransfer?: { upserts: number; removed: number; full: boolean } }).lastTransfer;
 				rows.push({ sockets, ms, worst, worstOnCpu, worstUnqueued });
 				const m = process.memoryUsage();
 				console.log(
@@ -156,7 +165,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		const sortedCpu = steady.map((r) => r.worstOnCpu).sort((a, b) => a - b);
 		const sortedUnq = steady.map((r) => r.worstUnqueued).sort((a, b) => a - b);
 		console.log(
-			`      EXTHOST${IDLE ? ' (idle control: no refresh made)' : ''} sockets=${rows[rows.length - 1].sockets} panel=${panelKind}${panelKind === 'process' ? ` panelProcessSockets=${bigCount}` : ''} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
+			`      EXTHOST${IDLE ? ' (idle control: no refresh made)' : ''} host=${host.id} sockets=${rows[rows.length - 1].sockets} panel=${panelKind}${panelKind === 'process' ? ` panelProcessSockets=${bigCount}` : ''} vscodePortScan=${vscode.workspace.getConfiguration('remote').get('autoForwardPorts')}/${vscode.workspace.getConfiguration('remote').get('autoForwardPortsSource')} scanNice=${vscode.workspace.getConfiguration('procnet').get('scanNice')} refreshes=${rows.length} ` +
 				`worstBlockMs(first)=${rows[0].worst.toFixed(0)} worstBlockMs(median)=${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} worstBlockMs(max)=${sorted[sorted.length - 1]?.toFixed(0)} ` +
 				`onCpuMs(first)=${rows[0].worstOnCpu.toFixed(0)} onCpuMs(median)=${sortedCpu[Math.floor(sortedCpu.length / 2)]?.toFixed(0)} onCpuMs(max)=${sortedCpu[sortedCpu.length - 1]?.toFixed(0)} ` +
 				`lessCpuWaitMs(first)=${rows[0].worstUnqueued.toFixed(0)} lessCpuWaitMs(median)=${sortedUnq[Math.floor(sortedUnq.length / 2)]?.toFixed(0)} lessCpuWaitMs(max)=${sortedUnq[sortedUnq.length - 1]?.toFixed(0)} ` +
