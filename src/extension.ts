@@ -46,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const worker = path.join(context.extensionPath, 'dist', 'scanWorker.js');
 	const local = new LocalSource(worker, '/proc', scanNice());
 	const store = new SnapshotStore(local);
-	const hosts = new HostRegistry(store, worker);
+	const hosts = new HostRegistry(store, worker, scanNice);
 	// Before the tree is built, so the first paint already has every configured host.
 	hosts.syncFromSettings();
 	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));

@@ -181,8 +181,11 @@ export class HostRegistry implements vscode.Disposable {
 	private readonly subs = new Map<HostEntry, vscode.Disposable>();
 	private captureSeq = 0;
 
-	/** @param workerScript the built scanWorker.js that remote hosts are read in (without it, on this thread). */
-	constructor(localStore: SnapshotStore, private readonly workerScript?: string) {
+	/**
+	 * @param workerScript the built scanWorker.js that remote hosts are read in (without it, on this thread).
+	 * @param nice the nice value of a new remote host's thread (procnet.scanNice; its ssh client inherits it).
+	 */
+	constructor(localStore: SnapshotStore, private readonly workerScript?: string, private readonly nice: () => number = () => SCAN_NICE) {
 		this.local = new HostEntry('local', 'this machine', 'local', localStore, 'local');
 		this.watch(this.local);
 	}
@@ -242,7 +245,7 @@ export class HostRegistry implements vscode.Disposable {
 			return new HostEntry(id, c.name, c.as, new SnapshotStore(src), c.message, c.name);
 		}
 		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile } : { kind: 'command', argv: c.argv, label: c.name };
-		const src = new LocalSource(this.workerScript, '/proc', SCAN_NICE, job);
+		const src = new LocalSource(this.workerScript, '/proc', this.nice(), job);
 		const detail = c.kind === 'ssh' ? `ssh ${c.spec}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
 		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src);
 	}
