@@ -54,10 +54,10 @@ try {
 		});
 		load.once('exit', (c) => reject(new Error(`the load exited (${c}) before it was up`)));
 	});
-	if (ssh) {
-		settings['procnet.sshHosts'] = ['procnet-test'];
-		settings['procnet.sshConfigFile'] = /--ssh-config (\S+)/.exec(err)[1];
-	}
+	// The bench adds the host itself, as hosts.test.ts does (procnet.sshHosts is machine-scoped:
+	// written to the user settings file before start, it reached the extension host in one run
+	// and not in the next).
+	const sshConfig = ssh ? /--ssh-config (\S+)/.exec(err)[1] : undefined;
 	const run = spawn(process.execPath, [path.join(repo, 'test/vscode/run.mjs'), '--no-build'], {
 		cwd: repo,
 		stdio: 'inherit',
@@ -69,7 +69,7 @@ try {
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
-			...(ssh ? { PROCNET_BENCH_HOST: 'ssh:procnet-test' } : {}),
+			...(ssh ? { PROCNET_BENCH_HOST: 'ssh:procnet-test', PROCNET_BENCH_SSH_CONFIG: sshConfig } : {}),
 		},
 	});
 	code = await new Promise((r) => run.once('exit', (c) => r(c ?? 1)));
