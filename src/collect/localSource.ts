@@ -14,9 +14,9 @@ import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
-import { RemoteSourceError, type RemoteFailure } from './remoteCapture';
+import { readCaptureFile, RemoteSourceError, type RemoteFailure } from './remoteCapture';
 import type { RemoteSignal } from './remoteScript';
-import { SLICE, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
+import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
 import { StringPool } from './stringPool';
@@ -60,11 +60,15 @@ export class LocalSource implements SnapshotSource {
 	/**
 	 * @param workerScript path of the built scanWorker.js; without it the scan runs inline.
 	 * @param nice the scan thread's nice value (0: the caller's priority).
-	 * @param remote read this host through a session (in the worker) instead of this machine's `root`.
+	 * @param job read this host through a session (in the worker), or a capture file's bytes, instead of this machine's `root`.
 	 */
-	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE, private readonly remote?: RemoteJob) {
-		this.label = !remote ? 'local' : remote.kind === 'ssh' ? `ssh ${remote.spec}` : remote.label;
+	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE, private readonly job?: RemoteJob | CaptureJob) {
+		this.label = !job ? 'local' : job.kind === 'ssh' ? `ssh ${job.spec}` : job.label;
+		this.remote = job?.kind === 'capture' ? undefined : job;
 	}
+
+	/** The job's remote host, if it has one (a session: signals, suspend). */
+	private readonly remote: RemoteJob | undefined;
 
 	/** Pid of a remote job's transport child while its session is open, as of the last answer. */
 	get sessionPid(): number | undefined {
@@ -89,6 +93,7 @@ export class LocalSource implements SnapshotSource {
 		if (!w) {
 			this.lastDiff = undefined;
 			if (this.remote) return (this.inline ??= remoteJobSource(this.remote)).snapshot();
+			if (this.job?.kind === 'capture') return buildSnapshot(readCaptureFile(Buffer.from(this.job.bytes.buffer, this.job.bytes.byteOffset, this.job.bytes.byteLength), this.job.label));
 			await Promise.resolve();
 			const { capture, parsed } = readProcTreeParsed({ root: this.root });
 			return buildSnapshot(capture, parsed);
@@ -203,7 +208,16 @@ export class LocalSource implements SnapshotSource {
 			this.worker = undefined;
 		}
 		if (!this.workerScript || !fs.existsSync(this.workerScript)) return undefined;
-		const w = new Worker(path.resolve(this.workerScript), { workerData: { mode: 'scan', nice: this.nice, remote: this.remote } satisfies ScanJob });
+		// A capture's bytes are handed over, not copied (cloning 18 MB had held this thread 100-190 ms);
+		// bytes that share their buffer with others are copied first, so only they are moved.
+		let job = this.job;
+		const transferList: ArrayBuffer[] = [];
+		if (job?.kind === 'capture') {
+			const own = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength && job.bytes.buffer instanceof ArrayBuffer ? job.bytes : new Uint8Array(job.bytes);
+			transferList.push(own.buffer as ArrayBuffer);
+			job = { ...job, bytes: own };
+		}
+		const w = new Worker(path.resolve(this.workerScript), { workerData: { mode: 'scan', nice: this.nice, source: job } satisfies ScanJob, transferList });
 		// A new worker has no baseline: it sends everything, and what is held here is replaced.
 		this.needFull = true;
 		this.workerNice = this.nice;

@@ -1,7 +1,8 @@
 // Worker-thread entry: runs the synchronous /proc scan and the join off the extension host's
 // event loop, so a refresh at 100k sockets never freezes the editor, and sends the caller only
 // what changed since what it holds (scanWire.ts). Given a remote job, it reads that host through
-// a session of its own instead (shellSource.ts), with the same transfer.
+// a session of its own instead (shellSource.ts), with the same transfer; given a capture file's
+// bytes, it parses and joins them.
 import { parentPort, workerData } from 'worker_threads';
 import { sameSocket } from '../model/diff';
 import { buildSnapshot } from '../model/join';
@@ -9,8 +10,8 @@ import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcTreeParsed } from './procfsReader';
-import { RemoteSourceError } from './remoteCapture';
-import { SLICE, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
+import { readCaptureFile, RemoteSourceError } from './remoteCapture';
+import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
 import { niceThisThread } from './threadPriority';
 
@@ -22,7 +23,7 @@ let pending: { scan: number; parts: SliceParts } | undefined;
 /** The remote job's source, opened at its first scan or signal and ended by 'suspend'. */
 let remote: ShellSource | undefined;
 
-async function answer(req: ScanRequest, job: RemoteJob | undefined): Promise<ScanResponse> {
+async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined): Promise<ScanResponse> {
 	if (req.type === 'slice') {
 		if (!pending || pending.scan !== req.scan) return { id: req.id, ok: false, error: `scan ${req.scan} is no longer held by the worker` };
 		return { id: req.id, ok: true, type: 'slice', items: pending.parts[req.part].slice(req.offset, req.offset + SLICE) };
@@ -34,13 +35,15 @@ async function answer(req: ScanRequest, job: RemoteJob | undefined): Promise<Sca
 		return { id: req.id, ok: true, type: 'suspended' };
 	}
 	if (req.type === 'signal') {
-		if (!job) return { id: req.id, ok: false, error: 'signals go through a remote session; this worker reads /proc' };
+		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: 'signals go through a remote session; this worker has none' };
 		remote ??= remoteJobSource(job);
 		const result = await remote.signal(req.pid, req.startTicks, req.signal);
 		return { id: req.id, ok: true, type: 'signal', result, sessionPid: remote.sessionPid };
 	}
 	let snap;
-	if (job) {
+	if (job?.kind === 'capture') {
+		snap = buildSnapshot(readCaptureFile(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.label));
+	} else if (job) {
 		remote ??= remoteJobSource(job);
 		snap = await remote.snapshot();
 	} else {
@@ -72,10 +75,10 @@ if (job?.mode === 'processes') {
 	parentPort!.postMessage({ processes, owners: data } satisfies ProcessesMessage, transfer);
 } else {
 	if (job?.mode === 'scan' && job.nice > 0) niceThisThread(job.nice);
-	const remoteJob = job?.mode === 'scan' ? job.remote : undefined;
+	const sourceJob = job?.mode === 'scan' ? job.source : undefined;
 	parentPort?.on('message', (req: ScanRequest) => {
 		// A remote scan awaits its session; a signal may be asked meanwhile (the source queues both).
-		void answer(req, remoteJob)
+		void answer(req, sourceJob)
 			.catch((e: Error): ScanResponse => ({ id: req.id, ok: false, error: e.message, ...(e instanceof RemoteSourceError ? { reason: e.reason, detail: e.detail } : {}) }))
 			.then((res) => parentPort!.postMessage(res));
 	});

@@ -5,9 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { readCaptureFile } from '../collect/remoteCapture';
 import { parseHostSpec } from '../collect/shellSource';
-import { buildSnapshot } from '../model/join';
 import { entryName, readHostSettings, sshConfigHosts, type HostEntry, type HostRegistry } from './hosts';
 import { hostNodeOf, type TreeNode } from './treeNodes';
 
@@ -144,8 +142,7 @@ export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEn
 			const label = path.basename(uri.path);
 			try {
 				const data = await vscode.workspace.fs.readFile(uri);
-				const snap = buildSnapshot(readCaptureFile(Buffer.from(data.buffer, data.byteOffset, data.byteLength), label));
-				const h = await hosts.addCapture(snap, uri.scheme === 'file' ? uri.fsPath : uri.toString());
+				const h = await hosts.openCapture(data, label, uri.scheme === 'file' ? uri.fsPath : uri.toString());
 				revealHost(h);
 				return h.id;
 			} catch (e) {

@@ -3,13 +3,16 @@
 // snapshot must hold every one of them with its owner, and the diff rebuilt on this side must
 // name the sockets that appeared, closed and changed between two refreshes.
 import * as assert from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalSource, SCAN_NICE } from '../../src/collect/localSource';
+import { readCaptureFile } from '../../src/collect/remoteCapture';
 import { SLICE } from '../../src/collect/scanWire';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
-import { REPO } from './helpers';
+import { buildSnapshot } from '../../src/model/join';
+import type { Snapshot } from '../../src/model/snapshot';
+import { CLI, REPO } from './helpers';
 
 // Holds N loopback TCP connections (2N sockets, several slices), then on "go" opens a TCP
 // listener and closes one pair, and answers with the listener's port and the closed connection's local port.
@@ -151,6 +154,33 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 			assert.deepStrictEqual([...nices()].filter(([tid, n]) => n === SCAN_NICE && before.get(tid) !== SCAN_NICE), [], 'nice 0: no niced thread');
 		} finally {
 			src.dispose();
+		}
+	});
+
+	it('parses a capture file in the worker: the same sockets and owners as on this thread, its bytes handed over, its errors as they are', async () => {
+		// A capture of this machine made by the CLI, as a user saves one.
+		const bytes = execFileSync(process.execPath, [CLI, 'capture'], { maxBuffer: 512 * 1024 * 1024 });
+		const here = buildSnapshot(readCaptureFile(bytes, 'here.txt'));
+		const owned = (snap: Snapshot) => snap.sockets.map((s) => `${s.id} ${s.owners.map((o) => `${o.pid}/${o.fd}`).join(',')}`).sort();
+		const handed = Buffer.from(bytes); // a buffer of its own: moved to the worker, not copied
+		const src = new LocalSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: handed, label: 'here.txt' });
+		try {
+			const there = await src.snapshot();
+			assert.ok(here.sockets.length > 0);
+			assert.deepStrictEqual(owned(there), owned(here));
+			assert.deepStrictEqual(there.processes.map((p) => p.pid).sort(), here.processes.map((p) => p.pid).sort());
+			assert.strictEqual(there.takenAt, here.takenAt);
+			assert.strictEqual(handed.byteLength, 0, 'the bytes were handed to the worker');
+		} finally {
+			src.dispose();
+		}
+		// Bytes that share their buffer (a small pooled Buffer) are copied, and a bad file's error
+		// comes back with its message.
+		const bad = new LocalSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: Buffer.from('garbage'), label: 'bad.txt' });
+		try {
+			await assert.rejects(bad.snapshot(), /^Error: bad\.txt is not a procnet capture/);
+		} finally {
+			bad.dispose();
 		}
 	});
 });
