@@ -5,7 +5,9 @@
 // 0.5-0.8 s, and replacing 100k objects every refresh made for long major GCs. Given a remote
 // job (an ssh or command host), the worker reads that host through a session of its own instead,
 // and the same transfer keeps the caller's thread free of its decoding, parse and join (0.5-1 s
-// per refresh at 100k sockets when they ran on the caller's thread).
+// per refresh at 100k sockets when they ran on the caller's thread); given a capture job, it
+// parses a capture file's bytes once. The class kept its first name; "local" is the caller's
+// side of the worker, not the host read.
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
