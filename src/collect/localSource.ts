@@ -16,7 +16,7 @@ import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
-import { readCaptureFile, RemoteSourceError, type RemoteFailure } from './remoteCapture';
+import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
 import type { RemoteSignal } from './remoteScript';
 import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
@@ -95,7 +95,7 @@ export class LocalSource implements SnapshotSource {
 		if (!w) {
 			this.lastDiff = undefined;
 			if (this.remote) return (this.inline ??= remoteJobSource(this.remote)).snapshot();
-			if (this.job?.kind === 'capture') return buildSnapshot(readCaptureFile(Buffer.from(this.job.bytes.buffer, this.job.bytes.byteOffset, this.job.bytes.byteLength), this.job.label));
+			if (this.job?.kind === 'capture') return captureFileSnapshot(this.job.bytes, this.job.label);
 			await Promise.resolve();
 			const { capture, parsed } = readProcTreeParsed({ root: this.root });
 			return buildSnapshot(capture, parsed);

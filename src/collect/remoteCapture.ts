@@ -18,7 +18,8 @@
 // line can hold (the kernel prints a NUL of a socket's name as '@'). In gzip64 mode the marker
 // lines are searched for in base64 text, which cannot hold '@'.
 import * as zlib from 'zlib';
-import { NamespaceParser, type ParsedNamespaces } from '../model/join';
+import { buildSnapshot, NamespaceParser, type ParsedNamespaces } from '../model/join';
+import type { Snapshot } from '../model/snapshot';
 import { byteOrderFromElf } from '../procfs/address';
 import { TABLE_NAMES, type ByteOrder, type TableName } from '../procfs/types';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, validateCapture, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
@@ -677,6 +678,11 @@ export function detectCaptureFormat(buf: Buffer): 'json' | 'framed' | 'gzip' | n
 }
 
 /** Reads a capture file of any of the formats detectCaptureFormat knows. */
+/** A capture file's bytes, read and joined: what opening one shows (scanWire.ts CaptureJob). */
+export function captureFileSnapshot(bytes: Uint8Array, label: string): Snapshot {
+	return buildSnapshot(readCaptureFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), label));
+}
+
 export function readCaptureFile(buf: Buffer, label: string): Capture {
 	const kind = detectCaptureFormat(buf);
 	if (kind === 'gzip') {

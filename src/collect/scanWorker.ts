@@ -10,7 +10,7 @@ import { OwnerIndex } from '../model/ownerIndex';
 import type { SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcTreeParsed } from './procfsReader';
-import { readCaptureFile, RemoteSourceError } from './remoteCapture';
+import { captureFileSnapshot, RemoteSourceError } from './remoteCapture';
 import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
 import { niceThisThread } from './threadPriority';
@@ -36,13 +36,13 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 	}
 	if (req.type === 'signal') {
 		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: 'signals go through a remote session; this worker has none' };
-		remote ??= remoteJobSource(job);
-		const result = await remote.signal(req.pid, req.startTicks, req.signal);
-		return { id: req.id, ok: true, type: 'signal', result, sessionPid: remote.sessionPid };
+		const session = (remote ??= remoteJobSource(job));
+		const result = await session.signal(req.pid, req.startTicks, req.signal);
+		return { id: req.id, ok: true, type: 'signal', result, sessionPid: session.sessionPid };
 	}
 	let snap;
 	if (job?.kind === 'capture') {
-		snap = buildSnapshot(readCaptureFile(Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.label));
+		snap = captureFileSnapshot(job.bytes, job.label);
 	} else if (job) {
 		remote ??= remoteJobSource(job);
 		snap = await remote.snapshot();
