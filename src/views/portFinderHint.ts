@@ -23,6 +23,8 @@ export class PortFinderHint implements vscode.Disposable {
 	/** Once per window at most: a hint is not a nag. */
 	private asked = false;
 	private readonly subscription: vscode.Disposable;
+	/** The check the store's last change started, answer and setting write included. */
+	private checking: Promise<unknown> = Promise.resolve();
 
 	/**
 	 * @param remote whether this extension host is a remote one (the port finder runs only there).
@@ -35,7 +37,17 @@ export class PortFinderHint implements vscode.Disposable {
 		private readonly remote = vscode.env.remoteName !== undefined,
 		private readonly threshold = HINT_SOCKETS,
 	) {
-		this.subscription = store.onDidChange(() => void this.check(store.snapshot));
+		this.subscription = store.onDidChange(() => {
+			// A write VS Code refuses must say so: the user asked for the setting.
+			const check = this.check(store.snapshot).catch((e) => void vscode.window.showErrorMessage(`Procnet: could not set remote.autoForwardPortsSource: ${(e as Error).message}`));
+			// Chained: a later change (asked already, over at once) must not hide an answer still pending.
+			this.checking = Promise.all([this.checking, check]);
+		});
+	}
+
+	/** Resolves once the checks the store's changes started are over, the setting written (tests wait on it). */
+	async settled(): Promise<void> {
+		await this.checking;
 	}
 
 	/** Resolves once the user answered (or at once when there is nothing to ask); the answer, if asked. */
