@@ -17,19 +17,11 @@ import type { ProcnetApi } from '../../src/extension';
 import { isDebuggerHelper } from '../../src/debug/debuggees';
 import { pidOf, pidOfJsDebugSession, pidOfMessage } from '../../src/debug/debugTracker';
 import type { ProcessInfo, SocketInfo } from '../../src/model/snapshot';
+import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, f: () => T | undefined | false, ms = 60000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = f();
-		if (v) return v;
-		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-		await sleep(200);
-	}
-}
+// Debug sessions start and stop at the debugger's pace: a minute at most, looked at every 200 ms.
+const until = <T>(what: string, f: () => T | undefined | false, ms = 60000) => waitFor(what, f, ms, 200);
 
 /**
  * A program that writes `<name>.started` at once, then listens on 127.0.0.1, port 0, and writes the

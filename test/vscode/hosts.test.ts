@@ -12,21 +12,10 @@ import * as vscode from 'vscode';
 import { standaloneScript } from '../../src/collect/remoteScript';
 import type { ProcnetApi } from '../../src/extension';
 import type { HostNode, MessageNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
+import { sleep, waitFor } from './wait';
 import { sshdAvailable, startSshd, type TestSshd } from '../integration/sshd';
 
 const cfg = () => vscode.workspace.getConfiguration('procnet');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
-	const until = Date.now() + timeoutMs;
-	for (;;) {
-		const v = probe();
-		if (v) return v;
-		if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(100);
-	}
-}
-
 /** ssh processes whose parent is this extension host (the sessions procnet started). */
 function sshChildren(): number[] {
 	const out: number[] = [];

@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
+import { waitFor } from './wait';
 
 describe('the status-bar watcher', function () {
 	this.timeout(30000);
@@ -31,8 +32,7 @@ describe('the status-bar watcher', function () {
 		const row = api.tree.getChildren(node).find((n) => n.type === 'socket' && n.socket.localPort === port);
 		assert.ok(row);
 		await vscode.commands.executeCommand('procnet.watch', row);
-		await new Promise((r) => setTimeout(r, 300)); // configuration events
-		assert.strictEqual(api.statusBar.enabled, true);
+		await waitFor('the watcher to turn on (configuration events)', () => api.statusBar.enabled);
 		assert.deepStrictEqual(cfg().get('statusBar.watch'), [`port:${port}`]);
 		assert.match(api.statusBar.state!.text, new RegExp(`:${port} ✓`));
 		assert.strictEqual(api.statusBar.state!.openPid, process.pid);

@@ -5,6 +5,7 @@ import { spawn } from 'child_process';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
+import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
 
 function listen(host = '127.0.0.1'): Promise<net.Server> {
@@ -99,13 +100,13 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 
 	it('groups by port', async () => {
 		await vscode.commands.executeCommand('procnet.groupBy', 'port');
-		await new Promise((r) => setTimeout(r, 300)); // configuration change event
-		const g = roots().find((n): n is GroupNode => n.type === 'group' && n.label === `tcp :${portOf(server)}`);
-		assert.ok(g, `no group for :${portOf(server)}: ${roots().map((n) => (n.type === 'group' ? n.label : n.type)).join(', ')}`);
+		// The configuration change event regroups the tree; wait for it rather than guess its time.
+		const g = await waitFor(`a group for :${portOf(server)}`, () => roots().find((n): n is GroupNode => n.type === 'group' && n.label === `tcp :${portOf(server)}`)).catch((e: Error) => {
+			throw new Error(`${e.message}; roots: ${roots().map((n) => (n.type === 'group' ? n.label : n.type)).join(', ')}`);
+		});
 		assert.ok(socketsOf(g).some((s) => s.socket.state === 'LISTEN' && s.socket.owners.some((o) => o.pid === process.pid)));
 		await vscode.commands.executeCommand('procnet.groupBy', 'process');
-		await new Promise((r) => setTimeout(r, 300));
-		assert.ok(mine());
+		await waitFor('this process as a root again', () => mine());
 	});
 
 	it('marks a new socket, then a closed one, across refreshes', async () => {
@@ -146,11 +147,11 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		const exited = new Promise((r) => child.once('exit', r));
 		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
 		try {
+			// A node child starts in well under 2 s here, but not on a loaded CI machine: 20 s.
 			let node: ProcessNode | undefined;
-			for (let i = 0; i < 20 && !node; i++) {
-				await new Promise((r) => setTimeout(r, 100));
+			for (const end = Date.now() + 20000; !node && Date.now() < end; node = api.tree.processNode(child.pid!)) {
+				await sleep(100);
 				await api.store.refresh();
-				node = api.tree.processNode(child.pid!);
 			}
 			assert.ok(node, 'the child with a listener appears');
 			const result = await vscode.commands.executeCommand('procnet.killProcess', node);
