@@ -142,7 +142,9 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const socketRow = page.getByRole('treeitem', { level: 3 }).filter({ hasText: `127.0.0.1:${listener.port}` }).first();
 		await socketRow.waitFor({ timeout: 15000 });
 		assert.match(await socketRow.innerText(), /LISTEN/);
-		await page.waitForTimeout(500);
+		// Selection and expansion land a moment after the row does; wait for them (the asserts below
+		// say which one is missing if they never come) rather than sleep a guessed 500 ms.
+		await row.and(page.locator('[aria-selected="true"][aria-expanded="true"]')).waitFor({ timeout: 15000 }).catch(() => undefined);
 		await screenshot(page, '04-own-listener-revealed');
 		assert.strictEqual(await row.getAttribute('aria-selected'), 'true', 'the revealed process row is not selected');
 		assert.strictEqual(await row.getAttribute('aria-expanded'), 'true', 'the revealed process row is not expanded');
