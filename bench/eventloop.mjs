@@ -1,4 +1,4 @@
-// How long does a refresh block the caller's event loop? Runs the extension's LocalSource (scan
+// How long does a refresh block the caller's event loop? Runs the extension's WorkerSource (scan
 // in a worker thread) and the store's diff on this thread, like the extension host does, while
 // a 1 ms timer records every gap. Usage: node bench/eventloop.mjs [refreshes=5]
 // Run it beside a load (node bench/run.mjs --sizes 100000 --rounds 0 --hold) for the 100k figure.
@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { LocalSource } = require(path.join(repo, 'out/src/collect/localSource.js'));
+const { WorkerSource } = require(path.join(repo, 'out/src/collect/workerSource.js'));
 const { diffSnapshots } = require(path.join(repo, 'out/src/model/diff.js'));
 
 const n = Number(process.argv[2] ?? 5);
-const source = new LocalSource(path.join(repo, 'dist/scanWorker.js'));
+const source = new WorkerSource(path.join(repo, 'dist/scanWorker.js'));
 let last = process.hrtime.bigint();
 let worst = 0;
 const gaps = [];

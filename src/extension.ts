@@ -4,7 +4,7 @@
 // extension.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LocalSource, SCAN_NICE } from './collect/localSource';
+import { WorkerSource, SCAN_NICE } from './collect/workerSource';
 import { DebugStatusBar } from './debug/debugStatusBar';
 import { DebugTracker } from './debug/debugTracker';
 import { ListenNotifier } from './debug/listenNotifier';
@@ -44,7 +44,7 @@ export interface ProcnetApi {
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const scanNice = () => vscode.workspace.getConfiguration('procnet').get<number>('scanNice', SCAN_NICE);
 	const worker = path.join(context.extensionPath, 'dist', 'scanWorker.js');
-	const local = new LocalSource(worker, '/proc', scanNice());
+	const local = new WorkerSource(worker, '/proc', scanNice());
 	const store = new SnapshotStore(local);
 	const hosts = new HostRegistry(store, worker, scanNice);
 	// Before the tree is built, so the first paint already has every configured host.

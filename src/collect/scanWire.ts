@@ -1,4 +1,4 @@
-// The messages between LocalSource (caller's thread) and scanWorker.ts. The caller keeps the
+// The messages between WorkerSource (caller's thread) and scanWorker.ts. The caller keeps the
 // sockets it was sent; each scan sends only what differs from them: sockets that are new or
 // differ in any field ("upserts", whole objects) and the ids of those that are gone. At 100k
 // mostly idle sockets a refresh then moves and allocates a few hundred objects on the caller's
@@ -27,7 +27,7 @@ export interface CaptureJob {
 	label: string;
 }
 
-/** What a LocalSource's worker is started with. */
+/** What a WorkerSource's worker is started with. */
 export interface ScanJob {
 	mode: 'scan';
 	/** The scan thread's nice value (threadPriority.ts); 0 leaves it as the caller's. */

@@ -2,11 +2,11 @@
 // `procnet.sshHosts` setting (ssh, or any command that gives a POSIX sh), then capture files the
 // user opened. Remote sessions are opened lazily by the first refresh and can be suspended (the
 // view was hidden a while) without losing the last snapshot; the next refresh reconnects. Each
-// remote host is read in a worker thread of its own (LocalSource with a remote job), as this
+// remote host is read in a worker thread of its own (WorkerSource with a remote job), as this
 // machine is: at 100k sockets its decoding, parse and join blocked this thread for 0.5-1 s.
 import * as os from 'os';
 import * as vscode from 'vscode';
-import { LocalSource, SCAN_NICE } from '../collect/localSource';
+import { WorkerSource, SCAN_NICE } from '../collect/workerSource';
 import { RemoteSourceError } from '../collect/remoteCapture';
 import type { RemoteJob } from '../collect/scanWire';
 import { parseHostSpec } from '../collect/shellSource';
@@ -133,7 +133,7 @@ export class HostEntry implements vscode.Disposable {
 		readonly detail: string,
 		/** How the entry is written in procnet.sshHosts (Remove Host), for ssh and command hosts. */
 		readonly configKey?: string,
-		private readonly remote?: LocalSource,
+		private readonly remote?: WorkerSource,
 	) {}
 
 	/** Refreshed by the timer: a capture never changes. */
@@ -146,7 +146,7 @@ export class HostEntry implements vscode.Disposable {
 	}
 
 	/** The remote shell (its session opened on demand), for actions such as kill. */
-	shell(): Pick<LocalSource, 'signal'> | undefined {
+	shell(): Pick<WorkerSource, 'signal'> | undefined {
 		return this.remote;
 	}
 
@@ -245,7 +245,7 @@ export class HostRegistry implements vscode.Disposable {
 			return new HostEntry(id, c.name, c.as, new SnapshotStore(src), c.message, c.name);
 		}
 		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile } : { kind: 'command', argv: c.argv, label: c.name };
-		const src = new LocalSource(this.workerScript, '/proc', this.nice(), job);
+		const src = new WorkerSource(this.workerScript, '/proc', this.nice(), job);
 		const detail = c.kind === 'ssh' ? `ssh ${c.spec}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
 		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src);
 	}
@@ -255,7 +255,7 @@ export class HostRegistry implements vscode.Disposable {
 	 * this thread for 1.9 s) and adds it as a read-only root. Throws what the parse says is wrong.
 	 */
 	async openCapture(bytes: Uint8Array, label: string, file: string): Promise<HostEntry> {
-		const src = new LocalSource(this.workerScript, '/proc', this.nice(), { kind: 'capture', bytes, label });
+		const src = new WorkerSource(this.workerScript, '/proc', this.nice(), { kind: 'capture', bytes, label });
 		try {
 			return await this.addCapture(await src.snapshot(), file);
 		} finally {

@@ -1,7 +1,7 @@
 // Processes and fds vanishing mid-scan. A churn generator opens and closes thousands of sockets
 // per second (TCP connections, UDP sockets, unix socket pairs) and forks short-lived processes
 // that hold sockets, while procnet refreshes every 200 ms through the extension's own source
-// (LocalSource: the scan and the join in dist/scanWorker.js, the snapshot fetched in slices).
+// (WorkerSource: the scan and the join in dist/scanWorker.js, the snapshot fetched in slices).
 // For 2 minutes (PROCNET_CHURN_SECONDS overrides): no refresh may fail, no promise rejection may
 // go unhandled, and a set of stable sockets held by this test and by a helper process (which has
 // forked, so its sockets have two owners) must be in every single snapshot with exactly their
@@ -12,7 +12,7 @@ import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { LocalSource } from '../../src/collect/localSource';
+import { WorkerSource } from '../../src/collect/workerSource';
 import type { SnapshotDiff } from '../../src/model/diff';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
 import { REPO, startPython, tempDir, type PyHelper } from './helpers';
@@ -118,13 +118,13 @@ function lines(child: ChildProcess): AsyncIterator<string> {
 describe('scanning while sockets and processes churn', function () {
 	this.timeout(SECONDS * 1000 + 120_000);
 
-	it(`every refresh succeeds and holds every stable socket with its owners (LocalSource, ${REFRESH_MS} ms refreshes, ${SECONDS} s)`, async () => {
+	it(`every refresh succeeds and holds every stable socket with its owners (WorkerSource, ${REFRESH_MS} ms refreshes, ${SECONDS} s)`, async () => {
 		const dir = tempDir('procnet-churn-');
 		const cleanup: Array<() => void> = [];
 		const rejections: unknown[] = [];
 		const onRejection = (e: unknown) => rejections.push(e);
 		process.on('unhandledRejection', onRejection);
-		let source: LocalSource | undefined;
+		let source: WorkerSource | undefined;
 		try {
 			// --- stable sockets of this process -------------------------------------------------
 			let accepted!: (c: net.Socket) => void;
@@ -187,8 +187,8 @@ describe('scanning while sockets and processes churn', function () {
 			// both cores, and a niced scan gives way to it (refresh median ~300 ms instead of ~60) and
 			// then, in one CI run, caught none of the short-lived children this test must see. What a
 			// scan reads does not depend on its priority; that the extension's scan runs niced is
-			// tested in localSource.test.ts.
-			const src = new LocalSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', 0);
+			// tested in workerSource.test.ts.
+			const src = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', 0);
 			source = src;
 			const durations: number[] = [];
 			const socketCounts: number[] = [];

@@ -1,4 +1,4 @@
-// An ssh host read the way the extension reads it: LocalSource with a remote job, so that the
+// An ssh host read the way the extension reads it: WorkerSource with a remote job, so that the
 // session, the decoding, the parse and the join run in the built scan worker (dist/scanWorker.js)
 // and only what changed crosses over. Against a real OpenSSH server on 127.0.0.1; the "remote"
 // is this machine, so what it shows can be checked against this process's own sockets.
@@ -7,7 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { LocalSource } from '../../src/collect/localSource';
+import { WorkerSource } from '../../src/collect/workerSource';
 import { sameSocket } from '../../src/model/diff';
 import { RemoteSourceError } from '../../src/collect/shellSource';
 import { REPO } from './helpers';
@@ -37,13 +37,13 @@ function niceOf(pid: number): number {
 	return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[16]);
 }
 
-(sshdAvailable() && fs.existsSync(WORKER) ? describe : describe.skip)('an ssh host read in the scan worker (LocalSource with a remote job)', function () {
+(sshdAvailable() && fs.existsSync(WORKER) ? describe : describe.skip)('an ssh host read in the scan worker (WorkerSource with a remote job)', function () {
 	this.timeout(60_000);
 	let sshd: TestSshd;
 	const server = net.createServer(() => undefined);
 	let port = 0;
-	const sources: LocalSource[] = [];
-	const track = (s: LocalSource) => (sources.push(s), s);
+	const sources: WorkerSource[] = [];
+	const track = (s: WorkerSource) => (sources.push(s), s);
 
 	before(async () => {
 		sshd = await startSshd();
@@ -58,7 +58,7 @@ function niceOf(pid: number): number {
 	});
 
 	it('shows this machine over ssh, then takes in only what changed, over one session that is a child of this process', async () => {
-		const src = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
 		assert.strictEqual(src.label, 'ssh procnet-test');
 		const first = await src.snapshot();
 		assert.strictEqual(src.lastTransfer?.full, true);
@@ -102,7 +102,7 @@ function niceOf(pid: number): number {
 	});
 
 	it('signals through the worker\'s session after the start-time check, and ends and reopens the session', async () => {
-		const src = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
 		const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
 		const exited = new Promise((r) => child.once('exit', r));
 		try {
@@ -134,12 +134,12 @@ function niceOf(pid: number): number {
 				s.close(() => resolve(p));
 			});
 		});
-		const bad = track(new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: `127.0.0.1:${closed}`, configFile: sshd.configFile }));
+		const bad = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: `127.0.0.1:${closed}`, configFile: sshd.configFile }));
 		const t0 = Date.now();
 		await assert.rejects(bad.snapshot(), (e: unknown) => e instanceof RemoteSourceError && e.reason === 'connection-refused' && /connection refused/.test(e.message));
 		assert.ok(Date.now() - t0 < 6000, `failed after ${Date.now() - t0} ms`);
 
-		const src = new LocalSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile });
+		const src = new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile });
 		await src.snapshot();
 		const pid = src.sessionPid!;
 		assert.ok(alive(pid));

@@ -1,13 +1,12 @@
-// Snapshots of this machine's /proc, taken in a worker thread (dist/scanWorker.js, built
-// beside the extension) so that the scan's synchronous syscalls never block the caller. The
-// caller keeps the sockets it holds across refreshes and takes in only what changed, in slices
+// Snapshots taken in a worker thread (dist/scanWorker.js, built beside the extension): by
+// default of this machine's /proc, so that the scan's synchronous syscalls never block the
+// caller. The caller keeps the sockets it holds across refreshes and takes in only what changed, in slices
 // (scanWire.ts): at 100k sockets a whole-snapshot message had blocked its event loop for
 // 0.5-0.8 s, and replacing 100k objects every refresh made for long major GCs. Given a remote
 // job (an ssh or command host), the worker reads that host through a session of its own instead,
 // and the same transfer keeps the caller's thread free of its decoding, parse and join (0.5-1 s
 // per refresh at 100k sockets when they ran on the caller's thread); given a capture job, it
-// parses a capture file's bytes once. The class kept its first name; "local" is the caller's
-// side of the worker, not the host read.
+// parses a capture file's bytes once. (It was LocalSource while it read only this machine.)
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -35,7 +34,7 @@ const AHEAD = 2;
 type Request = ScanRequest extends infer R ? (R extends ScanRequest ? Omit<R, 'id'> : never) : never;
 type Ok = ScanResponse & { ok: true };
 
-export class LocalSource implements SnapshotSource {
+export class WorkerSource implements SnapshotSource {
 	readonly label: string;
 	lastDiff: SnapshotDiff | undefined;
 	/** What the last scan sent over (benchmarks print it: upserts are the objects this thread took in). */

@@ -1,4 +1,4 @@
-// The extension's LocalSource: the scan runs in dist/scanWorker.js and crosses back in slices
+// The extension's WorkerSource: the scan runs in dist/scanWorker.js and crosses back in slices
 // (scanWire.ts). On real /proc with enough sockets of our own to need several slices, the
 // snapshot must hold every one of them with its owner, and the diff rebuilt on this side must
 // name the sockets that appeared, closed and changed between two refreshes.
@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LocalSource, SCAN_NICE } from '../../src/collect/localSource';
+import { WorkerSource, SCAN_NICE } from '../../src/collect/workerSource';
 import { readCaptureFile } from '../../src/collect/remoteCapture';
 import { SLICE } from '../../src/collect/scanWire';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
@@ -60,10 +60,10 @@ function lines(child: ChildProcess): () => Promise<Record<string, number>> {
 	return () => new Promise((r) => (ready.length ? r(JSON.parse(ready.shift()!)) : waiting.push((l) => r(JSON.parse(l)))));
 }
 
-describe('LocalSource (scan worker, sliced transfer)', function () {
+describe('WorkerSource (scan worker, sliced transfer)', function () {
 	this.timeout(60_000);
 	let child: ChildProcess | undefined;
-	let source: LocalSource | undefined;
+	let source: WorkerSource | undefined;
 	after(() => {
 		child?.kill('SIGKILL');
 		source?.dispose();
@@ -74,7 +74,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		child = spawn(process.execPath, ['-e', HOLDER, String(pairs)], { stdio: ['pipe', 'pipe', 'inherit'] });
 		const next = lines(child);
 		const { port } = await next();
-		source = new LocalSource(path.join(REPO, 'dist/scanWorker.js'));
+		source = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'));
 
 		const first = await source.snapshot();
 		assert.strictEqual(source.lastDiff, undefined, 'no diff for the first snapshot');
@@ -88,7 +88,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		child.stdin!.write('go\n');
 		const { listen, closedPort } = await next();
 		const second = await source.snapshot();
-		const diff = (source as LocalSource).lastDiff as SnapshotDiff | undefined; // (not narrowed by the first assert)
+		const diff = (source as WorkerSource).lastDiff as SnapshotDiff | undefined; // (not narrowed by the first assert)
 		assert.ok(diff, 'a diff for the second snapshot');
 		const opened = diff.newSockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === listen);
 		assert.ok(opened, `the new listener on ${listen} is among the ${diff.newSockets.length} new sockets`);
@@ -122,7 +122,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		await (source as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
 		await new Promise((r) => setTimeout(r, 100));
 		const fourth = await source.snapshot();
-		const d4 = (source as LocalSource).lastDiff as SnapshotDiff | undefined;
+		const d4 = (source as WorkerSource).lastDiff as SnapshotDiff | undefined;
 		assert.ok(d4, 'a diff after the worker was replaced');
 		assert.strictEqual(idle(fourth).length, before.size, 'every idle connection is there after the full transfer');
 		assert.ok(!d4.newSockets.some((s) => before.has(s) || (s.remotePort === port && s.owners.some((o) => o.pid === child!.pid))), 'held sockets are not reported new after a full transfer');
@@ -137,7 +137,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 				return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])] as const;
 			}));
 		const before = nices();
-		const src = new LocalSource(path.join(REPO, 'dist/scanWorker.js'));
+		const src = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'));
 		try {
 			await src.snapshot();
 			const after = nices();
@@ -163,7 +163,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		const here = buildSnapshot(readCaptureFile(bytes, 'here.txt'));
 		const owned = (snap: Snapshot) => snap.sockets.map((s) => `${s.id} ${s.owners.map((o) => `${o.pid}/${o.fd}`).join(',')}`).sort();
 		const handed = Buffer.from(bytes); // a buffer of its own: moved to the worker, not copied
-		const src = new LocalSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: handed, label: 'here.txt' });
+		const src = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: handed, label: 'here.txt' });
 		try {
 			const there = await src.snapshot();
 			assert.ok(here.sockets.length > 0);
@@ -176,7 +176,7 @@ describe('LocalSource (scan worker, sliced transfer)', function () {
 		}
 		// Bytes that share their buffer (a small pooled Buffer) are copied, and a bad file's error
 		// comes back with its message.
-		const bad = new LocalSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: Buffer.from('garbage'), label: 'bad.txt' });
+		const bad = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'), '/proc', SCAN_NICE, { kind: 'capture', bytes: Buffer.from('garbage'), label: 'bad.txt' });
 		try {
 			await assert.rejects(bad.snapshot(), /^Error: bad\.txt is not a procnet capture/);
 		} finally {
