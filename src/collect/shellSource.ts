@@ -466,10 +466,13 @@ export async function resolveSshArgv(spec: string, opts: SshOptions = {}): Promi
 	return base;
 }
 
+/** How an ssh host's source names itself in errors and labels, on either side of the worker. */
+export const sshLabel = (spec: string): string => `ssh ${spec}`;
+
 /** A source for `ssh HOST`; the host is checked now (a RemoteSourceError('bad-host') is thrown here). */
 export function sshSource(spec: string, opts: SshOptions & ShellSourceOptions = {}): ShellSource {
 	parseHostSpec(spec);
-	return new ShellSource(() => resolveSshArgv(spec, opts), `ssh ${spec}`, 'ssh', opts);
+	return new ShellSource(() => resolveSshArgv(spec, opts), sshLabel(spec), 'ssh', opts);
 }
 
 /** The source a worker's remote job names (scanWire.ts). */

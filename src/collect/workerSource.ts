@@ -18,7 +18,7 @@ import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
 import type { RemoteSignal } from './remoteScript';
 import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
-import { remoteJobSource, type ShellSource } from './shellSource';
+import { remoteJobSource, sshLabel, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
 import { StringPool } from './stringPool';
 
@@ -64,7 +64,7 @@ export class WorkerSource implements SnapshotSource {
 	 * @param job read this host through a session (in the worker), or a capture file's bytes, instead of this machine's `root`.
 	 */
 	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE, private readonly job?: RemoteJob | CaptureJob) {
-		this.label = !job ? 'local' : job.kind === 'ssh' ? `ssh ${job.spec}` : job.label;
+		this.label = !job ? 'local' : job.kind === 'ssh' ? sshLabel(job.spec) : job.label;
 		this.remote = job?.kind === 'capture' ? undefined : job;
 	}
 
