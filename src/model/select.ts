@@ -17,6 +17,14 @@ export function isListening(s: SocketInfo): boolean {
 	return s.state === 'UNCONN' && (s.kind === 'udp' || s.kind === 'udplite' || s.kind === 'raw' || s.kind === 'icmp' || s.kind === 'sctp');
 }
 
+/** The TCP states of a connection (neither a listener nor TIME_WAIT, which no process holds). */
+const CONNECTED = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING']);
+
+/** A TCP connection a process holds: what Close Connection is offered for. */
+export function isClosable(s: SocketInfo): boolean {
+	return s.kind === 'tcp' && s.inode !== '0' && CONNECTED.has(s.state ?? '') && s.localAddress !== null && s.remoteAddress !== null && s.localPort !== null && s.remotePort !== null;
+}
+
 /** Whether `pid` holds the socket: one of its owners, never only the first (a socket may be shared). */
 export function ownedBy(s: SocketInfo, pid: number): boolean {
 	return s.owners.some((o) => o.pid === pid);

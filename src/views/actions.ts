@@ -1,6 +1,7 @@
-// Item actions of the tree and panel: copy, open in browser, kill, export. Registered once;
+// Item actions of the tree and panel: copy, open in browser, kill, close a connection, export. Registered once;
 // each takes the tree node it was invoked on (menus pass it) or the current selection.
 import * as vscode from 'vscode';
+import { closeConnection } from '../collect/closeConnection';
 import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, hostPort, localText } from '../model/describe';
 import { listenersOf } from '../model/select';
@@ -47,6 +48,7 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 			return openInBrowser(socketOf(n));
 		}),
 		vscode.commands.registerCommand('procnet.killProcess', (n?: TreeNode) => killProcess(hostOf(n), processOf(n)?.pid)),
+		vscode.commands.registerCommand('procnet.closeConnection', (n?: TreeNode) => closeConnectionOf(hostOf(n), socketOf(n))),
 		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(hosts.local, tree)),
 	];
 }
@@ -157,6 +159,39 @@ async function killRemote(host: HostEntry, p: ProcessInfo): Promise<string | und
 	}
 	await host.store.refresh();
 	return 'terminated';
+}
+
+/**
+ * Close Connection on a TCP connection of this machine (ss -K, see closeConnection.ts). Remote
+ * and capture rows do not offer it: a remote host's ss would have to run in its session, which
+ * is not built yet.
+ */
+export async function closeConnectionOf(host: HostEntry, s: SocketInfo | undefined): Promise<string | undefined> {
+	if (!s) return undefined;
+	if (host.kind !== 'local') {
+		void vscode.window.showErrorMessage(`Procnet: Close Connection works on this machine's sockets only; this one is on ${host.name}.`);
+		return 'not-local';
+	}
+	const snap = host.store.snapshot;
+	const owners = s.owners.map((o) => snap?.processes.find((p) => p.pid === o.pid)).filter((p): p is ProcessInfo => !!p);
+	const ownerText = owners.length ? owners.map((p) => `${p.name} (pid ${p.pid})`).join(', ') : 'no process procnet can see';
+	const what = `${localText(s)} → ${s.remoteAddress !== null ? hostPort(s.remoteAddress, s.remotePort) : '?'}`;
+	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
+		const answer = await vscode.window.showWarningMessage(
+			`Close the TCP connection ${what}?`,
+			{ modal: true, detail: `Held by ${ownerText}.\nThe kernel aborts it (ss -K): the peer gets a reset, and the process's next call on it fails with ECONNABORTED. The process itself keeps running.` },
+			'Close Connection',
+		);
+		if (answer !== 'Close Connection') return 'cancelled';
+	}
+	const r = await closeConnection(s);
+	await host.store.refresh();
+	if (!r.ok) {
+		void vscode.window.showErrorMessage(`Procnet: ${r.message}.`);
+		return r.reason;
+	}
+	vscode.window.setStatusBarMessage(`Procnet: closed ${what}`, 3000);
+	return 'closed';
 }
 
 const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, kindText, localText, remoteText } from '../model/describe';
+import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -339,7 +340,8 @@ function socketItem(node: SocketNode): vscode.TreeItem {
 	if (s.suspect) bits.push(`⚠ ${s.suspect}`);
 	item.description = bits.join(' · ');
 	item.iconPath = socketIcon(s, node.mark);
-	item.contextValue = (s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.tcp.listen' : `socket.${s.kind}`) + node.contextSuffix;
+	// socket.tcp.listen: Open in Browser; socket.tcp.connected: Close Connection.
+	item.contextValue = (s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.tcp.listen' : isClosable(s) ? 'socket.tcp.connected' : `socket.${s.kind}`) + node.contextSuffix;
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
 	if (remote) lines.push(`remote ${remote}`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);
