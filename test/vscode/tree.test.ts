@@ -1,4 +1,4 @@
-// The tree, its filter/grouping commands, live marks, the panel and kill — through the real
+// The tree, its filter/grouping commands, live marks, the panel, kill and Close Connection — through the real
 // extension host's API and commands, with sockets this test opens in the extension host itself.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
@@ -161,6 +161,37 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		} finally {
 			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
 			child.kill('SIGKILL');
+		}
+	});
+
+	it('"Close Connection" on a connection row aborts it: the extension host\'s own client sees ECONNABORTED, and the row is marked closed, then goes', async () => {
+		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+		const client = net.connect(portOf(server), '127.0.0.1');
+		await new Promise<void>((r) => client.once('connect', r));
+		const peer = await accepted;
+		const errorOf = (sock: net.Socket) => new Promise<string>((r) => sock.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)));
+		const seen = errorOf(client);
+		const reset = errorOf(peer);
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			await api.store.refresh();
+			const row = socketsOf(mine()!).find((n) => n.socket.localPort === client.localPort && n.socket.remotePort === portOf(server));
+			assert.ok(row, 'a row for the client end');
+			assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.connected', 'the menu\'s token for a connection on this machine');
+			const listener = socketsOf(mine()!).find((n) => n.socket.state === 'LISTEN' && n.socket.localPort === portOf(server))!;
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.closeConnection', listener), 'not-a-connection', 'a listener is not closed');
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.closeConnection', row), 'closed');
+			assert.strictEqual(await seen, 'ECONNABORTED');
+			assert.strictEqual(await reset, 'ECONNRESET', 'the peer gets a reset');
+			// The command refreshed: the row is marked closed (it fades out at the next refresh), the listener is not.
+			assert.strictEqual(socketsOf(mine()!).find((n) => n.socket.id === row.socket.id)?.mark, 'closed', 'the connection\'s row is marked closed');
+			await api.store.refresh();
+			assert.ok(!socketsOf(mine()!).some((n) => n.socket.id === row.socket.id), 'and is gone after the next refresh');
+			assert.ok(socketsOf(mine()!).some((n) => n.socket.id === listener.socket.id));
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			client.destroy();
+			peer.destroy();
 		}
 	});
 });
