@@ -35,6 +35,8 @@ export interface SocketDetail {
 	owners: Array<{ pid: number; fd: number; name: string }>;
 	/** The socket's line in its /proc table, read when the panel was updated; null if not found. */
 	rawLine: string | null;
+	/** Whether the page offers Close Connection (a held TCP connection on this machine). */
+	closable: boolean;
 }
 
 export type ToWebview =
@@ -61,7 +63,9 @@ export type FromWebview =
 	| { type: 'ready' }
 	| { type: 'showProcess'; pid: number }
 	| { type: 'showSocket'; id: string }
-	| { type: 'copy'; text: string };
+	| { type: 'copy'; text: string }
+	/** Close Connection on the socket the page shows (the extension host asks the user first). */
+	| { type: 'closeConnection'; id: string };
 
 /** Exhaustiveness guard for switches over message unions. */
 export function assertNever(x: never): never {

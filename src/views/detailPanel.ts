@@ -5,13 +5,14 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
-import { ownedBy } from '../model/select';
+import { isClosable, ownedBy } from '../model/select';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
 import { pageSocket, type PageSocket } from '../shared/pageSocket';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
+import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
 import { nextTurn, SYNC_SOCKETS } from './turns';
 
@@ -27,6 +28,8 @@ export class DetailPanel implements vscode.Disposable {
 	private pageReady = false;
 	/** The posts in flight, in order (see post). */
 	private sending: Promise<void> = Promise.resolve();
+	/** The last Close Connection the page asked for, with its outcome (tests wait on it). */
+	closing: Promise<string | undefined> = Promise.resolve(undefined);
 	/** Packed messages made so far: each one's id (packedMessage.ts). */
 	private packs = 0;
 	private readonly disposables: vscode.Disposable[] = [];
@@ -162,6 +165,13 @@ export class DetailPanel implements vscode.Disposable {
 			case 'copy':
 				void vscode.env.clipboard.writeText(m.text);
 				return;
+			case 'closeConnection': {
+				// Found again in the host's current snapshot: the page only names the socket.
+				const h = this.host();
+				const socket = h?.store.snapshot?.sockets.find((x) => x.id === m.id);
+				if (h && socket) this.closing = closeConnectionOf(h, socket);
+				return;
+			}
 			default:
 				assertNever(m);
 		}
@@ -286,7 +296,7 @@ export class DetailPanel implements vscode.Disposable {
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
 			// The raw line is read before the post (update), off this thread.
-			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null } };
+			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind === 'local' && isClosable(socket) } };
 		}
 		const p = byPid.get(target.pid);
 		if (!p || (target.startTicks !== null && p.startTicks !== target.startTicks)) {

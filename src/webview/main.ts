@@ -329,8 +329,11 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 		if (k === 'owners' || v === null || v === undefined) continue;
 		rows.push([k, typeof v === 'string' ? visible(v) : JSON.stringify(v)]);
 	}
+	// Only offered for a connection on this machine (the extension host decides, and asks first).
+	const actions = d.closable ? [el('p', { class: 'actions' }, link('Close Connection…', () => post({ type: 'closeConnection', id: s.id }), 'abort this TCP connection (ss -K): the peer gets a reset', 'debug-disconnect'))] : [];
 	app.replaceChildren(
 		header(`${kindText(s)} ${localText(s)}${remoteText(s) && remoteText(s) !== '*' ? ' → ' + remoteText(s) : ''}`, `${s.state} · ${host} · taken ${new Date(takenAt).toLocaleTimeString()}`, socketIcon(s)),
+		...actions,
 		facts(rows),
 		el('h2', {}, icon('file-code'), 'Raw /proc line'),
 		el('pre', { class: 'raw' }, d.rawLine ?? '(not available: the socket is gone, has no inode, or the host is not this machine)'),

@@ -372,6 +372,51 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		}
 	});
 
+	it('closes a connection from its socket page: "Close Connection…", the workbench asks, the owner sees ECONNABORTED', async () => {
+		// A process holding both ends of one loopback connection; it prints the client's port, then what the client sees.
+		const held = spawn(process.execPath, ['-e', `
+const net = require('net');
+const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () => {
+	const c = net.connect(s.address().port, '127.0.0.1', () => console.log(c.localPort));
+	c.on('error', (e) => console.log(e.code));
+});
+setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const lines = [];
+		const nextLine = () => new Promise((r) => {
+			const take = () => (lines.length ? r(lines.shift()) : held.stdout.once('data', (d) => (lines.push(...String(d).split('\n').filter(Boolean)), take())));
+			take();
+		});
+		try {
+			const clientPort = Number(await nextLine());
+			await showPortsForPid(page, held.pid);
+			const frame = panelFrame(page);
+			// The client's end: its Local cell (the second) is the client's port; the server's end has it as Remote.
+			const row = frame.locator('table.grid tbody tr').filter({ has: frame.locator('td:nth-child(2)', { hasText: `127.0.0.1:${clientPort}` }) }).filter({ hasText: 'ESTABLISHED' });
+			await row.first().waitFor({ timeout: 15000 });
+			await row.first().click();
+			const close = frame.getByRole('button', { name: 'Close Connection…' });
+			await close.waitFor({ timeout: 15000 });
+			await screenshot(page, '17-socket-page-close-connection');
+			await close.click();
+			// VS Code's own modal, in the workbench: it names the connection and its owner.
+			const dialog = page.locator('.monaco-dialog-box');
+			await dialog.waitFor({ timeout: 15000 });
+			const text = await dialog.innerText();
+			assert.match(text, new RegExp(`Close the TCP connection 127\\.0\\.0\\.1:${clientPort} → 127\\.0\\.0\\.1:\\d+\\?`));
+			assert.match(text, new RegExp(`Held by node \\(pid ${held.pid}\\)`));
+			await screenshot(page, '18-close-connection-confirm');
+			await dialog.getByRole('button', { name: 'Close Connection' }).click();
+			assert.strictEqual(await nextLine(), 'ECONNABORTED', 'the owner\'s end was aborted');
+			// The command refreshed: the page says the socket is closed.
+			await frame.getByText('This socket is closed.').waitFor({ timeout: 20000 });
+			await screenshot(page, '19-connection-closed');
+		} finally {
+			// A dialog left open would block every later test.
+			if (await page.locator('.monaco-dialog-box').isVisible().catch(() => false)) await page.keyboard.press('Escape');
+			held.kill('SIGKILL');
+		}
+	});
+
 	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
 		this.timeout(10 * 60 * 1000);
 		const holder = await startHolder(3000);
