@@ -28,8 +28,6 @@ export class DetailPanel implements vscode.Disposable {
 	private pageReady = false;
 	/** The posts in flight, in order (see post). */
 	private sending: Promise<void> = Promise.resolve();
-	/** The last Close Connection the page asked for, with its outcome (tests wait on it). */
-	closing: Promise<string | undefined> = Promise.resolve(undefined);
 	/** Packed messages made so far: each one's id (packedMessage.ts). */
 	private packs = 0;
 	private readonly disposables: vscode.Disposable[] = [];
@@ -169,7 +167,7 @@ export class DetailPanel implements vscode.Disposable {
 				// Found again in the host's current snapshot: the page only names the socket.
 				const h = this.host();
 				const socket = h?.store.snapshot?.sockets.find((x) => x.id === m.id);
-				if (h && socket) this.closing = closeConnectionOf(h, socket);
+				if (h && socket) void closeConnectionOf(h, socket); // it reports its own outcome
 				return;
 			}
 			default:
