@@ -103,6 +103,18 @@ const byTuple = (all: SocketInfo[], local: number, remote: number) => all.find((
 		assert.ok(sockets().some((s) => s.id === listener.id), 'the listener is still there');
 	});
 
+	it('says what is missing when ss is not installed, and runs nothing else', async () => {
+		const server = await listen('127.0.0.1');
+		open.push(server);
+		const c = await connect(server, '127.0.0.1');
+		open.push(c.client, c.accepted);
+		const target = byTuple(sockets(), c.client.localPort!, c.client.remotePort!)!;
+		const r = await closeConnection(target, { ss: '/nonexistent/ss' });
+		assert.strictEqual(!r.ok && r.reason, 'no-ss');
+		assert.match(!r.ok ? r.message : '', /iproute2/);
+		assert.ok(byTuple(sockets(), c.client.localPort!, c.client.remotePort!), 'still open');
+	});
+
 	it('closes a connection in another network namespace, from inside it (nsenter)', async function () {
 		if (spawnSync('unshare', ['-n', 'true']).status !== 0) this.skip();
 		const PY = `
