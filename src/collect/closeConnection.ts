@@ -20,12 +20,33 @@ export type CloseResult = { ok: true } | { ok: false; reason: CloseReason; messa
 
 const endpoint = (addr: string, port: number, v6: boolean) => (v6 ? `[${addr}]:${port}` : `${addr}:${port}`);
 
-/** ss's arguments to abort exactly this connection (undefined when it is not one). */
-export function ssCloseArgv(s: SocketInfo): string[] | undefined {
+/**
+ * A connection to close, as plain data (it crosses to a remote host's worker): its four-tuple in
+ * ss's notation, its inode, and one owner's pid and fd (a remote session checks that this fd
+ * still is that socket).
+ */
+export interface CloseTarget {
+	family: 4 | 6;
+	src: string;
+	dst: string;
+	inode: string;
+	pid: number | null;
+	fd: number | null;
+}
+
+/** What closing `s` takes (undefined when it is not a connection a process holds). */
+export function closeTarget(s: SocketInfo): CloseTarget | undefined {
 	if (!isClosable(s)) return undefined;
 	const v6 = s.ipVersion === 6;
+	const o = s.owners[0];
+	return { family: v6 ? 6 : 4, src: endpoint(s.localAddress!, s.localPort!, v6), dst: endpoint(s.remoteAddress!, s.remotePort!, v6), inode: s.inode, pid: o?.pid ?? null, fd: o?.fd ?? null };
+}
+
+/** ss's arguments to abort exactly this connection (undefined when it is not one). */
+export function ssCloseArgv(s: SocketInfo): string[] | undefined {
+	const t = closeTarget(s);
 	// -H -n: no header, no name lookups; -4/-6 -t: only this socket's table.
-	return ['-K', '-H', '-n', v6 ? '-6' : '-4', '-t', 'src', endpoint(s.localAddress!, s.localPort!, v6), 'dst', endpoint(s.remoteAddress!, s.remotePort!, v6)];
+	return t && ['-K', '-H', '-n', `-${t.family}`, '-t', 'src', t.src, 'dst', t.dst];
 }
 
 function netnsOf(pid: number | 'self', root: string): string | undefined {

@@ -228,6 +228,33 @@ procnet_killbody() {
 	if procnet_ke=$(kill -s "$procnet_ks" "$procnet_kp" 2>&1); then procnet_rec Z "" ok; else procnet_rec Z "$procnet_ke" failed; fi
 	return 0
 }
+procnet_close() {
+	printf '@@PROCNET %s begin raw\n' "$1"
+	(procnet_closebody "$2" "$3" "$4" "$5" "$6" "$7" "$8")
+	printf '@@PROCNET %s end\n' "$1"
+}
+# Aborts the TCP connection SRC -> DST with ss -K, only if fd FD of PID still is socket INODE: a
+# live socket keeps its four-tuple, so the filter then matches that socket and no other. Run in
+# PID's network namespace (nsenter) when it is not the shell's. ss prints the sockets it destroyed
+# and nothing for one the kernel would not close. Answers one Z record: ok | gone | no-ss |
+# failed (content: ss's message) | open (content: ss's output).
+procnet_closebody() {
+	procnet_cr=$1; procnet_cp=$2
+	if [ "$(readlink "$procnet_cr/$procnet_cp/fd/$3" 2>/dev/null)" != "socket:[$4]" ]; then procnet_rec Z "" gone; return 0; fi
+	if ! command -v ss >/dev/null 2>&1; then procnet_rec Z "" no-ss; return 0; fi
+	procnet_cn=$(readlink "$procnet_cr/$procnet_cp/ns/net" 2>/dev/null)
+	if [ -n "$procnet_cn" ] && [ "$procnet_cn" != "$(readlink /proc/self/ns/net 2>/dev/null)" ]; then
+		procnet_co=$(nsenter "--net=$procnet_cr/$procnet_cp/ns/net" -- ss -K -H -n "-$5" -t src "$6" dst "$7" 2>&1)
+	else
+		procnet_co=$(ss -K -H -n "-$5" -t src "$6" dst "$7" 2>&1)
+	fi
+	case $procnet_co in
+	*"not permitted"*|*"ermission denied"*) procnet_rec Z "$procnet_co" failed ;;
+	*" $6 "*) procnet_rec Z "" ok ;;
+	*) procnet_rec Z "$procnet_co" open ;;
+	esac
+	return 0
+}
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 		# gzip -1: about half the CPU of the default -6 on these tables, for a fifth more bytes. A
@@ -277,6 +304,21 @@ export function killCommand(nonce: string, root: string, pid: number, startTicks
 	if (!Number.isSafeInteger(startTicks) || startTicks < 0) throw new Error(`bad start time ${String(startTicks)}`);
 	if (signal !== 'TERM' && signal !== 'KILL' && signal !== '0') throw new Error(`bad signal ${String(signal)}`);
 	return `procnet_kill ${nonce} ${shQuote(root)} ${pid} ${startTicks} ${signal} </dev/null 2>/dev/null\n`;
+}
+
+/**
+ * The one line that closes a TCP connection on the remote (see procnet_closebody). Every value is
+ * checked before it is written: integers, an inode of digits, and endpoints of address characters
+ * only, so nothing from a snapshot reaches the session as anything but those.
+ */
+export function closeCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; family: 4 | 6; src: string; dst: string }): string {
+	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
+	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
+	if (!Number.isSafeInteger(t.pid) || t.pid <= 0 || !Number.isSafeInteger(t.fd) || t.fd < 0) throw new Error(`bad owner ${String(t.pid)}/${String(t.fd)}`);
+	if (!/^[1-9][0-9]{0,19}$/.test(t.inode)) throw new Error(`bad inode ${JSON.stringify(t.inode)}`);
+	const ep = t.family === 6 ? /^\[[0-9a-fA-F:.]{2,45}\]:[0-9]{1,5}$/ : /^[0-9.]{7,15}:[0-9]{1,5}$/;
+	if ((t.family !== 4 && t.family !== 6) || !ep.test(t.src) || !ep.test(t.dst)) throw new Error(`bad endpoints ${JSON.stringify(t.src)} ${JSON.stringify(t.dst)}`);
+	return `procnet_close ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.family} ${shQuote(t.src)} ${shQuote(t.dst)} </dev/null 2>/dev/null\n`;
 }
 
 /** The whole collector as one sh program: definitions + one uncompressed run (for files, recipes). */

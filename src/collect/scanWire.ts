@@ -6,6 +6,7 @@
 // major GC of the 100k objects it replaced. Both lists are fetched in slices (SLICE), so even a
 // first, full transfer never holds the caller's event loop for long.
 import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { CloseResult, CloseTarget } from './closeConnection';
 import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
 import type { RemoteSignal } from './remoteScript';
@@ -51,6 +52,8 @@ export type ScanRequest =
 	| { type: 'slice'; id: number; scan: number; part: SlicePart; offset: number }
 	/** A remote job only: a signal through the session (ShellSource.signal). */
 	| { type: 'signal'; id: number; pid: number; startTicks: number; signal: RemoteSignal }
+	/** A remote job only: close a TCP connection through the session (ShellSource.close). */
+	| { type: 'close'; id: number; target: CloseTarget }
 	/** A remote job only: end the session (the next scan opens a new one). */
 	| { type: 'suspend'; id: number };
 
@@ -59,6 +62,7 @@ export type ScanResponse =
 	| { id: number; ok: true; type: 'scan'; head: Omit<Snapshot, 'sockets'>; counts: Record<SlicePart, number>; full: boolean; sessionPid?: number }
 	| { id: number; ok: true; type: 'slice'; items: SliceParts[SlicePart] }
 	| { id: number; ok: true; type: 'signal'; result: SignalResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'closed'; result: CloseResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }
 	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
 	| { id: number; ok: false; error: string; reason?: string; detail?: string };

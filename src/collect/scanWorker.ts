@@ -40,6 +40,12 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 		const result = await session.signal(req.pid, req.startTicks, req.signal);
 		return { id: req.id, ok: true, type: 'signal', result, sessionPid: session.sessionPid };
 	}
+	if (req.type === 'close') {
+		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: 'connections are closed through a remote session; this worker has none' };
+		const session = (remote ??= remoteJobSource(job));
+		const result = await session.close(req.target);
+		return { id: req.id, ok: true, type: 'closed', result, sessionPid: session.sessionPid };
+	}
 	let snap;
 	if (job?.kind === 'capture') {
 		snap = captureFileSnapshot(job.bytes, job.label);

@@ -8,8 +8,9 @@ import * as crypto from 'crypto';
 import { buildSnapshot, type ParsedNamespaces } from '../model/join';
 import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
+import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
-import { COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
 import type { SignalResult } from './processControl';
 import type { RemoteJob } from './scanWire';
 import type { SnapshotSource } from './source';
@@ -157,6 +158,45 @@ export class ShellSource implements SnapshotSource {
 			if (/not permitted/i.test(text)) return { ok: false, reason: 'permission', message: `not permitted to signal process ${pid} (it belongs to another user)` };
 			if (/no such process/i.test(text)) return { ok: false, reason: 'gone', message: `process ${pid} has already exited` };
 			return { ok: false, reason: 'error', message: `SIG${signal} to ${pid} failed: ${text || 'no answer from the remote'}` };
+		});
+	}
+
+	/**
+	 * Aborts a TCP connection on the remote through the session (procnet_closebody: ss -K there,
+	 * only if the owner's fd still is that socket). The target is validated by closeCommand.
+	 */
+	close(t: CloseTarget): Promise<CloseResult> {
+		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
+		return this.queued(async () => {
+			const what = `${t.src} → ${t.dst}`;
+			if (t.pid === null || t.fd === null) return { ok: false, reason: 'not-a-connection', message: `no process on ${this.label} is known to hold ${what}, so it cannot be checked before closing` };
+			const nonce = crypto.randomBytes(16).toString('hex');
+			const command = closeCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid: t.pid, fd: t.fd });
+			const s = await this.openSession();
+			let frame: Frame;
+			try {
+				frame = await s.request(nonce, command, 10_000);
+			} catch (e) {
+				s.kill();
+				if (this.session === s) this.session = undefined;
+				throw e;
+			}
+			const z = parseRecords(frame.body).find((r) => r.tag === 'Z');
+			const text = z ? z.content.toString('utf8').trim().slice(0, 300) : '';
+			switch (z?.args[0]) {
+				case 'ok':
+					return { ok: true };
+				case 'gone':
+					return { ok: false, reason: 'gone', message: `the connection ${what} is already closed` };
+				case 'no-ss':
+					return { ok: false, reason: 'no-ss', message: `closing a connection needs ss (iproute2) on ${this.label}, and it has none` };
+				case 'failed':
+					return { ok: false, reason: 'not-permitted', message: `${this.label} refused to close ${what}: it needs root or CAP_NET_ADMIN there (${text})` };
+				case 'open':
+					return { ok: false, reason: 'not-closed', message: `ss -K on ${this.label} did not close ${what}${text ? ` (${text})` : ''}: its kernel may be built without CONFIG_INET_DIAG_DESTROY` };
+				default:
+					return { ok: false, reason: 'error', message: `closing ${what} on ${this.label} failed: ${text || 'no answer from the remote'}` };
+			}
 		});
 	}
 

@@ -13,6 +13,7 @@ import { Worker } from 'worker_threads';
 import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import type { CloseResult, CloseTarget } from './closeConnection';
 import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
@@ -154,6 +155,18 @@ export class WorkerSource implements SnapshotSource {
 		if (!w) return (this.inline ??= remoteJobSource(this.remote)).signal(pid, startTicks, signal);
 		const res = await this.call(w, { type: 'signal', pid, startTicks, signal });
 		if (res.type !== 'signal') throw new Error('scan worker answered out of turn');
+		this.workerSessionPid = res.sessionPid;
+		return res.result;
+	}
+
+	/** A remote job only: aborts a TCP connection through the host's session (ShellSource.close). */
+	async close(target: CloseTarget): Promise<CloseResult> {
+		if (!this.remote) throw new Error('connections are closed through a remote session; this source reads /proc');
+		if (this.disposed) throw this.disposedError();
+		const w = this.ensureWorker();
+		if (!w) return (this.inline ??= remoteJobSource(this.remote)).close(target);
+		const res = await this.call(w, { type: 'close', target });
+		if (res.type !== 'closed') throw new Error('scan worker answered out of turn');
 		this.workerSessionPid = res.sessionPid;
 		return res.result;
 	}

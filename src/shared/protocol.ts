@@ -35,7 +35,7 @@ export interface SocketDetail {
 	owners: Array<{ pid: number; fd: number; name: string }>;
 	/** The socket's line in its /proc table, read when the panel was updated; null if not found. */
 	rawLine: string | null;
-	/** Whether the page offers Close Connection (a held TCP connection on this machine). */
+	/** Whether the page offers Close Connection (a held TCP connection, not in a capture). */
 	closable: boolean;
 }
 

@@ -1,7 +1,7 @@
-// Item actions of the tree and panel: copy, open in browser, kill, close a connection, export. Registered once;
-// each takes the tree node it was invoked on (menus pass it) or the current selection.
+// Item actions of the tree and panel: copy, open in browser, kill, close a connection, export.
+// Registered once; each takes the tree node it was invoked on (menus pass it) or the current selection.
 import * as vscode from 'vscode';
-import { closeConnection } from '../collect/closeConnection';
+import { closeConnection, closeTarget, type CloseResult } from '../collect/closeConnection';
 import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, hostPort, localText } from '../model/describe';
 import { listenersOf } from '../model/select';
@@ -162,35 +162,42 @@ async function killRemote(host: HostEntry, p: ProcessInfo): Promise<string | und
 }
 
 /**
- * Close Connection on a TCP connection of this machine (ss -K, see closeConnection.ts). Remote
- * and capture rows do not offer it: a remote host's ss would have to run in its session, which
- * is not built yet.
+ * Close Connection on a TCP connection (ss -K, see closeConnection.ts): on this machine directly,
+ * on an ssh or command host through its session (ShellSource.close). A capture is a record.
  */
 export async function closeConnectionOf(host: HostEntry, s: SocketInfo | undefined): Promise<string | undefined> {
 	if (!s) return undefined;
-	if (host.kind !== 'local') {
-		void vscode.window.showErrorMessage(`Procnet: Close Connection works on this machine's sockets only; this one is on ${host.name}.`);
-		return 'not-local';
+	const shell = host.shell();
+	if (host.kind === 'capture' || (host.kind !== 'local' && !shell)) {
+		void vscode.window.showErrorMessage(`Procnet: ${host.name} is a read-only record; its connections cannot be closed.`);
+		return 'read-only';
 	}
+	const target = closeTarget(s);
 	const snap = host.store.snapshot;
 	const owners = s.owners.map((o) => snap?.processes.find((p) => p.pid === o.pid)).filter((p): p is ProcessInfo => !!p);
 	const ownerText = owners.length ? owners.map((p) => `${p.name} (pid ${p.pid})`).join(', ') : 'no process procnet can see';
 	const what = `${localText(s)} → ${s.remoteAddress !== null ? hostPort(s.remoteAddress, s.remotePort) : '?'}`;
-	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
+	const where = host.kind === 'local' ? '' : ` on ${host.name}`;
+	if (target && vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
 		const answer = await vscode.window.showWarningMessage(
-			`Close the TCP connection ${what}?`,
-			{ modal: true, detail: `Held by ${ownerText}.\nThe kernel aborts it (ss -K): the peer gets a reset, and the process's next call on it fails with ECONNABORTED. The process itself keeps running.` },
+			`Close the TCP connection ${what}${where}?`,
+			{ modal: true, detail: `Held by ${ownerText}.\nThe kernel aborts it (ss -K${where ? ', run through procnet\'s session' : ''}): the peer gets a reset, and the process's next call on it fails with ECONNABORTED. The process itself keeps running.` },
 			'Close Connection',
 		);
 		if (answer !== 'Close Connection') return 'cancelled';
 	}
-	const r = await closeConnection(s);
+	let r: CloseResult;
+	try {
+		r = host.kind === 'local' || !target ? await closeConnection(s) : await shell!.close(target);
+	} catch (e) {
+		r = { ok: false, reason: 'error', message: (e as Error).message };
+	}
 	await host.store.refresh();
 	if (!r.ok) {
-		void vscode.window.showErrorMessage(`Procnet: ${r.message}.`);
+		void vscode.window.showErrorMessage(`Procnet: ${host.kind === 'local' ? '' : `${host.name}: `}${r.message}.`);
 		return r.reason;
 	}
-	vscode.window.setStatusBarMessage(`Procnet: closed ${what}`, 3000);
+	vscode.window.setStatusBarMessage(`Procnet: closed ${what}${where}`, 3000);
 	return 'closed';
 }
 

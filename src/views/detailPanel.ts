@@ -294,7 +294,7 @@ export class DetailPanel implements vscode.Disposable {
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
 			// The raw line is read before the post (update), off this thread.
-			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind === 'local' && isClosable(socket) } };
+			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind !== 'capture' && isClosable(socket) } };
 		}
 		const p = byPid.get(target.pid);
 		if (!p || (target.startTicks !== null && p.startTicks !== target.startTicks)) {

@@ -145,8 +145,8 @@ export class HostEntry implements vscode.Disposable {
 		return this.kind === 'ssh' || this.kind === 'command';
 	}
 
-	/** The remote shell (its session opened on demand), for actions such as kill. */
-	shell(): Pick<WorkerSource, 'signal'> | undefined {
+	/** The remote shell (its session opened on demand), for actions such as kill and Close Connection. */
+	shell(): Pick<WorkerSource, 'signal' | 'close'> | undefined {
 		return this.remote;
 	}
 

@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { closeTarget } from '../../src/collect/closeConnection';
 import { WorkerSource } from '../../src/collect/workerSource';
 import { sameSocket } from '../../src/model/diff';
 import { RemoteSourceError } from '../../src/collect/shellSource';
@@ -124,6 +125,37 @@ function niceOf(pid: number): number {
 			assert.ok(src.sessionPid && src.sessionPid !== before, 'a new session');
 		} finally {
 			child.kill('SIGKILL');
+		}
+	});
+
+	it('closes a connection through the worker\'s session: ss -K on the "remote", after its fd check', async () => {
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+		const client = net.connect(port, '127.0.0.1');
+		await new Promise<void>((r) => client.once('connect', r));
+		const peer = await accepted;
+		const errorOf = (sock: net.Socket) => new Promise<string>((r) => sock.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)));
+		const seen = errorOf(client);
+		const reset = errorOf(peer);
+		try {
+			const snap = await src.snapshot();
+			const s = snap.sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort && x.remotePort === port)!;
+			assert.ok(s, 'the client end is in the remote snapshot');
+			const t = closeTarget(s)!;
+			assert.deepStrictEqual([t.pid, t.src, t.dst], [process.pid, `127.0.0.1:${client.localPort}`, `127.0.0.1:${port}`]);
+			// An fd that is not that socket (the session checks before ss runs): nothing is closed.
+			assert.strictEqual((await src.close({ ...t, fd: t.fd! + 1000 })).ok, false);
+			assert.ok(!client.destroyed, 'a failed fd check closes nothing');
+			assert.deepStrictEqual(await src.close(t), { ok: true });
+			assert.strictEqual(await seen, 'ECONNABORTED');
+			assert.strictEqual(await reset, 'ECONNRESET');
+			const again = await src.close(t);
+			assert.strictEqual(!again.ok && again.reason, 'gone', 'the fd no longer holds it');
+			// Values that are not addresses never reach the session.
+			await assert.rejects(src.close({ ...t, src: '127.0.0.1:1;touch /tmp/x' }), /bad endpoints/);
+		} finally {
+			client.destroy();
+			peer.destroy();
 		}
 	});
 

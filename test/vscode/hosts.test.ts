@@ -189,6 +189,30 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		}
 	});
 
+	it('closes a connection on the ssh host through its session ("Close Connection" on its row)', async () => {
+		const remote = rootNamed('procnet-test')!;
+		const server = net.createServer((c) => c.on('error', () => undefined));
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const port = (server.address() as net.AddressInfo).port;
+		const client = net.connect(port, '127.0.0.1');
+		await new Promise<void>((r) => client.once('connect', r));
+		const seen = new Promise<string>((r) => client.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)));
+		await cfg().update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			await remote.host.store.refresh();
+			const node = api.tree.processNodeOn(remote.host.id, process.pid)!;
+			const row = api.tree.getChildren(node).find((n): n is SocketNode => n.type === 'socket' && n.socket.localPort === client.localPort && n.socket.remotePort === port);
+			assert.ok(row, 'the client end under the extension host on the ssh root');
+			assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.connected.remote');
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.closeConnection', row), 'closed');
+			assert.strictEqual(await seen, 'ECONNABORTED');
+		} finally {
+			await cfg().update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			client.destroy();
+			server.close();
+		}
+	});
+
 	it('shows why an unreachable host fails, as a row under it with Retry, within seconds', async () => {
 		await cfg().update('sshHosts', ['procnet-test', '127.0.0.1:1', 'procnet-nonexistent.invalid', 'procnet-badkey', { name: 'no-such-program', command: ['procnet-no-such-program-xyz', 'sh'] }], vscode.ConfigurationTarget.Global);
 		const expect: Array<[string, string, RegExp]> = [
