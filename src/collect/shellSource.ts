@@ -130,6 +130,26 @@ export class ShellSource implements SnapshotSource {
 	}
 
 	/**
+	 * One action's answer (its Z record) over the session: the command is made for a fresh nonce
+	 * (and validated) before any session is opened; a session that fails mid-request is ended, so
+	 * the next request opens a new one.
+	 */
+	private async answer(command: (nonce: string) => string): Promise<ReturnType<typeof parseRecords>[number] | undefined> {
+		const nonce = crypto.randomBytes(16).toString('hex');
+		const line = command(nonce);
+		const s = await this.openSession();
+		let frame: Frame;
+		try {
+			frame = await s.request(nonce, line, 10_000);
+		} catch (e) {
+			s.kill();
+			if (this.session === s) this.session = undefined;
+			throw e;
+		}
+		return parseRecords(frame.body).find((r) => r.tag === 'Z');
+	}
+
+	/**
 	 * Sends SIGTERM / SIGKILL to PID on the remote through the session, only if PID still started at
 	 * `startTicks` there (the check runs on the remote right before kill). Signal '0' only checks
 	 * that it is still that process. Pid and ticks are validated as integers by killCommand.
@@ -137,19 +157,8 @@ export class ShellSource implements SnapshotSource {
 	signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
 		return this.queued(async () => {
-			const nonce = crypto.randomBytes(16).toString('hex');
-			// Validates pid, ticks and signal before any session is opened.
-			const command = killCommand(nonce, this.opts.procRoot ?? '/proc', pid, startTicks, signal);
-			const s = await this.openSession();
-			let frame: Frame;
-			try {
-				frame = await s.request(nonce, command, 10_000);
-			} catch (e) {
-				s.kill();
-				if (this.session === s) this.session = undefined;
-				throw e;
-			}
-			const z = parseRecords(frame.body).find((r) => r.tag === 'Z');
+			// killCommand validates pid, ticks and signal before any session is opened.
+			const z = await this.answer((nonce) => killCommand(nonce, this.opts.procRoot ?? '/proc', pid, startTicks, signal));
 			const what = z?.args[0];
 			const text = z ? z.content.toString('utf8').trim() : '';
 			if (what === 'ok') return { ok: true };
@@ -170,18 +179,9 @@ export class ShellSource implements SnapshotSource {
 		return this.queued(async () => {
 			const what = `${t.src} → ${t.dst}`;
 			if (t.pid === null || t.fd === null) return { ok: false, reason: 'not-a-connection', message: `no process on ${this.label} is known to hold ${what}, so it cannot be checked before closing` };
-			const nonce = crypto.randomBytes(16).toString('hex');
-			const command = closeCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid: t.pid, fd: t.fd });
-			const s = await this.openSession();
-			let frame: Frame;
-			try {
-				frame = await s.request(nonce, command, 10_000);
-			} catch (e) {
-				s.kill();
-				if (this.session === s) this.session = undefined;
-				throw e;
-			}
-			const z = parseRecords(frame.body).find((r) => r.tag === 'Z');
+			const pid = t.pid;
+			const fd = t.fd;
+			const z = await this.answer((nonce) => closeCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid, fd }));
 			const text = z ? z.content.toString('utf8').trim().slice(0, 300) : '';
 			switch (z?.args[0]) {
 				case 'ok':
