@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as zlib from 'zlib';
 import { CaptureAssembler, captureFromRecords, detectCaptureFormat, FrameReader, hexToBytes, parseFramedCapture, parseListings, parseRecords, readCaptureFile, RemoteSourceError, type CollectorRecord } from '../../src/collect/remoteCapture';
-import { collectCommand, captureRecipe, COLLECTOR_SCRIPT, shQuote } from '../../src/collect/remoteScript';
+import { closeCommand, collectCommand, captureRecipe, COLLECTOR_SCRIPT, shQuote } from '../../src/collect/remoteScript';
 import { TABLE_NAMES } from '../../src/procfs/types';
 import { describeExit, parseHostSpec, sshArgv } from '../../src/collect/shellSource';
 import { buildSnapshot, parseNamespaces } from '../../src/model/join';
@@ -405,6 +405,24 @@ describe('remote script commands', () => {
 		assert.strictEqual(collectCommand('abc', "/tmp/it's proc", 'none'), `procnet_collect abc '/tmp/it'\\''s proc' none </dev/null 2>/dev/null\n`);
 		assert.throws(() => collectCommand('a b'), /bad nonce/);
 		assert.throws(() => collectCommand('abc', 'relative'), /absolute/);
+	});
+
+	it('Close Connection\'s line: only integers, a digit inode and address-only endpoints reach the session', () => {
+		const t = { pid: 42, fd: 7, inode: '123456', family: 4 as const, src: '127.0.0.1:40000', dst: '10.0.0.1:80' };
+		assert.strictEqual(closeCommand('abc', '/proc', t), "procnet_close abc '/proc' 42 7 123456 4 '127.0.0.1:40000' '10.0.0.1:80' </dev/null 2>/dev/null\n");
+		assert.match(closeCommand('abc', '/proc', { ...t, family: 6, src: '[::ffff:127.0.0.1]:1', dst: '[fe80::1]:443' }), / 6 '\[::ffff:127\.0\.0\.1\]:1' '\[fe80::1\]:443' /);
+		for (const bad of [
+			{ src: "127.0.0.1:1'; touch /tmp/x; '" },
+			{ dst: '$(id):80' },
+			{ src: '[::1]:1' }, // a v6 endpoint given as v4
+			{ family: 6 as const }, // v4 endpoints given as v6
+			{ inode: '0' },
+			{ inode: '12 34' },
+			{ pid: 0 },
+			{ fd: -1 },
+			{ pid: 1.5 },
+		]) assert.throws(() => closeCommand('abc', '/proc', { ...t, ...bad } as typeof t), /bad /, JSON.stringify(bad));
+		assert.throws(() => closeCommand('a b', '/proc', t), /bad nonce/);
 	});
 
 	it('reads every table procnet parses', () => {
