@@ -677,12 +677,12 @@ export function detectCaptureFormat(buf: Buffer): 'json' | 'framed' | 'gzip' | n
 	return null;
 }
 
-/** Reads a capture file of any of the formats detectCaptureFormat knows. */
 /** A capture file's bytes, read and joined: what opening one shows (scanWire.ts CaptureJob). */
 export function captureFileSnapshot(bytes: Uint8Array, label: string): Snapshot {
 	return buildSnapshot(readCaptureFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), label));
 }
 
+/** Reads a capture file of any of the formats detectCaptureFormat knows. */
 export function readCaptureFile(buf: Buffer, label: string): Capture {
 	const kind = detectCaptureFormat(buf);
 	if (kind === 'gzip') {

@@ -34,17 +34,13 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 		await r?.disposeAndWait();
 		return { id: req.id, ok: true, type: 'suspended' };
 	}
-	if (req.type === 'signal') {
-		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: 'signals go through a remote session; this worker has none' };
+	if (req.type === 'signal' || req.type === 'close') {
+		// One-shot actions go through the remote job's session, opened here if no scan opened it.
+		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: `${req.type} goes through a remote session; this worker has none` };
 		const session = (remote ??= remoteJobSource(job));
-		const result = await session.signal(req.pid, req.startTicks, req.signal);
-		return { id: req.id, ok: true, type: 'signal', result, sessionPid: session.sessionPid };
-	}
-	if (req.type === 'close') {
-		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: 'connections are closed through a remote session; this worker has none' };
-		const session = (remote ??= remoteJobSource(job));
-		const result = await session.close(req.target);
-		return { id: req.id, ok: true, type: 'closed', result, sessionPid: session.sessionPid };
+		return req.type === 'signal'
+			? { id: req.id, ok: true, type: 'signal', result: await session.signal(req.pid, req.startTicks, req.signal), sessionPid: session.sessionPid }
+			: { id: req.id, ok: true, type: 'closed', result: await session.close(req.target), sessionPid: session.sessionPid };
 	}
 	let snap;
 	if (job?.kind === 'capture') {

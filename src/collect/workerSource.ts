@@ -148,27 +148,26 @@ export class WorkerSource implements SnapshotSource {
 	 * A remote job only: SIGTERM / SIGKILL (or '0', a check) to PID through the host's session,
 	 * only if it still started at `startTicks` (ShellSource.signal).
 	 */
-	async signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
-		if (!this.remote) throw new Error('signals go through a remote session; this source reads /proc');
-		if (this.disposed) throw this.disposedError();
-		const w = this.ensureWorker();
-		if (!w) return (this.inline ??= remoteJobSource(this.remote)).signal(pid, startTicks, signal);
-		const res = await this.call(w, { type: 'signal', pid, startTicks, signal });
-		if (res.type !== 'signal') throw new Error('scan worker answered out of turn');
-		this.workerSessionPid = res.sessionPid;
-		return res.result;
+	signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
+		return this.sessionAction({ type: 'signal', pid, startTicks, signal }, (s) => s.signal(pid, startTicks, signal), (res) => (res.type === 'signal' ? res.result : undefined));
 	}
 
 	/** A remote job only: aborts a TCP connection through the host's session (ShellSource.close). */
-	async close(target: CloseTarget): Promise<CloseResult> {
-		if (!this.remote) throw new Error('connections are closed through a remote session; this source reads /proc');
+	close(target: CloseTarget): Promise<CloseResult> {
+		return this.sessionAction({ type: 'close', target }, (s) => s.close(target), (res) => (res.type === 'closed' ? res.result : undefined));
+	}
+
+	/** A remote job's one-shot action: through the worker's session, or the inline one without a worker. */
+	private async sessionAction<R>(req: Request, inline: (s: ShellSource) => Promise<R>, result: (res: Ok) => R | undefined): Promise<R> {
+		if (!this.remote) throw new Error(`${req.type} goes through a remote session; this source reads /proc`);
 		if (this.disposed) throw this.disposedError();
 		const w = this.ensureWorker();
-		if (!w) return (this.inline ??= remoteJobSource(this.remote)).close(target);
-		const res = await this.call(w, { type: 'close', target });
-		if (res.type !== 'closed') throw new Error('scan worker answered out of turn');
-		this.workerSessionPid = res.sessionPid;
-		return res.result;
+		if (!w) return inline((this.inline ??= remoteJobSource(this.remote)));
+		const res = await this.call(w, req);
+		const r = result(res);
+		if (r === undefined) throw new Error('scan worker answered out of turn');
+		this.workerSessionPid = 'sessionPid' in res ? res.sessionPid : undefined;
+		return r;
 	}
 
 	/**

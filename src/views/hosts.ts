@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { WorkerSource, SCAN_NICE } from '../collect/workerSource';
 import { RemoteSourceError } from '../collect/remoteCapture';
 import type { RemoteJob } from '../collect/scanWire';
-import { parseHostSpec } from '../collect/shellSource';
+import { parseHostSpec, sshLabel } from '../collect/shellSource';
 import type { SnapshotSource } from '../collect/source';
 import type { Snapshot } from '../model/snapshot';
 import { SnapshotStore } from './snapshotStore';
@@ -246,7 +246,7 @@ export class HostRegistry implements vscode.Disposable {
 		}
 		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile } : { kind: 'command', argv: c.argv, label: c.name };
 		const src = new WorkerSource(this.workerScript, '/proc', this.nice(), job);
-		const detail = c.kind === 'ssh' ? `ssh ${c.spec}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
+		const detail = c.kind === 'ssh' ? `${sshLabel(c.spec)}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
 		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src);
 	}
 
