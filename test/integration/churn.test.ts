@@ -7,7 +7,7 @@
 // forked, so its sockets have two owners) must be in every single snapshot with exactly their
 // owners, and never reported closed or new by the diff.
 import * as assert from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -15,7 +15,7 @@ import * as path from 'path';
 import { WorkerSource } from '../../src/collect/workerSource';
 import type { SnapshotDiff } from '../../src/model/diff';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
-import { REPO, startPython, tempDir, type PyHelper } from './helpers';
+import { lineReader, REPO, startPython, tempDir, type PyHelper } from './helpers';
 
 const SECONDS = Number(process.env.PROCNET_CHURN_SECONDS ?? 120);
 const REFRESH_MS = 200;
@@ -91,30 +91,6 @@ interface Stable {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-function lines(child: ChildProcess): AsyncIterator<string> {
-	let buf = '';
-	const queue: string[] = [];
-	const waiters: Array<(s: string) => void> = [];
-	child.stdout!.on('data', (d) => {
-		buf += d;
-		let nl: number;
-		while ((nl = buf.indexOf('\n')) >= 0) {
-			const l = buf.slice(0, nl);
-			buf = buf.slice(nl + 1);
-			const w = waiters.shift();
-			if (w) w(l);
-			else queue.push(l);
-		}
-	});
-	return {
-		next: () => new Promise((resolve) => {
-			const q = queue.shift();
-			if (q !== undefined) resolve({ value: q, done: false });
-			else waiters.push((l) => resolve({ value: l, done: false }));
-		}),
-	};
-}
-
 describe('scanning while sockets and processes churn', function () {
 	this.timeout(SECONDS * 1000 + 120_000);
 
@@ -179,8 +155,8 @@ describe('scanning while sockets and processes churn', function () {
 			const churn = spawn(fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['-u', '-c', CHURN], { stdio: ['ignore', 'pipe', 'inherit'] });
 			// SIGKILL only if the test failed before its SIGTERM; the forker dies with it (PDEATHSIG).
 			cleanup.push(() => churn.exitCode === null && churn.signalCode === null && churn.kill('SIGKILL'));
-			const out = lines(churn);
-			const up = JSON.parse((await out.next()).value as string) as { pid: number; forker: number; port: number };
+			const out = lineReader(churn);
+			const up = JSON.parse(await out()) as { pid: number; forker: number; port: number };
 
 			// --- refresh every 200 ms for SECONDS ---------------------------------------------------
 			// At the caller's priority (nice 0), not the extension's default 10: the generator fills
@@ -229,7 +205,7 @@ describe('scanning while sockets and processes churn', function () {
 			}
 
 			churn.kill('SIGTERM');
-			const stats = JSON.parse((await out.next()).value as string) as { seconds: number; sockets: number; processes: number };
+			const stats = JSON.parse(await out()) as { seconds: number; sockets: number; processes: number };
 			const sockRate = stats.sockets / stats.seconds;
 			const procRate = stats.processes / stats.seconds;
 			console.log(

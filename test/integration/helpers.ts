@@ -81,3 +81,21 @@ export function findInet(snap: Snapshot, kind: string, local: string, port: numb
 export function ownerPids(s: SocketInfo): number[] {
 	return [...new Set(s.owners.map((o) => o.pid))].sort((a, b) => a - b);
 }
+
+/** The lines a child prints, one per call, in order, whether they came before or after the call. */
+export function lineReader(child: ChildProcess): () => Promise<string> {
+	let buf = '';
+	const queue: string[] = [];
+	const waiters: Array<(l: string) => void> = [];
+	child.stdout!.on('data', (d) => {
+		buf += d;
+		for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+			const l = buf.slice(0, nl);
+			buf = buf.slice(nl + 1);
+			const w = waiters.shift();
+			if (w) w(l);
+			else queue.push(l);
+		}
+	});
+	return () => new Promise((r) => (queue.length ? r(queue.shift()!) : waiters.push(r)));
+}

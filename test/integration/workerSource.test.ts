@@ -12,7 +12,7 @@ import { SLICE } from '../../src/collect/scanWire';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot } from '../../src/model/snapshot';
-import { CLI, REPO } from './helpers';
+import { CLI, lineReader, REPO } from './helpers';
 
 // Holds N loopback TCP connections (2N sockets, several slices), then on "go" opens a TCP
 // listener and closes one pair, and answers with the listener's port and the closed connection's local port.
@@ -43,21 +43,8 @@ const srv = net.createServer(() => { accepted++; }).listen(0, '127.0.0.1', () =>
 });`;
 
 function lines(child: ChildProcess): () => Promise<Record<string, number>> {
-	let buf = '';
-	const waiting: Array<(l: string) => void> = [];
-	const ready: string[] = [];
-	child.stdout!.on('data', (d) => {
-		buf += d;
-		let i;
-		while ((i = buf.indexOf('\n')) >= 0) {
-			const l = buf.slice(0, i);
-			buf = buf.slice(i + 1);
-			const w = waiting.shift();
-			if (w) w(l);
-			else ready.push(l);
-		}
-	});
-	return () => new Promise((r) => (ready.length ? r(JSON.parse(ready.shift()!)) : waiting.push((l) => r(JSON.parse(l)))));
+	const next = lineReader(child);
+	return async () => JSON.parse(await next()) as Record<string, number>;
 }
 
 describe('WorkerSource (scan worker, sliced transfer)', function () {
