@@ -96,6 +96,10 @@ describe('bench: extension-host event loop during refreshes', function () {
 			const m = process.memoryUsage();
 			return `longest event-loop block ${worst.toFixed(0)} ms; blocks > 20 ms: ${gaps.map((g, k) => `${g.toFixed(0)}/${onCpu[k].toFixed(0)}/${queued[k].toFixed(0)}`).join(' ') || 'none'} (as wall/on-CPU/waiting-for-a-CPU ms; longest on-CPU stretch ${worstOnCpu.toFixed(0)} ms, longest block less its wait for a CPU ${worstUnqueued.toFixed(0)} ms) (GC pauses > 20 ms: ${gcs.join(', ') || 'none'}); heap ${(m.heapUsed / 1048576).toFixed(0)} MiB, rss ${(m.rss / 1048576).toFixed(0)} MiB`;
 		};
+		// PROCNET_BENCH_PROFILE_AT=activation: a CPU profile of refresh 0 (activation and the first, full transfer).
+		const profileActivation = process.env.PROCNET_BENCH_PROFILE && process.env.PROCNET_BENCH_PROFILE_AT === 'activation' ? await startProfile() : undefined;
+		// PROCNET_BENCH_HEAP=file.heapprofile: V8's sampling heap profile of what refresh 0 allocated and still holds, by stack.
+		const heapActivation = process.env.PROCNET_BENCH_HEAP ? await startHeapProfile() : undefined;
 		const api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
 		await vscode.commands.executeCommand('procnet.processes.focus');
 		api.timer.setPaused(true); // only the refreshes measured here
@@ -115,6 +119,13 @@ describe('bench: extension-host event loop during refreshes', function () {
 		await store.refresh();
 		if (store.error) throw new Error(`${host.name}: ${store.error}`);
 		console.log(`      refresh 0 (activation: the first, full transfer of every socket, then one more refresh): ${store.snapshot!.sockets.length} sockets, ${blockLine()}`);
+		if (heapActivation) fs.writeFileSync(process.env.PROCNET_BENCH_HEAP!, JSON.stringify(await heapActivation()));
+		if (profileActivation) {
+			// Let VS Code fetch the rows it shows, as after every refresh below.
+			await new Promise((r) => setTimeout(r, 1500));
+			fs.writeFileSync(process.env.PROCNET_BENCH_PROFILE!, JSON.stringify(await profileActivation()));
+			fs.writeFileSync(`${process.env.PROCNET_BENCH_PROFILE}.blocks.json`, JSON.stringify(blockSpans));
+		}
 		// The panel on the process with most sockets (the heaviest page to build and post).
 		const counts = new Map<number, number>();
 		for (const s of store.snapshot!.sockets) for (const o of s.owners) counts.set(o.pid, (counts.get(o.pid) ?? 0) + 1);
@@ -123,7 +134,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		// second; 0 starts it before the panel opens, so that starting the profiler is not in a measured block), or
 		// with PROCNET_BENCH_PROFILE_ALL=1 of that one and every later one, to see where blocks come from. Beside it,
 		// file.blocks.json lists each block over 20 ms as [start, end] in the profile's clock (µs), to find its samples.
-		const profileAt = Number(process.env.PROCNET_BENCH_PROFILE_AT || 2) - 1;
+		const profileAt = profileActivation ? Infinity : Number(process.env.PROCNET_BENCH_PROFILE_AT || 2) - 1;
 		const profileAll = process.env.PROCNET_BENCH_PROFILE_ALL === '1';
 		let profile: (() => Promise<object>) | undefined;
 		if (profileAt < 0 && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
@@ -198,6 +209,20 @@ async function startProfile(): Promise<() => Promise<object>> {
 	await post('Profiler.start');
 	return async () => {
 		const { profile } = await post('Profiler.stop');
+		session.disconnect();
+		return profile as object;
+	};
+}
+
+async function startHeapProfile(): Promise<() => Promise<object>> {
+	const session = new inspector.Session();
+	session.connect();
+	const post = (method: string, params?: object) =>
+		new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+	await post('HeapProfiler.enable');
+	await post('HeapProfiler.startSampling', { samplingInterval: 4096 });
+	return async () => {
+		const { profile } = await post('HeapProfiler.stopSampling');
 		session.disconnect();
 		return profile as object;
 	};
