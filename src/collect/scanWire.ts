@@ -10,6 +10,7 @@ import type { CloseResult, CloseTarget } from './closeConnection';
 import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
 import type { RemoteSignal } from './remoteScript';
+import type { SocketColumns } from './socketColumns';
 
 /**
  * A host the worker reads through a session of its own (shellSource.ts) instead of this
@@ -61,6 +62,8 @@ export type ScanResponse =
 	/** full: upserts are every socket, the caller drops what it held. */
 	| { id: number; ok: true; type: 'scan'; head: Omit<Snapshot, 'sockets'>; counts: Record<SlicePart, number>; full: boolean; sessionPid?: number }
 	| { id: number; ok: true; type: 'slice'; items: SliceParts[SlicePart] }
+	/** A full scan's upserts: the slice as columns (socketColumns.ts), so that the caller holds few objects per socket. */
+	| { id: number; ok: true; type: 'columns'; columns: SocketColumns }
 	| { id: number; ok: true; type: 'signal'; result: SignalResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'closed'; result: CloseResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }

@@ -13,12 +13,13 @@ import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError } from './remoteCapture';
 import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
+import { toColumns } from './socketColumns';
 import { niceThisThread } from './threadPriority';
 
 /** The sockets the caller holds after applying the last scan, by id. */
 let baseline: Map<string, SocketInfo> | undefined;
 /** What the caller of the last scan still has to fetch, slice by slice. */
-let pending: { scan: number; parts: SliceParts } | undefined;
+let pending: { scan: number; parts: SliceParts; full: boolean } | undefined;
 
 /** The remote job's source, opened at its first scan or signal and ended by 'suspend'. */
 let remote: ShellSource | undefined;
@@ -26,7 +27,11 @@ let remote: ShellSource | undefined;
 async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined): Promise<ScanResponse> {
 	if (req.type === 'slice') {
 		if (!pending || pending.scan !== req.scan) return { id: req.id, ok: false, error: `scan ${req.scan} is no longer held by the worker` };
-		return { id: req.id, ok: true, type: 'slice', items: pending.parts[req.part].slice(req.offset, req.offset + SLICE) };
+		const items = pending.parts[req.part].slice(req.offset, req.offset + SLICE);
+		// A full transfer's sockets are all new to the caller, who keeps them: as columns they
+		// cost its heap a few objects each instead of a handful (socketColumns.ts).
+		if (pending.full && req.part === 'upserts') return { id: req.id, ok: true, type: 'columns', columns: toColumns(items as SocketInfo[]) };
+		return { id: req.id, ok: true, type: 'slice', items };
 	}
 	if (req.type === 'suspend') {
 		const r = remote;
@@ -64,7 +69,7 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 	}
 	if (!full) for (const id of baseline!.keys()) if (!next.has(id)) parts.removed.push(id);
 	baseline = next;
-	pending = { scan: req.id, parts };
+	pending = { scan: req.id, parts, full };
 	return { id: req.id, ok: true, type: 'scan', head, counts: { upserts: parts.upserts.length, removed: parts.removed.length }, full, sessionPid: remote?.sessionPid };
 }
 

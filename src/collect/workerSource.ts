@@ -21,6 +21,7 @@ import type { RemoteSignal } from './remoteScript';
 import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import { remoteJobSource, sshLabel, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
+import { fromColumns } from './socketColumns';
 import { StringPool } from './stringPool';
 
 /**
@@ -117,7 +118,8 @@ export class WorkerSource implements SnapshotSource {
 		}
 		await this.fetchPart(w, head.id, 'upserts', head.counts.upserts, (items) => {
 			for (const s of items as SocketInfo[]) {
-				this.strings.share(s);
+				// A full transfer's sockets read their texts from one dictionary per slice already.
+				if (!full) this.strings.share(s);
 				const before = full ? kept!.get(s.id) : this.held.get(s.id);
 				if (full) kept!.delete(s.id);
 				this.held.set(s.id, s);
@@ -195,8 +197,9 @@ export class WorkerSource implements SnapshotSource {
 		for (let i = 0; i < AHEAD; i++) ask();
 		while (inFlight.length) {
 			const res = await inFlight.shift()!;
-			if (res.type !== 'slice') throw new Error('scan worker answered out of turn');
-			take(res.items);
+			if (res.type === 'columns') take(fromColumns(res.columns));
+			else if (res.type === 'slice') take(res.items);
+			else throw new Error('scan worker answered out of turn');
 			// The next slice is asked for from a later turn. The worker answers within milliseconds,
 			// and a message that arrives while this thread still handles the last one is handled in
 			// the same turn (a MessagePort drains its queue, new arrivals included): asked at once,

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { WorkerSource, SCAN_NICE } from '../../src/collect/workerSource';
 import { readCaptureFile } from '../../src/collect/remoteCapture';
 import { SLICE } from '../../src/collect/scanWire';
+import { isColumnSocket } from '../../src/collect/socketColumns';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot } from '../../src/model/snapshot';
@@ -71,6 +72,11 @@ describe('WorkerSource (scan worker, sliced transfer)', function () {
 		assert.ok(first.sockets.length > 3 * SLICE, `${first.sockets.length} sockets: not enough to need several slices`);
 		assert.strictEqual(new Set(first.sockets.map((s) => s.id)).size, first.sockets.length, 'a socket came across twice');
 		assert.ok(first.processes.some((p) => p.pid === child!.pid), 'the holder process is in the snapshot');
+		// A full transfer comes as columns (socketColumns.ts); what each socket reads is checked
+		// above through its fields, and its JSON is the object the worker joined.
+		assert.ok(first.sockets.every(isColumnSocket), 'the first, full transfer is not columns');
+		const json = JSON.parse(JSON.stringify(mine[0])) as Record<string, unknown>;
+		assert.deepStrictEqual([json.kind, json.localPort, json.inode, json.id, json.owners], [mine[0].kind, mine[0].localPort, mine[0].inode, mine[0].id, mine[0].owners]);
 
 		child.stdin!.write('go\n');
 		const { listen, closedPort } = await next();
@@ -81,6 +87,7 @@ describe('WorkerSource (scan worker, sliced transfer)', function () {
 		assert.ok(opened, `the new listener on ${listen} is among the ${diff.newSockets.length} new sockets`);
 		assert.ok(second.sockets.includes(opened), 'new sockets are the snapshot\'s own objects');
 		assert.deepStrictEqual(opened.owners.map((o) => o.pid), [child.pid]);
+		assert.ok(!isColumnSocket(opened), 'a socket sent by a partial scan is a plain object');
 		const closed = diff.closedSockets.find((s) => s.kind === 'tcp' && s.localPort === closedPort && s.remotePort === port);
 		assert.ok(closed, `the closed connection from port ${closedPort} is among the ${diff.closedSockets.length} closed sockets`);
 		for (const c of diff.changedSockets) {
@@ -112,6 +119,7 @@ describe('WorkerSource (scan worker, sliced transfer)', function () {
 		const d4 = (source as WorkerSource).lastDiff as SnapshotDiff | undefined;
 		assert.ok(d4, 'a diff after the worker was replaced');
 		assert.strictEqual(idle(fourth).length, before.size, 'every idle connection is there after the full transfer');
+		assert.ok(idle(fourth).every(isColumnSocket), 'the full transfer after the worker died is columns');
 		assert.ok(!d4.newSockets.some((s) => before.has(s) || (s.remotePort === port && s.owners.some((o) => o.pid === child!.pid))), 'held sockets are not reported new after a full transfer');
 		assert.ok(!d4.closedSockets.some((s) => s.remotePort === port && s.state === 'ESTABLISHED' && s.owners.some((o) => o.pid === child!.pid)), 'held sockets are not reported closed after a full transfer');
 	});

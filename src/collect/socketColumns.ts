@@ -1,0 +1,199 @@
+// A slice of sockets as columns, for a full transfer from the scan worker (scanWire.ts). Sent as
+// objects, the 100k sockets of the first transfer arrived on the extension host as ~500k heap
+// objects (the socket, its owners array and each owner, its id and inode strings), every one of
+// them alive. Node 24's V8 copies live young objects at each scavenge, and it scavenged that
+// transfer in pauses of 44-123 ms (plain Node 24 and the real extension host alike), whatever
+// the slicing. As columns, a slice is a few dozen typed arrays (whose bytes live outside the
+// heap) and a dictionary of texts per field; each socket is one small ColumnSocket that reads
+// its fields from them, so the transfer leaves ~3 live objects per socket instead of ~6, most
+// of them strings that copy as one block.
+//
+// A ColumnSocket is a SocketInfo to every reader: its fields are getters on the prototype, and
+// toJSON gives the object it was made from, field for field and in the same order (the capture
+// and export contracts). What it is not is a plain object: its fields are not its own
+// properties, so a spread or Object.keys sees none of them, and it cannot be written to. The
+// extension host only reads sockets; the tests hold it to that.
+import type { Owner, SocketInfo } from '../model/snapshot';
+
+/** One field's values. tag per row: 0 undefined, 1 null, 2 number (num), 3 string (code into dict), 4 anything else (other). */
+export interface FieldColumn {
+	name: string;
+	tag: Uint8Array;
+	num?: Float64Array;
+	code?: Uint32Array;
+	dict?: string[];
+	/** Values that are neither number, string nor null (sctp address lists), by row. */
+	other?: Record<number, unknown>;
+}
+
+export interface SocketColumns {
+	n: number;
+	/** Per row, its keys as an index into `shapes` (each the own keys of an object, in order). */
+	shape: Uint16Array;
+	shapes: string[][];
+	fields: FieldColumn[];
+	/** Owners, flat: row i's are pid[ownerStart[i]] .. pid[ownerStart[i + 1] - 1], with fd alike. */
+	ownerStart: Uint32Array;
+	ownerPid: Float64Array;
+	ownerFd: Float64Array;
+}
+
+const UNDEFINED = 0;
+const NULL = 1;
+const NUMBER = 2;
+const STRING = 3;
+const OTHER = 4;
+
+/** The worker's half: `list` as columns (owners apart, every own field of every socket). */
+export function toColumns(list: readonly SocketInfo[]): SocketColumns {
+	const n = list.length;
+	const shapeOf = new Map<string, number>();
+	const shapes: string[][] = [];
+	const shape = new Uint16Array(n);
+	const byName = new Map<string, { col: FieldColumn; codes: Map<string, number> }>();
+	const column = (name: string) => {
+		let c = byName.get(name);
+		if (!c) byName.set(name, (c = { col: { name, tag: new Uint8Array(n) }, codes: new Map() }));
+		return c;
+	};
+	let owned = 0;
+	for (const s of list) owned += s.owners.length;
+	const ownerStart = new Uint32Array(n + 1);
+	const ownerPid = new Float64Array(owned);
+	const ownerFd = new Float64Array(owned);
+	let o = 0;
+	for (let i = 0; i < n; i++) {
+		const s = list[i] as unknown as Record<string, unknown>;
+		const keys = Object.keys(s);
+		const key = keys.join('\0');
+		let k = shapeOf.get(key);
+		if (k === undefined) {
+			k = shapes.length;
+			// More than 65535 different key sets in one slice is not a socket list.
+			if (k > 0xffff) throw new Error('too many socket shapes in one slice');
+			shapeOf.set(key, k);
+			shapes.push(keys);
+		}
+		shape[i] = k;
+		for (const name of keys) {
+			if (name === 'owners') continue;
+			const v = s[name];
+			const { col, codes } = column(name);
+			if (v === undefined) col.tag[i] = UNDEFINED;
+			else if (v === null) col.tag[i] = NULL;
+			else if (typeof v === 'number') {
+				col.tag[i] = NUMBER;
+				(col.num ??= new Float64Array(n))[i] = v;
+			} else if (typeof v === 'string') {
+				col.tag[i] = STRING;
+				let c = codes.get(v);
+				if (c === undefined) {
+					c = (col.dict ??= []).length;
+					col.dict.push(v);
+					codes.set(v, c);
+				}
+				(col.code ??= new Uint32Array(n))[i] = c;
+			} else {
+				col.tag[i] = OTHER;
+				(col.other ??= {})[i] = v;
+			}
+		}
+		ownerStart[i] = o;
+		for (const w of list[i].owners) {
+			ownerPid[o] = w.pid;
+			ownerFd[o] = w.fd;
+			o++;
+		}
+	}
+	ownerStart[n] = o;
+	return { n, shape, shapes, fields: [...byName.values()].map((c) => c.col), ownerStart, ownerPid, ownerFd };
+}
+
+// The caller's half. A row's table and index are held under symbols, so that no `for…in`,
+// Object.keys or JSON.stringify mistakes them for fields of the socket.
+const TABLE = Symbol('table');
+const ROW = Symbol('row');
+
+/** A received slice with its columns in the order of FIELD_INDEX, for getters that index, not look up. */
+interface Table {
+	cols: Array<FieldColumn | undefined>;
+	c: SocketColumns;
+}
+
+/** Every field name met so far, with its index in Table.cols. */
+const FIELD_INDEX = new Map<string, number>();
+
+class ColumnSocket {
+	[TABLE]: Table;
+	[ROW]: number;
+	constructor(t: Table, i: number) {
+		this[TABLE] = t;
+		this[ROW] = i;
+	}
+
+	get owners(): Owner[] {
+		const c = this[TABLE].c;
+		const i = this[ROW];
+		const out: Owner[] = [];
+		for (let k = c.ownerStart[i]; k < c.ownerStart[i + 1]; k++) out.push({ pid: c.ownerPid[k], fd: c.ownerFd[k] });
+		return out;
+	}
+
+	/** The socket as the plain object it was made from: same fields, same order. */
+	toJSON(): Record<string, unknown> {
+		const c = this[TABLE].c;
+		const out: Record<string, unknown> = {};
+		const self = this as unknown as Record<string, unknown>;
+		for (const k of c.shapes[c.shape[this[ROW]]]) out[k] = self[k];
+		return out;
+	}
+}
+
+/** Gives ColumnSocket a getter for `name` (once per name, for any field a worker sends). */
+function fieldIndex(name: string): number {
+	let k = FIELD_INDEX.get(name);
+	if (k !== undefined) return k;
+	k = FIELD_INDEX.size;
+	FIELD_INDEX.set(name, k);
+	const at = k;
+	Object.defineProperty(ColumnSocket.prototype, name, {
+		enumerable: true,
+		get(this: ColumnSocket) {
+			const col = this[TABLE].cols[at];
+			if (!col) return undefined;
+			const i = this[ROW];
+			switch (col.tag[i]) {
+				case NULL:
+					return null;
+				case NUMBER:
+					return col.num![i];
+				case STRING:
+					return col.dict![col.code![i]];
+				case OTHER:
+					return col.other![i];
+				default:
+					return undefined;
+			}
+		},
+	});
+	return k;
+}
+
+// The contract's fields get their getters up front, so a socket reads `undefined`, not a missing
+// property, for a field its slice happens not to have.
+for (const name of ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'path', 'unixType', 'id', 'netns', 'ownerUnknown']) fieldIndex(name);
+
+/** The caller's half: one ColumnSocket per row of `c`. */
+export function fromColumns(c: SocketColumns): SocketInfo[] {
+	const cols: Array<FieldColumn | undefined> = [];
+	for (const f of c.fields) cols[fieldIndex(f.name)] = f;
+	const t: Table = { cols, c };
+	const out: SocketInfo[] = new Array(c.n);
+	for (let i = 0; i < c.n; i++) out[i] = new ColumnSocket(t, i) as unknown as SocketInfo;
+	return out;
+}
+
+/** Whether `s` reads from columns (a full transfer's socket) rather than being a plain object. */
+export function isColumnSocket(s: SocketInfo): boolean {
+	return s instanceof ColumnSocket;
+}

@@ -1,0 +1,112 @@
+// A full transfer's sockets as columns (src/collect/socketColumns.ts): every socket read back
+// from its columns must be the socket it was made from, field for field (undefined, null, -0,
+// lists and all), its JSON the same text in the same order, and the extension host's readers
+// (owners, for…in comparisons, the page rows) must see no difference.
+import * as assert from 'assert';
+import fc from 'fast-check';
+import type { Capture, ProcessCapture } from '../../src/collect/capture';
+import { fromColumns, isColumnSocket, toColumns } from '../../src/collect/socketColumns';
+import { changedFields, sameSocket, sameValues } from '../../src/model/diff';
+import { buildSnapshot } from '../../src/model/join';
+import type { SocketInfo } from '../../src/model/snapshot';
+import { pageSocket } from '../../src/shared/pageSocket';
+import { fixture } from './fixtures';
+
+/** Every field of `plain` reads the same on `col` (Object.is: -0 and NaN too), and no other field is set. */
+function assertSame(col: SocketInfo, plain: SocketInfo, where: string): void {
+	const c = col as unknown as Record<string, unknown>;
+	for (const [k, v] of Object.entries(plain)) {
+		if (k === 'owners') assert.deepStrictEqual(col.owners, plain.owners, `${where}: owners`);
+		else if (v !== null && typeof v === 'object') assert.deepStrictEqual(c[k], v, `${where}: ${k}`);
+		else assert.ok(Object.is(c[k], v), `${where}: ${k} reads ${String(c[k])}, was ${String(v)}`);
+	}
+	assert.strictEqual(JSON.stringify(col), JSON.stringify(plain), `${where}: JSON`);
+	// The object it gives back has the same fields, in the same order, undefined ones too.
+	assert.deepStrictEqual(Object.keys((col as unknown as { toJSON(): object }).toJSON()), Object.keys(plain), `${where}: field order`);
+}
+
+function fixtureSnapshot(): SocketInfo[] {
+	const tables = {
+		tcp: fixture('linux-6.18-host/tcp.txt'),
+		tcp6: fixture('vscode/tcp6.txt'),
+		udp: fixture('linux-6.18-host/udp.txt'),
+		udp6: fixture('prometheus-procfs/proc/net/udp6'),
+		raw: fixture('reference-6.18/raw.txt'),
+		icmp: fixture('reference-6.18/icmp.txt'),
+		unix: fixture('psutil/proc_net_unix_emulated.txt'),
+		netlink: fixture('linux-6.18-host/netlink.txt'),
+		packet: fixture('captured/packet.txt'),
+		'sctp/eps': fixture('insights-core-sctp/eps'),
+		'sctp/assocs': fixture('insights-core-sctp/assocs'),
+	};
+	// Owners for some sockets: none, one, and two processes holding the same socket.
+	const inodes = [...fixture('linux-6.18-host/tcp.txt').matchAll(/ (\d{3,}) \d+ [0-9a-f]{16}/g)].map((m) => m[1]);
+	const proc = (pid: number, fds: Array<[number, string]>): ProcessCapture => ({
+		pid, uid: 0, stat: `${pid} (p${pid}) S 1 ${pid} ${pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${pid} 0 0`, cmdline: `p${pid}\0`, cwd: null, netns: 'net:[1]', fdAccess: 'ok', fds,
+	});
+	const capture: Capture = {
+		format: 'procnet-capture', version: 1, source: { kind: 'file', label: 'test' },
+		host: { hostname: 'h', kernel: '6.18', byteOrder: 'LE', clkTck: 100, bootTime: 1_700_000_000 },
+		takenAt: '2026-12-01T00:00:00.000Z', selfPid: null,
+		namespaces: [{ id: 'net:[1]', viaPid: 1, tables }],
+		processes: [proc(10, [[3, inodes[0]], [4, inodes[1]]]), proc(11, [[7, inodes[1]]])],
+		passwd: 'root:x:0:0::/root:/bin/sh\n', errors: [],
+	};
+	return buildSnapshot(capture).sockets;
+}
+
+describe('socket columns (a full transfer as columns)', () => {
+	it('reads back every parsed socket of the fixtures exactly, for every kind', () => {
+		const plain = fixtureSnapshot();
+		const kinds = new Set(plain.map((s) => s.kind));
+		for (const k of ['tcp', 'udp', 'raw', 'icmp', 'unix', 'netlink', 'packet', 'sctp']) assert.ok(kinds.has(k as SocketInfo['kind']), `the fixtures have no ${k} socket`);
+		assert.ok(plain.some((s) => s.owners.length === 2) && plain.some((s) => s.owners.length === 0));
+		// Through the structured clone a worker's message makes, as in the transfer.
+		const cols = fromColumns(structuredClone(toColumns(plain)));
+		assert.strictEqual(cols.length, plain.length);
+		cols.forEach((c, i) => {
+			assert.ok(isColumnSocket(c));
+			assertSame(c, plain[i], `${plain[i].kind} ${plain[i].id}`);
+		});
+		assert.strictEqual(JSON.stringify(cols), JSON.stringify(plain));
+	});
+
+	it('reads back arbitrary records: any field set, undefined, null, -0, fractions, lists', () => {
+		const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.double(), fc.integer(), fc.constant(-0), fc.string({ maxLength: 6 }), fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }));
+		const sock = fc
+			.tuple(
+				fc.dictionary(fc.constantFrom('kind', 'state', 'inode', 'localPort', 'rto', 'ssthresh', 'path', 'remoteAddresses', 'timer', 'newField', 'toString2'), value),
+				fc.array(fc.record({ pid: fc.nat(4194304), fd: fc.nat(2 ** 31 - 1) }), { maxLength: 3 }),
+			)
+			.map(([fields, owners]) => ({ id: 'x', ...fields, owners: owners.map((o) => ({ pid: o.pid, fd: o.fd })) }) as unknown as SocketInfo);
+		fc.assert(
+			fc.property(fc.array(sock, { maxLength: 40 }), (list) => {
+				const cols = fromColumns(structuredClone(toColumns(list)));
+				cols.forEach((c, i) => assertSame(c, list[i], `row ${i}`));
+			}),
+			{ numRuns: 300 },
+		);
+	});
+
+	it('is what the diff, the page rows and for…in comparisons see in a plain socket', () => {
+		const plain = fixtureSnapshot();
+		const cols = fromColumns(toColumns(plain));
+		for (let i = 0; i < plain.length; i++) {
+			assert.ok(sameSocket(cols[i], plain[i]) && sameSocket(plain[i], cols[i]), `${plain[i].id}: not the same socket`);
+			assert.ok(sameValues(cols[i], plain[i], 'owners') && sameValues(plain[i], cols[i], 'owners'));
+			assert.deepStrictEqual(changedFields(plain[i], cols[i]), []);
+			assert.deepStrictEqual(pageSocket(cols[i]), pageSocket(plain[i]));
+		}
+		// And a difference is one: another state, or another owner, is seen.
+		const other = { ...plain[0], state: plain[0].state === 'LISTEN' ? 'CLOSE' : 'LISTEN', owners: [{ pid: 99, fd: 1 }] };
+		assert.deepStrictEqual(changedFields(cols[0], other), ['state', 'owners']);
+		assert.ok(!sameSocket(cols[0], other));
+	});
+
+	it('refuses to be written to (its fields are its columns)', () => {
+		const [c] = fromColumns(toColumns(fixtureSnapshot().slice(0, 1)));
+		assert.throws(() => {
+			(c as { state: string }).state = 'LISTEN';
+		}, TypeError);
+	});
+});
