@@ -14,7 +14,7 @@ import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
-import { nextTurn, SYNC_SOCKETS } from './turns';
+import { nextTurn, SLICE_MS, SYNC_SOCKETS } from './turns';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
@@ -178,12 +178,46 @@ export class DetailPanel implements vscode.Disposable {
 	/** Per-process socket counts of each live host, kept from the diffs (see StateTally). */
 	private readonly tallies = new Map<HostEntry, StateTally>();
 
+	/** Full counts under way, by host (a newer sample of a host drops its older one). */
+	private readonly counting = new Map<HostEntry, Generator<void, boolean>>();
+
+	/**
+	 * Counts `h`'s new snapshot into its tally and adds a point to each process's history. A
+	 * first or full count of more than SYNC_SOCKETS sockets is spread over turns of the event
+	 * loop (StateTally.updating); a count from a diff is done at once.
+	 */
 	private sample(h: HostEntry): void {
 		const snap = h.store.snapshot;
 		if (!snap || !h.live) return;
 		let tally = this.tallies.get(h);
 		if (!tally) this.tallies.set(h, (tally = new StateTally()));
-		if (!tally.update(snap, h.store.diffBase, h.store.diff)) return;
+		const it = tally.updating(snap, h.store.diffBase, h.store.diff);
+		this.counting.set(h, it);
+		const done = (counted: boolean) => {
+			this.counting.delete(h);
+			if (counted) this.record(h, snap, tally);
+		};
+		if (snap.sockets.length <= SYNC_SOCKETS) {
+			for (;;) {
+				const r = it.next();
+				if (r.done) return done(r.value);
+			}
+		}
+		const slice = () => {
+			if (this.counting.get(h) !== it || this.tallies.get(h) !== tally) return;
+			const t0 = performance.now();
+			for (;;) {
+				const r = it.next();
+				if (r.done) return done(r.value);
+				if (performance.now() - t0 > SLICE_MS) break;
+			}
+			setImmediate(slice);
+		};
+		slice();
+	}
+
+	/** One history point per process of `snap`, from `tally` (which has just counted it). */
+	private record(h: HostEntry, snap: Snapshot, tally: StateTally): void {
 		const prefix = `${h.id}|`;
 		const t = Date.parse(snap.takenAt);
 		const live = new Set<string>();
@@ -215,14 +249,19 @@ export class DetailPanel implements vscode.Disposable {
 		const gen = ++this.generation;
 		void (async () => {
 			// The page's rows are made here too, in the same turns (17k of them took ~15 ms at once).
+			// Turns end by the clock: a full transfer's sockets read their fields from columns and
+			// build their owner lists at each read (socketColumns.ts), so a count of sockets says
+			// little of the time.
 			const mine: PageSocket[] = [];
-			for (let i = 0; i < snap.sockets.length; i += SYNC_SOCKETS) {
-				if (i) await nextTurn();
-				if (gen !== this.generation) return;
-				for (let j = i; j < Math.min(i + SYNC_SOCKETS, snap.sockets.length); j++) {
-					const s = snap.sockets[j];
-					if (ownedBy(s, target.pid)) mine.push(pageSocket(s));
+			let t0 = performance.now();
+			for (let j = 0; j < snap.sockets.length; j++) {
+				if ((j & 255) === 0 && performance.now() - t0 > SLICE_MS) {
+					await nextTurn();
+					if (gen !== this.generation) return;
+					t0 = performance.now();
 				}
+				const s = snap.sockets[j];
+				if (ownedBy(s, target.pid)) mine.push(pageSocket(s));
 			}
 			if (gen === this.generation && this.host()?.store.snapshot === snap) this.update({ snap, sockets: mine });
 		})();
@@ -230,6 +269,9 @@ export class DetailPanel implements vscode.Disposable {
 
 	/** @param known the rows of the shown process's sockets in `known.snap`, when followStore made them already. */
 	private update(known?: { snap: Snapshot; sockets: PageSocket[] }): void {
+		// A process page of a big snapshot is made over turns (followStore), whoever asks for it:
+		// opening the panel on a process at 100k sockets had been one 390 ms block.
+		if (!known && this.panel && this.target?.kind === 'process' && (this.host()?.store.snapshot?.sockets.length ?? 0) > SYNC_SOCKETS) return this.followStore();
 		if (!known) this.generation++;
 		if (!this.panel || !this.target) return;
 		const h = this.host();

@@ -9,19 +9,16 @@ import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
-import { SYNC_SOCKETS } from './turns';
+import { SLICE_MS, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { drain, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
 
-/**
- * Snapshots up to SYNC_SOCKETS sockets are indexed at once (a few ms). Bigger ones are indexed in
- * slices of SLICE_MS, so a 100k-socket refresh never holds the extension host for long; the
- * tree shows the previous refresh until the new index is complete.
- */
-const SLICE_MS = 12;
+// Snapshots up to SYNC_SOCKETS sockets are indexed at once (a few ms). Bigger ones are indexed in
+// slices of SLICE_MS, so a 100k-socket refresh never holds the extension host for long; the
+// tree shows the previous refresh until the new index is complete.
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined | void>();

@@ -4,6 +4,9 @@
 /** Up to this many sockets are handled in one turn (a few ms); more are cut into turns. */
 export const SYNC_SOCKETS = 20000;
 
+/** The longest a turn's share of such work runs before it gives the event loop back, ms. */
+export const SLICE_MS = 12;
+
 /** Resolves in a later turn of the event loop (after pending I/O and timers). */
 export function nextTurn(): Promise<void> {
 	return new Promise((r) => setImmediate(r));

@@ -63,4 +63,22 @@ describe('StateTally', () => {
 		assert.deepStrictEqual(t.get(8), { established: 1, listening: 0, other: 0 });
 		assert.strictEqual(t.get(9), undefined);
 	});
+
+	it('counts a big snapshot in steps, and a count dropped half-way is made again in full', () => {
+		const big = snapshot(Array.from({ length: 20000 }, (_, i) => ({ id: i, state: i % 4, owners: [[1 + (i % 5), i % 3]] as Array<[number, number]> })));
+		const t = new StateTally();
+		const it = t.updating(big, undefined, undefined);
+		let steps = 0;
+		while (!it.next().done) steps++;
+		assert.ok(steps >= 4, `${steps} yields over 20000 sockets`);
+		assert.deepStrictEqual(t.entries().sort((a, b) => a[0] - b[0]), recount(big));
+		// A full count of the next snapshot dropped half-way leaves counts that are no snapshot's:
+		// a diff from the snapshot counted before must not be applied to them.
+		const next = snapshot(Array.from({ length: 20000 }, (_, i) => ({ id: i + 5000, state: (i + 1) % 4, owners: [[2 + (i % 7), 0]] as Array<[number, number]> })));
+		const dropped = t.updating(next, undefined, undefined);
+		dropped.next();
+		dropped.next();
+		assert.strictEqual(t.update(next, big, diffSnapshots(big, next)), true);
+		assert.deepStrictEqual(t.entries().sort((a, b) => a[0] - b[0]), recount(next));
+	});
 });
