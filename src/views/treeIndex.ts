@@ -98,12 +98,16 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	for (const c of diff?.changedSockets ?? []) marks.set(c.after.id, 'changed');
 	const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
 
-	const ownersOf = (s: SocketInfo) => s.owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
+	// Each socket's owners are read once per pass: a full transfer's sockets build the list at each
+	// read (socketColumns.ts), and these passes run over every socket.
+	const ownersOf = (owners: SocketInfo['owners']) => owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
 	const shown = (s: SocketInfo): boolean => {
 		if (o.kinds && !o.kinds.has(s.kind)) return false;
 		if (o.listeningOnly && !isListening(s)) return false;
-		if (s.owners.length && s.owners.every((x) => hidden.has(x.pid))) return false;
-		return !o.filter || matchesFilter(o.filter, s, ownersOf(s));
+		if (!hidden.size && !o.filter) return true;
+		const owners = s.owners;
+		if (owners.length && owners.every((x) => hidden.has(x.pid))) return false;
+		return !o.filter || matchesFilter(o.filter, s, ownersOf(owners));
 	};
 	const sockets: SocketInfo[] = [];
 	for (const s of snap.sockets) {
@@ -127,8 +131,9 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			else held.set(pid, [s]);
 		};
 		for (const s of list) {
-			if (s.owners.length === 1) add(s.owners[0].pid, s);
-			else for (const pid of new Set(s.owners.map((x) => x.pid))) add(pid, s);
+			const owners = s.owners;
+			if (owners.length === 1) add(owners[0].pid, s);
+			else for (const pid of new Set(owners.map((x) => x.pid))) add(pid, s);
 			if (++n % STEP === 0) yield;
 		}
 		const nodes: Array<{ node: ProcessNode; listens: number }> = [];
@@ -145,9 +150,17 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	}
 	/** processNodes run to the end at once: for lists built when a row is expanded (small: one namespace, one session). */
 	const processNodesNow = (parent: HostNode | GroupNode, list: SocketInfo[]): ProcessNode[] => drain(processNodes(parent, list));
-	const unownedNodes = (parent: HostNode | GroupNode, list: SocketInfo[]): TreeNode[] => {
-		if (!o.showUnowned) return [];
-		const unowned = list.filter((s) => s.owners.length === 0);
+	/** The sockets of `list` without an owner, yielding every STEP (a pass over every socket, like the others here). */
+	function* unownedOf(list: SocketInfo[]): Generator<void, SocketInfo[]> {
+		const out: SocketInfo[] = [];
+		if (!o.showUnowned) return out;
+		for (const s of list) {
+			if (s.owners.length === 0) out.push(s);
+			if (++n % STEP === 0) yield;
+		}
+		return out;
+	}
+	const unownedNodes = (parent: HostNode | GroupNode, unowned: SocketInfo[]): TreeNode[] => {
 		if (!unowned.length) return [];
 		const g: GroupNode = {
 			type: 'group', id: `${parent.id}/unowned`, label: 'Sockets without a known owner', description: String(unowned.length), icon: 'question',
@@ -191,12 +204,12 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			const pids = new Set(snap.processes.filter((p) => p.netns === ns).map((p) => p.pid));
 			const g: GroupNode = {
 				type: 'group', id: `${host.id}/netns:${ns}`, label: ns, description: `${pids.size} processes · ${list.length} sockets`, icon: 'type-hierarchy',
-				contextValue: 'group.netns', parent: host, children: () => [...processNodesNow(g, list), ...unownedNodes(g, list)],
+				contextValue: 'group.netns', parent: host, children: () => [...processNodesNow(g, list), ...unownedNodes(g, drain(unownedOf(list)))],
 			};
 			v.roots.push(g);
 		}
 	}
-	if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, all));
+	if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, yield* unownedOf(all)));
 	if (entry.kind === 'local' && debug?.active) {
 		const sessions = debug.expand(snap.processes);
 		const group: GroupNode = {
