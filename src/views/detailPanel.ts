@@ -14,7 +14,7 @@ import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
-import { nextTurn, SLICE_MS, SYNC_SOCKETS } from './turns';
+import { nextTurn, runInTurns, SLICE_MS, SYNC_SOCKETS } from './turns';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
@@ -203,17 +203,7 @@ export class DetailPanel implements vscode.Disposable {
 				if (r.done) return done(r.value);
 			}
 		}
-		const slice = () => {
-			if (this.counting.get(h) !== it || this.tallies.get(h) !== tally) return;
-			const t0 = performance.now();
-			for (;;) {
-				const r = it.next();
-				if (r.done) return done(r.value);
-				if (performance.now() - t0 > SLICE_MS) break;
-			}
-			setImmediate(slice);
-		};
-		slice();
+		runInTurns(it, () => this.counting.get(h) === it && this.tallies.get(h) === tally, done, 'now');
 	}
 
 	/** One history point per process of `snap`, from `tally` (which has just counted it). */

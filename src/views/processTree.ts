@@ -9,7 +9,7 @@ import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
-import { SLICE_MS, SYNC_SOCKETS } from './turns';
+import { runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { drain, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
@@ -134,18 +134,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
 		};
 		if ((entry.store.snapshot?.sockets.length ?? 0) <= SYNC_SOCKETS) return land(drain(it));
-		const slice = () => {
-			if (this.indexing.get(entry) !== it || this.disposed) return;
-			const t0 = performance.now();
-			for (;;) {
-				const r = it.next();
-				if (r.done) return land(r.value);
-				if (performance.now() - t0 > SLICE_MS) break;
-			}
-			setImmediate(slice);
-		};
 		// Not in this turn: the store's other listeners (the panel) run in it.
-		setImmediate(slice);
+		runInTurns(it, () => this.indexing.get(entry) === it && !this.disposed, land, 'next');
 	}
 
 	private disposed = false;

@@ -11,3 +11,23 @@ export const SLICE_MS = 12;
 export function nextTurn(): Promise<void> {
 	return new Promise((r) => setImmediate(r));
 }
+
+/**
+ * Runs `it` to its end in turns of at most SLICE_MS each and hands its result to `done`. It stops
+ * without a result once `current()` is false (a newer run took its place). `from` says whether
+ * its first turn is this one or a later one.
+ */
+export function runInTurns<T>(it: Generator<void, T>, current: () => boolean, done: (value: T) => void, from: 'now' | 'next'): void {
+	const slice = () => {
+		if (!current()) return;
+		const t0 = performance.now();
+		for (;;) {
+			const r = it.next();
+			if (r.done) return done(r.value);
+			if (performance.now() - t0 > SLICE_MS) break;
+		}
+		setImmediate(slice);
+	};
+	if (from === 'now') slice();
+	else setImmediate(slice);
+}

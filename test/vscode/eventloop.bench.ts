@@ -199,31 +199,24 @@ describe('bench: extension-host event loop during refreshes', function () {
 	});
 });
 
-async function startProfile(): Promise<() => Promise<object>> {
+/** Starts a profile through an inspector session on this thread (the `start` calls); the function it returns ends it (`stop`) and gives the profile. */
+async function startInspector(start: Array<[string, object?]>, stop: string): Promise<() => Promise<object>> {
 	const session = new inspector.Session();
 	session.connect();
 	const post = (method: string, params?: object) =>
 		new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
-	await post('Profiler.enable');
-	await post('Profiler.setSamplingInterval', { interval: 500 });
-	await post('Profiler.start');
+	for (const [method, params] of start) await post(method, params);
 	return async () => {
-		const { profile } = await post('Profiler.stop');
+		const { profile } = await post(stop);
 		session.disconnect();
 		return profile as object;
 	};
 }
 
-async function startHeapProfile(): Promise<() => Promise<object>> {
-	const session = new inspector.Session();
-	session.connect();
-	const post = (method: string, params?: object) =>
-		new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res)))); // eslint-disable-line @typescript-eslint/no-explicit-any
-	await post('HeapProfiler.enable');
-	await post('HeapProfiler.startSampling', { samplingInterval: 4096 });
-	return async () => {
-		const { profile } = await post('HeapProfiler.stopSampling');
-		session.disconnect();
-		return profile as object;
-	};
+function startProfile(): Promise<() => Promise<object>> {
+	return startInspector([['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: 500 }], ['Profiler.start']], 'Profiler.stop');
+}
+
+function startHeapProfile(): Promise<() => Promise<object>> {
+	return startInspector([['HeapProfiler.enable'], ['HeapProfiler.startSampling', { samplingInterval: 4096 }]], 'HeapProfiler.stopSampling');
 }
