@@ -5,8 +5,8 @@
 // transfer in pauses of 44-123 ms (plain Node 24 and the real extension host alike), whatever
 // the slicing. As columns, a slice is a few dozen typed arrays (whose bytes live outside the
 // heap) and a dictionary of texts per field; each socket is one small ColumnSocket that reads
-// its fields from them, so the transfer leaves ~3 live objects per socket instead of ~6, most
-// of them strings that copy as one block.
+// its fields from them, so the transfer leaves ~3 live objects per socket instead of ~6 (the
+// socket, its id and its inode).
 //
 // A ColumnSocket is a SocketInfo to every reader: its fields are getters on the prototype, and
 // toJSON gives the object it was made from, field for field and in the same order (the capture
@@ -153,6 +153,9 @@ class ColumnSocket {
 function fieldIndex(name: string): number {
 	let k = FIELD_INDEX.get(name);
 	if (k !== undefined) return k;
+	// Field names are the parsers' and the join's own, never a host's text; one that would shadow
+	// what a ColumnSocket or any object has (owners, toJSON, constructor) is a bug.
+	if (name in ColumnSocket.prototype) throw new Error(`a socket field cannot be named ${JSON.stringify(name)}`);
 	k = FIELD_INDEX.size;
 	FIELD_INDEX.set(name, k);
 	const at = k;

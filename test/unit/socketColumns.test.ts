@@ -103,6 +103,13 @@ describe('socket columns (a full transfer as columns)', () => {
 		assert.ok(!sameSocket(cols[0], other));
 	});
 
+	it('refuses a field that would shadow its own members', () => {
+		for (const name of ['toJSON', 'constructor', 'hasOwnProperty']) {
+			const cols = toColumns([{ id: 'x', [name]: 1, owners: [] } as unknown as SocketInfo]);
+			assert.throws(() => fromColumns(cols), /cannot be named/, name);
+		}
+	});
+
 	it('refuses to be written to (its fields are its columns)', () => {
 		const [c] = fromColumns(toColumns(fixtureSnapshot().slice(0, 1)));
 		assert.throws(() => {
