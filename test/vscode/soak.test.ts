@@ -1,9 +1,11 @@
 // A soak in the real extension host: ~20k sockets that keep churning, a refresh every second,
-// and afterwards heap and RSS as flat as after warm-up, no more timers, no child process left.
+// and afterwards the live heap and RSS as flat as after warm-up, no more timers, no child process left.
 // `npm test` runs it for 2 minutes; `npm run soak` for 30 (PROCNET_SOAK_SECONDS).
 import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 
@@ -19,6 +21,20 @@ for(let i=0;i<n;i++)open();
 let ready=false;setTimeout(()=>{ready=true;console.log('up');},3000);
 // Churn: every 100 ms close the 100 oldest connections and open 100 new ones.
 setInterval(()=>{if(!ready)return;for(let i=0;i<100;i++){live.shift().destroy();open();}},100);`;
+
+/**
+ * The extension host's live heap: heapUsed right after a full GC. heapUsed alone climbs by
+ * ~15-20 MiB a few refreshes between major GCs, from ~100 to 300-470 MiB and back (a dump of
+ * every refresh, before and after the ninth session's changes alike), so medians of it over
+ * quarters of the run measured where those GCs fell as much as what stayed alive: the test
+ * failed one run in two that way without a leak. (The test's own use of V8's gc, set here;
+ * the extension never runs with it.)
+ */
+function liveHeap(): number {
+	v8.setFlagsFromString('--expose-gc');
+	(vm.runInNewContext('gc') as () => void)();
+	return process.memoryUsage().heapUsed;
+}
 
 function childrenOf(pid: number): number[] {
 	return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
@@ -71,7 +87,10 @@ describe('soak: churning sockets, one refresh a second', function () {
 
 		const samples: Array<{ t: number; heap: number; rss: number; sockets: number; ms: number }> = [];
 		const t0 = Date.now();
+		let liveEarly: number | undefined;
 		while (Date.now() - t0 < SECONDS * 1000) {
+			// After a quarter of the run (warm-up), what is alive then is the baseline.
+			if (liveEarly === undefined && Date.now() - t0 >= (SECONDS * 1000) / 4) liveEarly = liveHeap();
 			const s0 = Date.now();
 			await api.store.refresh();
 			assert.strictEqual(api.store.error, undefined, `refresh failed: ${api.store.error}`);
@@ -79,6 +98,8 @@ describe('soak: churning sockets, one refresh a second', function () {
 			samples.push({ t: Date.now() - t0, heap: m.heapUsed, rss: m.rss, sockets: api.store.snapshot!.sockets.length, ms: Date.now() - s0 });
 			await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - s0))));
 		}
+		// With the load still up, so that as many sockets are held as at the baseline.
+		const liveLate = liveHeap();
 		client.kill('SIGKILL');
 		server.kill('SIGKILL');
 		await new Promise((r) => setTimeout(r, 500));
@@ -90,11 +111,13 @@ describe('soak: churning sockets, one refresh a second', function () {
 		const rssEarly = median(early.map((s) => s.rss)), rssLate = median(late.map((s) => s.rss));
 		console.log(
 			`      ${samples.length} refreshes, ${median(samples.map((s) => s.sockets))} sockets (median), refresh ${median(samples.map((s) => s.ms))} ms (median); ` +
-				`heap ${mb(heapEarly).toFixed(0)} → ${mb(heapLate).toFixed(0)} MiB, rss ${mb(rssEarly).toFixed(0)} → ${mb(rssLate).toFixed(0)} MiB (2nd quarter → last quarter, medians)`,
+				`heap ${mb(heapEarly).toFixed(0)} → ${mb(heapLate).toFixed(0)} MiB, rss ${mb(rssEarly).toFixed(0)} → ${mb(rssLate).toFixed(0)} MiB (2nd quarter → last quarter, medians); ` +
+				`live heap after a full GC ${mb(liveEarly ?? NaN).toFixed(0)} → ${mb(liveLate).toFixed(0)} MiB (after a quarter → at the end)`,
 		);
 		assert.ok(samples.length >= SECONDS / 4, `only ${samples.length} refreshes in ${SECONDS} s`);
 		assert.ok(median(samples.map((s) => s.sockets)) >= CONNECTIONS, 'the load was not seen');
-		assert.ok(heapLate <= heapEarly * 1.3 + 30 * 1048576, `heap grew from ${mb(heapEarly).toFixed(0)} to ${mb(heapLate).toFixed(0)} MiB`);
+		assert.ok(liveEarly !== undefined, 'no baseline taken');
+		assert.ok(liveLate <= liveEarly * 1.3 + 30 * 1048576, `live heap grew from ${mb(liveEarly).toFixed(0)} to ${mb(liveLate).toFixed(0)} MiB`);
 		assert.ok(rssLate <= rssEarly * 1.3 + 50 * 1048576, `rss grew from ${mb(rssEarly).toFixed(0)} to ${mb(rssLate).toFixed(0)} MiB`);
 		const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 		assert.ok(timersAfter <= timersBefore + 2, `timers: ${timersBefore} before, ${timersAfter} after`);
