@@ -79,7 +79,7 @@ export class StateTally {
 		// Read once and walked without building a set: a full count runs over every socket in one
 		// turn (100k at the first refresh), and a socket from a full transfer builds its owner list
 		// at each read (socketColumns.ts); the garbage of three lists and a Set per socket had the
-		// first count spend two thirds of its 280-320 ms block in the scavenger.
+		// first count spend two thirds of its 280-330 ms block in the scavenger.
 		const owners = s.owners;
 		for (let i = 0; i < owners.length; i++) {
 			const pid = owners[i].pid;

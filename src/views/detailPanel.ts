@@ -14,7 +14,7 @@ import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
-import { nextTurn, runInTurns, SLICE_MS, SYNC_SOCKETS } from './turns';
+import { drain, nextTurn, runInTurns, SYNC_SOCKETS } from './turns';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;
@@ -48,7 +48,7 @@ export class DetailPanel implements vscode.Disposable {
 		this.disposables.push(
 			hosts.onDidChangeStore((h) => {
 				this.sample(h);
-				if (this.host() === h) this.followStore();
+				if (this.host() === h) this.update();
 			}),
 			// The shown host was removed or its capture closed: say so rather than show stale rows.
 			hosts.onDidChangeHosts(() => {
@@ -197,12 +197,7 @@ export class DetailPanel implements vscode.Disposable {
 			this.counting.delete(h);
 			if (counted) this.record(h, snap, tally);
 		};
-		if (snap.sockets.length <= SYNC_SOCKETS) {
-			for (;;) {
-				const r = it.next();
-				if (r.done) return done(r.value);
-			}
-		}
+		if (snap.sockets.length <= SYNC_SOCKETS) return done(drain(it));
 		runInTurns(it, () => this.counting.get(h) === it && this.tallies.get(h) === tally, done, 'now');
 	}
 
@@ -228,40 +223,35 @@ export class DetailPanel implements vscode.Disposable {
 	private generation = 0;
 
 	/**
-	 * An update after a refresh. A process page needs that process's sockets out of every socket
-	 * of the host: above SYNC_SOCKETS that walk is cut into turns of the event loop (at 100k
-	 * sockets it had been the longest block a refresh caused in the extension host, ~50-100 ms).
+	 * A process page of a big snapshot: that process's sockets out of every socket of the host,
+	 * with the page's rows made on the way (17k of them took ~15 ms at once), walked in turns of
+	 * the event loop. Made at once at 100k sockets, it had been the longest block a refresh caused
+	 * in the extension host (~50-100 ms), and opening the panel on a process one of 390 ms.
 	 */
-	private followStore(): void {
-		const snap = this.host()?.store.snapshot;
-		const target = this.target;
-		if (!this.panel || !snap || target?.kind !== 'process' || snap.sockets.length <= SYNC_SOCKETS) return this.update();
+	private pageInTurns(snap: Snapshot, pid: number): void {
 		const gen = ++this.generation;
-		void (async () => {
-			// The page's rows are made here too, in the same turns (17k of them took ~15 ms at once).
-			// Turns end by the clock: a full transfer's sockets read their fields from columns and
-			// build their owner lists at each read (socketColumns.ts), so a count of sockets says
-			// little of the time.
+		// Yields every 256 sockets and lets runInTurns end each turn by the clock: a full
+		// transfer's sockets read their fields from columns and build their owner lists at each
+		// read (socketColumns.ts), so a count of sockets says little of the time.
+		function* rows(): Generator<void, PageSocket[]> {
 			const mine: PageSocket[] = [];
-			let t0 = performance.now();
 			for (let j = 0; j < snap.sockets.length; j++) {
-				if ((j & 255) === 0 && performance.now() - t0 > SLICE_MS) {
-					await nextTurn();
-					if (gen !== this.generation) return;
-					t0 = performance.now();
-				}
 				const s = snap.sockets[j];
-				if (ownedBy(s, target.pid)) mine.push(pageSocket(s));
+				if (ownedBy(s, pid)) mine.push(pageSocket(s));
+				if ((j & 255) === 255) yield;
 			}
-			if (gen === this.generation && this.host()?.store.snapshot === snap) this.update({ snap, sockets: mine });
-		})();
+			return mine;
+		}
+		runInTurns(rows(), () => gen === this.generation, (sockets) => {
+			if (this.host()?.store.snapshot === snap) this.update({ snap, sockets });
+		}, 'now');
 	}
 
-	/** @param known the rows of the shown process's sockets in `known.snap`, when followStore made them already. */
+	/** @param known the rows of the shown process's sockets in `known.snap`, when pageInTurns made them already. */
 	private update(known?: { snap: Snapshot; sockets: PageSocket[] }): void {
-		// A process page of a big snapshot is made over turns (followStore), whoever asks for it:
-		// opening the panel on a process at 100k sockets had been one 390 ms block.
-		if (!known && this.panel && this.target?.kind === 'process' && (this.host()?.store.snapshot?.sockets.length ?? 0) > SYNC_SOCKETS) return this.followStore();
+		// A process page of a big snapshot is made over turns, whoever asks for it (a refresh, the panel opening).
+		const big = this.host()?.store.snapshot;
+		if (!known && this.panel && this.target?.kind === 'process' && big && big.sockets.length > SYNC_SOCKETS) return this.pageInTurns(big, this.target.pid);
 		if (!known) this.generation++;
 		if (!this.panel || !this.target) return;
 		const h = this.host();

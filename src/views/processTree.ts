@@ -9,16 +9,12 @@ import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
-import { runInTurns, SYNC_SOCKETS } from './turns';
+import { drain, runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
-import { drain, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
+import { HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
-
-// Snapshots up to SYNC_SOCKETS sockets are indexed at once (a few ms). Bigger ones are indexed in
-// slices of SLICE_MS, so a 100k-socket refresh never holds the extension host for long; the
-// tree shows the previous refresh until the new index is complete.
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined | void>();
@@ -122,6 +118,11 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		return this.indexing.size ? new Promise((r) => this.indexWaiters.push(r)) : Promise.resolve();
 	}
 
+	/**
+	 * Snapshots up to SYNC_SOCKETS sockets are indexed at once (a few ms). Bigger ones are indexed
+	 * in turns of SLICE_MS (runInTurns), so a 100k-socket refresh never holds the extension host for
+	 * long; the tree shows the previous refresh until the new index is complete.
+	 */
 	private index(entry: HostEntry, node: HostNode): void {
 		const it = indexHost(entry, node, this.options, this.debug);
 		this.indexing.set(entry, it);

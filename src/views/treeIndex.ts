@@ -10,6 +10,7 @@ import { isListening } from '../model/select';
 import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
 import type { HostEntry } from './hosts';
+import { drain } from './turns';
 import type { GroupNode, HostNode, Mark, ProcessNode, TreeNode } from './treeNodes';
 
 export type GroupBy = 'process' | 'port' | 'netns';
@@ -229,14 +230,6 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		v.roots.unshift(group);
 	}
 	return v;
-}
-
-/** Runs a generator to its end and returns its result. */
-export function drain<T>(it: Generator<void, T>): T {
-	for (;;) {
-		const r = it.next();
-		if (r.done) return r.value;
-	}
 }
 
 /** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */

@@ -5,11 +5,19 @@
 export const SYNC_SOCKETS = 20000;
 
 /** The longest a turn's share of such work runs before it gives the event loop back, ms. */
-export const SLICE_MS = 12;
+const SLICE_MS = 12;
 
 /** Resolves in a later turn of the event loop (after pending I/O and timers). */
 export function nextTurn(): Promise<void> {
 	return new Promise((r) => setImmediate(r));
+}
+
+/** Runs a generator to its end in this turn and returns its result. */
+export function drain<T>(it: Generator<void, T>): T {
+	for (;;) {
+		const r = it.next();
+		if (r.done) return r.value;
+	}
 }
 
 /**
