@@ -17,8 +17,15 @@ export interface SnapshotDiff {
 	exitedProcesses: ProcessInfo[];
 }
 
-function ownersKey(s: SocketInfo): string {
-	return s.owners.map((o) => `${o.pid}/${o.fd}`).join(',');
+/**
+ * Whether two owner lists name the same pid+fd pairs in the same order. Compared pair by pair, not
+ * as texts: a full transfer compares every socket it replaces, and a text per list was 100k
+ * strings of garbage per side.
+ */
+function sameOwners(a: SocketInfo['owners'], b: SocketInfo['owners']): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i].pid !== b[i].pid || a[i].fd !== b[i].fd) return false;
+	return true;
 }
 
 /** Which of the fields a user watches differ between two states of one socket (same id). */
@@ -27,7 +34,7 @@ export function changedFields(b: SocketInfo, s: SocketInfo): SocketChange['field
 	if (b.state !== s.state) fields.push('state');
 	if (b.txQueue !== s.txQueue) fields.push('txQueue');
 	if (b.rxQueue !== s.rxQueue) fields.push('rxQueue');
-	if (ownersKey(b) !== ownersKey(s)) fields.push('owners');
+	if (!sameOwners(b.owners, s.owners)) fields.push('owners');
 	return fields;
 }
 
@@ -42,7 +49,7 @@ export function sameValues<T extends object>(a: T, b: T, skip?: keyof T): boolea
 
 /** True when two states of one socket are the same in every field (owners included). */
 export function sameSocket(a: SocketInfo, b: SocketInfo): boolean {
-	return sameValues(a, b, 'owners') && a.owners.length === b.owners.length && ownersKey(a) === ownersKey(b);
+	return sameValues(a, b, 'owners') && sameOwners(a.owners, b.owners);
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): SnapshotDiff {

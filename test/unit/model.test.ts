@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import type { Capture, ProcessCapture } from '../../src/collect/capture';
-import { diffSnapshots } from '../../src/model/diff';
+import { changedFields, diffSnapshots, sameSocket } from '../../src/model/diff';
+import type { SocketInfo } from '../../src/model/snapshot';
 import { buildSnapshot } from '../../src/model/join';
 import { isListening, selectSnapshot, withDescendants } from '../../src/model/select';
 import { fixture } from './fixtures';
@@ -102,6 +103,23 @@ describe('diff', () => {
 		assert.deepStrictEqual(d.changedSockets.map((c) => [c.after.localPort, c.fields]), [[3000, ['rxQueue']]]);
 		assert.deepStrictEqual(d.newProcesses.map((p) => p.name), ['new']);
 		assert.deepStrictEqual(d.exitedProcesses.map((p) => p.name), ['old']);
+	});
+
+	it('tells owner lists apart by every pid+fd pair and their order', () => {
+		const s = buildSnapshot(capture(TCP_HEADER + tcpLine(0, '0100007F:0BB8', '00000000:0000', '0A', '100'), [proc(10, 1, 's', [[5, '100']])])).sockets[0];
+		const withOwners = (owners: SocketInfo['owners']): SocketInfo => ({ ...s, owners });
+		const cases: Array<[SocketInfo['owners'], SocketInfo['owners'], boolean]> = [
+			[[{ pid: 10, fd: 5 }], [{ pid: 10, fd: 5 }], true],
+			[[{ pid: 10, fd: 5 }], [{ pid: 10, fd: 6 }], false],
+			[[{ pid: 10, fd: 5 }], [{ pid: 11, fd: 5 }], false],
+			[[{ pid: 10, fd: 5 }], [{ pid: 10, fd: 5 }, { pid: 11, fd: 3 }], false],
+			[[{ pid: 10, fd: 5 }, { pid: 11, fd: 3 }], [{ pid: 11, fd: 3 }, { pid: 10, fd: 5 }], false],
+			[[], [], true],
+		];
+		for (const [a, b, same] of cases) {
+			assert.deepStrictEqual(changedFields(withOwners(a), withOwners(b)), same ? [] : ['owners'], JSON.stringify([a, b]));
+			assert.strictEqual(sameSocket(withOwners(a), withOwners(b)), same, JSON.stringify([a, b]));
+		}
 	});
 });
 
