@@ -36,7 +36,14 @@ export interface PageSocket {
  */
 const made = new WeakMap<SocketInfo, PageSocket>();
 
-export function pageSocket(s: SocketInfo): PageSocket {
+/**
+ * The row of `s`. Given the rows the page shows now (`shown`, by id), a new socket object that
+ * reads the same in every cell keeps its shown row: a full transfer (a new scan worker) makes
+ * every socket a new object, and without this the panel compared all 17k rows of a process in
+ * one 60-70 ms block (processDelta) to post a page that had not changed (bench/exthost.mjs
+ * --full-at). This comparison runs where the rows are made, in the panel's turns.
+ */
+export function pageSocket(s: SocketInfo, shown?: ReadonlyMap<string, PageSocket>): PageSocket {
 	let r = made.get(s);
 	if (!r) {
 		r = {
@@ -52,6 +59,8 @@ export function pageSocket(s: SocketInfo): PageSocket {
 			inode: s.inode,
 			fds: s.owners.map((o) => o.fd).join(','),
 		};
+		const before = shown?.get(r.id);
+		if (before && samePageSocket(before, r)) r = before;
 		made.set(s, r);
 	}
 	return r;

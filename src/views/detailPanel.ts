@@ -230,14 +230,20 @@ export class DetailPanel implements vscode.Disposable {
 	 */
 	private pageInTurns(snap: Snapshot, pid: number): void {
 		const gen = ++this.generation;
+		const rowsNow = this.shownRows();
 		// Yields every 256 sockets and lets runInTurns end each turn by the clock: a full
 		// transfer's sockets read their fields from columns and build their owner lists at each
 		// read (socketColumns.ts), so a count of sockets says little of the time.
 		function* rows(): Generator<void, PageSocket[]> {
+			const shown = new Map<string, PageSocket>();
+			for (let j = 0; j < rowsNow.length; j++) {
+				shown.set(rowsNow[j].id, rowsNow[j]);
+				if ((j & 255) === 255) yield;
+			}
 			const mine: PageSocket[] = [];
 			for (let j = 0; j < snap.sockets.length; j++) {
 				const s = snap.sockets[j];
-				if (ownedBy(s, pid)) mine.push(pageSocket(s));
+				if (ownedBy(s, pid)) mine.push(pageSocket(s, shown));
 				if ((j & 255) === 255) yield;
 			}
 			return mine;
@@ -308,6 +314,12 @@ export class DetailPanel implements vscode.Disposable {
 		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 
+	/** The rows of the process page the panel shows now (none when it shows anything else). */
+	private shownRows(): readonly PageSocket[] {
+		const last = this.lastMessage;
+		return last?.type === 'process' && JSON.stringify(last.target) === JSON.stringify(this.target) ? last.detail.sockets : [];
+	}
+
 	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, processSockets?: PageSocket[]): ToWebview {
 		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
@@ -328,10 +340,14 @@ export class DetailPanel implements vscode.Disposable {
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
 		const owned = (s: SocketInfo) => ownedBy(s, p.pid);
-		const sockets = processSockets ?? snap.sockets.filter(owned).map(pageSocket);
+		let sockets = processSockets;
+		if (!sockets) {
+			const shown = new Map(this.shownRows().map((r) => [r.id, r]));
+			sockets = snap.sockets.filter(owned).map((s) => pageSocket(s, shown));
+		}
 		const diff = h.store.diff;
 		const added = diff ? diff.newSockets.filter(owned).map((s) => s.id) : [];
-		const removed = diff ? diff.closedSockets.filter(owned).map(pageSocket) : [];
+		const removed = diff ? diff.closedSockets.filter(owned).map((s) => pageSocket(s)) : [];
 		return {
 			type: 'process',
 			target,

@@ -82,4 +82,22 @@ describe('processDelta (panel pages as changes)', () => {
 		const e = processDelta(page([pageSocket(a), ...rest]), page([pageSocket(sockInfo(1, 'ESTABLISHED', 5)), ...rest], 't1'))!;
 		assert.deepStrictEqual(e.detail.upserts.map((s) => s.rxQueue), [5]);
 	});
+
+	it('a new socket object that reads the same keeps the row the page shows (a full transfer changes nothing on the page)', () => {
+		const shownRows = [1, 2, 3].map((i) => sock(i, 'ESTABLISHED', 0));
+		const shown = new Map(shownRows.map((r) => [r.id, r]));
+		// As after a new scan worker: every socket a new object; socket 2's rto moved (not shown), socket 3's rx queue did.
+		const next = [sockInfo(1, 'ESTABLISHED', 0), sockInfo(2, 'ESTABLISHED', 0, 0.9), sockInfo(3, 'ESTABLISHED', 4), sockInfo(4, 'LISTEN', 0)];
+		const rows = next.map((s) => pageSocket(s, shown));
+		assert.strictEqual(rows[0], shownRows[0]);
+		assert.strictEqual(rows[1], shownRows[1]);
+		assert.notStrictEqual(rows[2], shownRows[2]);
+		assert.strictEqual(rows[2].rxQueue, 4);
+		assert.strictEqual(rows[3].id, 'tcp:4');
+		// The row is remembered for that socket object: the next refresh, without the shown rows, gives it again.
+		assert.strictEqual(pageSocket(next[0]), shownRows[0]);
+		// Another socket's row is never taken, whatever the map says.
+		const wrong = new Map([['tcp:5', shownRows[0]]]);
+		assert.strictEqual(pageSocket(sockInfo(5, 'ESTABLISHED', 0), wrong).id, 'tcp:5');
+	});
 });
