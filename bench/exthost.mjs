@@ -3,12 +3,14 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--idle] [--ssh]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--full-at K,..] [--idle] [--ssh]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
 //   setting alone does not stop) is not counted; --no-panel: no detail panel open; --socket-page:
 //   the panel on one TCP socket of the biggest process instead of on the process; --scan-nice:
 //   the procnet.scanNice setting (default 10; 0 scans at the extension host's priority);
+//   --full-at 2,4: make refreshes 2 and 4 full transfers (procnet.scanNice is changed before them,
+//   which replaces the scan worker), to measure the heaviest refresh apart from activation;
 //   --idle: the control run, with the same load, panel and timer, but no refresh made;
 //   --ssh: measure an ssh host instead of this machine (this machine over the bench's own sshd
 //   on 127.0.0.1, read by the extension in that host's worker), panel on its biggest process.
@@ -69,6 +71,7 @@ try {
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
+			...(arg('--full-at') ? { PROCNET_BENCH_FULL_AT: arg('--full-at') } : {}),
 			...(ssh ? { PROCNET_BENCH_HOST: 'ssh:procnet-test', PROCNET_BENCH_SSH_CONFIG: sshConfig } : {}),
 		},
 	});
