@@ -8,6 +8,13 @@
 // its fields from them, so the transfer leaves ~2 live objects per socket instead of ~6 (the
 // socket and its id; an inode is kept as its number).
 //
+// Ids go one step further. Every socket's id is a text of its own, so a dictionary does not
+// share them, and as texts they were half of what a first transfer left alive per socket (and
+// copied at each scavenge). Most are a namespace-and-table prefix and an inode; such an id is
+// sent as its prefix (in the dictionary) and its number, and made into its text when read.
+// SocketIndex (socketIndex.ts) keys the sockets the extension host holds by those two parts,
+// so that holding a socket does not hold its id's text.
+//
 // A ColumnSocket is a SocketInfo to every reader: its fields are getters on the prototype, and
 // toJSON gives the object it was made from, field for field and in the same order (the capture
 // and export contracts). What it is not is a plain object: its fields are not its own
@@ -17,7 +24,8 @@ import type { Owner, SocketInfo } from '../model/snapshot';
 
 /**
  * One field's values. tag per row: 0 undefined, 1 null, 2 number (num), 3 string (code into
- * dict), 4 anything else (other), 5 a string of decimal digits kept as its number (num).
+ * dict), 4 anything else (other), 5 a string of decimal digits kept as its number (num), 6 a
+ * string split into a prefix (code into dict) and the decimal number that ends it (num).
  */
 export interface FieldColumn {
 	name: string;
@@ -47,6 +55,7 @@ const NUMBER = 2;
 const STRING = 3;
 const OTHER = 4;
 const DECIMAL = 5;
+const SPLIT = 6;
 
 /**
  * A text that String() of its number gives back exactly: digits, no leading zero, below 2^53.
@@ -54,6 +63,15 @@ const DECIMAL = 5;
  * caller's heap until read (a third of what a full transfer left alive per socket).
  */
 const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/**
+ * A text that is a prefix ending in a non-digit and then such a number: prefix + String(number)
+ * gives it back exactly. Both halves of the transfer and SocketIndex split by this one rule.
+ */
+export const SPLIT_TEXT = /^([^]*[^0-9])(0|[1-9][0-9]{0,14})$/;
+
+/** The fields sent split when they can be: texts of their own per socket, where a dictionary shares nothing. */
+const SPLIT_FIELDS: ReadonlySet<string> = new Set(['id']);
 
 /** The worker's half: `list` as columns (owners apart, every own field of every socket). */
 export function toColumns(list: readonly SocketInfo[]): SocketColumns {
@@ -98,6 +116,17 @@ export function toColumns(list: readonly SocketInfo[]): SocketColumns {
 			} else if (typeof v === 'string' && CANONICAL_DECIMAL.test(v)) {
 				col.tag[i] = DECIMAL;
 				(col.num ??= new Float64Array(n))[i] = Number(v);
+			} else if (typeof v === 'string' && SPLIT_FIELDS.has(name) && SPLIT_TEXT.test(v)) {
+				const [, prefix, digits] = SPLIT_TEXT.exec(v)!;
+				col.tag[i] = SPLIT;
+				(col.num ??= new Float64Array(n))[i] = Number(digits);
+				let c = codes.get(prefix);
+				if (c === undefined) {
+					c = (col.dict ??= []).length;
+					col.dict.push(prefix);
+					codes.set(prefix, c);
+				}
+				(col.code ??= new Uint32Array(n))[i] = c;
 			} else if (typeof v === 'string') {
 				col.tag[i] = STRING;
 				let c = codes.get(v);
@@ -190,6 +219,8 @@ function fieldIndex(name: string): number {
 					return col.other![i];
 				case DECIMAL:
 					return String(col.num![i]);
+				case SPLIT:
+					return col.dict![col.code![i]] + String(col.num![i]);
 				default:
 					return undefined;
 			}
@@ -201,6 +232,7 @@ function fieldIndex(name: string): number {
 // The contract's fields get their getters up front, so a socket reads `undefined`, not a missing
 // property, for a field its slice happens not to have.
 for (const name of ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'path', 'unixType', 'id', 'netns', 'ownerUnknown']) fieldIndex(name);
+const ID_FIELD = fieldIndex('id');
 
 /** The caller's half: one ColumnSocket per row of `c`. */
 export function fromColumns(c: SocketColumns): SocketInfo[] {
@@ -210,6 +242,23 @@ export function fromColumns(c: SocketColumns): SocketInfo[] {
 	const out: SocketInfo[] = new Array(c.n);
 	for (let i = 0; i < c.n; i++) out[i] = new ColumnSocket(t, i) as unknown as SocketInfo;
 	return out;
+}
+
+/**
+ * When `s` is a full transfer's socket whose id was sent split, that id's prefix (the text
+ * before its number, as the dictionary holds it); otherwise undefined. With splitIdNumber, the
+ * id's two parts without making its text.
+ */
+export function splitIdPrefix(s: SocketInfo): string | undefined {
+	if (!(s instanceof ColumnSocket)) return undefined;
+	const col = s[TABLE].cols[ID_FIELD];
+	const i = s[ROW];
+	return col?.tag[i] === SPLIT ? col.dict![col.code![i]] : undefined;
+}
+
+/** The number that ends the id of `s`, when splitIdPrefix gave its prefix. */
+export function splitIdNumber(s: SocketInfo): number {
+	return (s as unknown as ColumnSocket)[TABLE].cols[ID_FIELD]!.num![(s as unknown as ColumnSocket)[ROW]];
 }
 
 /** Whether `s` reads from columns (a full transfer's socket) rather than being a plain object. */

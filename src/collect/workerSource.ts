@@ -22,6 +22,7 @@ import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest,
 import { remoteJobSource, sshLabel, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
 import { fromColumns } from './socketColumns';
+import { SocketIndex } from './socketIndex';
 import { StringPool } from './stringPool';
 
 /**
@@ -48,7 +49,7 @@ export class WorkerSource implements SnapshotSource {
 	/** Calls awaiting an answer, with the worker asked (a replaced worker fails only its own). */
 	private readonly pending = new Map<number, { w: Worker; resolve: (r: Ok) => void; reject: (e: Error) => void }>();
 	/** The sockets of the last snapshot, by id, as the worker's baseline has them. */
-	private held = new Map<string, SocketInfo>();
+	private held = new SocketIndex();
 	private processes: ProcessInfo[] | undefined;
 	/** One string object per repeated text of the sockets held (stringPool.ts). */
 	private readonly strings = new StringPool();
@@ -111,21 +112,21 @@ export class WorkerSource implements SnapshotSource {
 		const newSockets: SocketInfo[] = [];
 		const changedSockets: SocketChange[] = [];
 		const closedSockets: SocketInfo[] = [];
-		let kept: Map<string, SocketInfo> | undefined;
+		let kept: SocketIndex | undefined;
 		if (full) {
 			// Handed over, not copied: a copy of 100k entries held this thread for tens of ms.
 			kept = this.held;
-			this.held = new Map();
+			this.held = new SocketIndex();
 		}
 		await this.fetchPart(w, head.id, 'upserts', head.counts.upserts, (items) => {
 			for (const s of items as SocketInfo[]) {
 				// A full transfer's sockets read their texts from one dictionary per slice already.
 				if (!kept) this.strings.share(s);
-				// Read once: a full transfer's socket reads each field through a getter (socketColumns.ts).
-				const id = s.id;
-				const before = (kept ?? this.held).get(id);
-				if (kept && before) kept.delete(id);
-				this.held.set(id, s);
+				// Keyed by its id's parts where it has them (socketIndex.ts): a full transfer's socket
+				// then makes no text of its id.
+				const before = (kept ?? this.held).get(s);
+				if (kept && before) kept.delete(s);
+				this.held.set(s);
 				if (!before) newSockets.push(s);
 				else {
 					const fields = changedFields(before, s);
@@ -135,16 +136,16 @@ export class WorkerSource implements SnapshotSource {
 		});
 		await this.fetchPart(w, head.id, 'removed', head.counts.removed, (items) => {
 			for (const id of items as string[]) {
-				const s = this.held.get(id);
+				const s = this.held.getId(id);
 				if (!s) continue;
 				closedSockets.push(s);
-				this.held.delete(id);
+				this.held.deleteId(id);
 			}
 		});
 		// A loop, not push(...): a spread of 100k+ arguments can overflow the stack.
-		if (kept) for (const s of kept.values()) closedSockets.push(s);
+		if (kept) for (const s of kept.list()) closedSockets.push(s);
 		this.needFull = false;
-		const sockets = [...this.held.values()];
+		const sockets = this.held.list();
 		this.lastDiff = first ? undefined : { newSockets, closedSockets, changedSockets, ...diffProcesses(this.processes!, head.head.processes) };
 		this.processes = head.head.processes;
 		return { ...head.head, sockets };

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import type { Capture, ProcessCapture } from '../../src/collect/capture';
-import { fromColumns, isColumnSocket, toColumns } from '../../src/collect/socketColumns';
+import { fromColumns, isColumnSocket, SPLIT_TEXT, splitIdNumber, splitIdPrefix, toColumns } from '../../src/collect/socketColumns';
 import { changedFields, sameSocket, sameValues } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
 import type { SocketInfo } from '../../src/model/snapshot';
@@ -81,9 +81,12 @@ describe('socket columns (a full transfer as columns)', () => {
 				fc.dictionary(fc.constantFrom('kind', 'state', 'inode', 'localPort', 'rto', 'ssthresh', 'path', 'remoteAddresses', 'timer', 'newField', 'toString2'), value),
 				fc.array(fc.record({ pid: fc.nat(4194304), fd: fc.nat(2 ** 31 - 1) }), { maxLength: 3 }),
 			)
-			.map(([fields, owners]) => ({ id: 'x', ...fields, owners: owners.map((o) => ({ pid: o.pid, fd: o.fd })) }) as unknown as SocketInfo);
+			.map(([fields, owners]) => ({ ...fields, owners: owners.map((o) => ({ pid: o.pid, fd: o.fd })) }) as unknown as SocketInfo);
+		// Ids: any text, and texts that end in digits (sent as a prefix and a number when canonical).
+		const id = fc.oneof(fc.string({ maxLength: 8 }), fc.tuple(fc.string({ maxLength: 6 }), digits).map(([a, d]) => a + d), fc.constantFrom('', '7', 'a|0', 'a|00', 'a\n5', 'x|5#1'));
+		const withId = fc.tuple(id, sock).map(([i, s]) => Object.assign({ id: i }, s));
 		fc.assert(
-			fc.property(fc.array(sock, { maxLength: 40 }), (list) => {
+			fc.property(fc.array(withId, { maxLength: 40 }), (list) => {
 				const cols = fromColumns(structuredClone(toColumns(list)));
 				cols.forEach((c, i) => assertSame(c, list[i], `row ${i}`));
 			}),
@@ -104,6 +107,25 @@ describe('socket columns (a full transfer as columns)', () => {
 		const other = { ...plain[0], state: plain[0].state === 'LISTEN' ? 'CLOSE' : 'LISTEN', owners: [{ pid: 99, fd: 1 }] };
 		assert.deepStrictEqual(changedFields(cols[0], other), ['state', 'owners']);
 		assert.ok(!sameSocket(cols[0], other));
+	});
+
+	it("gives an id's two parts without its text, exactly when the id splits", () => {
+		const plain = fixtureSnapshot();
+		const cols = fromColumns(structuredClone(toColumns(plain)));
+		let split = 0;
+		for (let i = 0; i < plain.length; i++) {
+			const prefix = splitIdPrefix(cols[i]);
+			const m = SPLIT_TEXT.exec(plain[i].id);
+			if (prefix === undefined) assert.strictEqual(m, null, `${plain[i].id}: splits, but was sent whole`);
+			else {
+				split++;
+				assert.deepStrictEqual([prefix, splitIdNumber(cols[i])], [m?.[1], Number(m?.[2])], plain[i].id);
+				assert.strictEqual(prefix + String(splitIdNumber(cols[i])), plain[i].id);
+			}
+			assert.strictEqual(splitIdPrefix(plain[i]), undefined, 'a plain socket has no split id');
+		}
+		// Sockets with an inode are namespace|table|inode: nearly all of them split.
+		assert.ok(split > plain.length * 0.8, `${split} of ${plain.length} ids split`);
 	});
 
 	it('refuses a field that would shadow its own members', () => {

@@ -1,0 +1,106 @@
+// The sockets a WorkerSource holds across refreshes, by id. A Map keyed by the id texts held one
+// text per socket, and at 100k sockets those texts were half of what the first, full transfer
+// left alive on the extension host for its scavenges to copy (socketColumns.ts). Here an id that
+// is a prefix and a number (namespace|table|inode, nearly every socket) is keyed by the two: one
+// map per prefix, keyed by the number, so a held socket holds no text of its own. A full
+// transfer's socket gives its two parts without making its text; other ids are keyed whole.
+import type { SocketInfo } from '../model/snapshot';
+import { SPLIT_TEXT, splitIdNumber, splitIdPrefix } from './socketColumns';
+
+export class SocketIndex {
+	/** By prefix, then by the number that ends the id. */
+	private readonly split = new Map<string, Map<number, SocketInfo>>();
+	/** Ids that are not a prefix and a number (SPLIT_TEXT), by their text. */
+	private readonly whole = new Map<string, SocketInfo>();
+	private count = 0;
+
+	get size(): number {
+		return this.count;
+	}
+
+	/** The socket held under the id of `s` (the same socket, or an earlier state of it). */
+	get(s: SocketInfo): SocketInfo | undefined {
+		const prefix = splitIdPrefix(s);
+		if (prefix !== undefined) return this.split.get(prefix)?.get(splitIdNumber(s));
+		return this.getId(s.id);
+	}
+
+	getId(id: string): SocketInfo | undefined {
+		const m = SPLIT_TEXT.exec(id);
+		return m ? this.split.get(m[1])?.get(Number(m[2])) : this.whole.get(id);
+	}
+
+	/** Holds `s` under its id, in place of whatever was held under it. */
+	set(s: SocketInfo): void {
+		let prefix = splitIdPrefix(s);
+		let n = 0;
+		if (prefix !== undefined) n = splitIdNumber(s);
+		else {
+			const id = s.id;
+			const m = SPLIT_TEXT.exec(id);
+			if (!m) {
+				const had = this.whole.has(id);
+				this.whole.set(id, s);
+				if (!had) this.count++;
+				return;
+			}
+			prefix = m[1];
+			n = Number(m[2]);
+		}
+		let byNumber = this.split.get(prefix);
+		if (!byNumber) this.split.set(prefix, (byNumber = new Map()));
+		const had = byNumber.has(n);
+		byNumber.set(n, s);
+		if (!had) this.count++;
+	}
+
+	/** Lets go of what is held under the id of `s`; whether anything was. */
+	delete(s: SocketInfo): boolean {
+		const prefix = splitIdPrefix(s);
+		if (prefix !== undefined) return this.deleteSplit(prefix, splitIdNumber(s));
+		return this.deleteId(s.id);
+	}
+
+	deleteId(id: string): boolean {
+		const m = SPLIT_TEXT.exec(id);
+		if (m) return this.deleteSplit(m[1], Number(m[2]));
+		if (!this.whole.delete(id)) return false;
+		this.count--;
+		return true;
+	}
+
+	private deleteSplit(prefix: string, n: number): boolean {
+		const byNumber = this.split.get(prefix);
+		if (!byNumber?.delete(n)) return false;
+		if (!byNumber.size) this.split.delete(prefix);
+		this.count--;
+		return true;
+	}
+
+	/**
+	 * Every socket held: by prefix in the order each prefix was first held, each prefix's in the
+	 * order they were held, then those with other ids.
+	 */
+	list(): SocketInfo[] {
+		const out: SocketInfo[] = new Array(this.count);
+		let i = 0;
+		for (const byNumber of this.split.values()) for (const s of byNumber.values()) out[i++] = s;
+		for (const s of this.whole.values()) out[i++] = s;
+		return out;
+	}
+}
+
+/**
+ * A test for "this socket has id `id`" that makes no id text of a full transfer's socket: at
+ * 100k sockets a search by id through every socket would otherwise make 100k texts.
+ */
+export function hasId(id: string): (s: SocketInfo) => boolean {
+	const m = SPLIT_TEXT.exec(id);
+	if (!m) return (s) => splitIdPrefix(s) === undefined && s.id === id;
+	const prefix = m[1];
+	const n = Number(m[2]);
+	return (s) => {
+		const p = splitIdPrefix(s);
+		return p === undefined ? s.id === id : splitIdNumber(s) === n && p === prefix;
+	};
+}
