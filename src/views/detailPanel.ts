@@ -5,6 +5,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
+import { hasId } from '../collect/socketIndex';
 import { isClosable, ownedBy } from '../model/select';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
@@ -166,7 +167,7 @@ export class DetailPanel implements vscode.Disposable {
 			case 'closeConnection': {
 				// Found again in the host's current snapshot: the page only names the socket.
 				const h = this.host();
-				const socket = h?.store.snapshot?.sockets.find((x) => x.id === m.id);
+				const socket = h?.store.snapshot?.sockets.find(hasId(m.id));
 				if (h && socket) void closeConnectionOf(h, socket); // it reports its own outcome
 				return;
 			}
@@ -324,7 +325,7 @@ export class DetailPanel implements vscode.Disposable {
 		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
 		if (target.kind === 'socket') {
-			const socket = snap.sockets.find((s) => s.id === target.id);
+			const socket = snap.sockets.find(hasId(target.id));
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
 			// The raw line is read before the post (update), off this thread.

@@ -3,6 +3,7 @@
 // grouped by port or by network namespace. Sockets nobody could be named for sit under one node
 // with the reason, inode-0 ones under the listener they came from. Never a guessed owner.
 import * as vscode from 'vscode';
+import { SocketIndex } from '../collect/socketIndex';
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, kindText, localText, remoteText } from '../model/describe';
 import { isClosable } from '../model/select';
@@ -66,8 +67,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	visibleSnapshot(hostId?: string): Snapshot {
 		const v = this.view(hostId)!;
 		const snap = v.entry.store.snapshot!;
-		const ids = new Set(v.visibleIds);
-		return { ...snap, sockets: snap.sockets.filter((s) => ids.has(s.id)) };
+		// By id, as the index may be of the snapshot before this one.
+		const shown = new SocketIndex();
+		for (const s of v.visible) shown.set(s);
+		return { ...snap, sockets: snap.sockets.filter((s) => shown.get(s) !== undefined) };
 	}
 
 	/** The process row of `pid` on this machine, if it holds a shown socket. */

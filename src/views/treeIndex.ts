@@ -50,7 +50,8 @@ function contextSuffix(h: HostEntry): string {
 export class HostView {
 	readonly roots: TreeNode[] = [];
 	readonly byPid = new Map<number, ProcessNode>();
-	visibleIds: string[] = [];
+	/** The sockets shown (filters applied), in snapshot order; held as sockets, not ids (whose texts a full transfer's sockets make when read). */
+	visible: SocketInfo[] = [];
 	shownSockets = 0;
 	permissionDenied = 0;
 	readonly marks = new Map<string, Mark>();
@@ -119,7 +120,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	const closed = (diff?.closedSockets ?? []).filter(shown);
 	for (const s of closed) marks.set(s.id, 'closed');
 	v.shownSockets = sockets.length;
-	v.visibleIds = sockets.map((s) => s.id);
+	v.visible = sockets;
 	yield;
 
 	const all = sockets.concat(closed);
@@ -304,7 +305,9 @@ export function socketOrder(a: SocketInfo, b: SocketInfo): number {
  * comparator alone took ~170 ms of the extension host on a busy machine (CPU profile at 100k).
  */
 export function sortSockets(list: readonly SocketInfo[]): SocketInfo[] {
-	const keyed = list.map((s) => ({ k: sortKey(s), s }));
-	keyed.sort((a, b) => a.k - b.k || cmp(a.s.id, b.s.id));
+	// The id too is read once: a full transfer's socket makes its id's text at each read, and a
+	// process's accepted connections all tie on the key.
+	const keyed = list.map((s) => ({ k: sortKey(s), id: s.id, s }));
+	keyed.sort((a, b) => a.k - b.k || cmp(a.id, b.id));
 	return keyed.map((x) => x.s);
 }
