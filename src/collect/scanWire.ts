@@ -41,6 +41,13 @@ export interface ScanJob {
 /** Items per slice: ~6 ms to deserialise 2000 sockets on a 2-core machine of our kind. */
 export const SLICE = 2000;
 
+/**
+ * A partial transfer of at least this many upserts is sent as columns, like a full one. Fewer are
+ * sent as objects: each column table stays alive while any of its rows is held, and a few
+ * changed sockets are cheap as objects (WorkerSource bounds what tables keep alive).
+ */
+export const COLUMNS_FROM = 5 * SLICE;
+
 export interface SliceParts {
 	upserts: SocketInfo[];
 	removed: string[];

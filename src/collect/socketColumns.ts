@@ -158,9 +158,14 @@ const TABLE = Symbol('table');
 const ROW = Symbol('row');
 
 /** A received slice with its columns in the order of FIELD_INDEX, for getters that index, not look up. */
-interface Table {
+interface Table extends ColumnTable {
 	cols: Array<FieldColumn | undefined>;
 	c: SocketColumns;
+}
+
+/** What a holder of column sockets sees of their table: it stays alive while any of its rows is. */
+export interface ColumnTable {
+	readonly rows: number;
 }
 
 /** Every field name met so far, with its index in Table.cols. */
@@ -238,7 +243,7 @@ const ID_FIELD = fieldIndex('id');
 export function fromColumns(c: SocketColumns): SocketInfo[] {
 	const cols: Array<FieldColumn | undefined> = [];
 	for (const f of c.fields) cols[fieldIndex(f.name)] = f;
-	const t: Table = { cols, c };
+	const t: Table = { cols, c, rows: c.n };
 	const out: SocketInfo[] = new Array(c.n);
 	for (let i = 0; i < c.n; i++) out[i] = new ColumnSocket(t, i) as unknown as SocketInfo;
 	return out;
@@ -259,6 +264,11 @@ export function splitIdPrefix(s: SocketInfo): string | undefined {
 /** The number that ends the id of `s`, when splitIdPrefix gave its prefix. */
 export function splitIdNumber(s: SocketInfo): number {
 	return (s as unknown as ColumnSocket)[TABLE].cols[ID_FIELD]!.num![(s as unknown as ColumnSocket)[ROW]];
+}
+
+/** The table `s` reads from, when it is a column socket. */
+export function columnTableOf(s: SocketInfo): ColumnTable | undefined {
+	return s instanceof ColumnSocket ? s[TABLE] : undefined;
 }
 
 /** Whether `s` reads from columns (a full transfer's socket) rather than being a plain object. */

@@ -5,7 +5,7 @@
 // map per prefix, keyed by the number, so a held socket holds no text of its own. A full
 // transfer's socket gives its two parts without making its text; other ids are keyed whole.
 import type { SocketInfo } from '../model/snapshot';
-import { SPLIT_TEXT, splitIdNumber, splitIdPrefix } from './socketColumns';
+import { columnTableOf, SPLIT_TEXT, splitIdNumber, splitIdPrefix, type ColumnTable } from './socketColumns';
 
 export class SocketIndex {
 	/** By prefix, then by the number that ends the id. */
@@ -13,9 +13,40 @@ export class SocketIndex {
 	/** Ids that are not a prefix and a number (SPLIT_TEXT), by their text. */
 	private readonly whole = new Map<string, SocketInfo>();
 	private count = 0;
+	/** Column sockets held per column table: a table stays alive while any of its rows is held. */
+	private readonly tables = new Map<ColumnTable, number>();
+	private rowsAlive = 0;
 
 	get size(): number {
 		return this.count;
+	}
+
+	/**
+	 * The rows of every column table a held socket reads from, held or not: what holding these
+	 * sockets keeps alive. Well above `size`, most of those rows are gone (WorkerSource then asks
+	 * for a full transfer, whose fresh tables replace them all).
+	 */
+	get tableRows(): number {
+		return this.rowsAlive;
+	}
+
+	private hold(s: SocketInfo): void {
+		const t = columnTableOf(s);
+		if (!t) return;
+		const k = this.tables.get(t) ?? 0;
+		if (!k) this.rowsAlive += t.rows;
+		this.tables.set(t, k + 1);
+	}
+
+	private release(s: SocketInfo | undefined): void {
+		const t = s && columnTableOf(s);
+		if (!t) return;
+		const k = this.tables.get(t)! - 1;
+		if (k) this.tables.set(t, k);
+		else {
+			this.tables.delete(t);
+			this.rowsAlive -= t.rows;
+		}
 	}
 
 	/** The socket held under the id of `s` (the same socket, or an earlier state of it). */
@@ -39,9 +70,11 @@ export class SocketIndex {
 			const id = s.id;
 			const m = SPLIT_TEXT.exec(id);
 			if (!m) {
-				const had = this.whole.has(id);
+				const had = this.whole.get(id);
 				this.whole.set(id, s);
-				if (!had) this.count++;
+				this.hold(s);
+				if (had) this.release(had);
+				else this.count++;
 				return;
 			}
 			prefix = m[1];
@@ -49,9 +82,11 @@ export class SocketIndex {
 		}
 		let byNumber = this.split.get(prefix);
 		if (!byNumber) this.split.set(prefix, (byNumber = new Map()));
-		const had = byNumber.has(n);
+		const had = byNumber.get(n);
 		byNumber.set(n, s);
-		if (!had) this.count++;
+		this.hold(s);
+		if (had) this.release(had);
+		else this.count++;
 	}
 
 	/** Lets go of what is held under the id of `s`; whether anything was. */
@@ -64,15 +99,21 @@ export class SocketIndex {
 	deleteId(id: string): boolean {
 		const m = SPLIT_TEXT.exec(id);
 		if (m) return this.deleteSplit(m[1], Number(m[2]));
-		if (!this.whole.delete(id)) return false;
+		const had = this.whole.get(id);
+		if (!had) return false;
+		this.whole.delete(id);
+		this.release(had);
 		this.count--;
 		return true;
 	}
 
 	private deleteSplit(prefix: string, n: number): boolean {
 		const byNumber = this.split.get(prefix);
-		if (!byNumber?.delete(n)) return false;
-		if (!byNumber.size) this.split.delete(prefix);
+		const had = byNumber?.get(n);
+		if (!had) return false;
+		byNumber!.delete(n);
+		if (!byNumber!.size) this.split.delete(prefix);
+		this.release(had);
 		this.count--;
 		return true;
 	}

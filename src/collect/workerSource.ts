@@ -18,10 +18,10 @@ import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
 import type { RemoteSignal } from './remoteScript';
-import { SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
+import { COLUMNS_FROM, SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts, type SlicePart } from './scanWire';
 import { remoteJobSource, sshLabel, type ShellSource } from './shellSource';
 import type { SnapshotSource } from './source';
-import { fromColumns } from './socketColumns';
+import { columnTableOf, fromColumns } from './socketColumns';
 import { SocketIndex } from './socketIndex';
 import { StringPool } from './stringPool';
 
@@ -120,8 +120,9 @@ export class WorkerSource implements SnapshotSource {
 		}
 		await this.fetchPart(w, head.id, 'upserts', head.counts.upserts, (items) => {
 			for (const s of items as SocketInfo[]) {
-				// A full transfer's sockets read their texts from one dictionary per slice already.
-				if (!kept) this.strings.share(s);
+				// Column sockets (a full or big transfer's) read their texts from one dictionary per slice
+				// already, and cannot be written to.
+				if (!columnTableOf(s)) this.strings.share(s);
 				// Keyed by its id's parts where it has them (socketIndex.ts): a full transfer's socket
 				// then makes no text of its id.
 				const before = (kept ?? this.held).get(s);
@@ -144,7 +145,10 @@ export class WorkerSource implements SnapshotSource {
 		});
 		// A loop, not push(...): a spread of 100k+ arguments can overflow the stack.
 		if (kept) for (const s of kept.list()) closedSockets.push(s);
-		this.needFull = false;
+		// Applied whole, so the next scan may send only what changed, unless the column tables the
+		// held sockets read from are mostly rows that are gone (big partial transfers, then churn):
+		// then a full transfer replaces them with fresh tables, and what they kept alive goes.
+		this.needFull = this.held.tableRows > 2 * this.held.size + COLUMNS_FROM;
 		const sockets = this.held.list();
 		this.lastDiff = first ? undefined : { newSockets, closedSockets, changedSockets, ...diffProcesses(this.processes!, head.head.processes) };
 		this.processes = head.head.processes;

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WorkerSource, SCAN_NICE } from '../../src/collect/workerSource';
 import { readCaptureFile } from '../../src/collect/remoteCapture';
-import { SLICE } from '../../src/collect/scanWire';
+import { COLUMNS_FROM, SLICE } from '../../src/collect/scanWire';
 import { isColumnSocket } from '../../src/collect/socketColumns';
 import { sameSocket, type SnapshotDiff } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
@@ -40,6 +40,30 @@ const srv = net.createServer(() => { accepted++; }).listen(0, '127.0.0.1', () =>
 			gone.destroy();
 			setTimeout(() => console.log(JSON.stringify({ listen: l.address().port, closedPort: port })), 200);
 		});
+	});
+});`;
+
+// Holds N loopback TCP connections; on "reset K" resets K of them (RST: no TIME_WAIT left
+// behind), both ends closed, and answers with how many it still holds.
+const RESETTER = `
+const net = require('net');
+const n = +process.argv[1];
+const clients = [];
+let accepted = 0;
+const batch = () => {
+	if (clients.length === n) return console.log(JSON.stringify({ port: srv.address().port }));
+	const left = Math.min(100, n - clients.length);
+	const want = accepted + left;
+	for (let i = 0; i < left; i++) clients.push(net.connect(srv.address().port, '127.0.0.1'));
+	const wait = () => (accepted >= want ? batch() : setTimeout(wait, 5));
+	wait();
+};
+const srv = net.createServer((c) => { accepted++; c.on('error', () => {}); }).listen(0, '127.0.0.1', () => {
+	batch();
+	require('readline').createInterface({ input: process.stdin }).on('line', (line) => {
+		const k = +line.split(' ')[1];
+		for (const c of clients.splice(0, k)) c.resetAndDestroy();
+		setTimeout(() => console.log(JSON.stringify({ held: clients.length })), 500);
 	});
 });`;
 
@@ -122,6 +146,46 @@ describe('WorkerSource (scan worker, sliced transfer)', function () {
 		assert.ok(idle(fourth).every(isColumnSocket), 'the full transfer after the worker died is columns');
 		assert.ok(!d4.newSockets.some((s) => before.has(s) || (s.remotePort === port && s.owners.some((o) => o.pid === child!.pid))), 'held sockets are not reported new after a full transfer');
 		assert.ok(!d4.closedSockets.some((s) => s.remotePort === port && s.state === 'ESTABLISHED' && s.owners.some((o) => o.pid === child!.pid)), 'held sockets are not reported closed after a full transfer');
+	});
+
+	it('takes in a big partial transfer as columns, and asks for a full one once most of their rows are gone', async () => {
+		// Two holders (one process may hold 20000 fds here) of 2 × 5000 sockets each: the partial
+		// transfer that brings them is well over COLUMNS_FROM.
+		const holders = [0, 1].map(() => spawn(process.execPath, ['-e', RESETTER, '5000'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+		const src = new WorkerSource(path.join(REPO, 'dist/scanWorker.js'));
+		try {
+			const nexts = holders.map(lines);
+			await src.snapshot(); // the full transfer, before the holders are up
+			const ports = await Promise.all(nexts.map((next) => next()));
+			const theirs = (snap: Snapshot) => snap.sockets.filter((s) => s.kind === 'tcp' && s.owners.some((o) => holders.some((h) => h.pid === o.pid)) && s.state === 'ESTABLISHED');
+			const grown = await src.snapshot();
+			assert.strictEqual(src.lastTransfer?.full, false);
+			assert.ok(src.lastTransfer!.upserts >= COLUMNS_FROM, `${src.lastTransfer!.upserts} upserts`);
+			const mine = theirs(grown);
+			assert.strictEqual(mine.length, 20000, 'both ends of every connection');
+			assert.ok(mine.every(isColumnSocket), 'a big partial transfer comes as columns');
+			const held = (src as unknown as { held: { size: number; tableRows: number } }).held;
+			assert.ok(held.tableRows >= held.size, `${held.tableRows} table rows for ${held.size} sockets`);
+
+			// Most of them go: the tables they came in are now mostly rows no one holds.
+			for (const h of holders) h.stdin!.write('reset 4900\n');
+			assert.deepStrictEqual(await Promise.all(nexts.map((next) => next())), [{ held: 100 }, { held: 100 }]);
+			const shrunk = await src.snapshot();
+			assert.strictEqual(src.lastTransfer?.full, false);
+			assert.strictEqual(theirs(shrunk).length, 400, 'the connections left, both ends');
+			assert.ok(held === (src as unknown as { held: unknown }).held, 'a partial transfer keeps the index');
+			assert.ok(held.tableRows > 2 * held.size + COLUMNS_FROM, `setup: ${held.tableRows} table rows for ${held.size} sockets do not call for a full transfer (too many other sockets on this machine?)`);
+			const compacted = await src.snapshot();
+			assert.strictEqual(src.lastTransfer?.full, true, 'the next scan is a full transfer');
+			const after = (src as unknown as { held: { size: number; tableRows: number } }).held;
+			assert.strictEqual(after.tableRows, after.size, 'fresh tables: every row held');
+			assert.strictEqual(theirs(compacted).length, 400);
+			assert.deepStrictEqual(src.lastDiff?.newSockets.filter((s) => theirs(compacted).includes(s)), [], 'the full transfer reports none of them new');
+			assert.ok(ports.every((p) => typeof p.port === 'number'));
+		} finally {
+			src.dispose();
+			for (const h of holders) h.kill('SIGKILL');
+		}
 	});
 
 	it('scans on a niced thread and leaves the caller\'s priority alone', async () => {

@@ -3,7 +3,7 @@
 // replaced, looked up and let go by socket or by id, it holds what the Map holds.
 import * as assert from 'assert';
 import fc from 'fast-check';
-import { fromColumns, toColumns } from '../../src/collect/socketColumns';
+import { columnTableOf, fromColumns, toColumns } from '../../src/collect/socketColumns';
 import { hasId, SocketIndex } from '../../src/collect/socketIndex';
 import type { SocketInfo } from '../../src/model/snapshot';
 
@@ -40,6 +40,8 @@ describe('SocketIndex (held sockets by id)', () => {
 						assert.strictEqual(index.delete(s), model.delete(o.id), `delete ${JSON.stringify(o.id)}`);
 					}
 					assert.strictEqual(index.size, model.size);
+					const tables = new Set([...model.values()].map(columnTableOf).filter((t) => t !== undefined));
+					assert.strictEqual(index.tableRows, [...tables].reduce((n, t) => n + t.rows, 0), 'tableRows');
 				}
 				for (const [k, v] of model) {
 					assert.strictEqual(index.getId(k), v, `getId ${JSON.stringify(k)}`);
@@ -52,6 +54,21 @@ describe('SocketIndex (held sockets by id)', () => {
 			}),
 			{ numRuns: 500 },
 		);
+	});
+
+	it('counts the rows of the column tables its sockets keep alive, until the last of a table is let go', () => {
+		const ids = [1, 2, 3, 4, 5].map((i) => `net:[1]|tcp4|${i}`);
+		const rows = fromColumns(structuredClone(toColumns(ids.map((id) => plainSocket(id, 'LISTEN')))));
+		const index = new SocketIndex();
+		for (const s of rows.slice(0, 3)) index.set(s);
+		assert.strictEqual(index.tableRows, 5, 'three rows held keep the five-row table');
+		index.set(plainSocket(ids[0], 'CLOSE'));
+		index.set(rows[1]);
+		assert.deepStrictEqual([index.size, index.tableRows], [3, 5], 'a row replaced by an object, one set again');
+		index.deleteId(ids[1]);
+		assert.strictEqual(index.tableRows, 5);
+		index.delete(rows[2]);
+		assert.deepStrictEqual([index.size, index.tableRows], [1, 0], 'the last row let go frees the table');
 	});
 
 	it('hasId is id equality, for plain and column sockets alike', () => {
