@@ -381,11 +381,18 @@ const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1'
 	c.on('error', (e) => console.log(e.code));
 });
 setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+		// Every line is kept from the start: a line printed while no one waited (the owner's
+		// ECONNABORTED can arrive before the click that caused it resolves) was lost before.
 		const lines = [];
-		const nextLine = () => new Promise((r) => {
-			const take = () => (lines.length ? r(lines.shift()) : held.stdout.once('data', (d) => (lines.push(...String(d).split('\n').filter(Boolean)), take())));
-			take();
+		let wake = () => {};
+		held.stdout.on('data', (d) => {
+			lines.push(...String(d).split('\n').filter(Boolean));
+			wake();
 		});
+		const nextLine = async () => {
+			while (!lines.length) await new Promise((r) => (wake = r));
+			return lines.shift();
+		};
 		try {
 			const clientPort = Number(await nextLine());
 			await showPortsForPid(page, held.pid);
