@@ -116,24 +116,16 @@ export function toColumns(list: readonly SocketInfo[]): SocketColumns {
 			} else if (typeof v === 'string' && CANONICAL_DECIMAL.test(v)) {
 				col.tag[i] = DECIMAL;
 				(col.num ??= new Float64Array(n))[i] = Number(v);
-			} else if (typeof v === 'string' && SPLIT_FIELDS.has(name) && SPLIT_TEXT.test(v)) {
-				const [, prefix, digits] = SPLIT_TEXT.exec(v)!;
-				col.tag[i] = SPLIT;
-				(col.num ??= new Float64Array(n))[i] = Number(digits);
-				let c = codes.get(prefix);
-				if (c === undefined) {
-					c = (col.dict ??= []).length;
-					col.dict.push(prefix);
-					codes.set(prefix, c);
-				}
-				(col.code ??= new Uint32Array(n))[i] = c;
 			} else if (typeof v === 'string') {
-				col.tag[i] = STRING;
-				let c = codes.get(v);
+				const split = SPLIT_FIELDS.has(name) ? SPLIT_TEXT.exec(v) : null;
+				const text = split ? split[1] : v;
+				col.tag[i] = split ? SPLIT : STRING;
+				if (split) (col.num ??= new Float64Array(n))[i] = Number(split[2]);
+				let c = codes.get(text);
 				if (c === undefined) {
 					c = (col.dict ??= []).length;
-					col.dict.push(v);
-					codes.set(v, c);
+					col.dict.push(text);
+					codes.set(text, c);
 				}
 				(col.code ??= new Uint32Array(n))[i] = c;
 			} else {
