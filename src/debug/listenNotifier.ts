@@ -49,7 +49,9 @@ export class ListenNotifier implements vscode.Disposable {
 	private check(): void {
 		const snap = this.store.snapshot;
 		if (!snap || !this.tracker.active) return;
-		const fresh = new Set((this.store.diff?.newSockets ?? []).map((s) => s.id));
+		// The new sockets themselves (the snapshot's own objects), not their ids: 100k new sockets
+		// would be 100k id texts, made at each read for a full or big transfer's sockets.
+		const fresh = new Set<SocketInfo>(this.store.diff?.newSockets ?? []);
 		const cfg = vscode.workspace.getConfiguration('procnet');
 		const enabled = cfg.get<boolean>('debug.notifyListening', true);
 		const allowed = portFilter(cfg.get<unknown>('debug.notifyPorts', []));
@@ -57,7 +59,7 @@ export class ListenNotifier implements vscode.Disposable {
 			const before = this.known.get(session.rootId);
 			this.known.set(session.rootId, {
 				listeners: new Set(listeners.map((s) => s.id)),
-				fresh: new Set(listeners.filter((s) => (before ? !before.listeners.has(s.id) : fresh.has(s.id))).map((s) => s.id)),
+				fresh: new Set(listeners.filter((s) => (before ? !before.listeners.has(s.id) : fresh.has(s))).map((s) => s.id)),
 			});
 			for (const s of listeners) {
 				if (!before?.fresh.has(s.id)) continue;

@@ -54,7 +54,12 @@ export class HostView {
 	visible: SocketInfo[] = [];
 	shownSockets = 0;
 	permissionDenied = 0;
-	readonly marks = new Map<string, Mark>();
+	/**
+	 * New, changed and closed sockets, by the socket objects the tree's lists hold (not by id: a
+	 * full or big transfer's socket makes its id's text at each read, and 100k new sockets would
+	 * be 100k texts held here).
+	 */
+	readonly marks = new Map<SocketInfo, Mark>();
 
 	constructor(readonly entry: HostEntry, readonly node: HostNode) {}
 
@@ -73,7 +78,7 @@ export class HostView {
 			socket: s,
 			parent,
 			fd: pid === undefined ? undefined : s.owners.find((x) => x.pid === pid)?.fd,
-			mark: this.marks.get(s.id),
+			mark: this.marks.get(s),
 			contextSuffix: suffix,
 		}));
 		if (list.length > MAX_CHILDREN) nodes.push(more(parent, list.length - MAX_CHILDREN));
@@ -94,10 +99,10 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	const marks = v.marks;
 	let n = 0;
 	for (const s of diff?.newSockets ?? []) {
-		marks.set(s.id, 'new');
+		marks.set(s, 'new');
 		if (++n % STEP === 0) yield;
 	}
-	for (const c of diff?.changedSockets ?? []) marks.set(c.after.id, 'changed');
+	for (const c of diff?.changedSockets ?? []) marks.set(c.after, 'changed');
 	const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
 
 	// Each socket's owners are read once per pass: a full transfer's sockets build the list at each
@@ -118,7 +123,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		if (++n % STEP === 0) yield;
 	}
 	const closed = (diff?.closedSockets ?? []).filter(shown);
-	for (const s of closed) marks.set(s.id, 'closed');
+	for (const s of closed) marks.set(s, 'closed');
 	v.shownSockets = sockets.length;
 	v.visible = sockets;
 	yield;
@@ -142,7 +147,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		for (const [pid, ss] of held) {
 			const p = procs.get(pid)!;
 			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, summary: portSummary(ss), mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
-			nodes.push({ node, listens: ss.some((s) => s.state === 'LISTEN' && marks.get(s.id) !== 'closed') ? 0 : 1 });
+			nodes.push({ node, listens: ss.some((s) => s.state === 'LISTEN' && marks.get(s) !== 'closed') ? 0 : 1 });
 			if (!v.byPid.has(pid)) v.byPid.set(pid, node);
 			n += ss.length;
 			if (ss.length > STEP) yield;
