@@ -37,20 +37,31 @@ export class StateTally {
 	}
 
 	/**
-	 * update() in steps: a full count yields every STEP sockets, so that its caller can spread
-	 * it over turns of the event loop (at 100k sockets it was one 280-330 ms block in the
-	 * extension host). Until it has run to its end the counts are no snapshot's, and a caller
-	 * that drops it half-way leaves the next update to count everything again.
+	 * update() in steps: a full count, or a diff, yields every STEP sockets, so that its caller
+	 * can spread it over turns of the event loop (at 100k sockets a full count was one 280-330 ms
+	 * block in the extension host). Until it has run to its end the counts are no snapshot's, and
+	 * a caller that drops it half-way leaves the next update to count everything again.
 	 */
 	*updating(snap: Snapshot, base: Snapshot | undefined, diff: SnapshotDiff | undefined): Generator<void, boolean> {
 		if (snap === this.counted) return false;
 		if (diff && base && base === this.counted) {
-			for (const s of diff.closedSockets) this.add(s, -1);
+			// A diff yields too: 100k sockets appearing at once (a load ramping up) made one 60 ms
+			// block of it in the extension host. Dropped half-way, its counts are no snapshot's.
+			this.counted = undefined;
+			let n = 0;
+			for (const s of diff.closedSockets) {
+				this.add(s, -1);
+				if (++n % STEP === 0) yield;
+			}
 			for (const c of diff.changedSockets) {
 				this.add(c.before, -1);
 				this.add(c.after, 1);
+				if (++n % STEP === 0) yield;
 			}
-			for (const s of diff.newSockets) this.add(s, 1);
+			for (const s of diff.newSockets) {
+				this.add(s, 1);
+				if (++n % STEP === 0) yield;
+			}
 		} else {
 			this.counted = undefined;
 			this.byPid.clear();

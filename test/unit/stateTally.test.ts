@@ -80,5 +80,15 @@ describe('StateTally', () => {
 		dropped.next();
 		assert.strictEqual(t.update(next, big, diffSnapshots(big, next)), true);
 		assert.deepStrictEqual(t.entries().sort((a, b) => a[0] - b[0]), recount(next));
+		// A big diff is taken in steps too, and one dropped half-way is not built on either.
+		const third = snapshot(Array.from({ length: 20000 }, (_, i) => ({ id: i + 30000, state: i % 3, owners: [[3 + (i % 4), 1]] as Array<[number, number]> })));
+		const half = t.updating(third, next, diffSnapshots(next, third));
+		let diffSteps = 0;
+		while (diffSteps < 3 && !half.next().done) diffSteps++;
+		assert.strictEqual(diffSteps, 3, 'a 40000-socket diff yields');
+		const fourth = snapshot(Array.from({ length: 100 }, (_, i) => ({ id: i + 30000, state: 1, owners: [[3, 1]] as Array<[number, number]> })));
+		// Even a diff from the snapshot counted before the dropped one must not be applied to what it left.
+		assert.strictEqual(t.update(fourth, next, diffSnapshots(next, fourth)), true);
+		assert.deepStrictEqual(t.entries().sort((a, b) => a[0] - b[0]), recount(fourth));
 	});
 });
