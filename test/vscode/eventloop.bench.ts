@@ -7,6 +7,7 @@
 // refresh 0 is activation with its first, full transfer (the heaviest: every socket arrives).
 import * as fs from 'fs';
 import * as inspector from 'inspector';
+import * as path from 'path';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
@@ -126,6 +127,15 @@ describe('bench: extension-host event loop during refreshes', function () {
 		await store.refresh();
 		if (store.error) throw new Error(`${host.name}: ${store.error}`);
 		console.log(`      refresh 0 (activation: the first, full transfer of every socket, then one more refresh): ${store.snapshot!.sockets.length} sockets, ${blockLine()}`);
+		// PROCNET_BENCH_LOAD_AFTER=dir (bench/exthost.mjs --load-after): the load starts only now,
+		// so that refresh 1 takes its sockets in as a partial transfer.
+		const loadAfter = process.env.PROCNET_BENCH_LOAD_AFTER;
+		if (loadAfter) {
+			fs.writeFileSync(path.join(loadAfter, 'ready'), '');
+			for (const t0 = Date.now(); !fs.existsSync(path.join(loadAfter, 'up')); await new Promise((r) => setTimeout(r, 200))) {
+				if (Date.now() - t0 > 600_000) throw new Error('the load did not come up in 10 minutes');
+			}
+		}
 		if (heapActivation) fs.writeFileSync(process.env.PROCNET_BENCH_HEAP!, JSON.stringify(await heapActivation()));
 		if (profileActivation) {
 			// Let VS Code fetch the rows it shows, as after every refresh below.
@@ -147,7 +157,8 @@ describe('bench: extension-host event loop during refreshes', function () {
 		if (profileAt < 0 && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
 		// PROCNET_BENCH_PANEL: unset, the process page; 'socket', the page of one of its TCP sockets
 		// (which re-reads that socket's line from its /proc table at every refresh); '0', no panel.
-		const panelKind = process.env.PROCNET_BENCH_PANEL ?? 'process';
+		// With the load started after refresh 0, its processes are not in the snapshot yet: no panel.
+		const panelKind = loadAfter ? '0' : process.env.PROCNET_BENCH_PANEL ?? 'process';
 		if (panelKind === 'process') {
 			const p = store.snapshot!.processes.find((x) => x.pid === bigPid)!;
 			api.panel.show({ kind: 'process', pid: bigPid, startTicks: p.startTicks, hostId: host.id });
