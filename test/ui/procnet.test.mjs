@@ -65,6 +65,13 @@ setInterval(() => {}, 1e6);`;
 
 describe('procnet in the VS Code workbench (code-server + Chromium)', function () {
 	let server, browser, page, listener;
+	/**
+	 * Children a test started, killed after it whatever happened: a test that times out never
+	 * reaches its own `finally` (one left its child, and so this run's mocha, alive for 80 minutes).
+	 */
+	const started = [];
+	/** A child process, or a holder with its own kill(); killing one that has exited does nothing. */
+	const own = (child) => (started.push(() => child.kill('SIGKILL')), child);
 
 	before(async function () {
 		this.timeout(15 * 60 * 1000); // the very first run installs code-server (~2-4 min)
@@ -88,6 +95,7 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 	});
 
 	afterEach(async function () {
+		for (const kill of started.splice(0)) kill();
 		if (this.currentTest?.state !== 'failed' || !page) return;
 		await screenshot(page, `FAILED-${this.currentTest.title}`).catch(() => {});
 		// CI keeps only the log: say what each frame showed and which notifications were up.
@@ -329,7 +337,7 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const sockPath = path.join(dir, 'x<img src=x onerror="window.__pwned=3">.sock');
 		const argImg = '<img src=x onerror="window.__pwned=1">';
 		const argScript = '<script>window.__pwned=2</script>';
-		const evil = spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[2],()=>console.log('up'));setInterval(()=>{},1e6)", argImg, sockPath, argScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+		const evil = own(spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[2],()=>console.log('up'));setInterval(()=>{},1e6)", argImg, sockPath, argScript], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		try {
 			await new Promise((r) => evil.stdout.once('data', r));
 			// The previous test left focus inside the panel's webview, which can take focus back
@@ -374,13 +382,13 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 
 	it('closes a connection from its socket page: "Close Connection…", the workbench asks, the owner sees ECONNABORTED', async () => {
 		// A process holding both ends of one loopback connection; it prints the client's port, then what the client sees.
-		const held = spawn(process.execPath, ['-e', `
+		const held = own(spawn(process.execPath, ['-e', `
 const net = require('net');
 const s = net.createServer((c) => c.on('error', () => {})).listen(0, '127.0.0.1', () => {
 	const c = net.connect(s.address().port, '127.0.0.1', () => console.log(c.localPort));
 	c.on('error', (e) => console.log(e.code));
 });
-setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		// Every line is kept from the start: a line printed while no one waited (the owner's
 		// ECONNABORTED can arrive before the click that caused it resolves) was lost before.
 		const lines = [];
@@ -426,7 +434,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] });
 
 	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
 		this.timeout(10 * 60 * 1000);
-		const holder = await startHolder(3000);
+		const holder = own(await startHolder(3000));
 		let extra;
 		try {
 			assert.ok(holder.sockets >= 6001, `the holder has ${holder.sockets} sockets`);
@@ -518,7 +526,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] });
 		const holders = [];
 		let extra;
 		try {
-			holders.push(await startHolder(5100), await startHolder(5100));
+			holders.push(own(await startHolder(5100)), own(await startHolder(5100)));
 			assert.ok(holders.every((h) => h.sockets >= 10201), holders.map((h) => h.sockets).join(' '));
 			await openProcnetView(page);
 			const hostRow = page.getByRole('treeitem', { level: 1 }).first().locator('.label-description');
