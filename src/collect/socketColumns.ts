@@ -70,6 +70,12 @@ const CANONICAL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
  */
 export const SPLIT_TEXT = /^([^]*[^0-9])(0|[1-9][0-9]{0,14})$/;
 
+/** The prefix and number of a text by SPLIT_TEXT, or undefined when it is not split. */
+export function splitText(text: string): { prefix: string; n: number } | undefined {
+	const m = SPLIT_TEXT.exec(text);
+	return m ? { prefix: m[1], n: Number(m[2]) } : undefined;
+}
+
 /** The fields sent split when they can be: texts of their own per socket, where a dictionary shares nothing. */
 const SPLIT_FIELDS: ReadonlySet<string> = new Set(['id']);
 
@@ -117,10 +123,10 @@ export function toColumns(list: readonly SocketInfo[]): SocketColumns {
 				col.tag[i] = DECIMAL;
 				(col.num ??= new Float64Array(n))[i] = Number(v);
 			} else if (typeof v === 'string') {
-				const split = SPLIT_FIELDS.has(name) ? SPLIT_TEXT.exec(v) : null;
-				const text = split ? split[1] : v;
+				const split = SPLIT_FIELDS.has(name) ? splitText(v) : undefined;
+				const text = split ? split.prefix : v;
 				col.tag[i] = split ? SPLIT : STRING;
-				if (split) (col.num ??= new Float64Array(n))[i] = Number(split[2]);
+				if (split) (col.num ??= new Float64Array(n))[i] = split.n;
 				let c = codes.get(text);
 				if (c === undefined) {
 					c = (col.dict ??= []).length;

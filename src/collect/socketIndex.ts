@@ -5,12 +5,12 @@
 // map per prefix, keyed by the number, so a held socket holds no text of its own. A full
 // transfer's socket gives its two parts without making its text; other ids are keyed whole.
 import type { SocketInfo } from '../model/snapshot';
-import { columnTableOf, SPLIT_TEXT, splitIdNumber, splitIdPrefix, type ColumnTable } from './socketColumns';
+import { columnTableOf, splitIdNumber, splitIdPrefix, splitText, type ColumnTable } from './socketColumns';
 
 export class SocketIndex {
 	/** By prefix, then by the number that ends the id. */
 	private readonly split = new Map<string, Map<number, SocketInfo>>();
-	/** Ids that are not a prefix and a number (SPLIT_TEXT), by their text. */
+	/** Ids that are not a prefix and a number (splitText), by their text. */
 	private readonly whole = new Map<string, SocketInfo>();
 	private count = 0;
 	/** Column sockets held per column table: a table stays alive while any of its rows is held. */
@@ -49,6 +49,11 @@ export class SocketIndex {
 		}
 	}
 
+	/** Whether a socket is held under the id of `s`. */
+	has(s: SocketInfo): boolean {
+		return this.get(s) !== undefined;
+	}
+
 	/** The socket held under the id of `s` (the same socket, or an earlier state of it). */
 	get(s: SocketInfo): SocketInfo | undefined {
 		const prefix = splitIdPrefix(s);
@@ -57,8 +62,8 @@ export class SocketIndex {
 	}
 
 	getId(id: string): SocketInfo | undefined {
-		const m = SPLIT_TEXT.exec(id);
-		return m ? this.split.get(m[1])?.get(Number(m[2])) : this.whole.get(id);
+		const m = splitText(id);
+		return m ? this.split.get(m.prefix)?.get(m.n) : this.whole.get(id);
 	}
 
 	/** Holds `s` under its id, in place of whatever was held under it. */
@@ -68,7 +73,7 @@ export class SocketIndex {
 		if (prefix !== undefined) n = splitIdNumber(s);
 		else {
 			const id = s.id;
-			const m = SPLIT_TEXT.exec(id);
+			const m = splitText(id);
 			if (!m) {
 				const had = this.whole.get(id);
 				this.whole.set(id, s);
@@ -77,8 +82,8 @@ export class SocketIndex {
 				else this.count++;
 				return;
 			}
-			prefix = m[1];
-			n = Number(m[2]);
+			prefix = m.prefix;
+			n = m.n;
 		}
 		let byNumber = this.split.get(prefix);
 		if (!byNumber) this.split.set(prefix, (byNumber = new Map()));
@@ -97,8 +102,8 @@ export class SocketIndex {
 	}
 
 	deleteId(id: string): boolean {
-		const m = SPLIT_TEXT.exec(id);
-		if (m) return this.deleteSplit(m[1], Number(m[2]));
+		const m = splitText(id);
+		if (m) return this.deleteSplit(m.prefix, m.n);
 		const had = this.whole.get(id);
 		if (!had) return false;
 		this.whole.delete(id);
@@ -136,10 +141,9 @@ export class SocketIndex {
  * 100k sockets a search by id through every socket would otherwise make 100k texts.
  */
 export function hasId(id: string): (s: SocketInfo) => boolean {
-	const m = SPLIT_TEXT.exec(id);
+	const m = splitText(id);
 	if (!m) return (s) => splitIdPrefix(s) === undefined && s.id === id;
-	const prefix = m[1];
-	const n = Number(m[2]);
+	const { prefix, n } = m;
 	return (s) => {
 		const p = splitIdPrefix(s);
 		return p === undefined ? s.id === id : splitIdNumber(s) === n && p === prefix;

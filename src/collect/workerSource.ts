@@ -111,7 +111,7 @@ export class WorkerSource implements SnapshotSource {
 		this.lastTransfer = { ...head.counts, full };
 		const newSockets: SocketInfo[] = [];
 		const changedSockets: SocketChange[] = [];
-		const closedSockets: SocketInfo[] = [];
+		let closedSockets: SocketInfo[] = [];
 		let kept: SocketIndex | undefined;
 		if (full) {
 			// Handed over, not copied: a copy of 100k entries held this thread for tens of ms.
@@ -143,8 +143,8 @@ export class WorkerSource implements SnapshotSource {
 				this.held.deleteId(id);
 			}
 		});
-		// A loop, not push(...): a spread of 100k+ arguments can overflow the stack.
-		if (kept) for (const s of kept.list()) closedSockets.push(s);
+		// concat, not push(...): a spread of 100k+ arguments can overflow the stack.
+		if (kept) closedSockets = closedSockets.concat(kept.list());
 		// Applied whole, so the next scan may send only what changed, unless the column tables the
 		// held sockets read from are mostly rows that are gone (big partial transfers, then churn):
 		// then a full transfer replaces them with fresh tables, and what they kept alive goes.

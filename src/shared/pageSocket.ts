@@ -43,7 +43,7 @@ const made = new WeakMap<SocketInfo, PageSocket>();
  * one 60-70 ms block (processDelta) to post a page that had not changed (bench/exthost.mjs
  * --full-at). This comparison runs where the rows are made, in the panel's turns.
  */
-export function pageSocket(s: SocketInfo, shown?: ReadonlyMap<string, PageSocket>): PageSocket {
+export function pageSocket(s: SocketInfo, shown?: Pick<ReadonlyMap<string, PageSocket>, 'get'>): PageSocket {
 	let r = made.get(s);
 	if (!r) {
 		r = {
@@ -69,4 +69,23 @@ export function pageSocket(s: SocketInfo, shown?: ReadonlyMap<string, PageSocket
 /** Whether two rows of one socket read the same in every cell. */
 export function samePageSocket(a: PageSocket, b: PageSocket): boolean {
 	return sameValues(a, b);
+}
+
+/**
+ * The rows a page shows, by id, for pageSocket: made on the first lookup. pageSocket looks up only
+ * a socket object it has made no row for, so a refresh whose sockets are all objects it has seen
+ * (a steady refresh keeps unchanged ones) never makes this map (17k entries for the bench's big
+ * process).
+ */
+export function shownById(rows: readonly PageSocket[]): Pick<ReadonlyMap<string, PageSocket>, 'get'> {
+	let byId: Map<string, PageSocket> | undefined;
+	return {
+		get: (id) => {
+			if (!byId) {
+				byId = new Map();
+				for (const r of rows) byId.set(r.id, r);
+			}
+			return byId.get(id);
+		},
+	};
 }

@@ -10,7 +10,7 @@ import { isClosable, ownedBy } from '../model/select';
 import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
-import { pageSocket, type PageSocket } from '../shared/pageSocket';
+import { pageSocket, shownById, type PageSocket } from '../shared/pageSocket';
 import { processDelta } from '../shared/processDelta';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
@@ -231,16 +231,11 @@ export class DetailPanel implements vscode.Disposable {
 	 */
 	private pageInTurns(snap: Snapshot, pid: number): void {
 		const gen = ++this.generation;
-		const rowsNow = this.shownRows();
+		const shown = shownById(this.shownRows());
 		// Yields every 256 sockets and lets runInTurns end each turn by the clock: a full
 		// transfer's sockets read their fields from columns and build their owner lists at each
 		// read (socketColumns.ts), so a count of sockets says little of the time.
 		function* rows(): Generator<void, PageSocket[]> {
-			const shown = new Map<string, PageSocket>();
-			for (let j = 0; j < rowsNow.length; j++) {
-				shown.set(rowsNow[j].id, rowsNow[j]);
-				if ((j & 255) === 255) yield;
-			}
 			const mine: PageSocket[] = [];
 			for (let j = 0; j < snap.sockets.length; j++) {
 				const s = snap.sockets[j];
@@ -343,7 +338,7 @@ export class DetailPanel implements vscode.Disposable {
 		const owned = (s: SocketInfo) => ownedBy(s, p.pid);
 		let sockets = processSockets;
 		if (!sockets) {
-			const shown = new Map(this.shownRows().map((r) => [r.id, r]));
+			const shown = shownById(this.shownRows());
 			sockets = snap.sockets.filter(owned).map((s) => pageSocket(s, shown));
 		}
 		const diff = h.store.diff;

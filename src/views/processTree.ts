@@ -70,7 +70,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		// By id, as the index may be of the snapshot before this one.
 		const shown = new SocketIndex();
 		for (const s of v.visible) shown.set(s);
-		return { ...snap, sockets: snap.sockets.filter((s) => shown.get(s) !== undefined) };
+		return { ...snap, sockets: snap.sockets.filter((s) => shown.has(s)) };
 	}
 
 	/** The process row of `pid` on this machine, if it holds a shown socket. */

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { pageSocket, type PageSocket } from '../../src/shared/pageSocket';
+import { pageSocket, shownById, type PageSocket } from '../../src/shared/pageSocket';
 import { applyProcessDelta, processDelta } from '../../src/shared/processDelta';
 import type { ToWebview } from '../../src/shared/protocol';
 
@@ -85,7 +85,7 @@ describe('processDelta (panel pages as changes)', () => {
 
 	it('a new socket object that reads the same keeps the row the page shows (a full transfer changes nothing on the page)', () => {
 		const shownRows = [1, 2, 3].map((i) => sock(i, 'ESTABLISHED', 0));
-		const shown = new Map(shownRows.map((r) => [r.id, r]));
+		const shown = shownById(shownRows);
 		// As after a new scan worker: every socket a new object; socket 2's rto moved (not shown), socket 3's rx queue did.
 		const next = [sockInfo(1, 'ESTABLISHED', 0), sockInfo(2, 'ESTABLISHED', 0, 0.9), sockInfo(3, 'ESTABLISHED', 4), sockInfo(4, 'LISTEN', 0)];
 		const rows = next.map((s) => pageSocket(s, shown));
@@ -99,5 +99,22 @@ describe('processDelta (panel pages as changes)', () => {
 		// Another socket's row is never taken, whatever the map says.
 		const wrong = new Map([['tcp:5', shownRows[0]]]);
 		assert.strictEqual(pageSocket(sockInfo(5, 'ESTABLISHED', 0), wrong).id, 'tcp:5');
+	});
+
+	it('the shown rows are looked up by id only for a socket object with no row yet', () => {
+		const a = sockInfo(1, 'ESTABLISHED', 0);
+		const rowA = pageSocket(a);
+		let lookups = 0;
+		const counting = { get: (id: string) => (lookups++, id === rowA.id ? rowA : undefined) };
+		assert.strictEqual(pageSocket(a, counting), rowA);
+		assert.strictEqual(lookups, 0, 'a socket object seen before finds its row without a lookup');
+		const b = sockInfo(1, 'ESTABLISHED', 0);
+		assert.strictEqual(pageSocket(b, counting), rowA);
+		assert.strictEqual(lookups, 1);
+		// shownById gives every row by its id, and nothing for another.
+		const rows = [2, 3, 4].map((i) => sock(i, 'LISTEN', 0));
+		const byId = shownById(rows);
+		for (const r of rows) assert.strictEqual(byId.get(r.id), r);
+		assert.strictEqual(byId.get('tcp:9'), undefined);
 	});
 });
