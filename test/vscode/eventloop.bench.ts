@@ -86,7 +86,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				onCpu.push(ran);
 				queued.push(waited);
 				// V8's profile clock and hrtime are both the monotonic clock.
-				const end = Number(process.hrtime.bigint() / 1000n);
+				const end = hrtimeUs();
 				blockSpans.push([end - Math.round(gap * 1000), end]);
 			}
 			worst = Math.max(worst, gap);
@@ -169,6 +169,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 			await api.panel.settled();
 		}
 
+		const refreshSpans: Array<[number, number, number]> = [];
 		const rows: Array<{ sockets: number; ms: number; worst: number; worstOnCpu: number; worstUnqueued: number; full: boolean }> = [];
 		try {
 			for (let i = 0; i < REFRESHES; i++) {
@@ -200,12 +201,16 @@ describe('bench: extension-host event loop during refreshes', function () {
 					profile = undefined;
 				}
 				const ms = performance.now() - t0 - 1500;
+				refreshSpans.push([i + 1, hrtimeUs() - Math.round((performance.now() - t0) * 1000), hrtimeUs()]);
 				const sockets = store.snapshot!.sockets.length;
 				const sent = (store.source as { lastTransfer?: { upserts: number; removed: number; full: boolean } }).lastTransfer;
 				rows.push({ sockets, ms, worst, worstOnCpu, worstUnqueued, full: !!sent?.full });
 				console.log(`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, ${blockLine()}`);
 			}
 		} finally {
+			// PROCNET_BENCH_BLOCKS=file: every block over 20 ms and every refresh's window, in the
+			// monotonic clock (µs), to line them up with a system-wide trace (perf sched) of who held the CPUs.
+			if (process.env.PROCNET_BENCH_BLOCKS) fs.writeFileSync(process.env.PROCNET_BENCH_BLOCKS, JSON.stringify({ blocks: blockSpans, refreshes: refreshSpans, pid: process.pid }));
 			clearInterval(timer);
 			if (schedFd !== undefined) fs.closeSync(schedFd);
 			gcObserver.disconnect();
@@ -228,6 +233,10 @@ describe('bench: extension-host event loop during refreshes', function () {
 		);
 	});
 });
+
+function hrtimeUs(): number {
+	return Number(process.hrtime.bigint() / 1000n);
+}
 
 /** Starts a profile through an inspector session on this thread (the `start` calls); the function it returns ends it (`stop`) and gives the profile. */
 async function startInspector(start: Array<[string, object?]>, stop: string): Promise<() => Promise<object>> {
