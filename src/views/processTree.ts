@@ -234,13 +234,18 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			: snap
 				? `${kind} · ${procs} processes · ${v?.shownSockets ?? 0} sockets`
 				: `${kind} · ${h.kind === 'capture' ? 'reading' : 'connecting'}…`;
-		const md = new vscode.MarkdownString().appendText(`${h.kind === 'capture' ? 'Capture file' : h.kind === 'ssh' ? 'SSH host' : 'Shell command'}: ${h.detail}\n`);
-		if (snap) {
-			md.appendText(`${snap.host.hostname} · Linux ${snap.host.kernel}\n`);
-			md.appendText(h.kind === 'capture' ? `Taken ${snap.takenAt} (read-only)` : `Taken ${snap.takenAt} in ${store.lastCostMs} ms`);
-		}
-		if (store.error) md.appendText(`\n${store.error}`);
-		item.tooltip = md;
+		return item;
+	}
+
+	/**
+	 * Tooltips are made on hover (resolveTreeItem), not with each row: VS Code's extension host
+	 * lexes a markdown tooltip when it takes the row, so every refresh that re-read a host's
+	 * process rows lexed all their command lines (a 41 ms block in a profile at 100k sockets).
+	 */
+	resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+		if (node.type === 'host') item.tooltip = node.host.kind === 'local' ? localHostTooltip(node) : hostTooltip(node);
+		else if (node.type === 'process') item.tooltip = processTooltip(node);
+		else if (node.type === 'socket') item.tooltip = socketTooltip(node);
 		return item;
 	}
 
@@ -256,9 +261,6 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		if (snap && v) {
 			const procs = v.roots.filter((n) => n.type === 'process').length;
 			item.description = `${remote ? remoteKind(remote) + ' · ' : ''}${procs} processes · ${v.shownSockets} sockets`;
-			item.tooltip = new vscode.MarkdownString()
-				.appendText(`${snap.host.hostname} · Linux ${snap.host.kernel} · read ${snap.source.label}${remote ? ` · in a ${remoteKind(remote)} window` : ''}\n`)
-				.appendText(`Taken ${snap.takenAt} in ${store.lastCostMs} ms`);
 		}
 		return item;
 	}
@@ -283,6 +285,31 @@ function remoteKind(remoteName: string): string {
 	return /^[a-z][a-z-]*$/.test(remoteName) ? remoteName : 'remote';
 }
 
+/** This machine's row, on hover: where and when it was read (nothing before the first snapshot). */
+function localHostTooltip(node: HostNode): vscode.MarkdownString | undefined {
+	const store = node.host.store;
+	const snap = store.snapshot;
+	if (!snap) return undefined;
+	const remote = vscode.env.remoteName;
+	return new vscode.MarkdownString()
+		.appendText(`${snap.host.hostname} · Linux ${snap.host.kernel} · read ${snap.source.label}${remote ? ` · in a ${remoteKind(remote)} window` : ''}\n`)
+		.appendText(`Taken ${snap.takenAt} in ${store.lastCostMs} ms`);
+}
+
+/** Another host's row, on hover: what it is, when it was read, and its error. */
+function hostTooltip(node: HostNode): vscode.MarkdownString {
+	const h = node.host;
+	const store = h.store;
+	const snap = store.snapshot;
+	const md = new vscode.MarkdownString().appendText(`${h.kind === 'capture' ? 'Capture file' : h.kind === 'ssh' ? 'SSH host' : 'Shell command'}: ${h.detail}\n`);
+	if (snap) {
+		md.appendText(`${snap.host.hostname} · Linux ${snap.host.kernel}\n`);
+		md.appendText(h.kind === 'capture' ? `Taken ${snap.takenAt} (read-only)` : `Taken ${snap.takenAt} in ${store.lastCostMs} ms`);
+	}
+	if (store.error) md.appendText(`\n${store.error}`);
+	return md;
+}
+
 const MARK_COLOUR: Record<string, string> = { new: 'charts.green', changed: 'charts.yellow', closed: 'charts.red' };
 
 function processItem(node: ProcessNode): vscode.TreeItem {
@@ -294,6 +321,12 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	const listens = node.sockets.some((s) => s.state === 'LISTEN');
 	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
 	item.contextValue = (listens ? 'process.listening' : 'process') + node.contextSuffix;
+	return item;
+}
+
+/** A process row, on hover: its command line (as text), user, parent, start, namespace. */
+function processTooltip(node: ProcessNode): vscode.MarkdownString {
+	const p = node.process;
 	const md = new vscode.MarkdownString();
 	md.appendMarkdown('**').appendText(`${p.name} (pid ${p.pid})`).appendMarkdown('**');
 	if (node.mark === 'new') md.appendText(' — new');
@@ -305,8 +338,7 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	md.appendMarkdown(`${fence}\n${cmd}\n${fence}\n`);
 	md.appendText(`user ${p.user ?? '?'} (uid ${p.uid ?? '?'}) · ppid ${p.ppid ?? '?'}\nstarted ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? `\ncwd ${p.cwd}` : ''}`);
 	if (p.fdAccess === 'denied') md.appendText('\nIts fds are not readable by this user.');
-	item.tooltip = md;
-	return item;
+	return md;
 }
 
 /** The tree's icon for a socket: the same choice the panel's page draws (src/shared/icons.ts). */
@@ -333,12 +365,18 @@ function socketItem(node: SocketNode): vscode.TreeItem {
 	item.iconPath = socketIcon(s, node.mark);
 	// socket.tcp.listen: Open in Browser; socket.tcp.connected: Close Connection.
 	item.contextValue = (s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.tcp.listen' : isClosable(s) ? 'socket.tcp.connected' : `socket.${s.kind}`) + node.contextSuffix;
+	return item;
+}
+
+/** A socket row, on hover: its addresses, inode, fd, owners, and why it has none. */
+function socketTooltip(node: SocketNode): string {
+	const s = node.socket;
+	const remote = remoteText(s);
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
 	if (remote) lines.push(`remote ${remote}`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);
 	if (s.owners.length > 1) lines.push(`shared by ${s.owners.map((o) => `pid ${o.pid} fd ${o.fd}`).join(', ')}`);
 	if (s.ownerUnknown) lines.push(`no known owner: ${UNKNOWN_REASON[s.ownerUnknown]}`);
 	if (s.suspect) lines.push(`suspect: ${s.suspect} — this record may be text of another socket's name`);
-	item.tooltip = lines.join('\n');
-	return item;
+	return lines.join('\n');
 }

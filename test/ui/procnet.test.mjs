@@ -358,8 +358,17 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			assert.ok(cmd.includes(argImg) && cmd.includes(argScript), `the command line shows literally: ${cmd}`);
 			const row = frame.locator('table.grid tbody tr').filter({ hasText: '<img src=x onerror=' });
 			await row.first().waitFor({ timeout: 15000 });
+			// The process row's tooltip, made on hover (resolveTreeItem), shows the command line as text.
+			const procRow = await findRow(page, `node (${evil.pid})`);
+			await procRow.hover();
+			const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'onerror=' });
+			await hover.first().waitFor({ state: 'visible', timeout: 15000 });
+			const tip = await hover.first().innerText();
+			assert.ok(tip.includes(argImg) && tip.includes(argScript), `the tooltip shows the command line literally: ${tip}`);
+			assert.strictEqual(await hover.first().locator('img, script').count(), 0, 'no markup in the tooltip');
+			await screenshot(page, '06a-hostile-names-tooltip');
+			await page.keyboard.press('Escape');
 			// The tree's row for the socket shows the path as text too.
-			await findRow(page, `node (${evil.pid})`);
 			const treeSock = procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: 'onerror=' });
 			await treeSock.first().waitFor({ timeout: 15000 });
 			assert.match(await treeSock.first().innerText(), /<img src=x onerror="window\.__pwned=3">\.sock/);

@@ -58,6 +58,24 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		assert.strictEqual(sitem.contextValue, 'socket.tcp.listen');
 	});
 
+	it('makes a row\'s tooltip on hover (resolveTreeItem), not with the row', async () => {
+		const node = mine()!;
+		const host = api.tree.getChildren(undefined)[0];
+		const row = socketsOf(node).find((s) => s.socket.localPort === portOf(server))!;
+		for (const n of [host, node, row]) assert.strictEqual(api.tree.getTreeItem(n).tooltip, undefined, `${n.type} row made with a tooltip`);
+		const ptip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(node), node)).tooltip;
+		assert.ok(ptip instanceof vscode.MarkdownString, 'a process tooltip is markdown');
+		assert.ok(ptip.value.includes(String(process.pid)), ptip.value);
+		// The command line, inside a fence, as the process has it.
+		assert.ok(ptip.value.includes(node.process.cmdline[0]), ptip.value);
+		const stip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(row), row)).tooltip;
+		assert.match(String(stip), new RegExp(`^tcp LISTEN( \\(new\\))?\\nlocal  127\\.0\\.0\\.1:${portOf(server)}\\n[^]*inode ${row.socket.inode}`));
+		const htip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(host), host)).tooltip;
+		// (appendText writes spaces as &nbsp;)
+		assert.ok(htip instanceof vscode.MarkdownString, 'a host tooltip is markdown');
+		assert.ok(htip.value.includes('Taken') && htip.value.includes(api.store.snapshot!.takenAt), htip.value);
+	});
+
 	it('filters with port: terms, shows the filter in the view description, and clears it', async () => {
 		const port = portOf(server);
 		try {
