@@ -359,10 +359,16 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			const row = frame.locator('table.grid tbody tr').filter({ hasText: '<img src=x onerror=' });
 			await row.first().waitFor({ timeout: 15000 });
 			// The process row's tooltip, made on hover (resolveTreeItem), shows the command line as text.
-			const procRow = await findRow(page, `node (${evil.pid})`);
-			await procRow.hover();
+			// A live refresh re-renders the row under the mouse, which can drop a hover that was about
+			// to open (CI: no hover in 15 s once); a user moves the mouse again, and so does this.
 			const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'onerror=' });
-			await hover.first().waitFor({ state: 'visible', timeout: 15000 });
+			for (let attempt = 1; ; attempt++) {
+				await page.mouse.move(700, 5);
+				await (await findRow(page, `node (${evil.pid})`)).hover();
+				const shown = await hover.first().waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
+				if (shown) break;
+				if (attempt === 5) throw new Error('no tooltip after 5 hovers of the process row');
+			}
 			const tip = await hover.first().innerText();
 			assert.ok(tip.includes(argImg) && tip.includes(argScript), `the tooltip shows the command line literally: ${tip}`);
 			assert.strictEqual(await hover.first().locator('img, script').count(), 0, 'no markup in the tooltip');
