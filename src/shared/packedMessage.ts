@@ -11,7 +11,7 @@ import type { PageSocket } from './pageSocket';
 import type { ToWebview } from './protocol';
 
 export type PackedMessage = Extract<ToWebview, { type: 'packed' }>;
-export type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
+export type Packable = Extract<ToWebview, { type: 'process' }>;
 
 /**
  * Rows per slice. Measured with whole sockets, which the page had before its rows
@@ -20,19 +20,19 @@ export type Packable = Extract<ToWebview, { type: 'process' | 'processDelta' }>;
  */
 export const PACK_SLICE = 500;
 
-/** Whether `m` carries a socket list (a process page's sockets, a delta's upserts). */
+/** Whether `m` carries a socket list (a process page's rows). */
 export function isPackable(m: ToWebview): m is Packable {
-	return m.type === 'process' || m.type === 'processDelta';
+	return m.type === 'process';
 }
 
 /** The socket list `m` carries. */
 export function listOf(m: Packable): PageSocket[] {
-	return m.type === 'process' ? m.detail.sockets : m.detail.upserts;
+	return m.detail.table.rows;
 }
 
 /** `m` with `list` as its socket list. */
 function withList(m: Packable, list: PageSocket[]): Packable {
-	return m.type === 'process' ? { ...m, detail: { ...m.detail, sockets: list } } : { ...m, detail: { ...m.detail, upserts: list } };
+	return { ...m, detail: { ...m.detail, table: { ...m.detail.table, rows: list } } };
 }
 
 /**

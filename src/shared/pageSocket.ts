@@ -31,19 +31,14 @@ export interface PageSocket {
 
 /**
  * Made once per socket object: the local source keeps unchanged sockets as the same objects
- * across refreshes, so their rows stay the same objects too, which processDelta tells apart
- * without comparing a field.
+ * across refreshes, so their rows stay the same objects too. The table's sort keys and filter
+ * texts are kept per row (pageWindow.ts), and an unchanged window is told apart without
+ * comparing a field (detailPanel.ts).
  */
 const made = new WeakMap<SocketInfo, PageSocket>();
 
-/**
- * The row of `s`. Given the rows the page shows now (`shown`, by id), a new socket object that
- * reads the same in every cell keeps its shown row: a full transfer (a new scan worker) makes
- * every socket a new object, and without this the panel compared all 17k rows of a process in
- * one 60-70 ms block (processDelta) to post a page that had not changed (bench/exthost.mjs
- * --full-at). This comparison runs where the rows are made, in the panel's turns.
- */
-export function pageSocket(s: SocketInfo, shown?: Pick<ReadonlyMap<string, PageSocket>, 'get'>): PageSocket {
+/** The row of `s`. */
+export function pageSocket(s: SocketInfo): PageSocket {
 	let r = made.get(s);
 	if (!r) {
 		r = {
@@ -59,8 +54,6 @@ export function pageSocket(s: SocketInfo, shown?: Pick<ReadonlyMap<string, PageS
 			inode: s.inode,
 			fds: s.owners.map((o) => o.fd).join(','),
 		};
-		const before = shown?.get(r.id);
-		if (before && samePageSocket(before, r)) r = before;
 		made.set(s, r);
 	}
 	return r;
@@ -69,23 +62,4 @@ export function pageSocket(s: SocketInfo, shown?: Pick<ReadonlyMap<string, PageS
 /** Whether two rows of one socket read the same in every cell. */
 export function samePageSocket(a: PageSocket, b: PageSocket): boolean {
 	return sameValues(a, b);
-}
-
-/**
- * The rows a page shows, by id, for pageSocket: made on the first lookup. pageSocket looks up only
- * a socket object it has made no row for, so a refresh whose sockets are all objects it has seen
- * (a steady refresh keeps unchanged ones) never makes this map (17k entries for the bench's big
- * process).
- */
-export function shownById(rows: readonly PageSocket[]): Pick<ReadonlyMap<string, PageSocket>, 'get'> {
-	let byId: Map<string, PageSocket> | undefined;
-	return {
-		get: (id) => {
-			if (!byId) {
-				byId = new Map();
-				for (const r of rows) byId.set(r.id, r);
-			}
-			return byId.get(id);
-		},
-	};
 }

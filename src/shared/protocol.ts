@@ -2,7 +2,7 @@
 // detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
 // message without handling it fails to compile on both sides.
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
-import type { PageSocket } from './pageSocket';
+import type { PageQuery, PageWindow } from './pageWindow';
 
 /** What a panel shows; kept in the page's state so a reloaded window can restore it. */
 /** `hostId`: the tree's host (absent = this machine), so a restored panel never shows another host's pid. */
@@ -21,12 +21,15 @@ export interface ProcessDetail {
 	/** parent, grandparent, ... up to pid 1 (or as far as known). */
 	ancestors: Array<{ pid: number; name: string }>;
 	children: Array<{ pid: number; name: string }>;
-	/** The table's rows (pageSocket.ts), not whole sockets: the page opens a socket by its id. */
-	sockets: PageSocket[];
-	/** socket ids new since the previous refresh (highlighted) */
+	/**
+	 * The table's window (pageWindow.ts): the rows `query` asks for, sorted and filtered on the
+	 * extension host, not every socket of the process.
+	 */
+	table: PageWindow;
+	/** The query the window answers (the page's last, or the default for a new page). */
+	query: PageQuery;
+	/** ids of the window's rows that are new since the previous refresh (highlighted) */
 	added: string[];
-	/** sockets closed since the previous refresh (shown struck through for one refresh) */
-	removed: PageSocket[];
 	history: HistoryPoint[];
 }
 
@@ -46,14 +49,7 @@ export type ToWebview =
 	/** The process page as last sent, at a new time: only the time and the chart changed. */
 	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] }
 	/**
-	 * The process page as last sent, with the rows that are new or read differently (`upserts`) and the
-	 * ids of those gone (`removedIds`) instead of all of them: a process with 17k sockets that
-	 * change every refresh had cost the extension host ~100 ms of serialisation per refresh. A
-	 * page that does not hold that process answers 'ready' and gets the whole page.
-	 */
-	| { type: 'processDelta'; target: PanelTarget; host: string; takenAt: string; detail: Omit<ProcessDetail, 'sockets'> & { upserts: PageSocket[]; removedIds: string[] } }
-	/**
-	 * One of `count` pieces of a 'process' or 'processDelta' message with many sockets, as UTF-8
+	 * One of `count` pieces of a 'process' message with many rows ("Show more" asked for them), as UTF-8
 	 * JSON: piece 0 has `head` (the message with its list empty), every piece one slice of the
 	 * list, in order (see packedMessage.ts for why).
 	 */
@@ -61,6 +57,8 @@ export type ToWebview =
 
 export type FromWebview =
 	| { type: 'ready' }
+	/** The sort, filter or number of rows the table wants (checked by the extension host: checkQuery). */
+	| { type: 'query'; query: PageQuery }
 	| { type: 'showProcess'; pid: number }
 	| { type: 'showSocket'; id: string }
 	| { type: 'copy'; text: string }

@@ -6,12 +6,13 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { hasId } from '../collect/socketIndex';
+import type { SnapshotDiff } from '../model/diff';
 import { isClosable, ownedBy } from '../model/select';
-import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
+import { processKey, type Snapshot } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
-import { pageSocket, shownById, type PageSocket } from '../shared/pageSocket';
-import { processDelta } from '../shared/processDelta';
+import { pageSocket, samePageSocket, type PageSocket } from '../shared/pageSocket';
+import { checkQuery, DEFAULT_QUERY, PAGE, windowOf, type PageQuery, type PageWindow } from '../shared/pageWindow';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -24,6 +25,8 @@ const LAST_TARGET = 'procnet.detail.lastTarget';
 export class DetailPanel implements vscode.Disposable {
 	private panel: vscode.WebviewPanel | undefined;
 	private target: PanelTarget | undefined;
+	/** The table's sort, filter and length, as the page last asked (pageWindow.ts). */
+	private query: PageQuery = DEFAULT_QUERY;
 	private lastMessage: ToWebview | undefined;
 	/** Whether the attached page has said 'ready' (see post). */
 	private pageReady = false;
@@ -91,6 +94,8 @@ export class DetailPanel implements vscode.Disposable {
 	}
 
 	show(target: PanelTarget): void {
+		// Another process starts again at one page; the sort and filter stay, as they do in the page.
+		if (JSON.stringify(target) !== JSON.stringify(this.target)) this.query = { ...this.query, shown: PAGE };
 		this.target = target;
 		void this.memento?.update(LAST_TARGET, target);
 		if (this.panel) this.panel.reveal(undefined, true);
@@ -149,6 +154,11 @@ export class DetailPanel implements vscode.Disposable {
 				// The page's first message, or its answer to a delta it could not apply: the whole page.
 				this.pageReady = true;
 				if (this.lastMessage) this.post(this.lastMessage);
+				return;
+			case 'query':
+				// From the page, so checked; answered with the window it asks for.
+				this.query = checkQuery(m.query);
+				this.update();
 				return;
 			case 'showProcess': {
 				// Always the host the panel shows: a pid means nothing without its host.
@@ -225,35 +235,24 @@ export class DetailPanel implements vscode.Disposable {
 
 	/**
 	 * A process page of a big snapshot: that process's sockets out of every socket of the host,
-	 * with the page's rows made on the way (17k of them took ~15 ms at once), walked in turns of
-	 * the event loop. Made at once at 100k sockets, it had been the longest block a refresh caused
-	 * in the extension host (~50-100 ms), and opening the panel on a process one of 390 ms.
+	 * with the page's rows made on the way (17k of them took ~15 ms at once), sorted and filtered,
+	 * walked in turns of the event loop. Made at once at 100k sockets, it had been the longest
+	 * block a refresh caused in the extension host (~50-100 ms), and opening the panel on a
+	 * process one of 390 ms.
 	 */
-	private pageInTurns(snap: Snapshot, pid: number): void {
+	private pageInTurns(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): void {
 		const gen = ++this.generation;
-		const shown = shownById(this.shownRows());
-		// Yields every 256 sockets and lets runInTurns end each turn by the clock: a full
-		// transfer's sockets read their fields from columns and build their owner lists at each
-		// read (socketColumns.ts), so a count of sockets says little of the time.
-		function* rows(): Generator<void, PageSocket[]> {
-			const mine: PageSocket[] = [];
-			for (let j = 0; j < snap.sockets.length; j++) {
-				const s = snap.sockets[j];
-				if (ownedBy(s, pid)) mine.push(pageSocket(s, shown));
-				if ((j & 255) === 255) yield;
-			}
-			return mine;
-		}
-		runInTurns(rows(), () => gen === this.generation, (sockets) => {
-			if (this.host()?.store.snapshot === snap) this.update({ snap, sockets });
+		runInTurns(processTable(snap, diff, pid, this.query), () => gen === this.generation, (table) => {
+			if (this.host()?.store.snapshot === snap) this.update({ snap, table });
 		}, 'now');
 	}
 
-	/** @param known the rows of the shown process's sockets in `known.snap`, when pageInTurns made them already. */
-	private update(known?: { snap: Snapshot; sockets: PageSocket[] }): void {
-		// A process page of a big snapshot is made over turns, whoever asks for it (a refresh, the panel opening).
-		const big = this.host()?.store.snapshot;
-		if (!known && this.panel && this.target?.kind === 'process' && big && big.sockets.length > SYNC_SOCKETS) return this.pageInTurns(big, this.target.pid);
+	/** @param known the shown process's table in `known.snap`, when pageInTurns made it already. */
+	private update(known?: { snap: Snapshot; table: ProcessTable }): void {
+		// A process page of a big snapshot is made over turns, whoever asks for it (a refresh, the panel opening, the page's query).
+		const h0 = this.host();
+		const big = h0?.store.snapshot;
+		if (!known && this.panel && this.target?.kind === 'process' && big && big.sockets.length > SYNC_SOCKETS) return this.pageInTurns(big, h0.store.diff, this.target.pid);
 		if (!known) this.generation++;
 		if (!this.panel || !this.target) return;
 		const h = this.host();
@@ -263,7 +262,7 @@ export class DetailPanel implements vscode.Disposable {
 		if (h && !snap && !h.store.error) return;
 		const msg: ToWebview =
 			h && snap
-				? this.message(h, snap, this.target, known?.snap === snap ? known.sockets : undefined)
+				? this.message(h, snap, this.target, known?.snap === snap ? known.table : undefined)
 				: h
 					? { type: 'gone', target: this.target, message: `Could not read ${h.name}: ${h.store.error}` }
 					: { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
@@ -276,15 +275,12 @@ export class DetailPanel implements vscode.Disposable {
 		const before = this.lastMessage;
 		this.lastMessage = msg;
 		this.panel.title = msg.type === 'process' ? `${msg.detail.process.name} (${msg.detail.process.pid})` : msg.type === 'socket' ? `socket ${msg.detail.socket.inode}` : 'Procnet';
-		// A process whose sockets are all as they were (the same objects: the source keeps unchanged
-		// ones) gets only the new time and chart: posting 17k unchanged sockets cost the extension
-		// host ~100 ms of serialisation per refresh at 100k (bench/exthost.mjs).
+		// A process page whose window reads as it did gets only the new time and chart.
 		if (msg.type === 'process' && before?.type === 'process' && sameProcessPage(before, msg)) {
 			this.post({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history });
 			return;
 		}
-		const delta = msg.type === 'process' && before?.type === 'process' ? processDelta(before, msg) : undefined;
-		this.post(delta ?? msg);
+		this.post(msg);
 	}
 
 	/**
@@ -310,13 +306,7 @@ export class DetailPanel implements vscode.Disposable {
 		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 
-	/** The rows of the process page the panel shows now (none when it shows anything else). */
-	private shownRows(): readonly PageSocket[] {
-		const last = this.lastMessage;
-		return last?.type === 'process' && JSON.stringify(last.target) === JSON.stringify(this.target) ? last.detail.sockets : [];
-	}
-
-	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, processSockets?: PageSocket[]): ToWebview {
+	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, table?: ProcessTable): ToWebview {
 		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
 		if (target.kind === 'socket') {
@@ -335,21 +325,13 @@ export class DetailPanel implements vscode.Disposable {
 			ancestors.push({ pid: q.pid, name: q.name });
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
-		const owned = (s: SocketInfo) => ownedBy(s, p.pid);
-		let sockets = processSockets;
-		if (!sockets) {
-			const shown = shownById(this.shownRows());
-			sockets = snap.sockets.filter(owned).map((s) => pageSocket(s, shown));
-		}
-		const diff = h.store.diff;
-		const added = diff ? diff.newSockets.filter(owned).map((s) => s.id) : [];
-		const removed = diff ? diff.closedSockets.filter(owned).map((s) => pageSocket(s)) : [];
+		const { table: window, added } = table ?? drain(processTable(snap, h.store.diff, p.pid, this.query));
 		return {
 			type: 'process',
 			target,
 			host,
 			takenAt: snap.takenAt,
-			detail: { process: p, ancestors, children, sockets, added, removed, history: this.history.get(`${h.id}|${processKey(p)}`) ?? [] },
+			detail: { process: p, ancestors, children, table: window, query: this.query, added, history: this.history.get(`${h.id}|${processKey(p)}`) ?? [] },
 		};
 	}
 
@@ -385,17 +367,52 @@ export class DetailPanel implements vscode.Disposable {
 
 type ProcessMessage = Extract<ToWebview, { type: 'process' }>;
 
+/** A process page's table: the window its query asks for, and which of its rows are new. */
+interface ProcessTable {
+	table: PageWindow;
+	added: string[];
+}
+
+/**
+ * The table of process `pid` in `snap` for `query`: its rows out of every socket of the host, its
+ * sockets closed and new since the last refresh (`diff`), and the window (pageWindow.ts). Yields
+ * every 256 sockets and lets runInTurns end each turn by the clock: a full transfer's sockets
+ * read their fields from columns and build their owner lists at each read (socketColumns.ts), so
+ * a count of sockets says little of the time.
+ */
+function* processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
+	const live: PageSocket[] = [];
+	for (let j = 0; j < snap.sockets.length; j++) {
+		const s = snap.sockets[j];
+		if (ownedBy(s, pid)) live.push(pageSocket(s));
+		if ((j & 255) === 255) yield;
+	}
+	const closed: PageSocket[] = [];
+	const fresh = new Set<string>();
+	if (diff) {
+		for (const s of diff.closedSockets) if (ownedBy(s, pid)) closed.push(pageSocket(s));
+		yield;
+		for (const s of diff.newSockets) if (ownedBy(s, pid)) fresh.add(s.id);
+		yield;
+	}
+	const table = yield* windowOf(live, closed, query);
+	return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
+}
+
 /** Whether the page of `b` shows exactly what the page of `a` shows, but for the time and the chart. */
 function sameProcessPage(a: ProcessMessage, b: ProcessMessage): boolean {
 	const x = a.detail, y = b.detail;
-	const sameList = <T>(p: readonly T[], q: readonly T[]) => p.length === q.length && p.every((v, i) => v === q[i]);
+	// The rows of unchanged sockets are the same objects (pageSocket.ts), but for a new scan
+	// worker's: compared by cell then, a window (500 rows) at most.
+	const sameRows = (p: readonly PageSocket[], q: readonly PageSocket[]) => p.length === q.length && p.every((v, i) => v === q[i] || samePageSocket(v, q[i]));
 	return (
 		JSON.stringify(a.target) === JSON.stringify(b.target) &&
 		a.host === b.host &&
 		JSON.stringify(x.process) === JSON.stringify(y.process) &&
-		sameList(x.sockets, y.sockets) &&
+		sameRows(x.table.rows, y.table.rows) &&
 		x.added.length === 0 && y.added.length === 0 &&
-		x.removed.length === 0 && y.removed.length === 0 &&
-		JSON.stringify([x.ancestors, x.children]) === JSON.stringify([y.ancestors, y.children])
+		x.table.closed.length === 0 && y.table.closed.length === 0 &&
+		x.table.closedMatched === 0 && y.table.closedMatched === 0 &&
+		JSON.stringify([x.query, x.table.total, x.table.matched, x.table.counts, x.ancestors, x.children]) === JSON.stringify([y.query, y.table.total, y.table.matched, y.table.counts, y.ancestors, y.children])
 	);
 }

@@ -1,11 +1,11 @@
 // The detail page. Every piece of data is inserted with textContent or attributes set from
 // code, never as HTML: process names, command lines and unix paths are chosen by other users.
 import type { ProcessInfo } from '../model/snapshot';
-import type { PageSocket } from '../shared/pageSocket';
+import { samePageSocket, type PageSocket } from '../shared/pageSocket';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
-import { applyProcessDelta } from '../shared/processDelta';
+import { cellOf, COLUMN_KEYS, DEFAULT_QUERY, PAGE, type ColumnKey, type PageQuery } from '../shared/pageWindow';
 import { Unpacker } from '../shared/packedMessage';
 
 interface VsCodeApi {
@@ -45,35 +45,12 @@ function link(text: string, onActivate: () => void, title?: string, iconName?: s
 }
 
 // ---- sockets table: sort, filter and paging survive updates ----
-/** Numbers sort as numbers; texts by numeric collation (so fds "9,10" and ports sort sensibly too). */
-// The host wrote the cells' texts (pageSocket.ts), so a process's table reads as the tree and the CLI do.
-type Column = { key: string; title: string; value: (s: PageSocket) => string | number };
-const COLUMNS: Column[] = [
-	{ key: 'kind', title: 'Kind', value: (s) => s.kindText },
-	{ key: 'local', title: 'Local', value: (s) => s.local },
-	{ key: 'remote', title: 'Remote', value: (s) => s.remote },
-	{ key: 'state', title: 'State', value: (s) => s.state },
-	{ key: 'tx', title: 'Send-Q', value: (s) => s.txQueue },
-	{ key: 'rx', title: 'Recv-Q', value: (s) => s.rxQueue },
-	{ key: 'timer', title: 'Timer', value: (s) => s.timer },
-	{ key: 'inode', title: 'Inode', value: (s) => s.inode },
-	{ key: 'fd', title: 'Fd', value: (s) => s.fds },
-];
-let sortKey = 'state';
-let sortDesc = false;
-let filterText = '';
+// The extension host sorts and filters (pageWindow.ts) and sends the rows shown; the page asks
+// for another window with a 'query' and draws the one it gets.
+const TITLES: Record<ColumnKey, string> = { kind: 'Kind', local: 'Local', remote: 'Remote', state: 'State', tx: 'Send-Q', rx: 'Recv-Q', timer: 'Timer', inode: 'Inode', fd: 'Fd' };
+/** The query the page asked for last: the answer to it may still be on its way. */
+let query: PageQuery = DEFAULT_QUERY;
 let last: ToWebview | undefined;
-/**
- * Rows rendered at first and added by each "Show more": a process can hold tens of thousands of
- * sockets, and a table of all of them would freeze the page. Sorting and filtering still run
- * over every row; only the DOM is limited.
- */
-const PAGE = 500;
-let shownRows = PAGE;
-/** The target the paging belongs to: another process starts again at one page. */
-let pagedTarget = '';
-// Numeric collation: `…:3000` before `…:40000`, inode 99 before 100.
-const collator = new Intl.Collator(undefined, { numeric: true });
 
 function post(m: FromWebview): void {
 	vscode.postMessage(m);
@@ -89,11 +66,9 @@ function facts(rows: Array<[string, Child]>): HTMLElement {
 	return dl;
 }
 
-function stateCounts(sockets: PageSocket[]): HTMLElement {
-	const counts = new Map<string, number>();
-	for (const s of sockets) counts.set(`${s.kindText} ${s.state}`, (counts.get(`${s.kindText} ${s.state}`) ?? 0) + 1);
+function stateCounts(counts: ProcessDetail['table']['counts']): HTMLElement {
 	const ul = el('ul', { class: 'chips', 'aria-label': 'socket counts by kind and state' });
-	for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1])) ul.append(el('li', {}, `${k}: ${n}`));
+	for (const { kind, state, n } of counts) ul.append(el('li', {}, `${kind} ${state}: ${n}`));
 	return ul;
 }
 
@@ -123,122 +98,120 @@ function chart(history: HistoryPoint[]): HTMLElement {
 	return wrap;
 }
 
-/** A socket as the table shows it: its cells' texts and one lower-case text to filter on, computed once per update. */
+/** A row as the table shows it: its socket's cells and how it is marked. */
 interface Row {
 	s: PageSocket;
-	cells: Array<string | number>;
-	hay: string;
 	cls: '' | 'added' | 'removed';
-}
-
-function toRow(s: PageSocket, cls: Row['cls']): Row {
-	const cells = COLUMNS.map((c) => c.value(s));
-	// \u0001 between cells: a filter matches within one cell, as it did when each was tested alone.
-	return { s, cells, hay: cells.join('\u0001').toLowerCase(), cls };
 }
 
 /**
  * The sockets table of the shown process. It outlives updates of the same process: its filter
- * box, sort buttons and "Show more" stay the same elements (with focus, caret and hover) and only
- * the rows are rebuilt, so an update that lands while someone types or clicks takes nothing from
- * under them.
+ * box, sort buttons and "Show more" stay the same elements (with focus, caret and hover), and
+ * rows that read the same keep their elements, so an update that lands while someone types or
+ * clicks takes nothing from under them, and one that changes no shown row changes no element.
  */
 interface SocketTable {
 	target: string;
 	wrap: HTMLElement;
-	setData(sockets: PageSocket[], added: Set<string>, removed: PageSocket[]): void;
+	setData(d: ProcessDetail): void;
 }
 let table: SocketTable | undefined;
 
 function socketTable(target: string): SocketTable {
 	const wrap = el('section', { class: 'sockets' });
 	const input = el('input', { type: 'search', placeholder: 'Filter sockets (address, port, state, kind, path)', 'aria-label': 'Filter sockets', 'data-focus-key': 'filter' });
-	input.value = filterText;
-	input.addEventListener('input', () => {
-		filterText = input.value;
-		shownRows = PAGE;
-		renderTableBody();
-	});
-	let data: { sockets: PageSocket[]; added: Set<string>; removed: PageSocket[] } = { sockets: [], added: new Set(), removed: [] };
-	let live: Row[] = [];
-	let all: Row[] = [];
+	input.value = query.filter;
+	// Each change asks for a new window; a new filter starts again at one page.
+	const ask = (q: Partial<PageQuery>) => {
+		query = { ...query, ...q };
+		post({ type: 'query', query });
+	};
+	input.addEventListener('input', () => ask({ filter: input.value, shown: PAGE }));
 	const grid = el('table', { class: 'grid' });
 	const headRow = el('tr', { 'aria-rowindex': '1' });
-	const heads = COLUMNS.map((c) => {
-		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${c.title}`, 'data-focus-key': `sort:${c.key}` });
-		btn.addEventListener('click', () => {
-			if (sortKey === c.key) sortDesc = !sortDesc;
-			else {
-				sortKey = c.key;
-				sortDesc = false;
-			}
-			sortRows();
-			renderTableBody();
-		});
+	const heads = COLUMN_KEYS.map((key) => {
+		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${TITLES[key]}`, 'data-focus-key': `sort:${key}` });
+		btn.addEventListener('click', () => ask(query.sort === key ? { desc: !query.desc } : { sort: key, desc: false }));
 		const th = el('th', { scope: 'col' }, btn);
 		headRow.append(th);
-		return { c, th, btn };
+		return { key, th, btn };
 	});
 	const tbody = el('tbody');
 	grid.append(el('thead', {}, headRow), tbody);
 	const count = el('p', { class: 'muted count', id: 'socket-count', role: 'status' });
 	const more = el('button', { type: 'button', class: 'more', 'data-focus-key': 'more', 'aria-describedby': 'socket-count' });
+	/** Set by "Show more": where its new rows start, for the keyboard once they arrive. */
+	let moreFrom: number | undefined;
 	more.addEventListener('click', () => {
-		const first = shownRows;
-		shownRows += PAGE;
-		renderTableBody();
-		// Keyboard users go on reading where the new rows start once there is nothing more to show.
-		if (more.hidden) (tbody.children[first] as HTMLElement | undefined)?.focus();
+		moreFrom = tbody.children.length;
+		ask({ shown: query.shown + PAGE });
 	});
 	wrap.append(input, count, grid, more);
-
-	/** Sorted once per update or sort click; the filter keeps this order, so typing never sorts again. */
-	function sortRows(): void {
-		const ci = Math.max(0, COLUMNS.findIndex((c) => c.key === sortKey));
-		live = data.sockets.map((s) => toRow(s, data.added.has(s.id) ? 'added' : '')).sort((a, b) => {
-			const va = a.cells[ci], vb = b.cells[ci];
-			const r = typeof va === 'number' && typeof vb === 'number' ? va - vb : collator.compare(String(va), String(vb));
-			return sortDesc ? -r : r;
-		});
-		all = live.concat(data.removed.map((s) => toRow(s, 'removed')));
-		for (const { c, th, btn } of heads) {
-			th.setAttribute('aria-sort', sortKey === c.key ? (sortDesc ? 'descending' : 'ascending') : 'none');
-			btn.replaceChildren(c.title, ...(sortKey === c.key ? [icon(sortDesc ? 'arrow-down' : 'arrow-up')] : []));
-		}
-	}
-
-	function renderTableBody(): void {
-		// A focused row is rebuilt: find it again by its key afterwards.
-		const focused = document.activeElement instanceof HTMLElement && tbody.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
-		const needle = filterText.trim().toLowerCase();
-		const matched = needle ? all.filter((r) => r.hay.includes(needle)) : all;
-		const page = matched.slice(0, shownRows);
-		const rows = document.createDocumentFragment();
-		page.forEach((r, i) => rows.append(socketRow(r, i + 2)));
-		tbody.replaceChildren(rows);
-		if (focused) refocus(tbody, focused);
-		// Screen readers hear the whole table's size, not the page's.
-		grid.setAttribute('aria-rowcount', String(matched.length + 1));
-		const liveMatched = needle ? matched.filter((r) => r.cls !== 'removed').length : live.length;
-		const liveShown = Math.min(page.length, liveMatched);
-		const closed = matched.length - liveMatched;
-		count.textContent =
-			(needle ? `${liveShown} of ${liveMatched} matching sockets shown (${live.length} in all)` : `${liveShown} of ${live.length} sockets shown`) +
-			(closed ? `, ${closed} just closed` : '');
-		const rest = matched.length - page.length;
-		more.hidden = rest <= 0;
-		more.replaceChildren(icon('fold-down'), `Show ${Math.min(PAGE, rest)} more`);
-	}
+	/** The sort the header shows (rebuilt at each update, the header had the table laid out again). */
+	let headsSorted = '';
+	/** The rows drawn, by socket id and mark: kept across updates while they read the same. */
+	let rendered = new Map<string, { r: Row; tr: HTMLTableRowElement }>();
 
 	return {
 		target,
 		wrap,
-		setData(sockets, added, removed) {
-			data = { sockets, added, removed };
-			sortRows();
-			renderTableBody();
+		setData(d) {
+			const sorted = `${d.query.sort}:${d.query.desc}`;
+			if (sorted !== headsSorted) {
+				headsSorted = sorted;
+				for (const { key, th, btn } of heads) {
+					th.setAttribute('aria-sort', d.query.sort === key ? (d.query.desc ? 'descending' : 'ascending') : 'none');
+					btn.replaceChildren(TITLES[key], ...(d.query.sort === key ? [icon(d.query.desc ? 'arrow-down' : 'arrow-up')] : []));
+				}
+			}
+			const t = d.table;
+			const added = new Set(d.added);
+			const rows: Row[] = [...t.rows.map((s): Row => ({ s, cls: added.has(s.id) ? 'added' : '' })), ...t.closed.map((s): Row => ({ s, cls: 'removed' }))];
+			// A focused row may be moved or rebuilt: found again by its key afterwards.
+			const focused = document.activeElement instanceof HTMLElement && tbody.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
+			// Rebuilt whole at every refresh, a page of 500 rows had Chromium lay the table out again
+			// each time (bench/webview.mjs): the body is changed only where its rows did.
+			const next = new Map<string, { r: Row; tr: HTMLTableRowElement }>();
+			let at: Element | null = tbody.firstElementChild;
+			rows.forEach((r, i) => {
+				const key = `${r.cls === 'removed' ? 'closed' : 'row'}:${r.s.id}`;
+				const was = rendered.get(key);
+				const tr = was && was.r.cls === r.cls && (was.r.s === r.s || samePageSocket(was.r.s, r.s)) ? was.tr : socketRow(r, i + 2);
+				setIfChanged(tr, 'aria-rowindex', String(i + 2));
+				next.set(key, { r, tr });
+				if (tr === at) at = at.nextElementSibling;
+				else tbody.insertBefore(tr, at);
+			});
+			// What is left after the last row is no longer shown.
+			while (at) {
+				const gone: Element = at;
+				at = at.nextElementSibling;
+				gone.remove();
+			}
+			rendered = next;
+			if (focused) refocus(tbody, focused);
+			// Screen readers hear the whole table's size, not the page's.
+			setIfChanged(grid, 'aria-rowcount', String(t.matched + t.closedMatched + 1));
+			const countText =
+				(d.query.filter.trim() ? `${t.rows.length} of ${t.matched} matching sockets shown (${t.total} in all)` : `${t.rows.length} of ${t.total} sockets shown`) +
+				(t.closedMatched ? `, ${t.closedMatched} just closed` : '');
+			if (count.textContent !== countText) count.textContent = countText;
+			const rest = t.matched + t.closedMatched - rows.length;
+			more.hidden = rest <= 0;
+			const moreText = `Show ${Math.min(PAGE, rest)} more`;
+			if (more.textContent !== moreText) more.replaceChildren(icon('fold-down'), moreText);
+			// Keyboard users go on reading where the new rows start once there is nothing more to show.
+			if (moreFrom !== undefined && rows.length > moreFrom) {
+				if (more.hidden) (tbody.children[moreFrom] as HTMLElement | undefined)?.focus();
+				moreFrom = undefined;
+			}
 		},
 	};
+}
+
+/** Sets an attribute only when its value differs: an unchanged page makes no change to the DOM. */
+function setIfChanged(e: Element, name: string, value: string): void {
+	if (e.getAttribute(name) !== value) e.setAttribute(name, value);
 }
 
 function socketRow(r: Row, index: number): HTMLTableRowElement {
@@ -250,7 +223,10 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 		'aria-rowindex': String(index),
 		'data-focus-key': `${cls === 'removed' ? 'closed' : 'row'}:${s.id}`,
 	});
-	r.cells.forEach((v, i) => tr.append(i === 0 ? el('td', {}, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), String(v)) : el('td', {}, String(v))));
+	COLUMN_KEYS.forEach((key, i) => {
+		const v = String(cellOf(s, key));
+		tr.append(i === 0 ? el('td', {}, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), v) : el('td', {}, v));
+	});
 	const open = () => cls !== 'removed' && post({ type: 'showSocket', id: s.id });
 	tr.addEventListener('click', open);
 	tr.addEventListener('keydown', (e) => {
@@ -287,11 +263,16 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 	});
 	const cmd = el('pre', { class: 'cmd' }, visible(p.cmdline.join(' ')) || '(no command line)');
 	const copy = link('Copy', () => post({ type: 'copy', text: p.cmdline.join(' ') }), 'copy the command line', 'copy');
-	const head = header(`${p.name} (pid ${p.pid})`, takenText(host, takenAt), processIcon(d.sockets));
+	const head = header(`${p.name} (pid ${p.pid})`, takenText(host, takenAt), processIcon(d.table.counts));
 	const chartSlot = el('div', { class: 'chart-slot' }, chart(d.history));
 	tick = { target, sub: head.querySelector('p')!, chartSlot, host };
-	if (table?.target !== target) table = socketTable(target);
-	table.setData(d.sockets, new Set(d.added), d.removed);
+	if (table?.target !== target) {
+		// A new page, or another process: the extension host's query is the one it answers (the
+		// same sort and filter, one page). Later updates of this table leave the page's own.
+		query = d.query;
+		table = socketTable(target);
+	}
+	table.setData(d);
 	// The table stays where it is (see SocketTable); everything before it is rebuilt.
 	const keep = app.lastElementChild === table.wrap;
 	const parts = [
@@ -307,7 +288,7 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 			['File descriptors', p.fdAccess === 'ok' ? 'readable' : 'not readable by this user: its sockets are listed without an owner'],
 		]),
 		el('h2', {}, icon('plug'), 'Sockets'),
-		stateCounts(d.sockets),
+		stateCounts(d.table.counts),
 		chartSlot,
 	];
 	if (keep) {
@@ -357,18 +338,8 @@ function render(m: ToWebview): void {
 		tick.chartSlot.replaceChildren(chart(m.history));
 		return;
 	}
-	if (m.type === 'processDelta') {
-		// The sockets that changed since the page last shown: applied to it, if it is this one;
-		// otherwise ask for the whole page.
-		const page = last?.type === 'process' ? applyProcessDelta(last, m) : undefined;
-		return page ? render(page) : post({ type: 'ready' });
-	}
 	last = m;
 	vscode.setState({ target: m.target });
-	if (target !== pagedTarget) {
-		pagedTarget = target;
-		shownRows = PAGE;
-	}
 	// Every update rebuilds the page: keep the keyboard where it was (the filter box with its caret,
 	// a row, "Show more", a sort button), found again by its data-focus-key.
 	const active = document.activeElement instanceof HTMLElement && app.contains(document.activeElement) ? document.activeElement : undefined;

@@ -464,8 +464,10 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			assert.strictEqual(await rows.count(), 500);
 			assert.strictEqual(await more.innerText(), 'Show 500 more');
 			// Refreshes that change nothing of this process touch only the time line and the chart:
-			// "Show more" stays the same element (it had been rebuilt under the test's clicks).
+			// "Show more" stays the same element (it had been rebuilt under the test's clicks), and so
+			// do the rows.
 			const moreButton = await more.elementHandle();
+			const firstRow = await rows.first().elementHandle();
 			const taken = frame.locator('header p.muted');
 			const before = await taken.innerText();
 			await runCommand(page, 'Procnet: Refresh');
@@ -473,8 +475,10 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 				if (Date.now() - t0 > 120000) throw new Error('no refresh reached the panel in 120 s');
 			}
 			assert.strictEqual(await moreButton.evaluate((e) => e.isConnected), true, 'a refresh rebuilt "Show more"');
-			// One more connection, kept to the end: 1 new socket in 6002 reaches the page as a delta
-			// (processDelta), which the page applies to every row it holds, not only the rendered ones.
+			// One more connection, kept to the end: 1 new socket in 6002. The extension host sorts and
+			// filters all of them and the page gets only the rows it shows; the rows drawn that still
+			// read the same stay the same elements (the first one is still shown: one new row can only
+			// push the last one out).
 			extra = await new Promise((resolve, reject) => {
 				const c = net.connect(holder.port, '127.0.0.1', () => resolve(c));
 				c.once('error', reject);
@@ -483,6 +487,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await runCommand(page, 'Procnet: Refresh');
 			await count.filter({ hasText: `500 of ${total} sockets shown` }).waitFor({ timeout: 120000 });
 			assert.strictEqual(await rows.count(), 500);
+			assert.strictEqual(await firstRow.evaluate((e) => e.isConnected), true, 'a refresh rebuilt a row that reads the same');
 			await more.scrollIntoViewIfNeeded();
 			await screenshot(page, '12-big-process-first-page-end');
 			// "Show 500 more" by mouse, then by keyboard (the focus stays on the button).

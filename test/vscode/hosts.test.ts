@@ -128,7 +128,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			assert.strictEqual(m.target.hostId, remote.host.id);
 			assert.match(m.host, /\(procnet-test\)$/);
 			// The page's row of the tree's socket, its cells as describe.ts writes them.
-			assert.ok(m.detail.sockets.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${port()}` && s.state === 'LISTEN'));
+			assert.ok(m.detail.table.rows.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${port()}` && s.state === 'LISTEN'));
 		}
 		await vscode.commands.executeCommand('procnet.showDetails', row);
 		await api.panel.settled(); // a local socket's raw line would have been read by now

@@ -149,7 +149,7 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		assert.strictEqual(m?.type, 'process');
 		const row = socketsOf(mine()!).find((s) => s.socket.localPort === portOf(server))!;
 		// The page's row of the tree's socket, its cells as describe.ts writes them.
-		if (m?.type === 'process') assert.ok(m.detail.sockets.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${portOf(server)}` && s.state === 'LISTEN'));
+		if (m?.type === 'process') assert.ok(m.detail.table.rows.some((s) => s.id === row.socket.id && s.local === `127.0.0.1:${portOf(server)}` && s.state === 'LISTEN'));
 		await vscode.commands.executeCommand('procnet.showDetails', row);
 		await api.panel.settled(); // the raw line is read off the thread, before the post
 		const s = api.panel.current;
