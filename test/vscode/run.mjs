@@ -78,8 +78,10 @@ async function main() {
 			['skipWelcome', 'true'],
 		]);
 		console.log(`[test:vscode] opening ${url}`);
+		if (process.env.PROCNET_CHROME_TRACE) await browser.browser.startTracing(page, { path: process.env.PROCNET_CHROME_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'v8'] });
 		await page.goto(url);
 		const r = await result;
+		if (process.env.PROCNET_CHROME_TRACE) await browser.browser.stopTracing();
 		await page.screenshot({ path: path.join(RESULTS, r.timeout ? 'timeout.png' : 'end.png') }).catch(() => {});
 		if (r.timeout) {
 			console.error(`\n[test:vscode] TIMEOUT: no result from the extension host after ${TIMEOUT_S} s (screenshot: test-results/vscode/timeout.png). Server log tail:\n${server.logTail(60)}`);
