@@ -127,17 +127,19 @@ function socketTable(target: string): SocketTable {
 		post({ type: 'query', query });
 	};
 	input.addEventListener('input', () => ask({ filter: input.value, shown: PAGE }));
-	const grid = el('table', { class: 'grid' });
-	const headRow = el('tr', { 'aria-rowindex': '1' });
+	// Laid out as a grid of fixed columns, not as a CSS table (panel.css): the roles keep it a
+	// table for screen readers whatever its display.
+	const grid = el('table', { class: 'grid', role: 'table' });
+	const headRow = el('tr', { role: 'row', 'aria-rowindex': '1' });
 	const heads = COLUMN_KEYS.map((key) => {
 		const btn = el('button', { class: 'sort', 'aria-label': `sort by ${TITLES[key]}`, 'data-focus-key': `sort:${key}` });
 		btn.addEventListener('click', () => ask(query.sort === key ? { desc: !query.desc } : { sort: key, desc: false }));
-		const th = el('th', { scope: 'col' }, btn);
+		const th = el('th', { scope: 'col', role: 'columnheader' }, btn);
 		headRow.append(th);
 		return { key, th, btn };
 	});
-	const tbody = el('tbody');
-	grid.append(el('thead', {}, headRow), tbody);
+	const tbody = el('tbody', { role: 'rowgroup' });
+	grid.append(el('thead', { role: 'rowgroup' }, headRow), tbody);
 	const count = el('p', { class: 'muted count', id: 'socket-count', role: 'status' });
 	const more = el('button', { type: 'button', class: 'more', 'data-focus-key': 'more', 'aria-describedby': 'socket-count' });
 	/** Set by "Show more": where its new rows start, for the keyboard once they arrive. */
@@ -217,6 +219,7 @@ function setIfChanged(e: Element, name: string, value: string): void {
 function socketRow(r: Row, index: number): HTMLTableRowElement {
 	const { s, cls } = r;
 	const tr = el('tr', {
+		role: 'row',
 		tabindex: '0',
 		class: cls || undefined,
 		title: cls === 'removed' ? 'closed since the last refresh' : cls === 'added' ? 'new since the last refresh' : undefined,
@@ -225,7 +228,9 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 	});
 	COLUMN_KEYS.forEach((key, i) => {
 		const v = String(cellOf(s, key));
-		tr.append(i === 0 ? el('td', {}, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), v) : el('td', {}, v));
+		// A text wider than its column ends in an ellipsis (panel.css); the cell's title has it whole.
+		const props = { role: 'cell', title: v.length > 18 ? v : undefined };
+		tr.append(i === 0 ? el('td', props, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), v) : el('td', props, v));
 	});
 	const open = () => cls !== 'removed' && post({ type: 'showSocket', id: s.id });
 	tr.addEventListener('click', open);
@@ -266,12 +271,11 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 	const head = header(`${p.name} (pid ${p.pid})`, takenText(host, takenAt), processIcon(d.table.counts));
 	const chartSlot = el('div', { class: 'chart-slot' }, chart(d.history));
 	tick = { target, sub: head.querySelector('p')!, chartSlot, host };
-	if (table?.target !== target) {
-		// A new page, or another process: the extension host's query is the one it answers (the
-		// same sort and filter, one page). Later updates of this table leave the page's own.
-		query = d.query;
-		table = socketTable(target);
-	}
+	// A new page, another process, or this one shown again after a socket: the extension host's
+	// query is the one it answers (the same sort and filter, one page again for another process).
+	// Later updates of the table shown leave the page's own, whose answer may still be on its way.
+	if (table?.target !== target || app.lastElementChild !== table.wrap) query = d.query;
+	if (table?.target !== target) table = socketTable(target);
 	table.setData(d);
 	// The table stays where it is (see SocketTable); everything before it is rebuilt.
 	const keep = app.lastElementChild === table.wrap;
