@@ -21,12 +21,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './args.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-	const i = process.argv.indexOf(name);
-	return i > 0 ? process.argv[i + 1] : dflt;
-};
 const size = Number(arg('--size', 100000));
 const refreshes = Number(arg('--refreshes', 6));
 const settings = {

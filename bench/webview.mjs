@@ -16,13 +16,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './args.mjs';
 import { launchBrowser } from '../scripts/browser.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, dflt) => {
-	const i = process.argv.indexOf(name);
-	return i > 0 ? process.argv[i + 1] : dflt;
-};
 const ROWS = Number(arg('--rows', 16872));
 const DELTAS = Number(arg('--deltas', 10));
 const CHANGES = Number(arg('--changes', 12));

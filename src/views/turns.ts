@@ -52,11 +52,27 @@ function stepAll(runs: Run[]): Run[] {
 		for (let i = 0; i < list.length; i++) {
 			if (performance.now() > deadline) return list.slice(i).concat(stepped);
 			const r = list[i];
-			if (r.current() && !r.step()) stepped.push(r);
+			if (stepOf(r)) stepped.push(r);
 		}
 		list = stepped;
 	}
 	return list;
+}
+
+/**
+ * One step of `r`: true if it goes on. A run that throws ends there, alone (the others share its
+ * turns); its error is thrown again from a microtask, uncaught, as it was when each run had
+ * turns of its own.
+ */
+function stepOf(r: Run): boolean {
+	try {
+		return r.current() && !r.step();
+	} catch (e) {
+		queueMicrotask(() => {
+			throw e;
+		});
+		return false;
+	}
 }
 
 function pump(): void {

@@ -59,6 +59,41 @@ describe('runInTurns (one budget per turn for all runs)', () => {
 		assert.ok(first.reduce((n, e) => n + e.ms, 0) <= SLICE_MS + STEP_MS + 4);
 	});
 
+	it('ends a run that throws there, alone: the others go on, and the error is thrown again uncaught', async () => {
+		// Mocha's own handler would fail the test on it: this test takes the uncaught error itself.
+		const mochas = process.listeners('uncaughtException');
+		process.removeAllListeners('uncaughtException');
+		const uncaught: unknown[] = [];
+		process.on('uncaughtException', (e) => uncaught.push(e));
+		try {
+			let afterThrow = 0;
+			function* bad(): Generator<void, string> {
+				yield;
+				yield;
+				throw new Error('step 3 broke');
+			}
+			function* good(): Generator<void, string> {
+				for (let i = 0; i < 10; i++) {
+					const t0 = performance.now();
+					while (performance.now() - t0 < STEP_MS);
+					yield;
+				}
+				return 'good done';
+			}
+			const result = new Promise<string>((resolve) => {
+				runInTurns(bad(), () => true, () => (afterThrow = -1), 'next');
+				runInTurns(good(), () => true, resolve, 'next');
+			});
+			assert.strictEqual(await result, 'good done');
+			await new Promise((r) => setImmediate(r));
+			assert.strictEqual(afterThrow, 0, 'the broken run gave no result');
+			assert.deepStrictEqual(uncaught.map((e) => (e as Error).message), ['step 3 broke']);
+		} finally {
+			process.removeAllListeners('uncaughtException');
+			for (const l of mochas) process.on('uncaughtException', l);
+		}
+	});
+
 	it('stops a run that is no longer wanted, without its result', async () => {
 		let wanted = true;
 		let steps = 0;
