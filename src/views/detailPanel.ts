@@ -250,13 +250,11 @@ export class DetailPanel implements vscode.Disposable {
 	/** @param known the shown process's table in `known.snap`, when pageInTurns made it already. */
 	private update(known?: { snap: Snapshot; table: ProcessTable }): void {
 		// A process page of a big snapshot is made over turns, whoever asks for it (a refresh, the panel opening, the page's query).
-		const h0 = this.host();
-		const big = h0?.store.snapshot;
-		if (!known && this.panel && this.target?.kind === 'process' && big && big.sockets.length > SYNC_SOCKETS) return this.pageInTurns(big, h0.store.diff, this.target.pid);
-		if (!known) this.generation++;
-		if (!this.panel || !this.target) return;
 		const h = this.host();
 		const snap = h?.store.snapshot;
+		if (!known && this.panel && this.target?.kind === 'process' && h && snap && snap.sockets.length > SYNC_SOCKETS) return this.pageInTurns(snap, h.store.diff, this.target.pid);
+		if (!known) this.generation++;
+		if (!this.panel || !this.target) return;
 		// No snapshot yet: wait for the first one, unless reading the host failed (say why rather
 		// than leave the page on "Loading…"; the next refresh that works replaces this).
 		if (h && !snap && !h.store.error) return;
@@ -411,7 +409,7 @@ function sameProcessPage(a: ProcessMessage, b: ProcessMessage): boolean {
 		JSON.stringify(x.process) === JSON.stringify(y.process) &&
 		sameRows(x.table.rows, y.table.rows) &&
 		x.added.length === 0 && y.added.length === 0 &&
-		x.table.closed.length === 0 && y.table.closed.length === 0 &&
+		// Closed rows are shown for one refresh: a page with any is never the same as the next.
 		x.table.closedMatched === 0 && y.table.closedMatched === 0 &&
 		JSON.stringify([x.query, x.table.total, x.table.matched, x.table.counts, x.ancestors, x.children]) === JSON.stringify([y.query, y.table.total, y.table.matched, y.table.counts, y.ancestors, y.children])
 	);
