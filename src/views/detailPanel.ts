@@ -127,6 +127,8 @@ export class DetailPanel implements vscode.Disposable {
 		this.panelDisposables = [
 			panel.onDidDispose(() => {
 				this.panel = undefined;
+				// Nothing to answer queries for: the rows (and their snapshot) go.
+				this.gathered = undefined;
 				this.onDidChangeVisibility();
 				for (const d of this.panelDisposables) d.dispose();
 				this.panelDisposables = [];
@@ -242,7 +244,7 @@ export class DetailPanel implements vscode.Disposable {
 	 */
 	private pageInTurns(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): void {
 		const gen = ++this.generation;
-		runInTurns(processTable(snap, diff, pid, this.query), () => gen === this.generation, (table) => {
+		runInTurns(this.processTable(snap, diff, pid, this.query), () => gen === this.generation, (table) => {
 			if (this.host()?.store.snapshot === snap) this.update({ snap, table });
 		}, 'now');
 	}
@@ -304,6 +306,22 @@ export class DetailPanel implements vscode.Disposable {
 		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 
+	/** The rows of the process last shown, with the snapshot they came from: a query on the same snapshot reuses them. */
+	private gathered: ProcessRows | undefined;
+
+	/**
+	 * The table of process `pid` in `snap` for `query`. The process's rows are gathered once per
+	 * snapshot: a sort, a filter keystroke or "Show more" then costs the window alone (16.9k rows'
+	 * filter texts and sort keys are kept per row), not another walk over every socket of the host.
+	 */
+	private *processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
+		let rows = this.gathered;
+		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherRows(snap, diff, pid);
+		const table = yield* windowOf(rows.live, rows.closed, query);
+		const fresh = rows.fresh;
+		return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
+	}
+
 	private message(h: HostEntry, snap: Snapshot, target: PanelTarget, table?: ProcessTable): ToWebview {
 		const host = h.kind === 'local' ? snap.host.hostname : `${snap.host.hostname} (${h.name})`;
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
@@ -323,7 +341,7 @@ export class DetailPanel implements vscode.Disposable {
 			ancestors.push({ pid: q.pid, name: q.name });
 		}
 		const children = snap.processes.filter((c) => c.ppid === p.pid).map((c) => ({ pid: c.pid, name: c.name }));
-		const { table: window, added } = table ?? drain(processTable(snap, h.store.diff, p.pid, this.query));
+		const { table: window, added } = table ?? drain(this.processTable(snap, h.store.diff, p.pid, this.query));
 		return {
 			type: 'process',
 			target,
@@ -371,14 +389,22 @@ interface ProcessTable {
 	added: string[];
 }
 
+/** A process's rows in one snapshot: live ones, those closed since the last refresh, and the ids of the new ones. */
+interface ProcessRows {
+	snap: Snapshot;
+	pid: number;
+	live: PageSocket[];
+	closed: PageSocket[];
+	fresh: Set<string>;
+}
+
 /**
- * The table of process `pid` in `snap` for `query`: its rows out of every socket of the host, its
- * sockets closed and new since the last refresh (`diff`), and the window (pageWindow.ts). Yields
- * every 256 sockets and lets runInTurns end each turn by the clock: a full transfer's sockets
- * read their fields from columns and build their owner lists at each read (socketColumns.ts), so
- * a count of sockets says little of the time.
+ * The rows of process `pid` out of every socket of `snap`, and its sockets closed and new since
+ * the last refresh (`diff`). Yields every 256 sockets and lets runInTurns end each turn by the
+ * clock: a full transfer's sockets read their fields from columns and build their owner lists at
+ * each read (socketColumns.ts), so a count of sockets says little of the time.
  */
-function* processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
+function* gatherRows(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): Generator<void, ProcessRows> {
 	const live: PageSocket[] = [];
 	for (let j = 0; j < snap.sockets.length; j++) {
 		const s = snap.sockets[j];
@@ -393,8 +419,7 @@ function* processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: numb
 		for (const s of diff.newSockets) if (ownedBy(s, pid)) fresh.add(s.id);
 		yield;
 	}
-	const table = yield* windowOf(live, closed, query);
-	return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
+	return { snap, pid, live, closed, fresh };
 }
 
 /** Whether the page of `b` shows exactly what the page of `a` shows, but for the time and the chart. */
