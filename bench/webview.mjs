@@ -2,8 +2,8 @@
 // `npm run bench:webview`: what the detail page costs the browser that draws it, for a process
 // with many sockets. The page (dist/webview/main.js and media/panel.css, as built) is loaded in
 // Debian's Chromium by itself, with a stand-in for VS Code's webview API, and sent what the
-// extension host sends: one whole 'process' page, then refresh after refresh of 'processDelta'
-// pages with a few sockets new, gone and changed. Chromium's own counters of its main thread
+// extension host sends: the first window of a process's page, then the window again at each
+// refresh, with a few sockets new, gone and changed. Chromium's own counters of its main thread
 // (CDP Performance.getMetrics: script, style, layout and all tasks) are read around each step.
 //
 // Why: in the extension-host bench (bench/exthost.mjs) the panel's renderer took most of a core

@@ -7,6 +7,8 @@
 // and sends as they are. Our own JSON.stringify, without a replacer, is made a slice per turn
 // of the event loop, and each slice is posted in a turn of its own (see pack). Both halves
 // live here so they cannot drift apart; the unit tests check that the Unpacker gives back m.
+// Since the page gets only the window it shows (pageWindow.ts), only a window "Show more" made
+// longer than PACK_SLICE rows is packed.
 import type { PageSocket } from './pageSocket';
 import type { ToWebview } from './protocol';
 

@@ -26,28 +26,22 @@ export interface PageQuery {
 
 export const DEFAULT_QUERY: PageQuery = { sort: 'state', desc: false, filter: '', shown: PAGE };
 
-/** A cell's value: the host wrote the texts (pageSocket.ts), so the table reads as the tree and the CLI do. */
+/** Each column's value: the host wrote the texts (pageSocket.ts), so the table reads as the tree and the CLI do. */
+const CELLS: Record<ColumnKey, (s: PageSocket) => string | number> = {
+	kind: (s) => s.kindText,
+	local: (s) => s.local,
+	remote: (s) => s.remote,
+	state: (s) => s.state,
+	tx: (s) => s.txQueue,
+	rx: (s) => s.rxQueue,
+	timer: (s) => s.timer,
+	inode: (s) => s.inode,
+	fd: (s) => s.fds,
+};
+
+/** A cell's value. */
 export function cellOf(s: PageSocket, key: ColumnKey): string | number {
-	switch (key) {
-		case 'kind':
-			return s.kindText;
-		case 'local':
-			return s.local;
-		case 'remote':
-			return s.remote;
-		case 'state':
-			return s.state;
-		case 'tx':
-			return s.txQueue;
-		case 'rx':
-			return s.rxQueue;
-		case 'timer':
-			return s.timer;
-		case 'inode':
-			return s.inode;
-		case 'fd':
-			return s.fds;
-	}
+	return CELLS[key](s);
 }
 
 /** Longest filter kept: a query comes from the page, and a filter is typed. */
@@ -126,8 +120,9 @@ export function* windowOf(live: readonly PageSocket[], closed: readonly PageSock
 	counts.sort((a, b) => b.n - a.n);
 
 	const needle = query.filter.trim().toLowerCase();
-	const matches = function* (rows: readonly PageSocket[]): Generator<void, PageSocket[]> {
-		if (!needle) return rows.slice();
+	// Without a filter, the rows as they are: nothing below changes a list it is given.
+	const matches = function* (rows: readonly PageSocket[]): Generator<void, readonly PageSocket[]> {
+		if (!needle) return rows;
 		const out: PageSocket[] = [];
 		for (let i = 0; i < rows.length; i++) {
 			if (filterTextOf(rows[i]).includes(needle)) out.push(rows[i]);
