@@ -64,7 +64,8 @@ describe('the tree keeps expansion and selection across refreshes', function () 
 			api.store.onDidChange(() => api.store.error && refreshErrors.push(api.store.error)),
 		);
 	});
-	after(() => {
+	after(async () => {
+		await vscode.commands.executeCommand('procnet.resume');
 		if (realGetChildren) delete (api.tree as Partial<typeof api.tree>).getChildren; // back to the prototype's
 		for (const d of subs) d.dispose();
 		for (const s of servers) s.close();
@@ -73,6 +74,12 @@ describe('the tree keeps expansion and selection across refreshes', function () 
 	const askedAfter = (mark: number, id: string) => asks.slice(mark).filter((a) => a.parent === id);
 
 	it('reveals this process expanded and selected; two refreshes, with a new socket between, keep its id, selection and expansion', async () => {
+		// No timed refresh meanwhile (the test makes its own): each refresh tells the workbench the
+		// whole tree changed, and one landing while it reveals can leave the row selected but not
+		// expanded (CI, twice in the twelfth session, after the soak test's 23k sockets; a README
+		// known limit). The refreshes this test makes below still check that expansion survives them.
+		await vscode.commands.executeCommand('procnet.pause');
+		await api.tree.whenIndexed();
 		const first = await listen();
 		servers.push(first);
 		await api.store.refresh();
