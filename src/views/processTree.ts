@@ -12,13 +12,13 @@ import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
 import { drain, runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
-import { HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
+import { adoptRoots, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | undefined | void>();
+	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined | void>();
 	readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
 	private readonly _onDidChangeStatus = new vscode.EventEmitter<void>();
 	/** Fires when `status` (counts, permission note, empty state) changes. */
@@ -26,8 +26,12 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	private readonly disposables: vscode.Disposable[] = [];
 
 	private views: HostView[] = [];
-	/** What the view shows around the tree (for this machine): counts, why sockets lack owners, why it is empty. */
-	status = { shownSockets: 0, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
+	/**
+	 * What the view shows around the tree (for this machine): counts (in the view's description, not
+	 * on the host row: a row whose text changes is redrawn with every row below it), why sockets
+	 * lack owners, why it is empty.
+	 */
+	status = { shownSockets: 0, processes: 0, read: false, otherHosts: false, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
 
 	private debug: DebugTracker | undefined;
 
@@ -127,14 +131,20 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * long; the tree shows the previous refresh until the new index is complete.
 	 */
 	private index(entry: HostEntry, node: HostNode): void {
-		const it = indexHost(entry, node, this.options, this.debug);
+		const current = this.views.find((x) => x.entry === entry);
+		const it = indexHost(entry, node, this.options, this.debug, current);
 		this.indexing.set(entry, it);
 		const land = (v: HostView) => {
 			if (this.indexing.get(entry) !== it) return;
 			this.indexing.delete(entry);
 			const i = this.views.findIndex((x) => x.entry === entry);
-			if (i >= 0) this.views[i] = v;
-			this.changed();
+			if (i >= 0) {
+				// Changes are told against the view the workbench shows; one built against another is told whole.
+				if (current && this.views[i] === current && v.changes) adoptRoots(current, v);
+				else v.changes = undefined;
+				this.views[i] = v;
+			}
+			this.changed(i >= 0 ? v : undefined);
 			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
 		};
 		if ((entry.store.snapshot?.sockets.length ?? 0) <= SYNC_SOCKETS) return land(drain(it));
@@ -143,19 +153,47 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	}
 
 	private disposed = false;
+	/** Per host, the texts of its row as last told to the workbench (see hostText). */
+	private readonly hostTexts = new Map<HostEntry, string>();
 
-	private changed(): void {
+	/**
+	 * Tells the workbench what changed. After one host's new index (`landed`), only the rows that
+	 * differ: the workbench redraws a row it is told of with every row below it, which drops a
+	 * tooltip being shown and the state of rows being revealed, so an unchanged row is not told.
+	 * Anything else (options, hosts, the empty state) redraws the whole tree.
+	 */
+	private changed(landed?: HostView): void {
 		const local = this.views[0];
 		const store = local.entry.store;
 		this.status.shownSockets = local.shownSockets;
+		this.status.processes = local.roots.filter((n) => n.type === 'process').length;
+		this.status.read = !!store.snapshot;
 		this.status.permissionDenied = local.permissionDenied;
 		this.status.error = store.error;
 		const others = this.views.length > 1;
+		this.status.otherHosts = others;
 		// The welcome view replaces the tree only when nothing at all can be shown.
 		const nothingMatches = !!this.options.filter && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
+		const wasEmpty = this.status.empty;
 		this.status.empty = store.error && !others ? 'error' : nothingMatches ? 'filter' : false;
-		this._onDidChangeTreeData.fire();
+		const texts = new Map(this.views.map((v) => [v.entry, this.hostText(v.node)]));
+		if (!landed || wasEmpty !== this.status.empty) this._onDidChangeTreeData.fire();
+		else if (!this.status.empty) {
+			const c = landed.changes;
+			const rows = !c || !c.sameRoots || texts.get(landed.entry) !== this.hostTexts.get(landed.entry) ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
+			if (rows.length) this._onDidChangeTreeData.fire(rows);
+		}
+		this.hostTexts.clear();
+		for (const [h, t] of texts) this.hostTexts.set(h, t);
 		this._onDidChangeStatus.fire();
+	}
+
+	/** What a host row shows, and whether its rows are the host's (not a loading or error row), as one text. */
+	private hostText(node: HostNode): string {
+		const item = this.getTreeItem(node);
+		const icon = item.iconPath as vscode.ThemeIcon;
+		const store = node.host.store;
+		return JSON.stringify([item.label, item.description, icon.id, icon.color?.id, item.contextValue, !!store.snapshot, store.error, store.errorReason]);
 	}
 
 	getChildren(node?: TreeNode): TreeNode[] {
@@ -175,7 +213,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'process':
 				return this.view(hostNodeOf(node).host.id)?.socketNodes(node, node.sockets) ?? [];
 			case 'group':
-				return node.children();
+				return node.children(node);
 			default:
 				return [];
 		}
@@ -257,11 +295,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		item.id = node.id;
 		item.iconPath = new vscode.ThemeIcon(remote ? 'remote' : 'vm');
 		item.contextValue = 'host';
-		const v = this.views.find((x) => x.node === node);
-		if (snap && v) {
-			const procs = v.roots.filter((n) => n.type === 'process').length;
-			item.description = `${remote ? remoteKind(remote) + ' · ' : ''}${procs} processes · ${v.shownSockets} sockets`;
-		}
+		// Its counts are in the view's description (status): a row whose text changes at each refresh
+		// would be redrawn with all its rows.
+		if (remote) item.description = remoteKind(remote);
 		return item;
 	}
 

@@ -46,9 +46,25 @@ function contextSuffix(h: HostEntry): string {
 	return h.kind === 'local' ? '' : h.kind === 'capture' ? '.capture' : '.remote';
 }
 
+/** Which of a host's top rows a refresh changed, against the view shown before it (see changesSince). */
+export interface RootChanges {
+	/** The same top rows by id, in the same order: else the host's whole subtree is redrawn. */
+	sameRoots: boolean;
+	/** Ids of the top rows whose item or rows below differ. */
+	dirty: Set<string>;
+}
+
 /** What the tree built for one host at its last refresh. */
 export class HostView {
 	readonly roots: TreeNode[] = [];
+	/**
+	 * Per top row: the sockets its item and the rows below it are made from, to tell an unchanged
+	 * row (the same socket objects: a worker source keeps the object of a socket that did not
+	 * change) from a changed one; null for a row made from more than its sockets (redrawn each refresh).
+	 */
+	readonly content = new Map<string, SocketInfo[] | null>();
+	/** What changed against the view this one was built after; undefined when built without one. */
+	changes: RootChanges | undefined;
 	readonly byPid = new Map<number, ProcessNode>();
 	/** The sockets shown (filters applied), in snapshot order; held as sockets, not ids (whose texts a full transfer's sockets make when read). */
 	visible: SocketInfo[] = [];
@@ -86,8 +102,12 @@ export class HostView {
 	}
 }
 
-/** Builds the HostView of `entry`'s current snapshot, yielding every STEP sockets. */
-export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, debug: DebugTracker | undefined): Generator<void, HostView> {
+/**
+ * Builds the HostView of `entry`'s current snapshot, yielding every STEP sockets. Given the view
+ * shown now (`current`), it also works out which top rows differ from it (HostView.changes), so
+ * the tree can tell the workbench about those rows only.
+ */
+export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, debug: DebugTracker | undefined, current?: HostView): Generator<void, HostView> {
 	const v = new HostView(entry, host);
 	const snap = entry.store.snapshot;
 	if (!snap) return v;
@@ -172,13 +192,16 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		const g: GroupNode = {
 			type: 'group', id: `${parent.id}/unowned`, label: 'Sockets without a known owner', description: String(unowned.length), icon: 'question',
 			tooltip: 'Sockets no readable process holds, grouped by why. procnet never guesses an owner from a port number.',
-			contextValue: 'group.unowned', parent, children: () => unownedChildren(g, unowned, sockets, procs, v),
+			contextValue: 'group.unowned', parent, children: (self) => unownedChildren(self, unowned, sockets, procs, v),
 		};
 		return [g];
 	};
 
 	if (o.groupBy === 'process') {
-		v.roots.push(...(yield* processNodes(host, all)));
+		for (const p of yield* processNodes(host, all)) {
+			v.roots.push(p);
+			v.content.set(p.id, p.sockets);
+		}
 	} else if (o.groupBy === 'port') {
 		const byPort = new Map<string, SocketInfo[]>();
 		for (const s of all) {
@@ -193,9 +216,10 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			const list = byPort.get(key)!;
 			const g: GroupNode = {
 				type: 'group', id: `${host.id}/port:${key}`, label: key, description: portSummary(list), icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
-				contextValue: 'group.port', parent: host, children: () => v.socketNodes(g, list),
+				contextValue: 'group.port', parent: host, children: (self) => v.socketNodes(self, list),
 			};
 			v.roots.push(g);
+			v.content.set(g.id, list);
 			n += list.length;
 			if (n % STEP < list.length) yield;
 		}
@@ -211,31 +235,111 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			const pids = new Set(snap.processes.filter((p) => p.netns === ns).map((p) => p.pid));
 			const g: GroupNode = {
 				type: 'group', id: `${host.id}/netns:${ns}`, label: ns, description: `${pids.size} processes · ${list.length} sockets`, icon: 'type-hierarchy',
-				contextValue: 'group.netns', parent: host, children: () => [...processNodesNow(g, list), ...unownedNodes(g, drain(unownedOf(list)))],
+				contextValue: 'group.netns', parent: host, children: (self) => [...processNodesNow(self, list), ...unownedNodes(self, drain(unownedOf(list)))],
 			};
 			v.roots.push(g);
+			// Its process rows are made when it is expanded, and their facts (command line...) are not in `list`.
+			v.content.set(g.id, null);
 		}
 	}
-	if (o.groupBy !== 'netns') v.roots.push(...unownedNodes(host, yield* unownedOf(all)));
+	if (o.groupBy !== 'netns') {
+		// Its rows place connections under the listener they came from: made from every socket.
+		for (const g of unownedNodes(host, yield* unownedOf(all))) {
+			v.roots.push(g);
+			v.content.set(g.id, all);
+		}
+	}
 	if (entry.kind === 'local' && debug?.active) {
 		const sessions = debug.expand(snap.processes);
 		const group: GroupNode = {
 			type: 'group', id: `${host.id}/debug:sessions`, label: 'Debugged processes', description: String(sessions.length), icon: 'debug-alt',
 			tooltip: 'Processes of the running debug sessions and their children, with their sockets.', contextValue: 'group.debug', parent: host,
-			children: () =>
+			children: (self) =>
 				sessions.map(({ session, pids }) => {
 					const own = all.filter((s) => s.owners.some((x) => pids.has(x.pid)));
 					const g: GroupNode = {
 						type: 'group', id: `${host.id}/debug:session:${session.id}`, label: session.name, description: `pid ${[...session.pids].join(', ')}`, icon: 'debug',
-						tooltip: `Debug session ${session.name}: pid ${[...session.pids].join(', ')} and its descendants`, contextValue: 'group.debugSession', parent: group,
-						children: () => processNodesNow(g, own).filter((p) => pids.has(p.process.pid)),
+						tooltip: `Debug session ${session.name}: pid ${[...session.pids].join(', ')} and its descendants`, contextValue: 'group.debugSession', parent: self,
+						children: (me) => processNodesNow(me, own).filter((p) => pids.has(p.process.pid)),
 					};
 					return g;
 				}),
 		};
 		v.roots.unshift(group);
+		// Its sessions come and go without a socket changing.
+		v.content.set(group.id, null);
 	}
+	if (current) v.changes = yield* changesSince(current, v);
 	return v;
+}
+
+/**
+ * Which top rows of `next` differ from those of `shown` (the view the workbench shows): its
+ * item's texts, or the sockets below it (another object, or one marked new / changed / closed
+ * in either view, as a mark shows for one refresh). Yields every STEP sockets compared.
+ */
+export function* changesSince(shown: HostView, next: HostView): Generator<void, RootChanges> {
+	const dirty = new Set<string>();
+	const sameRoots = shown.roots.length === next.roots.length && shown.roots.every((r, i) => r.id === next.roots[i].id);
+	const before = new Map(shown.roots.map((r) => [r.id, r]));
+	const marked = (s: SocketInfo) => next.marks.has(s) || shown.marks.has(s);
+	const anyMarks = next.marks.size > 0 || shown.marks.size > 0;
+	let n = 0;
+	for (const r of next.roots) {
+		const b = before.get(r.id);
+		const list = next.content.get(r.id);
+		const was = shown.content.get(r.id);
+		if (!b || b.type !== r.type || rowText(b) !== rowText(r) || !list || !was || list.length !== was.length) {
+			dirty.add(r.id);
+			continue;
+		}
+		for (let i = 0; i < list.length; i++) {
+			const s = list[i];
+			if (s !== was[i] || (anyMarks && marked(s))) {
+				dirty.add(r.id);
+				break;
+			}
+			if (++n % STEP === 0) yield;
+		}
+	}
+	return { sameRoots, dirty };
+}
+
+/** Everything a top row's own item and tooltip are made of but its sockets, as one text. */
+export function rowText(r: TreeNode): string {
+	switch (r.type) {
+		case 'process': {
+			const p = r.process;
+			return JSON.stringify([p.name, p.pid, p.cmdline, p.user, p.uid, p.ppid, p.startTime, p.netns, p.cwd, p.fdAccess, r.summary, r.mark, r.contextSuffix]);
+		}
+		case 'group':
+			return JSON.stringify([r.label, r.description, r.tooltip, r.icon, r.contextValue]);
+		default:
+			return JSON.stringify(r);
+	}
+}
+
+/**
+ * Carries the fields of `next`'s top rows over to the objects of `shown`'s rows with the same id,
+ * and puts those objects in `next`: the workbench knows a row by the object it was given, and a
+ * change can be reported for (or a row revealed by) that object only. Call it only when `next`
+ * takes over from `shown`: rows of a view that is dropped must not change what is shown.
+ */
+export function adoptRoots(shown: HostView, next: HostView): void {
+	const before = new Map(shown.roots.map((r) => [r.id, r]));
+	const swapped = new Map<TreeNode, TreeNode>();
+	next.roots.forEach((r, i) => {
+		const b = before.get(r.id);
+		if (!b || b.type !== r.type || b === r) return;
+		for (const k of Object.keys(b)) if (!(k in r)) delete (b as unknown as Record<string, unknown>)[k];
+		Object.assign(b, r);
+		next.roots[i] = b;
+		swapped.set(r, b);
+	});
+	for (const [pid, p] of next.byPid) {
+		const b = swapped.get(p);
+		if (b) next.byPid.set(pid, b as ProcessNode);
+	}
 }
 
 /** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */
@@ -270,7 +374,7 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 	return [...groups].map(([key, g]) => {
 		const node: GroupNode = {
 			type: 'group', id: `${parent.id}/${key}`, label: g.label, description: [g.description, String(g.list.length)].filter(Boolean).join(' · '),
-			icon: g.icon, tooltip: g.tooltip, contextValue: 'group.reason', parent, children: () => v.socketNodes(node, g.list),
+			icon: g.icon, tooltip: g.tooltip, contextValue: 'group.reason', parent, children: (self) => v.socketNodes(self, g.list),
 		};
 		return node;
 	});

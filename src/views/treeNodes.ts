@@ -49,7 +49,12 @@ export interface GroupNode {
 	contextValue: string;
 	/** A process only for the "N more sockets" row. */
 	parent: HostNode | GroupNode | ProcessNode;
-	children: () => TreeNode[];
+	/**
+	 * Its rows, made when it is expanded. Given the node itself rather than closing over it: a
+	 * refresh may carry its fields over to the node object the workbench already holds (treeIndex.ts,
+	 * adoptRoots), and the rows must name that object as their parent.
+	 */
+	children: (self: GroupNode) => TreeNode[];
 }
 
 export interface MessageNode {

@@ -37,12 +37,23 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 	if (o.filter) bits.push(`filter: ${o.filter.text}`);
 	if (o.listeningOnly) bits.push('listening only');
 	if (o.groupBy !== 'process') bits.push(`by ${o.groupBy}`);
-	view.description = bits.join(' · ') || undefined;
+	const description = bits.join(' · ') || undefined;
+	if (view.description !== description) view.description = description;
 	const notes: string[] = [];
+	const st = tree.status;
+	// This machine's counts, above the tree rather than on its row (see ProcessTreeProvider.status).
+	// Neither they nor the note on unreadable fds when the tree is empty: a message hides the
+	// welcome view that says why.
+	if (st.read && !st.error && !st.empty) {
+		const counts = `${st.processes} ${st.processes === 1 ? 'process' : 'processes'} · ${st.shownSockets} ${st.shownSockets === 1 ? 'socket' : 'sockets'}`;
+		const what = o.filter ? `the filter matches ${counts}` : counts;
+		notes.push(st.otherHosts ? `This machine: ${what}.` : `${what[0].toUpperCase()}${what.slice(1)}.`);
+	}
 	if (tree.status.error) notes.push(`Cannot read sockets: ${tree.status.error}`);
 	if (o.filter?.errors.length) notes.push(`Filter: ${o.filter.errors.join('; ')}`);
-	if (tree.status.permissionDenied) notes.push(`${tree.status.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
-	view.message = notes.join(' ') || undefined;
+	if (tree.status.permissionDenied && !st.empty) notes.push(`${tree.status.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
+	const message = notes.join(' ') || undefined;
+	if (view.message !== message) view.message = message;
 	void vscode.commands.executeCommand('setContext', 'procnet.filtered', !!o.filter);
 	void vscode.commands.executeCommand('setContext', 'procnet.listeningOnly', o.listeningOnly);
 	void vscode.commands.executeCommand('setContext', 'procnet.empty', tree.status.empty || '');

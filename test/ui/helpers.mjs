@@ -62,6 +62,12 @@ export function procnetTree(page) {
 }
 
 /** Visible rows of the Processes & Sockets tree as { label, description, level, expanded, locator }. Waits for at least `min` rows. */
+/** The text of the Processes & Sockets view's message (above the tree: this machine's counts, notes); '' when it has none. */
+export async function viewMessage(page) {
+	const m = page.locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message').first();
+	return ((await m.isVisible().catch(() => false)) ? await m.innerText() : '').trim();
+}
+
 export async function treeRows(page, { min = 1, timeout = 30000 } = {}) {
 	const rows = procnetTree(page).getByRole('treeitem');
 	if (min > 0) await rows.nth(min - 1).waitFor({ state: 'visible', timeout });

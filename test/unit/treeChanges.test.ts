@@ -1,0 +1,144 @@
+// Which top rows of the tree a refresh tells the workbench about (treeIndex.ts: changesSince,
+// adoptRoots). Refreshes are made as the worker source makes them: a socket that did not change
+// keeps its object, one that did is a new object with the same id.
+import * as assert from 'assert';
+import { diffSnapshots } from '../../src/model/diff';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
+import type { HostEntry } from '../../src/views/hosts';
+import { adoptRoots, HostView, indexHost, type TreeOptions } from '../../src/views/treeIndex';
+import { drain } from '../../src/views/turns';
+import type { HostNode, ProcessNode } from '../../src/views/treeNodes';
+
+function sock(inode: string, pid: number | null, p: Partial<SocketInfo> = {}): SocketInfo {
+	return {
+		kind: 'tcp', ipVersion: 4, localAddress: '127.0.0.1', localPort: Number(inode), remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN',
+		txQueue: 0, rxQueue: 0, uid: 0, inode, path: null, unixType: null, id: `net:[1]/tcp/${inode}`, netns: 'net:[1]',
+		owners: pid === null ? [] : [{ pid, fd: Number(inode) }], ownerUnknown: pid === null ? 'inode-0' : null,
+		...p,
+	};
+}
+function proc(pid: number, name: string, p: Partial<ProcessInfo> = {}): ProcessInfo {
+	return { pid, ppid: 1, name, cmdline: [name], uid: 0, user: 'root', startTime: null, startTicks: pid * 10, netns: 'net:[1]', fdAccess: 'ok', cwd: null, ...p };
+}
+function snapshot(processes: ProcessInfo[], sockets: SocketInfo[]): Snapshot {
+	return {
+		schemaVersion: 1 as Snapshot['schemaVersion'], host: { hostname: 'h', kernel: '6.1', byteOrder: 'LE' }, source: { kind: 'local', label: 'test' } as unknown as Snapshot['source'],
+		takenAt: '', selfPid: null, processes, sockets, warnings: [],
+	};
+}
+
+const options = (groupBy: TreeOptions['groupBy'] = 'process'): TreeOptions => ({ groupBy, listeningOnly: false, kinds: null, filter: undefined, showUnowned: true, hide: [] });
+
+/** One host's store as the tree reads it, refreshed by hand. */
+class Host {
+	readonly store: { snapshot: Snapshot | undefined; diff: ReturnType<typeof diffSnapshots> | undefined } = { snapshot: undefined, diff: undefined };
+	readonly entry = { kind: 'local', id: 'local', store: this.store } as unknown as HostEntry;
+	readonly node: HostNode = { type: 'host', id: 'host', host: this.entry };
+	view: HostView = new HostView(this.entry, this.node);
+
+	constructor(private readonly groupBy: TreeOptions['groupBy'] = 'process') {}
+
+	/** Takes in the next snapshot; returns the ids of the top rows it tells as changed (all of them: '*'). */
+	refresh(processes: ProcessInfo[], sockets: SocketInfo[]): string[] {
+		const next = snapshot(processes, sockets);
+		this.store.diff = this.store.snapshot ? diffSnapshots(this.store.snapshot, next) : undefined;
+		this.store.snapshot = next;
+		const shown = this.view;
+		const v = drain(indexHost(this.entry, this.node, options(this.groupBy), undefined, shown));
+		assert.ok(v.changes, 'built against a shown view, it has changes');
+		adoptRoots(shown, v);
+		this.view = v;
+		return v.changes.sameRoots ? [...v.changes.dirty].sort() : ['*'];
+	}
+
+	row(pid: number): ProcessNode {
+		const n = this.view.byPid.get(pid);
+		assert.ok(n, `no row for pid ${pid}`);
+		return n;
+	}
+}
+
+describe('tree: which rows a refresh tells', () => {
+	const nginx = proc(10, 'nginx');
+	const node = proc(20, 'node');
+	const a1 = sock('1001', 10);
+	const a2 = sock('1002', 10, { state: 'ESTABLISHED', remotePort: 5000 });
+	const b1 = sock('2001', 20);
+	const tw = sock('3001', null, { state: 'TIME_WAIT', inode: '0', id: 'net:[1]/tcp/tw/3001' });
+
+	it('tells nothing when no socket or process changed, and keeps the row objects', () => {
+		const h = new Host();
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1]), ['*'], 'the first snapshot is new rows');
+		const before = h.row(20);
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1]), []);
+		assert.strictEqual(h.row(20), before);
+		assert.strictEqual(h.view.roots.find((r) => r.id === before.id), before);
+	});
+
+	it('tells the row of a process that got a socket, then again when its "new" mark goes, and no other row', () => {
+		const h = new Host();
+		h.refresh([nginx, node], [a1, a2, b1]);
+		const nodeRow = h.row(20);
+		const b2 = sock('2002', 20, { state: 'ESTABLISHED', remotePort: 6000 });
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1, b2]), [nodeRow.id]);
+		// The same object, now with the new socket: the workbench knows the row by that object.
+		assert.strictEqual(h.row(20), nodeRow);
+		assert.deepStrictEqual(nodeRow.sockets, [b1, b2]);
+		assert.strictEqual(h.view.marks.get(b2), 'new');
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1, b2]), [nodeRow.id], 'the mark went: its row changed');
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1, b2]), []);
+	});
+
+	it('tells a row whose socket changed in a field the diff does not mark (a timer), and one whose socket closed', () => {
+		const h = new Host();
+		h.refresh([nginx, node], [a1, a2, b1]);
+		const a2t = { ...a2, timer: 'keepalive', timerSeconds: 7.5 } as SocketInfo;
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2t, b1]), [h.row(10).id]);
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, b1]), [h.row(10).id], 'closed (shown red once)');
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, b1]), [h.row(10).id], 'the closed row went');
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, b1]), []);
+	});
+
+	it('tells a row whose process facts changed with the same sockets (an exec)', () => {
+		const h = new Host();
+		h.refresh([nginx, node], [a1, a2, b1]);
+		assert.deepStrictEqual(h.refresh([nginx, { ...node, cmdline: ['node', 'other.js'] }], [a1, a2, b1]), [h.row(20).id]);
+		assert.match(h.refresh([nginx, { ...node, cmdline: ['node', 'other.js'] }], [a1, a2, b1]).join(), /^$/);
+	});
+
+	it('tells the whole host when the top rows are not the same ones in the same order', () => {
+		const h = new Host();
+		h.refresh([nginx, node], [a1, a2, b1]);
+		const ssh = proc(30, 'sshd');
+		const c1 = sock('3000', 30, { state: 'ESTABLISHED' });
+		assert.deepStrictEqual(h.refresh([nginx, node, ssh], [a1, a2, b1, c1]), ['*'], 'a new process row');
+		assert.deepStrictEqual(h.refresh([nginx, node, ssh], [a1, a2, b1, c1]), [h.row(30).id], 'its mark went');
+		// nginx's listener closes: listeners come first, so node's row now comes before nginx's.
+		assert.deepStrictEqual(h.refresh([nginx, node, ssh], [a2, b1, c1]), ['*']);
+		assert.deepStrictEqual(h.view.roots.map((r) => r.id), [h.row(20).id, h.row(10).id, h.row(30).id]);
+	});
+
+	it('tells the "without a known owner" row whenever any socket changed (its rows are made from every socket)', () => {
+		const h = new Host();
+		h.refresh([nginx, node], [a1, a2, b1, tw]);
+		const unowned = h.view.roots.find((r) => r.type === 'group')!;
+		assert.strictEqual(unowned.id, 'host/unowned');
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1, tw]), []);
+		const b2 = sock('2002', 20, { state: 'ESTABLISHED' });
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1, b2, tw]), [unowned.id, h.row(20).id].sort());
+		assert.strictEqual(h.view.roots.find((r) => r.id === unowned.id), unowned, 'the same group object');
+	});
+
+	it('by port: tells only the port rows whose sockets changed', () => {
+		const h = new Host('port');
+		h.refresh([nginx, node], [a1, a2, b1]);
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1]), []);
+		const b1c = { ...b1, rxQueue: 12 };
+		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1c]), ['host/port:tcp :2001']);
+		const g = h.view.roots.find((r) => r.id === 'host/port:tcp :2001')!;
+		assert.ok(g.type === 'group');
+		// Its rows name the group object the workbench holds as their parent.
+		const rows = g.children(g);
+		assert.ok(rows.length === 1 && rows[0].type === 'socket' && rows[0].parent === g && rows[0].socket === b1c);
+	});
+});
