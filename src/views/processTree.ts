@@ -17,6 +17,13 @@ import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNod
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
 
+/**
+ * More changed top rows than this are told as their host: VS Code's extension host checks each
+ * row told against every other one (ExtHostTreeView._getHandlesToRefresh, quadratic), and a full
+ * transfer changes every row (50k port rows when grouped by port at 100k sockets).
+ */
+const MAX_TOLD_ROWS = 200;
+
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined | void>();
 	readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
@@ -180,7 +187,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		if (!landed || wasEmpty !== this.status.empty) this._onDidChangeTreeData.fire();
 		else if (!this.status.empty) {
 			const c = landed.changes;
-			const rows = !c || !c.sameRoots || texts.get(landed.entry) !== this.hostTexts.get(landed.entry) ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
+			const whole = !c || !c.sameRoots || c.dirty.size > MAX_TOLD_ROWS || texts.get(landed.entry) !== this.hostTexts.get(landed.entry);
+			const rows = whole ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
 			if (rows.length) this._onDidChangeTreeData.fire(rows);
 		}
 		this.hostTexts.clear();

@@ -46,7 +46,7 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 	// welcome view that says why.
 	if (st.read && !st.error && !st.empty) {
 		const counts = `${st.processes} ${st.processes === 1 ? 'process' : 'processes'} · ${st.shownSockets} ${st.shownSockets === 1 ? 'socket' : 'sockets'}`;
-		const what = o.filter ? `the filter matches ${counts}` : counts;
+		const what = o.filter ? `the filter ${JSON.stringify(o.filter.text)} matches ${counts}` : counts;
 		notes.push(st.otherHosts ? `This machine: ${what}.` : `${what[0].toUpperCase()}${what.slice(1)}.`);
 	}
 	if (tree.status.error) notes.push(`Cannot read sockets: ${tree.status.error}`);

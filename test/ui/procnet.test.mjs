@@ -361,9 +361,10 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 			const row = frame.locator('table.grid tbody tr').filter({ hasText: '<img src=x onerror=' });
 			await row.first().waitFor({ timeout: 15000 });
 			// The process row's tooltip, made on hover (resolveTreeItem), shows the command line as text.
-			// Live refresh is paused meanwhile: each refresh re-renders the tree's rows, which drops a
-			// hover still waiting for its tooltip (CI: no hover after 5 tries, 4 s each, twice in the
-			// twelfth session; a README known limit). What this checks is the tooltip's text.
+			// Live refresh is paused meanwhile: a refresh that changes the host's rows (any process
+			// starting or ending) re-renders them, which drops a hover still waiting for its tooltip
+			// (CI: no hover after 5 tries, 4 s each, twice in the twelfth session, when every refresh
+			// re-rendered every row; a README known limit). What this checks is the tooltip's text.
 			await runCommand(page, 'Procnet: Pause Live Refresh');
 			try {
 				const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'onerror=' });

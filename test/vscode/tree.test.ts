@@ -91,9 +91,10 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			assert.deepStrictEqual(socketsOf(mine()!).map((s) => s.socket.localPort), [port]);
 			assert.strictEqual(api.view.description, `filter: port:${port}`);
 			// This machine's counts are the view's message (not on its host row: see processTree.ts).
-			const counted = /^The filter matches (\d+) process(?:es)? · (\d+) sockets?\.(?:$| )/.exec(String(api.view.message));
+			const counted = /^The filter "(.*)" matches (\d+) process(?:es)? · (\d+) sockets?\.(?:$| )/.exec(String(api.view.message));
 			assert.ok(counted, `view message: ${api.view.message}`);
-			assert.strictEqual(Number(counted[1]), procs.length, 'the processes counted are the process rows shown');
+			assert.strictEqual(counted[1], `port:${port}`);
+			assert.strictEqual(Number(counted[2]), procs.length, 'the processes counted are the process rows shown');
 			await vscode.commands.executeCommand('procnet.filter', 'port:1-2 kind:sctp');
 			assert.deepStrictEqual(api.tree.getChildren(undefined), [], 'nothing matches: the welcome view shows');
 			assert.strictEqual(api.view.message, undefined, 'no message: it would hide the welcome view');
