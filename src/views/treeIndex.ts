@@ -211,7 +211,13 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			else byPort.set(key, [s]);
 			if (++n % STEP === 0) yield;
 		}
-		const keys = [...byPort.keys()].sort((a, b) => portOf(a) - portOf(b) || cmp(a, b));
+		// Listening ports first (what someone grouping by port looks for), then by number. Each of
+		// 50k client connections has its own local port: the tree shows the first MAX_CHILDREN, then
+		// one row for the rest. Ranked once per port (not a regex per comparison: 50k ports).
+		const ranked = [...byPort].map(([key, list]) => ({ key, r: (list.some((s) => s.state === 'LISTEN') ? 0 : 2e9) + portOf(key) }));
+		ranked.sort((a, b) => a.r - b.r || cmp(a.key, b.key));
+		const keys = ranked.slice(0, MAX_CHILDREN).map((x) => x.key);
+		yield;
 		for (const key of keys) {
 			const list = byPort.get(key)!;
 			const g: GroupNode = {
@@ -222,6 +228,11 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			v.content.set(g.id, list);
 			n += list.length;
 			if (n % STEP < list.length) yield;
+		}
+		if (ranked.length > keys.length) {
+			const rest = more(host, ranked.length - keys.length, 'ports');
+			v.roots.push(rest);
+			v.content.set(rest.id, []);
 		}
 	} else {
 		const byNs = new Map<string, SocketInfo[]>();
@@ -380,11 +391,11 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 	});
 }
 
-function more(parent: ProcessNode | GroupNode, n: number): GroupNode {
-	return {
-		type: 'group', id: `${parent.id}/more`, label: `${n} more sockets`, description: 'filter, or open the details panel', icon: 'ellipsis',
-		tooltip: 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.', contextValue: 'group.more', parent, children: () => [],
-	};
+function more(parent: HostNode | ProcessNode | GroupNode, n: number, what: 'sockets' | 'ports' = 'sockets'): GroupNode {
+	const [description, tooltip] = what === 'ports'
+		? ['filter to narrow them', `The tree shows ${MAX_CHILDREN} ports, listening ones first. A filter (port:8000-8100, state:listen) narrows the tree.`]
+		: ['filter, or open the details panel', 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.'];
+	return { type: 'group', id: `${parent.id}/more`, label: `${n} more ${what}`, description, icon: 'ellipsis', tooltip, contextValue: 'group.more', parent, children: () => [] };
 }
 
 function portOf(key: string): number {

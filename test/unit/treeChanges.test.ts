@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { diffSnapshots } from '../../src/model/diff';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
 import type { HostEntry } from '../../src/views/hosts';
-import { adoptRoots, HostView, indexHost, type TreeOptions } from '../../src/views/treeIndex';
+import { adoptRoots, HostView, indexHost, MAX_CHILDREN, type TreeOptions } from '../../src/views/treeIndex';
 import { drain } from '../../src/views/turns';
 import type { HostNode, ProcessNode } from '../../src/views/treeNodes';
 
@@ -140,5 +140,25 @@ describe('tree: which rows a refresh tells', () => {
 		// Its rows name the group object the workbench holds as their parent.
 		const rows = g.children(g);
 		assert.ok(rows.length === 1 && rows[0].type === 'socket' && rows[0].parent === g && rows[0].socket === b1c);
+	});
+});
+
+describe('tree: grouped by port', () => {
+	it('shows listening ports first, then the others by number: MAX_CHILDREN port rows, then one row for the rest', () => {
+		const h = new Host('port');
+		const p = proc(10, 'load');
+		const clients = Array.from({ length: MAX_CHILDREN + 100 }, (_, i) => sock(String(40000 - i), 10, { state: 'ESTABLISHED', remotePort: 60001 }));
+		const listener = sock('60001', 10);
+		h.refresh([p], [...clients, listener]);
+		const labels = h.view.roots.map((r) => (r.type === 'group' ? r.label : r.type));
+		assert.strictEqual(labels.length, MAX_CHILDREN + 1);
+		assert.strictEqual(labels[0], 'tcp :60001', 'the listener first, though its port is the highest');
+		assert.deepStrictEqual(labels.slice(1, 3), ['tcp :39401', 'tcp :39402'], 'then by port number');
+		assert.strictEqual(labels[MAX_CHILDREN], '101 more ports');
+		// A client beyond the first rows closes: shown one refresh more (as closed), then gone. Only
+		// the row that counts the rest changes.
+		assert.deepStrictEqual(h.refresh([p], [...clients.slice(1), listener]), []);
+		assert.deepStrictEqual(h.refresh([p], [...clients.slice(1), listener]), ['host/more']);
+		assert.strictEqual((h.view.roots[MAX_CHILDREN] as { label: string }).label, '100 more ports');
 	});
 });
