@@ -34,9 +34,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
 	private views: HostView[] = [];
 	/**
-	 * What the view shows around the tree (for this machine): counts (in the view's description, not
-	 * on the host row: a row whose text changes is redrawn with every row below it), why sockets
-	 * lack owners, why it is empty.
+	 * What the view shows around the tree (for this machine): counts (in the view's message, not on
+	 * the host row: a row whose text changes is redrawn with every row below it), why sockets lack
+	 * owners, why it is empty.
 	 */
 	status = { shownSockets: 0, processes: 0, read: false, otherHosts: false, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
 
@@ -183,16 +183,20 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		const nothingMatches = !!this.options.filter && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
 		const wasEmpty = this.status.empty;
 		this.status.empty = store.error && !others ? 'error' : nothingMatches ? 'filter' : false;
-		const texts = new Map(this.views.map((v) => [v.entry, this.hostText(v.node)]));
-		if (!landed || wasEmpty !== this.status.empty) this._onDidChangeTreeData.fire();
-		else if (!this.status.empty) {
+		if (!landed || wasEmpty !== this.status.empty) {
+			this._onDidChangeTreeData.fire();
+			this.hostTexts.clear();
+			for (const v of this.views) this.hostTexts.set(v.entry, this.hostText(v.node));
+		} else {
+			// Only the landed host's row is taken as told: another host's row may have changed
+			// (its store did) and be told when its own index lands.
+			const text = this.hostText(landed.node);
 			const c = landed.changes;
-			const whole = !c || !c.sameRoots || c.dirty.size > MAX_TOLD_ROWS || texts.get(landed.entry) !== this.hostTexts.get(landed.entry);
+			const whole = !c || !c.sameRoots || c.dirty.size > MAX_TOLD_ROWS || text !== this.hostTexts.get(landed.entry);
 			const rows = whole ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
-			if (rows.length) this._onDidChangeTreeData.fire(rows);
+			if (rows.length && !this.status.empty) this._onDidChangeTreeData.fire(rows);
+			this.hostTexts.set(landed.entry, text);
 		}
-		this.hostTexts.clear();
-		for (const [h, t] of texts) this.hostTexts.set(h, t);
 		this._onDidChangeStatus.fire();
 	}
 
@@ -303,7 +307,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		item.id = node.id;
 		item.iconPath = new vscode.ThemeIcon(remote ? 'remote' : 'vm');
 		item.contextValue = 'host';
-		// Its counts are in the view's description (status): a row whose text changes at each refresh
+		// Its counts are in the view's message (status): a row whose text changes at each refresh
 		// would be redrawn with all its rows.
 		if (remote) item.description = remoteKind(remote);
 		return item;

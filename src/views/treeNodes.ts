@@ -1,6 +1,7 @@
 // The nodes of the "Processes & Sockets" tree. Ids are stable across refreshes (process: pid +
 // start time; socket: namespace + inode), so expansion and selection survive a refresh and
-// `reveal` can find a process again.
+// `reveal` can find a process again. A top row keeps its object across refreshes too (treeIndex.ts,
+// adoptRoots): the workbench is told of a changed row by that object.
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { HostEntry } from './hosts';
 
@@ -19,7 +20,7 @@ export interface ProcessNode {
 	id: string;
 	process: ProcessInfo;
 	sockets: SocketInfo[];
-	/** portSummary of its sockets, made while indexing (VS Code asks for every row's item at each refresh). */
+	/** portSummary of its sockets, made while indexing (VS Code asks for a row's item each time it is told the row changed). */
 	summary: string;
 	mark: Mark;
 	parent: HostNode | GroupNode;
