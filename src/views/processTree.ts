@@ -173,7 +173,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		const local = this.views[0];
 		const store = local.entry.store;
 		this.status.shownSockets = local.shownSockets;
-		this.status.processes = local.roots.filter((n) => n.type === 'process').length;
+		this.status.processes = local.processes;
 		this.status.read = !!store.snapshot;
 		this.status.permissionDenied = local.permissionDenied;
 		this.status.error = store.error;

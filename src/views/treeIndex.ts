@@ -69,6 +69,8 @@ export class HostView {
 	/** The sockets shown (filters applied), in snapshot order; held as sockets, not ids (whose texts a full transfer's sockets make when read). */
 	visible: SocketInfo[] = [];
 	shownSockets = 0;
+	/** Processes that hold a shown socket (the rows grouped by process; counted when grouped otherwise). */
+	processes = 0;
 	permissionDenied = 0;
 	/**
 	 * New, changed and closed sockets, by the socket objects the tree's lists hold (not by id: a
@@ -197,11 +199,21 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		return [g];
 	};
 
+	if (o.groupBy !== 'process') {
+		// The count above the tree; grouped by process, it is the process rows.
+		const pids = new Set<number>();
+		for (const s of sockets) {
+			for (const x of s.owners) if (procs.has(x.pid) && !hidden.has(x.pid)) pids.add(x.pid);
+			if (++n % STEP === 0) yield;
+		}
+		v.processes = pids.size;
+	}
 	if (o.groupBy === 'process') {
 		for (const p of yield* processNodes(host, all)) {
 			v.roots.push(p);
 			v.content.set(p.id, p.sockets);
 		}
+		v.processes = v.byPid.size;
 	} else if (o.groupBy === 'port') {
 		const byPort = new Map<string, SocketInfo[]>();
 		for (const s of all) {

@@ -70,6 +70,7 @@ describe('tree: which rows a refresh tells', () => {
 		const h = new Host();
 		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1]), ['*'], 'the first snapshot is new rows');
 		const before = h.row(20);
+		assert.strictEqual(h.view.processes, 2);
 		assert.deepStrictEqual(h.refresh([nginx, node], [a1, a2, b1]), []);
 		assert.strictEqual(h.row(20), before);
 		assert.strictEqual(h.view.roots.find((r) => r.id === before.id), before);
@@ -155,6 +156,7 @@ describe('tree: grouped by port', () => {
 		assert.strictEqual(labels[0], 'tcp :60001', 'the listener first, though its port is the highest');
 		assert.deepStrictEqual(labels.slice(1, 3), ['tcp :39401', 'tcp :39402'], 'then by port number');
 		assert.strictEqual(labels[MAX_CHILDREN], '101 more ports');
+		assert.strictEqual(h.view.processes, 1, 'the processes holding the shown sockets (the count above the tree)');
 		// A client beyond the first rows closes: shown one refresh more (as closed), then gone. Only
 		// the row that counts the rest changes.
 		assert.deepStrictEqual(h.refresh([p], [...clients.slice(1), listener]), []);

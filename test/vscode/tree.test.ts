@@ -132,6 +132,8 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			throw new Error(`${e.message}; roots: ${roots().map((n) => (n.type === 'group' ? n.label : n.type)).join(', ')}`);
 		});
 		assert.ok(socketsOf(g).some((s) => s.socket.state === 'LISTEN' && s.socket.owners.some((o) => o.pid === process.pid)));
+		// The processes are still counted above the tree, though its rows are ports now.
+		assert.match(String(api.view.message), /^[1-9]\d* process(es)? · /);
 		await vscode.commands.executeCommand('procnet.groupBy', 'process');
 		await waitFor('this process as a root again', () => mine());
 	});
