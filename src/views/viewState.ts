@@ -54,7 +54,18 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 	if (tree.status.permissionDenied && !st.empty) notes.push(`${tree.status.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
 	const message = notes.join(' ') || undefined;
 	if (view.message !== message) view.message = message;
-	void vscode.commands.executeCommand('setContext', 'procnet.filtered', !!o.filter);
-	void vscode.commands.executeCommand('setContext', 'procnet.listeningOnly', o.listeningOnly);
-	void vscode.commands.executeCommand('setContext', 'procnet.empty', tree.status.empty || '');
+	setContext(view, 'procnet.filtered', !!o.filter);
+	setContext(view, 'procnet.listeningOnly', o.listeningOnly);
+	setContext(view, 'procnet.empty', tree.status.empty || '');
+}
+
+/** The context keys last set for a view: this runs at every refresh, and each set is a message to the workbench. */
+const contextSet = new WeakMap<vscode.TreeView<unknown>, Map<string, unknown>>();
+
+function setContext(view: vscode.TreeView<unknown>, key: string, value: unknown): void {
+	let set = contextSet.get(view);
+	if (!set) contextSet.set(view, (set = new Map()));
+	if (set.has(key) && set.get(key) === value) return;
+	set.set(key, value);
+	void vscode.commands.executeCommand('setContext', key, value);
 }

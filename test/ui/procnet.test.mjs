@@ -132,6 +132,42 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		for (const r of procs) assert.match(r.label, /^.+ \(\d+\)$/, `process row not "name (pid)": ${r.label}`);
 	});
 
+	it('a filter: the line above the tree says what it matches; matching nothing, the welcome view offers Clear Filter (as does the title bar), which brings the rows back', async () => {
+		await openProcnetView(page);
+		const clearInTitle = page.locator('.part.sidebar .composite.title .action-label[aria-label^="Clear Filter"]');
+		assert.strictEqual(await clearInTitle.count(), 0, 'no Clear Filter action without a filter');
+		const filterWith = async (text) => {
+			await runCommand(page, 'Procnet: Filter Sockets…');
+			const input = page.locator('.quick-input-widget input');
+			await input.fill(text);
+			await input.press('Enter');
+		};
+		try {
+			await filterWith(`pid:${process.pid}`);
+			await page.waitForFunction((pid) => {
+				const m = document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '';
+				return m.startsWith(`The filter "pid:${pid}" matches 1 process · `);
+			}, process.pid, { timeout: 60000 });
+			await clearInTitle.waitFor({ state: 'visible', timeout: 10000 });
+			assert.ok((await findRow(page, `node (${process.pid})`)), 'the test runner\'s own row is shown');
+			await screenshot(page, '02a-filter-matches');
+
+			await filterWith('port:1-2 kind:sctp');
+			const welcome = page.locator('.part.sidebar .welcome-view-content').filter({ hasText: 'No socket matches the filter.' });
+			await welcome.waitFor({ state: 'visible', timeout: 60000 });
+			// A message over the tree would hide the welcome view: there is none.
+			assert.strictEqual(await viewMessage(page), '');
+			await screenshot(page, '02b-filter-matches-nothing');
+			await welcome.getByRole('button', { name: 'Clear Filter' }).click();
+			await page.waitForFunction(() => /^\d+ processes · \d+ sockets\./.test(document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? ''), null, { timeout: 60000 });
+			await welcome.waitFor({ state: 'hidden', timeout: 10000 });
+			await clearInTitle.waitFor({ state: 'hidden', timeout: 10000 });
+			await findRow(page, `node (${process.pid})`);
+		} finally {
+			if (await clearInTitle.isVisible().catch(() => false)) await runCommand(page, 'Procnet: Clear Filter');
+		}
+	});
+
 	it('"Procnet: Show Ports for PID" from the command palette reveals the test\'s own listener, without an error notification', async () => {
 		await openProcnetView(page);
 		const before = await notifications(page);
