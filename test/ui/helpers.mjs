@@ -133,6 +133,16 @@ export function panelFrame(page) {
  * process in the tree and opens its detail panel. Closes the editors first: a focused webview can
  * take focus back from the quick pick (and so close it).
  */
+/**
+ * Takes the quick pick's row of `pid` by a click, not Enter: Enter takes the first row, which for
+ * "416" was "chrome_crashpad (32416)" (the quick pick ranks matches its own way; CI, thirteenth session).
+ */
+export async function pickPidRow(page, pid, timeout) {
+	const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`\\(${pid}\\)$`) }) }).first();
+	await row.waitFor({ timeout });
+	await row.click();
+}
+
 export async function showPortsForPid(page, pid, timeout = 60000) {
 	await runCommand(page, 'View: Close All Editors');
 	await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
@@ -142,7 +152,6 @@ export async function showPortsForPid(page, pid, timeout = 60000) {
 		return i && i.offsetParent !== null && !i.value.startsWith('>');
 	}, null, { timeout: 60000 });
 	await quick.locator('input').fill(String(pid));
-	await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: `(${pid})` }).first().waitFor({ timeout });
-	await page.keyboard.press('Enter');
+	await pickPidRow(page, pid, timeout);
 	await panelFrame(page).locator('h1', { hasText: `(pid ${pid})` }).waitFor({ timeout });
 }
