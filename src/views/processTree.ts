@@ -147,7 +147,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			const i = this.views.findIndex((x) => x.entry === entry);
 			if (i >= 0) {
 				// Changes are told against the view the workbench shows; one built against another is told whole.
-				if (current && this.views[i] === current && v.changes) adoptRoots(current, v);
+				if (current && this.views[i] === current && v.changes) adoptRoots(v);
 				else v.changes = undefined;
 				this.views[i] = v;
 			}

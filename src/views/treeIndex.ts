@@ -50,8 +50,10 @@ function contextSuffix(h: HostEntry): string {
 export interface RootChanges {
 	/** The same top rows by id, in the same order: else the host's whole subtree is redrawn. */
 	sameRoots: boolean;
-	/** Ids of the top rows whose item or rows below differ. */
+	/** Ids of the top rows whose item or rows below differ (not looked for when the rows are not the same ones). */
 	dirty: Set<string>;
+	/** Each top row of the new view and the shown row of the same id and type (see adoptRoots). */
+	shownRow: Map<TreeNode, TreeNode>;
 }
 
 /** What the tree built for one host at its last refresh. */
@@ -65,6 +67,8 @@ export class HostView {
 	readonly content = new Map<string, SocketInfo[] | null>();
 	/** What changed against the view this one was built after; undefined when built without one. */
 	changes: RootChanges | undefined;
+	/** rowText of each top row, by id: made once, and read again as the shown view's at the next refresh. */
+	readonly rowTexts = new Map<string, string>();
 	readonly byPid = new Map<number, ProcessNode>();
 	/** The sockets shown (filters applied), in snapshot order; held as sockets, not ids (whose texts a full transfer's sockets make when read). */
 	visible: SocketInfo[] = [];
@@ -303,16 +307,23 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
  */
 export function* changesSince(shown: HostView, next: HostView): Generator<void, RootChanges> {
 	const dirty = new Set<string>();
+	const shownRow = new Map<TreeNode, TreeNode>();
 	const sameRoots = shown.roots.length === next.roots.length && shown.roots.every((r, i) => r.id === next.roots[i].id);
 	const before = new Map(shown.roots.map((r) => [r.id, r]));
 	const marked = (s: SocketInfo) => next.marks.has(s) || shown.marks.has(s);
 	const anyMarks = next.marks.size > 0 || shown.marks.size > 0;
 	let n = 0;
 	for (const r of next.roots) {
+		const text = rowText(r);
+		next.rowTexts.set(r.id, text);
 		const b = before.get(r.id);
+		if (!b || b.type !== r.type) continue;
+		shownRow.set(r, b);
+		// Rows not the same ones: the host's whole subtree is told, so which rows differ is moot.
+		if (!sameRoots) continue;
 		const list = next.content.get(r.id);
 		const was = shown.content.get(r.id);
-		if (!b || b.type !== r.type || rowText(b) !== rowText(r) || !list || !was || list.length !== was.length) {
+		if ((shown.rowTexts.get(r.id) ?? rowText(b)) !== text || !list || !was || list.length !== was.length) {
 			dirty.add(r.id);
 			continue;
 		}
@@ -325,7 +336,7 @@ export function* changesSince(shown: HostView, next: HostView): Generator<void, 
 			if (++n % STEP === 0) yield;
 		}
 	}
-	return { sameRoots, dirty };
+	return { sameRoots, dirty, shownRow };
 }
 
 /** Everything a top row's own item and tooltip are made of but its sockets, as one text. */
@@ -343,24 +354,24 @@ export function rowText(r: TreeNode): string {
 }
 
 /**
- * Carries the fields of `next`'s top rows over to the objects of `shown`'s rows with the same id,
- * and puts those objects in `next`: the workbench knows a row by the object it was given, and a
- * change can be reported for (or a row revealed by) that object only. Call it only when `next`
- * takes over from `shown`: rows of a view that is dropped must not change what is shown.
+ * Carries the fields of `next`'s top rows over to the objects of the shown rows with the same id
+ * (changesSince found them), and puts those objects in `next`: the workbench knows a row by the
+ * object it was given, and a change can be reported for (or a row revealed by) that object only.
+ * Call it only when `next` takes over from the view it was compared with: rows of a view that is
+ * dropped must not change what is shown.
  */
-export function adoptRoots(shown: HostView, next: HostView): void {
-	const before = new Map(shown.roots.map((r) => [r.id, r]));
-	const swapped = new Map<TreeNode, TreeNode>();
+export function adoptRoots(next: HostView): void {
+	const shownRow = next.changes?.shownRow;
+	if (!shownRow?.size) return;
 	next.roots.forEach((r, i) => {
-		const b = before.get(r.id);
-		if (!b || b.type !== r.type || b === r) return;
+		const b = shownRow.get(r);
+		if (!b || b === r) return;
 		for (const k of Object.keys(b)) if (!(k in r)) delete (b as unknown as Record<string, unknown>)[k];
 		Object.assign(b, r);
 		next.roots[i] = b;
-		swapped.set(r, b);
 	});
 	for (const [pid, p] of next.byPid) {
-		const b = swapped.get(p);
+		const b = shownRow.get(p);
 		if (b) next.byPid.set(pid, b as ProcessNode);
 	}
 }

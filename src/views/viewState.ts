@@ -49,14 +49,14 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 		const what = o.filter ? `the filter ${JSON.stringify(o.filter.text)} matches ${counts}` : counts;
 		notes.push(st.otherHosts ? `This machine: ${what}.` : `${what[0].toUpperCase()}${what.slice(1)}.`);
 	}
-	if (tree.status.error) notes.push(`Cannot read sockets: ${tree.status.error}`);
+	if (st.error) notes.push(`Cannot read sockets: ${st.error}`);
 	if (o.filter?.errors.length) notes.push(`Filter: ${o.filter.errors.join('; ')}`);
-	if (tree.status.permissionDenied && !st.empty) notes.push(`${tree.status.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
+	if (st.permissionDenied && !st.empty) notes.push(`${st.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
 	const message = notes.join(' ') || undefined;
 	if (view.message !== message) view.message = message;
 	setContext(view, 'procnet.filtered', !!o.filter);
 	setContext(view, 'procnet.listeningOnly', o.listeningOnly);
-	setContext(view, 'procnet.empty', tree.status.empty || '');
+	setContext(view, 'procnet.empty', st.empty || '');
 }
 
 /** The context keys last set for a view: this runs at every refresh, and each set is a message to the workbench. */

@@ -46,7 +46,7 @@ class Host {
 		const shown = this.view;
 		const v = drain(indexHost(this.entry, this.node, options(this.groupBy), undefined, shown));
 		assert.ok(v.changes, 'built against a shown view, it has changes');
-		adoptRoots(shown, v);
+		adoptRoots(v);
 		this.view = v;
 		return v.changes.sameRoots ? [...v.changes.dirty].sort() : ['*'];
 	}
