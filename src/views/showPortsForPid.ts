@@ -82,8 +82,14 @@ function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<numbe
 	// A typed pid that is not in the list (a process without sockets, or one started since) is still accepted.
 	const updateItems = (v: string) => {
 		const pid = parsePid(v);
-		const typed = pid !== undefined && !items.some((i) => i.pid === pid) ? [{ pid, label: `Show pid ${pid}`, alwaysShow: true }] : [];
+		const exact = pid === undefined ? undefined : items.find((i) => i.pid === pid);
+		const typed: PidPick[] = pid !== undefined && !exact ? [{ pid, label: `Show pid ${pid}`, alwaysShow: true }] : [];
 		qp.items = [...typed, ...items];
+		// A typed pid means that process, and Enter should take it. VS Code ranks the matches by its
+		// own order (label matches, then by name), so for "416" it put "chrome_crashpad (32416)"
+		// first, and a process whose name holds those digits comes before too: the process with
+		// exactly that pid is made the active row instead (the sort itself is not in the stable API).
+		if (pid !== undefined) qp.activeItems = exact ? [exact] : typed;
 	};
 	qp.onDidChangeValue(updateItems);
 	return new Promise((resolve) => {

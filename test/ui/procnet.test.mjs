@@ -15,9 +15,9 @@ import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../
 import { launchBrowser } from '../../scripts/browser.mjs';
 import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
-/** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show. */
-function startListener() {
-	const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], {
+/** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show; `name`, when given, is its process name. */
+function startListener(name) {
+	const child = spawn(process.execPath, ['-e', "if(process.argv[1])require('fs').writeFileSync('/proc/self/comm',process.argv[1]);const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)", name ?? ''], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	return new Promise((resolve, reject) => {
@@ -196,6 +196,34 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		assert.strictEqual(await row.getAttribute('aria-expanded'), 'true', 'the revealed process row is not expanded');
 		const errors = (await notifications(page)).filter((n) => n.severity === 'error' && !before.some((b) => b.message === n.message));
 		assert.deepStrictEqual(errors, [], `error notification(s) after the command: ${errors.map((e) => e.message).join(' | ')}`);
+	});
+
+	it('a typed pid is the active row of the pick, so Enter takes it, even when another process\'s name holds those digits and sorts first', async () => {
+		// The decoy: a listener of ours named "a<the listener's pid>" (a name may be set through
+		// /proc/self/comm). VS Code ranks label matches by name, so without procnet's choice of the
+		// active row the decoy's "a… (pid)" comes before "node (pid)" and Enter takes the decoy.
+		const decoy = await startListener(`a${listener.pid}`);
+		started.push(decoy.kill);
+		assert.strictEqual(fs.readFileSync(`/proc/${decoy.pid}/comm`, 'utf8').trim(), `a${listener.pid}`);
+		await runCommand(page, 'View: Close All Editors');
+		const quick = await runCommand(page, 'Procnet: Show Ports for PID');
+		await page.waitForFunction(() => {
+			const i = document.querySelector('.quick-input-widget input');
+			return i && i.offsetParent !== null && !i.value.startsWith('>');
+		}, null, { timeout: 15000 });
+		await quick.locator('input').fill(String(listener.pid));
+		// Both rows are listed (the decoy through its name), and the pick's fresh scan has landed.
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		await rows.filter({ hasText: `a${listener.pid} (${decoy.pid})` }).first().waitFor({ timeout: 15000 });
+		await page.locator('.quick-input-widget .quick-input-progress').waitFor({ state: 'hidden', timeout: 15000 }).catch(() => undefined);
+		const focused = rows.and(page.locator('.focused'));
+		await page.waitForFunction((pid) => document.querySelector('.quick-input-widget .monaco-list-row.focused .label-name')?.textContent?.endsWith(`(${pid})`), listener.pid, { timeout: 10000 }).catch(() => undefined);
+		const label = await focused.locator('.label-name').first().innerText();
+		await screenshot(page, '03c-exact-pid-active');
+		assert.ok(label.endsWith(`(${listener.pid})`) && label.startsWith('node'), `the active row for "${listener.pid}" is "${label}", not the listener's`);
+		await page.keyboard.press('Enter');
+		await findRow(page, `node (${listener.pid})`);
+		await panelFrame(page).locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 15000 });
 	});
 
 	it('opens the detail panel for the revealed process: its facts and a table with its listening socket', async () => {
