@@ -3,7 +3,7 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--full-at K,..] [--load-after] [--idle] [--ssh] [--panel-in-refresh]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--full-at K,..] [--load-after] [--idle] [--ssh] [--panel-in-refresh] [--live-heap]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
 //   setting alone does not stop) is not counted; --no-panel: no detail panel open; --socket-page:
@@ -17,7 +17,9 @@
 //   --ssh: measure an ssh host instead of this machine (this machine over the bench's own sshd
 //   on 127.0.0.1, read by the extension in that host's worker), panel on its biggest process;
 //   --panel-in-refresh: open the panel just before refresh 1 and count its opening in that
-//   refresh (until the fourteenth session, the only way); otherwise it is measured on its own.
+//   refresh (until the fourteenth session, the only way); otherwise it is measured on its own;
+//   --live-heap: the live heap (after a forced full GC, outside the meter) after refresh 2 and
+//   after each quarter of the run, for the "no growth across 100 refreshes".
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -86,6 +88,7 @@ try {
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
 			...(process.argv.includes('--panel-in-refresh') ? { PROCNET_BENCH_PANEL_IN_REFRESH: '1' } : {}),
+			...(process.argv.includes('--live-heap') ? { PROCNET_BENCH_LIVE_HEAP: '1' } : {}),
 			...(arg('--full-at') ? { PROCNET_BENCH_FULL_AT: arg('--full-at') } : {}),
 			...(loadAfter ? { PROCNET_BENCH_LOAD_AFTER: loadAfter } : {}),
 			...(ssh ? { PROCNET_BENCH_HOST: 'ssh:procnet-test', PROCNET_BENCH_SSH_CONFIG: sshConfig } : {}),

@@ -45,7 +45,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
 // each message's window as the extension host makes it (src/shared/pageWindow.ts) and packed as
 // the panel packs it (src/shared/packedMessage.ts), both bundled for the page.
 const packer = (await import('esbuild')).buildSync({
-	stdin: { contents: "export { pack } from './src/shared/packedMessage'; export { windowOf, DEFAULT_QUERY } from './src/shared/pageWindow'; export { drain } from './src/views/turns';", resolveDir: repo, loader: 'ts' },
+	stdin: { contents: "export { pack } from './src/shared/packedMessage'; export { windowOf, DEFAULT_QUERY, PAGE_ROWS } from './src/shared/pageWindow'; export { drain } from './src/views/turns';", resolveDir: repo, loader: 'ts' },
 	bundle: true, format: 'iife', globalName: 'procnetPack', write: false, platform: 'browser',
 }).outputFiles[0].text;
 const generator = `(() => {
@@ -63,7 +63,7 @@ const generator = `(() => {
 	const history = [];
 	const t = Date.now();
 	const detail = (removed, fresh) => {
-		const table = procnetPack.drain(procnetPack.windowOf(sockets, removed, procnetPack.DEFAULT_QUERY));
+		const table = procnetPack.drain(procnetPack.windowOf(sockets, removed, procnetPack.DEFAULT_QUERY, procnetPack.PAGE_ROWS));
 		return { process: proc, ancestors: [{ pid: 1, name: 'init' }], children: [], history: history.slice(), table, query: procnetPack.DEFAULT_QUERY, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
 	};
 	// Every message is made and packed before the measured steps, so that only the page's own work is counted.

@@ -10,6 +10,7 @@ import { kindText, localText, remoteText } from '../model/describe';
 import { sameValues } from '../model/diff';
 import type { SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
+import type { ColumnKey, RowReader } from './pageWindow';
 
 export interface PageSocket {
 	/** The socket's id in the snapshot: the page asks for it by this (showSocket). */
@@ -29,11 +30,31 @@ export interface PageSocket {
 	fds: string;
 }
 
+/** A socket's timer as its cell shows it: `keepalive 7.2s`, empty when none runs. */
+function timerText(s: SocketInfo): string {
+	return s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '';
+}
+
+/**
+ * Each cell read straight from a socket, as its row would show it: the window sorts and filters
+ * the process's sockets through these and makes rows only for the ones it shows (pageWindow.ts).
+ */
+const SOCKET_CELLS: Record<ColumnKey, (s: SocketInfo) => string | number> = {
+	kind: kindText,
+	local: localText,
+	remote: remoteText,
+	state: (s) => s.state,
+	tx: (s) => s.txQueue ?? 0,
+	rx: (s) => s.rxQueue ?? 0,
+	timer: timerText,
+	inode: (s) => s.inode,
+	fd: (s) => s.owners.map((o) => o.fd).join(','),
+};
+
 /**
  * Made once per socket object: the local source keeps unchanged sockets as the same objects
- * across refreshes, so their rows stay the same objects too. The table's sort keys and filter
- * texts are kept per row (pageWindow.ts), and an unchanged window is told apart without
- * comparing a field (detailPanel.ts).
+ * across refreshes, so their rows stay the same objects too, and an unchanged window is told
+ * apart without comparing a field (detailPanel.ts). Only the rows a page shows are made.
  */
 const made = new WeakMap<SocketInfo, PageSocket>();
 
@@ -41,23 +62,27 @@ const made = new WeakMap<SocketInfo, PageSocket>();
 export function pageSocket(s: SocketInfo): PageSocket {
 	let r = made.get(s);
 	if (!r) {
+		const c = SOCKET_CELLS;
 		r = {
 			id: s.id,
 			kind: s.kind,
 			state: s.state,
-			kindText: kindText(s),
-			local: localText(s),
-			remote: remoteText(s),
-			txQueue: s.txQueue ?? 0,
-			rxQueue: s.rxQueue ?? 0,
-			timer: s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '',
+			kindText: c.kind(s) as string,
+			local: c.local(s) as string,
+			remote: c.remote(s) as string,
+			txQueue: c.tx(s) as number,
+			rxQueue: c.rx(s) as number,
+			timer: c.timer(s) as string,
 			inode: s.inode,
-			fds: s.owners.map((o) => o.fd).join(','),
+			fds: c.fd(s) as string,
 		};
 		made.set(s, r);
 	}
 	return r;
 }
+
+/** The window's reader of a snapshot's sockets: cells straight from the socket, a row only when shown. */
+export const SOCKET_ROWS: RowReader<SocketInfo> = { cell: (s, key) => SOCKET_CELLS[key](s), row: pageSocket };
 
 /** Whether two rows of one socket read the same in every cell. */
 export function samePageSocket(a: PageSocket, b: PageSocket): boolean {

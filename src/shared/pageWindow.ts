@@ -44,6 +44,21 @@ export function cellOf(s: PageSocket, key: ColumnKey): string | number {
 	return CELLS[key](s);
 }
 
+/**
+ * How the window reads the rows it is given: their cells, and the row the page gets for one that
+ * is shown. The panel gives it the process's sockets themselves (pageSocket.ts), so that a row is
+ * made only for what the page shows: 500 of a 16.9k-socket process, not all of them, whose rows
+ * (with their texts, sort keys and filter texts) had been the young objects that V8's scavenges
+ * copied in the refresh after the panel opened (bench/exthost.mjs: 34-46 ms pauses).
+ */
+export interface RowReader<T> {
+	cell(t: T, key: ColumnKey): string | number;
+	row(t: T): PageSocket;
+}
+
+/** The page's own rows, as they are. */
+export const PAGE_ROWS: RowReader<PageSocket> = { cell: cellOf, row: (s) => s };
+
 /** Longest filter kept: a query comes from the page, and a filter is typed. */
 const MAX_FILTER = 256;
 
@@ -79,23 +94,43 @@ function sortText(v: string): string {
 	return v.toLowerCase().replace(/\d+/g, (d) => (d.length >= 16 ? d : d.padStart(16, '0')));
 }
 
-/** Sort keys and filter texts, made once per row object (rows of unchanged sockets are kept as the same objects, pageSocket.ts). */
-const sortTexts = new Map<ColumnKey, WeakMap<PageSocket, string>>();
-const filterTexts = new WeakMap<PageSocket, string>();
+/**
+ * Columns of a few distinct values (a kind, a state): their sort keys are kept by value, so that
+ * sorting by them, the default, keeps nothing per row.
+ */
+const BY_VALUE: ReadonlySet<ColumnKey> = new Set<ColumnKey>(['kind', 'state']);
+const valueKeys = new Map<string, string>();
 
-function sortTextOf(s: PageSocket, key: ColumnKey): string {
+/**
+ * Sort keys of the other columns and filter texts, made when a sort or filter asks for them and
+ * kept per row object (unchanged sockets stay the same objects across refreshes).
+ */
+const sortTexts = new Map<ColumnKey, WeakMap<object, string>>();
+const filterTexts = new WeakMap<object, string>();
+
+function sortTextOf<T extends object>(t: T, key: ColumnKey, rows: RowReader<T>): string {
+	if (BY_VALUE.has(key)) {
+		const v = String(rows.cell(t, key));
+		let k = valueKeys.get(v);
+		if (k === undefined) {
+			// Bounded: a host's kinds and states are a few dozen texts.
+			if (valueKeys.size > 4096) valueKeys.clear();
+			valueKeys.set(v, (k = sortText(v)));
+		}
+		return k;
+	}
 	let m = sortTexts.get(key);
 	if (!m) sortTexts.set(key, (m = new WeakMap()));
-	let t = m.get(s);
-	if (t === undefined) m.set(s, (t = sortText(String(cellOf(s, key)))));
-	return t;
+	let k = m.get(t);
+	if (k === undefined) m.set(t, (k = sortText(String(rows.cell(t, key)))));
+	return k;
 }
 
 /** What a filter searches: every cell, lower case, with a separator no typed filter holds (a match is within one cell). */
-export function filterTextOf(s: PageSocket): string {
-	let t = filterTexts.get(s);
-	if (t === undefined) filterTexts.set(s, (t = COLUMN_KEYS.map((k) => cellOf(s, k)).join('\u0001').toLowerCase()));
-	return t;
+function filterTextOf<T extends object>(t: T, rows: RowReader<T>): string {
+	let f = filterTexts.get(t);
+	if (f === undefined) filterTexts.set(t, (f = COLUMN_KEYS.map((k) => rows.cell(t, k)).join('\u0001').toLowerCase()));
+	return f;
 }
 
 /** Rows between yields: the host runs this over turns of its event loop for a big process. */
@@ -103,16 +138,17 @@ const STEP = 1024;
 
 /**
  * The window `query` asks for over a process's live rows (in snapshot order) and its rows closed
- * since the last refresh. Ties keep the snapshot's order, in both directions. Yields every STEP
- * rows; drain() runs it at once.
+ * since the last refresh, read through `rows`; only the rows shown are made into the page's rows.
+ * Ties keep the snapshot's order, in both directions. Yields every STEP rows; drain() runs it at once.
  */
-export function* windowOf(live: readonly PageSocket[], closed: readonly PageSocket[], query: PageQuery): Generator<void, PageWindow> {
+export function* windowOf<T extends object>(live: readonly T[], closed: readonly T[], query: PageQuery, rows: RowReader<T>): Generator<void, PageWindow> {
 	const byKind = new Map<string, Map<string, number>>();
 	for (let i = 0; i < live.length; i++) {
 		const s = live[i];
-		let states = byKind.get(s.kindText);
-		if (!states) byKind.set(s.kindText, (states = new Map()));
-		states.set(s.state, (states.get(s.state) ?? 0) + 1);
+		const kind = String(rows.cell(s, 'kind')), state = String(rows.cell(s, 'state'));
+		let states = byKind.get(kind);
+		if (!states) byKind.set(kind, (states = new Map()));
+		states.set(state, (states.get(state) ?? 0) + 1);
 		if (i % STEP === STEP - 1) yield;
 	}
 	const counts: PageWindow['counts'] = [];
@@ -121,11 +157,11 @@ export function* windowOf(live: readonly PageSocket[], closed: readonly PageSock
 
 	const needle = query.filter.trim().toLowerCase();
 	// Without a filter, the rows as they are: nothing below changes a list it is given.
-	const matches = function* (rows: readonly PageSocket[]): Generator<void, readonly PageSocket[]> {
-		if (!needle) return rows;
-		const out: PageSocket[] = [];
-		for (let i = 0; i < rows.length; i++) {
-			if (filterTextOf(rows[i]).includes(needle)) out.push(rows[i]);
+	const matches = function* (list: readonly T[]): Generator<void, readonly T[]> {
+		if (!needle) return list;
+		const out: T[] = [];
+		for (let i = 0; i < list.length; i++) {
+			if (filterTextOf(list[i], rows).includes(needle)) out.push(list[i]);
 			if (i % STEP === STEP - 1) yield;
 		}
 		return out;
@@ -138,7 +174,7 @@ export function* windowOf(live: readonly PageSocket[], closed: readonly PageSock
 	const keys: Array<string | number> = new Array(liveMatched.length);
 	for (let i = 0; i < liveMatched.length; i++) {
 		const s = liveMatched[i];
-		keys[i] = numeric ? (cellOf(s, query.sort) as number) : sortTextOf(s, query.sort);
+		keys[i] = numeric ? (rows.cell(s, query.sort) as number) : sortTextOf(s, query.sort, rows);
 		if (i % STEP === STEP - 1) yield;
 	}
 	const dir = query.desc ? -1 : 1;
@@ -146,11 +182,11 @@ export function* windowOf(live: readonly PageSocket[], closed: readonly PageSock
 		const x = keys[a], y = keys[b];
 		return x < y ? -dir : x > y ? dir : a - b;
 	});
-	const rows: PageSocket[] = [];
-	for (let i = 0; i < order.length && i < query.shown; i++) rows.push(liveMatched[order[i]]);
+	const shown: PageSocket[] = [];
+	for (let i = 0; i < order.length && i < query.shown; i++) shown.push(rows.row(liveMatched[order[i]]));
 	return {
-		rows,
-		closed: closedMatched.slice(0, Math.max(0, query.shown - liveMatched.length)),
+		rows: shown,
+		closed: closedMatched.slice(0, Math.max(0, query.shown - liveMatched.length)).map((t) => rows.row(t)),
 		total: live.length,
 		matched: liveMatched.length,
 		closedMatched: closedMatched.length,

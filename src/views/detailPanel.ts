@@ -8,10 +8,10 @@ import { findRawLine } from '../collect/rawLine';
 import { hasId } from '../collect/socketIndex';
 import type { SnapshotDiff } from '../model/diff';
 import { isClosable, ownedBy } from '../model/select';
-import { processKey, type Snapshot } from '../model/snapshot';
+import { processKey, type Snapshot, type SocketInfo } from '../model/snapshot';
 import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
-import { pageSocket, samePageSocket, type PageSocket } from '../shared/pageSocket';
+import { samePageSocket, SOCKET_ROWS, type PageSocket } from '../shared/pageSocket';
 import { checkQuery, DEFAULT_QUERY, PAGE, windowOf, type PageQuery, type PageWindow } from '../shared/pageWindow';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
@@ -88,6 +88,11 @@ export class DetailPanel implements vscode.Disposable {
 		return this.lastMessage;
 	}
 
+	/** Whether the attached page has said it is ready, so that what is handed to it is posted (the bench waits on it). */
+	get pageIsReady(): boolean {
+		return !!this.panel && this.pageReady;
+	}
+
 	/** Resolves once what was handed to the page so far is posted (tests wait on it). */
 	settled(): Promise<void> {
 		return this.sending;
@@ -103,7 +108,9 @@ export class DetailPanel implements vscode.Disposable {
 			const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Procnet', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, this.options());
 			this.attach(panel);
 		}
-		this.update();
+		// The page is made from the next turn: in this one the workbench is still taking the new
+		// panel, and a share of the page's work here made show() hold the thread 15-20 ms at 100k.
+		this.update(undefined, 'next');
 		this.onDidChangeVisibility();
 	}
 
@@ -237,24 +244,27 @@ export class DetailPanel implements vscode.Disposable {
 
 	/**
 	 * A process page of a big snapshot: that process's sockets out of every socket of the host,
-	 * with the page's rows made on the way (17k of them took ~15 ms at once), sorted and filtered,
-	 * walked in turns of the event loop. Made at once at 100k sockets, it had been the longest
+	 * sorted and filtered, and the shown ones made into the page's rows, walked in turns of the
+	 * event loop. Made at once at 100k sockets, it had been the longest
 	 * block a refresh caused in the extension host (~50-100 ms), and opening the panel on a
 	 * process one of 390 ms.
 	 */
-	private pageInTurns(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): void {
+	private pageInTurns(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, from: 'now' | 'next'): void {
 		const gen = ++this.generation;
 		runInTurns(this.processTable(snap, diff, pid, this.query), () => gen === this.generation, (table) => {
 			if (this.host()?.store.snapshot === snap) this.update({ snap, table });
-		}, 'now');
+		}, from);
 	}
 
-	/** @param known the shown process's table in `known.snap`, when pageInTurns made it already. */
-	private update(known?: { snap: Snapshot; table: ProcessTable }): void {
+	/**
+	 * @param known the shown process's table in `known.snap`, when pageInTurns made it already.
+	 * @param from when a page made over turns starts (runInTurns).
+	 */
+	private update(known?: { snap: Snapshot; table: ProcessTable }, from: 'now' | 'next' = 'now'): void {
 		// A process page of a big snapshot is made over turns, whoever asks for it (a refresh, the panel opening, the page's query).
 		const h = this.host();
 		const snap = h?.store.snapshot;
-		if (!known && this.panel && this.target?.kind === 'process' && h && snap && snap.sockets.length > SYNC_SOCKETS) return this.pageInTurns(snap, h.store.diff, this.target.pid);
+		if (!known && this.panel && this.target?.kind === 'process' && h && snap && snap.sockets.length > SYNC_SOCKETS) return this.pageInTurns(snap, h.store.diff, this.target.pid, from);
 		if (!known) this.generation++;
 		if (!this.panel || !this.target) return;
 		// No snapshot yet: wait for the first one, unless reading the host failed (say why rather
@@ -306,18 +316,19 @@ export class DetailPanel implements vscode.Disposable {
 		}).catch((e) => console.error('procnet: posting to the detail panel failed', e)); // the next post must still go
 	}
 
-	/** The rows of the process last shown, with the snapshot they came from: a query on the same snapshot reuses them. */
+	/** The sockets of the process last shown, with the snapshot they came from: a query on the same snapshot reuses them. */
 	private gathered: ProcessRows | undefined;
 
 	/**
-	 * The table of process `pid` in `snap` for `query`. The process's rows are gathered once per
-	 * snapshot: a sort, a filter keystroke or "Show more" then costs the window alone (16.9k rows'
-	 * filter texts and sort keys are kept per row), not another walk over every socket of the host.
+	 * The table of process `pid` in `snap` for `query`. The process's sockets are gathered once per
+	 * snapshot: a sort, a filter keystroke or "Show more" then costs the window alone (the sort keys
+	 * of a column sorted by, and filter texts once filtered, are kept per socket), not another walk
+	 * over every socket of the host.
 	 */
 	private *processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
 		let rows = this.gathered;
 		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherRows(snap, diff, pid);
-		const table = yield* windowOf(rows.live, rows.closed, query);
+		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS);
 		const fresh = rows.fresh;
 		return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
 	}
@@ -389,12 +400,15 @@ interface ProcessTable {
 	added: string[];
 }
 
-/** A process's rows in one snapshot: live ones, those closed since the last refresh, and the ids of the new ones. */
+/**
+ * A process's sockets in one snapshot: live ones, those closed since the last refresh, and the ids
+ * of the new ones. The window makes page rows of those it shows only (pageWindow.ts).
+ */
 interface ProcessRows {
 	snap: Snapshot;
 	pid: number;
-	live: PageSocket[];
-	closed: PageSocket[];
+	live: SocketInfo[];
+	closed: SocketInfo[];
 	fresh: Set<string>;
 }
 
@@ -405,16 +419,16 @@ interface ProcessRows {
  * each read (socketColumns.ts), so a count of sockets says little of the time.
  */
 function* gatherRows(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): Generator<void, ProcessRows> {
-	const live: PageSocket[] = [];
+	const live: SocketInfo[] = [];
 	for (let j = 0; j < snap.sockets.length; j++) {
 		const s = snap.sockets[j];
-		if (ownedBy(s, pid)) live.push(pageSocket(s));
+		if (ownedBy(s, pid)) live.push(s);
 		if ((j & 255) === 255) yield;
 	}
-	const closed: PageSocket[] = [];
+	const closed: SocketInfo[] = [];
 	const fresh = new Set<string>();
 	if (diff) {
-		for (const s of diff.closedSockets) if (ownedBy(s, pid)) closed.push(pageSocket(s));
+		for (const s of diff.closedSockets) if (ownedBy(s, pid)) closed.push(s);
 		yield;
 		for (const s of diff.newSockets) if (ownedBy(s, pid)) fresh.add(s.id);
 		yield;

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import fc from 'fast-check';
 import type { PageSocket } from '../../src/shared/pageSocket';
-import { cellOf, checkQuery, COLUMN_KEYS, DEFAULT_QUERY, PAGE, windowOf, type ColumnKey, type PageQuery } from '../../src/shared/pageWindow';
+import { cellOf, checkQuery, COLUMN_KEYS, DEFAULT_QUERY, PAGE, PAGE_ROWS, windowOf, type ColumnKey, type PageQuery } from '../../src/shared/pageWindow';
 import { drain } from '../../src/views/turns';
 
 const STATES = ['ESTABLISHED', 'LISTEN', 'TIME_WAIT', 'CLOSE_WAIT'];
@@ -91,7 +91,7 @@ describe('pageWindow (the process table, sorted and filtered on the extension ho
 	it('gives the first `shown` matching rows in sort order, ties in snapshot order, then the closed ones, and counts every live row', () => {
 		fc.assert(
 			fc.property(fc.array(rowArb, { maxLength: 60 }), fc.array(rowArb, { maxLength: 6 }), queryArb, (live, closed, q) => {
-				const w = drain(windowOf(live, closed, q));
+				const w = drain(windowOf(live, closed, q, PAGE_ROWS));
 				const { liveHits, closedHits } = oracle(live, closed, q);
 				assert.strictEqual(w.total, live.length);
 				assert.strictEqual(w.matched, liveHits.length);
@@ -123,7 +123,7 @@ describe('pageWindow (the process table, sorted and filtered on the extension ho
 	it('sorts ports, fds and inodes as numbers, and a filter matches within one cell only', () => {
 		const row = (id: string, local: string, fds: string): PageSocket => ({ id, kind: 'tcp', state: 'LISTEN', kindText: 'tcp', local, remote: '*', txQueue: 0, rxQueue: 0, timer: '', inode: id.slice(1), fds });
 		const rows = [row('i100', '127.0.0.1:40000', '10'), row('i99', '127.0.0.1:3000', '9,10'), row('i1000', '127.0.0.1:8080', '9')];
-		const ids = (q: Partial<PageQuery>) => drain(windowOf(rows, [], { ...DEFAULT_QUERY, ...q })).rows.map((r) => r.id);
+		const ids = (q: Partial<PageQuery>) => drain(windowOf(rows, [], { ...DEFAULT_QUERY, ...q }, PAGE_ROWS)).rows.map((r) => r.id);
 		assert.deepStrictEqual(ids({ sort: 'local' }), ['i99', 'i1000', 'i100']);
 		assert.deepStrictEqual(ids({ sort: 'local', desc: true }), ['i100', 'i1000', 'i99']);
 		assert.deepStrictEqual(ids({ sort: 'inode' }), ['i99', 'i100', 'i1000']);
@@ -135,11 +135,11 @@ describe('pageWindow (the process table, sorted and filtered on the extension ho
 
 	it('gives its turns back: a 17k-row process yields many times before its window is made', () => {
 		const rows = Array.from({ length: 17000 }, (_, i): PageSocket => ({ id: `r${i}`, kind: 'tcp', state: i % 7 ? 'ESTABLISHED' : 'LISTEN', kindText: 'tcp', local: `127.0.0.1:${i}`, remote: '*', txQueue: 0, rxQueue: 0, timer: '', inode: String(i), fds: String(i) }));
-		const it = windowOf(rows, [], { ...DEFAULT_QUERY, sort: 'local', desc: true, filter: '127' });
+		const it = windowOf(rows, [], { ...DEFAULT_QUERY, sort: 'local', desc: true, filter: '127' }, PAGE_ROWS);
 		let yields = 0;
 		for (let r = it.next(); !r.done; r = it.next()) yields++;
 		assert.ok(yields >= 3 * Math.floor(17000 / 1024), `${yields} yields`);
-		assert.deepStrictEqual(drain(windowOf(rows, [], { ...DEFAULT_QUERY, sort: 'local', desc: true })).rows.slice(0, 2).map((r) => r.local), ['127.0.0.1:16999', '127.0.0.1:16998']);
+		assert.deepStrictEqual(drain(windowOf(rows, [], { ...DEFAULT_QUERY, sort: 'local', desc: true }, PAGE_ROWS)).rows.slice(0, 2).map((r) => r.local), ['127.0.0.1:16999', '127.0.0.1:16998']);
 	});
 
 	it('checks what the page sends: a bad query is the default, shown is whole pages, the filter is cut', () => {

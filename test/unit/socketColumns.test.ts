@@ -9,7 +9,9 @@ import { fromColumns, isColumnSocket, SPLIT_TEXT, splitIdNumber, splitIdPrefix, 
 import { changedFields, sameSocket, sameValues } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { pageSocket } from '../../src/shared/pageSocket';
+import { pageSocket, SOCKET_ROWS } from '../../src/shared/pageSocket';
+import { COLUMN_KEYS, PAGE_ROWS, windowOf, type PageQuery } from '../../src/shared/pageWindow';
+import { drain } from '../../src/views/turns';
 import { fixture } from './fixtures';
 
 /** Every field of `plain` reads the same on `col` (Object.is: -0 and NaN too), and no other field is set. */
@@ -92,6 +94,28 @@ describe('socket columns (a full transfer as columns)', () => {
 			}),
 			{ numRuns: 300 },
 		);
+	});
+
+	it('gives the panel the window its page rows would give, making rows only for those shown', () => {
+		const plain = fixtureSnapshot();
+		const cols = fromColumns(structuredClone(toColumns(plain)));
+		// The panel reads sockets (column ones after a full transfer); the page rows are the oracle.
+		const live = cols.slice(0, -5), closed = cols.slice(-5);
+		const liveRows = live.map((s) => pageSocket(s)), closedRows = closed.map((s) => pageSocket(s));
+		for (const sort of COLUMN_KEYS) {
+			for (const filter of ['', 'listen', '127.0.0', 'unix', 'keepalive', 'nothing-matches']) {
+				for (const [desc, shown] of [[false, 500], [true, 3]] as const) {
+					const q: PageQuery = { sort, desc, filter, shown };
+					let made = 0;
+					const counting = { cell: SOCKET_ROWS.cell, row: (s: SocketInfo) => (made++, SOCKET_ROWS.row(s)) };
+					const w = drain(windowOf(live, closed, q, counting));
+					const want = drain(windowOf(liveRows, closedRows, q, PAGE_ROWS));
+					assert.deepStrictEqual(w, want, JSON.stringify(q));
+					assert.strictEqual(made, w.rows.length + w.closed.length, `${JSON.stringify(q)}: rows made for sockets not shown`);
+				}
+			}
+		}
+		assert.ok(live.length > 3 && drain(windowOf(live, [], { sort: 'state', desc: false, filter: '', shown: 3 }, SOCKET_ROWS)).rows.length === 3);
 	});
 
 	it('is what the diff, the page rows and for…in comparisons see in a plain socket', () => {

@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as path from 'path';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 import { ownedBy } from '../../src/model/select';
@@ -32,6 +34,18 @@ const IDLE_MS = 1700;
  * that refresh, as until the fourteenth session; otherwise the opening is measured on its own.
  */
 const PANEL_IN_REFRESH = process.env.PROCNET_BENCH_PANEL_IN_REFRESH === '1';
+/**
+ * PROCNET_BENCH_LIVE_HEAP=1: the live heap (heapUsed right after a forced full GC, as the soak
+ * test reads it) after refresh 2 and after each quarter of the run, to see whether anything
+ * grows across refreshes at this size. Each GC is taken between refreshes and kept out of the
+ * meter; V8's gc is exposed for the bench only (the extension never runs with it).
+ */
+const LIVE_HEAP = process.env.PROCNET_BENCH_LIVE_HEAP === '1';
+function liveHeapMiB(): number {
+	v8.setFlagsFromString('--expose-gc');
+	(vm.runInNewContext('gc') as () => void)();
+	return process.memoryUsage().heapUsed / 1048576;
+}
 const FULL_AT = new Set((process.env.PROCNET_BENCH_FULL_AT ?? '').split(',').filter(Boolean).map(Number));
 
 describe('bench: extension-host event loop during refreshes', function () {
@@ -180,7 +194,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				// until its first page is posted and the workbench had 1.5 s to take it in.
 				resetMeter();
 				const t1 = performance.now();
-				while (api.panel.current?.type !== 'process' && performance.now() - t1 < 60000) await new Promise((r) => setTimeout(r, 10));
+				while ((api.panel.current?.type !== 'process' || !api.panel.pageIsReady) && performance.now() - t1 < 60000) await new Promise((r) => setTimeout(r, 10));
 				await api.panel.settled();
 				const posted = performance.now() - t1;
 				await new Promise((r) => setTimeout(r, 1500));
@@ -195,6 +209,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 		}
 
 		const refreshSpans: Array<[number, number, number]> = [];
+		const liveHeaps: string[] = [];
 		const rows: Array<{ sockets: number; ms: number; worst: number; worstOnCpu: number; worstUnqueued: number; full: boolean }> = [];
 		try {
 			for (let i = 0; i < REFRESHES; i++) {
@@ -224,6 +239,13 @@ describe('bench: extension-host event loop during refreshes', function () {
 				const sent = (store.source as { lastTransfer?: { upserts: number; removed: number; full: boolean } }).lastTransfer;
 				rows.push({ sockets, ms, worst, worstOnCpu, worstUnqueued, full: !!sent?.full });
 				console.log(`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, ${blockLine()}`);
+				if (LIVE_HEAP && (i === 1 || [1, 2, 3, 4].some((q) => i + 1 === Math.round((REFRESHES * q) / 4)))) {
+					const mib = liveHeapMiB();
+					liveHeaps.push(`${i + 1}:${mib.toFixed(1)}`);
+					console.log(`      live heap after refresh ${i + 1}: ${mib.toFixed(1)} MiB (rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB)`);
+					// The meter's next tick sees the GC's block; the next refresh's meter starts after it.
+					await new Promise((r) => setTimeout(r, 50));
+				}
 			}
 		} finally {
 			// PROCNET_BENCH_BLOCKS=file: every block over 20 ms and every refresh's window, in the
@@ -247,6 +269,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				`onCpuMs(first)=${rows[0].worstOnCpu.toFixed(0)} onCpuMs(median)=${sortedCpu[Math.floor(sortedCpu.length / 2)]?.toFixed(0)} onCpuMs(max)=${sortedCpu[sortedCpu.length - 1]?.toFixed(0)} ` +
 				`lessCpuWaitMs(first)=${rows[0].worstUnqueued.toFixed(0)} lessCpuWaitMs(median)=${sortedUnq[Math.floor(sortedUnq.length / 2)]?.toFixed(0)} lessCpuWaitMs(max)=${sortedUnq[sortedUnq.length - 1]?.toFixed(0)} ` +
 				`refreshMs(median)=${steady.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(steady.length / 2)]?.toFixed(0)}` +
+				(liveHeaps.length ? ` liveHeapMiB=${liveHeaps.join(',')}` : '') +
 				(panelOpen ? ` panelOpen(worst/onCpu/lessCpuWait ms)=${panelOpen}` : '') +
 				(fulls.length ? ` fullTransfer(worst/onCpu/lessCpuWait ms)=${fulls.map((r) => `${r.worst.toFixed(0)}/${r.worstOnCpu.toFixed(0)}/${r.worstUnqueued.toFixed(0)}`).join(',')}` : ''),
 		);
