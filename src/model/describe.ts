@@ -35,14 +35,28 @@ export function kindText(s: SocketInfo): string {
 
 /** `:3000 :9229 · 4 conn`: the listening ports, then how many other inet sockets. */
 export function portSummary(sockets: readonly SocketInfo[]): string {
+	const it = portSummaryOf(sockets, Infinity);
+	for (;;) {
+		const r = it.next();
+		if (r.done) return r.value;
+	}
+}
+
+/**
+ * portSummary, yielding every `step` sockets: the tree makes it while indexing over turns, and
+ * one process of the 100k bench holds 16.9k sockets (a 15-20 ms step when made at once).
+ */
+export function* portSummaryOf(sockets: readonly SocketInfo[], step: number): Generator<void, string> {
 	const ports = new Set<string>();
 	let conns = 0;
 	let other = 0;
-	for (const s of sockets) {
+	for (let i = 0; i < sockets.length; i++) {
+		const s = sockets[i];
 		if (s.state === 'LISTEN' && s.localPort !== null) ports.add(`:${s.localPort}`);
 		else if (s.kind === 'udp' && s.state === 'UNCONN' && s.localPort) ports.add(`udp:${s.localPort}`);
 		else if (s.kind === 'tcp' || s.kind === 'udp' || s.kind === 'sctp') conns++;
 		else other++;
+		if ((i + 1) % step === 0) yield;
 	}
 	const parts: string[] = [];
 	// In port order whatever the order of the list (the tree no longer sorts whole lists up front).

@@ -4,7 +4,7 @@
 // 100k-socket snapshot over several turns of the extension host's event loop (processTree.ts
 // drives it); nothing here touches vscode.
 import type { DebugTracker } from '../debug/debugTracker';
-import { localText, portSummary } from '../model/describe';
+import { localText, portSummaryOf } from '../model/describe';
 import { matchesFilter, type Filter } from '../model/filter';
 import { isListening } from '../model/select';
 import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
@@ -157,11 +157,14 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	const all = sockets.concat(closed);
 	function* processNodes(parent: HostNode | GroupNode, list: SocketInfo[]): Generator<void, ProcessNode[]> {
 		const held = new Map<number, SocketInfo[]>();
+		// Processes with a listener that is not closed: listed first.
+		const listening = new Set<number>();
 		const add = (pid: number, s: SocketInfo) => {
 			if (hidden.has(pid) || !procs.has(pid)) return;
 			const l = held.get(pid);
 			if (l) l.push(s);
 			else held.set(pid, [s]);
+			if (s.state === 'LISTEN' && marks.get(s) !== 'closed') listening.add(pid);
 		};
 		for (const s of list) {
 			const owners = s.owners;
@@ -172,11 +175,13 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		const nodes: Array<{ node: ProcessNode; listens: number }> = [];
 		for (const [pid, ss] of held) {
 			const p = procs.get(pid)!;
-			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, summary: portSummary(ss), mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
-			nodes.push({ node, listens: ss.some((s) => s.state === 'LISTEN' && marks.get(s) !== 'closed') ? 0 : 1 });
+			const summary = yield* portSummaryOf(ss, STEP);
+			const node: ProcessNode = { type: 'process', id: `${parent.id}/proc:${processKey(p)}`, process: p, sockets: ss, summary, mark: newProcs.has(processKey(p)) ? 'new' : undefined, parent, contextSuffix: suffix };
+			nodes.push({ node, listens: listening.has(pid) ? 0 : 1 });
 			if (!v.byPid.has(pid)) v.byPid.set(pid, node);
+			// Many small processes: a yield each time STEP more sockets were summed up.
 			n += ss.length;
-			if (ss.length > STEP) yield;
+			if (ss.length < STEP && n % STEP < ss.length) yield;
 		}
 		nodes.sort((a, b) => a.listens - b.listens || a.node.process.name.localeCompare(b.node.process.name) || a.node.process.pid - b.node.process.pid);
 		return nodes.map((x) => x.node);
@@ -236,8 +241,9 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		yield;
 		for (const key of keys) {
 			const list = byPort.get(key)!;
+			const description = yield* portSummaryOf(list, STEP);
 			const g: GroupNode = {
-				type: 'group', id: `${host.id}/port:${key}`, label: key, description: portSummary(list), icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
+				type: 'group', id: `${host.id}/port:${key}`, label: key, description, icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
 				contextValue: 'group.port', parent: host, children: (self) => v.socketNodes(self, list),
 			};
 			v.roots.push(g);
