@@ -20,6 +20,7 @@
 // and export contracts). What it is not is a plain object: its fields are not its own
 // properties, so a spread or Object.keys sees none of them, and it cannot be written to. The
 // extension host only reads sockets; the tests hold it to that.
+import { OWNER_COUNT, OWNER_PID } from '../model/owners';
 import type { Owner, SocketInfo } from '../model/snapshot';
 
 /**
@@ -183,6 +184,19 @@ class ColumnSocket {
 		const out: Owner[] = [];
 		for (let k = c.ownerStart[i]; k < c.ownerStart[i + 1]; k++) out.push({ pid: c.ownerPid[k], fd: c.ownerFd[k] });
 		return out;
+	}
+
+	/** owners.length without the list (model/owners.ts). */
+	[OWNER_COUNT](): number {
+		const c = this[TABLE].c;
+		const i = this[ROW];
+		return c.ownerStart[i + 1] - c.ownerStart[i];
+	}
+
+	/** owners[k].pid without the list (model/owners.ts). */
+	[OWNER_PID](k: number): number {
+		const c = this[TABLE].c;
+		return c.ownerPid[c.ownerStart[this[ROW]] + k];
 	}
 
 	/** The socket as the plain object it was made from: same fields, same order. */

@@ -1,6 +1,7 @@
 // Narrowing a snapshot to what a user asked for: some pids (and their descendants), some
 // kinds, listening sockets only. Shared by the CLI flags and the views.
 import type { SocketKind } from '../procfs/types';
+import { ownedBy } from './owners';
 import type { ProcessInfo, Snapshot, SocketInfo } from './snapshot';
 
 export interface Selection {
@@ -25,10 +26,7 @@ export function isClosable(s: SocketInfo): boolean {
 	return s.kind === 'tcp' && s.inode !== '0' && CONNECTED.has(s.state ?? '') && s.localAddress !== null && s.remoteAddress !== null && s.localPort !== null && s.remotePort !== null;
 }
 
-/** Whether `pid` holds the socket: one of its owners, never only the first (a socket may be shared). */
-export function ownedBy(s: SocketInfo, pid: number): boolean {
-	return s.owners.some((o) => o.pid === pid);
-}
+export { ownedBy } from './owners';
 
 /** The TCP/SCTP/unix LISTEN sockets `pid` holds (what a kill prompt or a watch names). */
 export function listenersOf(snap: Snapshot, pid: number): SocketInfo[] {

@@ -6,6 +6,7 @@
 import type { DebugTracker } from '../debug/debugTracker';
 import { localText, portSummaryOf } from '../model/describe';
 import { matchesFilter, type Filter } from '../model/filter';
+import { ownerCount, ownerPidAt } from '../model/owners';
 import { isListening } from '../model/select';
 import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
@@ -167,9 +168,10 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			if (s.state === 'LISTEN' && marks.get(s) !== 'closed') listening.add(pid);
 		};
 		for (const s of list) {
-			const owners = s.owners;
-			if (owners.length === 1) add(owners[0].pid, s);
-			else for (const pid of new Set(owners.map((x) => x.pid))) add(pid, s);
+			// Read without the owners list (model/owners.ts): this runs over every socket.
+			const k = ownerCount(s);
+			if (k === 1) add(ownerPidAt(s, 0), s);
+			else if (k > 1) for (const pid of new Set(s.owners.map((x) => x.pid))) add(pid, s);
 			if (++n % STEP === 0) yield;
 		}
 		const nodes: Array<{ node: ProcessNode; listens: number }> = [];
@@ -193,7 +195,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		const out: SocketInfo[] = [];
 		if (!o.showUnowned) return out;
 		for (const s of list) {
-			if (s.owners.length === 0) out.push(s);
+			if (ownerCount(s) === 0) out.push(s);
 			if (++n % STEP === 0) yield;
 		}
 		return out;
@@ -212,7 +214,10 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		// The count above the tree; grouped by process, it is the process rows.
 		const pids = new Set<number>();
 		for (const s of sockets) {
-			for (const x of s.owners) if (procs.has(x.pid) && !hidden.has(x.pid)) pids.add(x.pid);
+			for (let k = ownerCount(s) - 1; k >= 0; k--) {
+				const pid = ownerPidAt(s, k);
+				if (procs.has(pid) && !hidden.has(pid)) pids.add(pid);
+			}
 			if (++n % STEP === 0) yield;
 		}
 		v.processes = pids.size;

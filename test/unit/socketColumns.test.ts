@@ -8,6 +8,7 @@ import type { Capture, ProcessCapture } from '../../src/collect/capture';
 import { fromColumns, isColumnSocket, SPLIT_TEXT, splitIdNumber, splitIdPrefix, toColumns } from '../../src/collect/socketColumns';
 import { changedFields, sameSocket, sameValues } from '../../src/model/diff';
 import { buildSnapshot } from '../../src/model/join';
+import { ownedBy, ownerCount, ownerPidAt } from '../../src/model/owners';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { pageSocket, SOCKET_ROWS } from '../../src/shared/pageSocket';
 import { COLUMN_KEYS, PAGE_ROWS, windowOf, type PageQuery } from '../../src/shared/pageWindow';
@@ -126,6 +127,13 @@ describe('socket columns (a full transfer as columns)', () => {
 			assert.ok(sameValues(cols[i], plain[i], 'owners') && sameValues(plain[i], cols[i], 'owners'));
 			assert.deepStrictEqual(changedFields(plain[i], cols[i]), []);
 			assert.deepStrictEqual(pageSocket(cols[i]), pageSocket(plain[i]));
+			// Owners read without their list (model/owners.ts) are the list's, on both kinds of socket.
+			for (const s of [cols[i], plain[i]]) {
+				assert.strictEqual(ownerCount(s), plain[i].owners.length, `${plain[i].id}: owner count`);
+				assert.deepStrictEqual(Array.from({ length: ownerCount(s) }, (_, k) => ownerPidAt(s, k)), plain[i].owners.map((o) => o.pid), `${plain[i].id}: owner pids`);
+				for (const o of plain[i].owners) assert.ok(ownedBy(s, o.pid));
+				assert.ok(!ownedBy(s, 0x7fffffff));
+			}
 		}
 		// And a difference is one: another state, or another owner, is seen.
 		const other = { ...plain[0], state: plain[0].state === 'LISTEN' ? 'CLOSE' : 'LISTEN', owners: [{ pid: 99, fd: 1 }] };
