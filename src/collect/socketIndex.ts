@@ -130,8 +130,11 @@ export class SocketIndex {
 	list(): SocketInfo[] {
 		const out: SocketInfo[] = new Array(this.count);
 		let i = 0;
-		for (const byNumber of this.split.values()) for (const s of byNumber.values()) out[i++] = s;
-		for (const s of this.whole.values()) out[i++] = s;
+		// forEach, not for…of: run once per refresh, this is not optimised code, where a for…of
+		// makes an iterator result per socket (2.4 MiB of a refresh's garbage at 100k, sampled).
+		const put = (s: SocketInfo) => void (out[i++] = s);
+		this.split.forEach((byNumber) => byNumber.forEach(put));
+		this.whole.forEach(put);
 		return out;
 	}
 }

@@ -4,6 +4,7 @@
 // sockets again each time cost a walk over every socket per refresh (100k at our benchmark's
 // size, on the extension host's thread); a diff touches only what changed.
 import type { SnapshotDiff } from './diff';
+import { ownerCount, ownerPidAt } from './owners';
 import type { Snapshot, SocketInfo } from './snapshot';
 
 /** Sockets counted between two yields of a full count (a few ms). */
@@ -49,25 +50,27 @@ export class StateTally {
 			// block of it in the extension host. Dropped half-way, its counts are no snapshot's.
 			this.counted = undefined;
 			let n = 0;
-			for (const s of diff.closedSockets) {
-				this.add(s, -1);
+			// Indexed loops: a for…of in a generator makes an object per element (treeIndex.ts).
+			const { closedSockets: closed, changedSockets: changed, newSockets: added } = diff;
+			for (let i = 0; i < closed.length; i++) {
+				this.add(closed[i], -1);
 				if (++n % STEP === 0) yield;
 			}
-			for (const c of diff.changedSockets) {
-				this.add(c.before, -1);
-				this.add(c.after, 1);
+			for (let i = 0; i < changed.length; i++) {
+				this.add(changed[i].before, -1);
+				this.add(changed[i].after, 1);
 				if (++n % STEP === 0) yield;
 			}
-			for (const s of diff.newSockets) {
-				this.add(s, 1);
+			for (let i = 0; i < added.length; i++) {
+				this.add(added[i], 1);
 				if (++n % STEP === 0) yield;
 			}
 		} else {
 			this.counted = undefined;
 			this.byPid.clear();
 			let n = 0;
-			for (const s of snap.sockets) {
-				this.add(s, 1);
+			for (let i = 0; i < snap.sockets.length; i++) {
+				this.add(snap.sockets[i], 1);
 				if (++n % STEP === 0) yield;
 			}
 		}
@@ -87,15 +90,15 @@ export class StateTally {
 
 	private add(s: SocketInfo, n: 1 | -1): void {
 		const k = bucket(s);
-		// Read once and walked without building a set: a full count runs over every socket in one
-		// turn (100k at the first refresh), and a socket from a full transfer builds its owner list
-		// at each read (socketColumns.ts); the garbage of three lists and a Set per socket had the
-		// first count spend two thirds of its 280-330 ms block in the scavenger.
-		const owners = s.owners;
-		for (let i = 0; i < owners.length; i++) {
-			const pid = owners[i].pid;
+		// Read without the owners list and without a set (model/owners.ts): a full count runs over
+		// every socket (100k at the first refresh), and a socket from a full transfer builds its
+		// owner list at each read (socketColumns.ts); the garbage of three lists and a Set per
+		// socket had the first count spend two thirds of its 280-330 ms block in the scavenger.
+		const count = ownerCount(s);
+		for (let i = 0; i < count; i++) {
+			const pid = ownerPidAt(s, i);
 			// A socket shared by several fds of one process counts once for it, as in a full count.
-			if (firstOf(owners, i, pid)) this.bump(pid, k, n);
+			if (firstOf(s, i, pid)) this.bump(pid, k, n);
 		}
 	}
 
@@ -108,7 +111,7 @@ export class StateTally {
 }
 
 /** Whether owners[i] is the first owner with its pid (lists are short: a few fds at most, as a rule). */
-function firstOf(owners: SocketInfo['owners'], i: number, pid: number): boolean {
-	for (let j = 0; j < i; j++) if (owners[j].pid === pid) return false;
+function firstOf(s: SocketInfo, i: number, pid: number): boolean {
+	for (let j = 0; j < i; j++) if (ownerPidAt(s, j) === pid) return false;
 	return true;
 }

@@ -178,7 +178,10 @@ export function* windowOf<T extends object>(live: readonly T[], closed: readonly
 		if (i % STEP === STEP - 1) yield;
 	}
 	const dir = query.desc ? -1 : 1;
-	const order = Array.from(keys.keys()).sort((a, b) => {
+	// The index by a plain loop: Array.from(keys.keys()) made an iterator result per row.
+	const order: number[] = new Array(keys.length);
+	for (let i = 0; i < keys.length; i++) order[i] = i;
+	order.sort((a, b) => {
 		const x = keys[a], y = keys[b];
 		return x < y ? -dir : x > y ? dir : a - b;
 	});

@@ -428,9 +428,11 @@ function* gatherRows(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number
 	const closed: SocketInfo[] = [];
 	const fresh = new Set<string>();
 	if (diff) {
-		for (const s of diff.closedSockets) if (ownedBy(s, pid)) closed.push(s);
+		// Indexed: a for…of in a generator makes an object per element (treeIndex.ts), and a load
+		// ramping up brings 100k new sockets at once.
+		for (let j = 0; j < diff.closedSockets.length; j++) if (ownedBy(diff.closedSockets[j], pid)) closed.push(diff.closedSockets[j]);
 		yield;
-		for (const s of diff.newSockets) if (ownedBy(s, pid)) fresh.add(s.id);
+		for (let j = 0; j < diff.newSockets.length; j++) if (ownedBy(diff.newSockets[j], pid)) fresh.add(diff.newSockets[j].id);
 		yield;
 	}
 	return { snap, pid, live, closed, fresh };

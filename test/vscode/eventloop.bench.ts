@@ -130,7 +130,10 @@ describe('bench: extension-host event loop during refreshes', function () {
 		// PROCNET_BENCH_PROFILE_AT=activation: a CPU profile of refresh 0 (activation and the first, full transfer).
 		const profileActivation = process.env.PROCNET_BENCH_PROFILE && process.env.PROCNET_BENCH_PROFILE_AT === 'activation' ? await startProfile() : undefined;
 		// PROCNET_BENCH_HEAP=file.heapprofile: V8's sampling heap profile of what refresh 0 allocated and still holds, by stack.
-		const heapActivation = process.env.PROCNET_BENCH_HEAP ? await startHeapProfile() : undefined;
+		const heapActivation = process.env.PROCNET_BENCH_HEAP && !process.env.PROCNET_BENCH_HEAP_AT ? await startHeapProfile() : undefined;
+		// PROCNET_BENCH_HEAP_AT=n (with PROCNET_BENCH_HEAP=file): instead, every allocation of refresh n,
+		// garbage included, by stack: what a steady refresh makes, which is what drives the GCs.
+		const heapAt = Number(process.env.PROCNET_BENCH_HEAP_AT || 0);
 		const api = await vscode.extensions.getExtension<ProcnetApi>('procnet.procnet')!.activate();
 		await vscode.commands.executeCommand('procnet.processes.focus');
 		api.timer.setPaused(true); // only the refreshes measured here
@@ -223,6 +226,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 					resetMeter();
 				}
 				if (i === profileAt && process.env.PROCNET_BENCH_PROFILE) profile = await startProfile();
+				const heapProfile = heapAt === i + 1 && process.env.PROCNET_BENCH_HEAP ? await startHeapProfile(true) : undefined;
 				const t0 = performance.now();
 				if (IDLE) await new Promise((r) => setTimeout(r, IDLE_MS));
 				else await store.refresh();
@@ -233,6 +237,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 					fs.writeFileSync(`${process.env.PROCNET_BENCH_PROFILE}.blocks.json`, JSON.stringify(blockSpans));
 					profile = undefined;
 				}
+				if (heapProfile) fs.writeFileSync(process.env.PROCNET_BENCH_HEAP!, JSON.stringify(await heapProfile()));
 				const ms = performance.now() - t0 - 1500;
 				refreshSpans.push([i + 1, hrtimeUs() - Math.round((performance.now() - t0) * 1000), hrtimeUs()]);
 				const sockets = store.snapshot!.sockets.length;
@@ -298,6 +303,8 @@ function startProfile(): Promise<() => Promise<object>> {
 	return startInspector([['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: 500 }], ['Profiler.start']], 'Profiler.stop');
 }
 
-function startHeapProfile(): Promise<() => Promise<object>> {
-	return startInspector([['HeapProfiler.enable'], ['HeapProfiler.startSampling', { samplingInterval: 4096 }]], 'HeapProfiler.stopSampling');
+/** @param all also what GCs collected meanwhile: every allocation, not only what is still held. */
+function startHeapProfile(all = false): Promise<() => Promise<object>> {
+	const opts = all ? { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } : { samplingInterval: 4096 };
+	return startInspector([['HeapProfiler.enable'], ['HeapProfiler.startSampling', opts]], 'HeapProfiler.stopSampling');
 }
