@@ -46,17 +46,22 @@ describe('runInTurns (one budget per turn for all runs)', () => {
 		const byTurn = new Map<number, typeof log>();
 		for (const e of log) byTurn.set(e.turn, [...(byTurn.get(e.turn) ?? []), e]);
 		assert.ok(byTurn.size >= Math.floor((60 * STEP_MS) / (SLICE_MS + STEP_MS)), `${byTurn.size} turns for 60 steps of ${STEP_MS} ms`);
+		// No step begins once the turn's share is spent: the steps before a turn's last one fit in
+		// it. The last one began inside the share and runs to its end, however long the machine
+		// makes it: a GC or a preemption inside one 2 ms busy step made it 7 ms, and the check of
+		// every step's sum (share + one step + 4 ms) failed 1 run in 4 on this VM, at the commit
+		// before this one too.
+		const beforeLast = (steps: typeof log) => steps.slice(0, -1).reduce((n, e) => n + e.ms, 0);
 		for (const [t, steps] of byTurn) {
-			const ms = steps.reduce((n, e) => n + e.ms, 0);
-			// The share, plus the one step that began before it ran out (and slack for a busy machine's clock).
-			assert.ok(ms <= SLICE_MS + STEP_MS + 4, `turn ${t}: ${ms.toFixed(1)} ms of steps (${steps.map((e) => e.name).join('')})`);
+			const ms = beforeLast(steps);
+			assert.ok(ms <= SLICE_MS + 1, `turn ${t}: ${ms.toFixed(1)} ms of steps before its last (${steps.map((e) => `${e.name}${e.ms.toFixed(1)}`).join(' ')})`);
 		}
 		// In turn: while two or more runs wait, a turn steps more than one of them.
 		const shared = [...byTurn.values()].filter((steps) => steps.length > 2);
 		assert.ok(shared.some((steps) => new Set(steps.map((e) => e.name)).size > 1), 'no turn stepped two runs');
 		// 'b' started in the same turn as 'a': it did not get a share of its own there.
 		const first = byTurn.get(Math.min(...byTurn.keys()))!;
-		assert.ok(first.reduce((n, e) => n + e.ms, 0) <= SLICE_MS + STEP_MS + 4);
+		assert.ok(beforeLast(first) <= SLICE_MS + 1);
 	});
 
 	it('ends a run that throws there, alone: the others go on, and the error is thrown again uncaught', async () => {
