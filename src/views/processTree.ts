@@ -38,7 +38,17 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * the host row: a row whose text changes is redrawn with every row below it), why sockets lack
 	 * owners, why it is empty.
 	 */
-	status = { shownSockets: 0, processes: 0, read: false, otherHosts: false, permissionDenied: 0, empty: false as false | 'filter' | 'error', error: undefined as string | undefined };
+	status = {
+		shownSockets: 0,
+		processes: 0,
+		read: false,
+		otherHosts: false,
+		/** The counts of each ssh or command host read without an error: above the tree too, not on its row. */
+		liveHosts: [] as Array<{ name: string; processes: number; sockets: number }>,
+		permissionDenied: 0,
+		empty: false as false | 'filter' | 'error',
+		error: undefined as string | undefined,
+	};
 
 	private debug: DebugTracker | undefined;
 
@@ -179,6 +189,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.error = store.error;
 		const others = this.views.length > 1;
 		this.status.otherHosts = others;
+		this.status.liveHosts = this.views
+			.filter((v) => v.entry.isRemote && v.entry.store.snapshot && !v.entry.store.error)
+			.map((v) => ({ name: v.entry.name, processes: v.processes, sockets: v.shownSockets }));
 		// The welcome view replaces the tree only when nothing at all can be shown.
 		const nothingMatches = !!this.options.filter && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
 		const wasEmpty = this.status.empty;
@@ -278,11 +291,13 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		item.iconPath = new vscode.ThemeIcon(h.kind === 'capture' ? 'archive' : 'remote', store.error ? new vscode.ThemeColor('errorForeground') : undefined);
 		item.contextValue = `host.${h.kind}`;
 		const kind = h.kind === 'capture' ? 'capture' : h.kind;
-		const procs = v ? v.roots.filter((n) => n.type === 'process').length : 0;
+		// A live host's counts go above the tree (ProcessTreeProvider.status), as this machine's do:
+		// a row whose text changes is redrawn with every row under it, at nearly every refresh. A
+		// capture's never change.
 		item.description = store.error
 			? `${kind} · ${store.errorReason ?? 'error'}`
 			: snap
-				? `${kind} · ${procs} processes · ${v?.shownSockets ?? 0} sockets`
+				? h.live ? kind : `${kind} · ${v?.processes ?? 0} processes · ${v?.shownSockets ?? 0} sockets`
 				: `${kind} · ${h.kind === 'capture' ? 'reading' : 'connecting'}…`;
 		return item;
 	}

@@ -44,11 +44,14 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 	// This machine's counts, above the tree rather than on its row (see ProcessTreeProvider.status).
 	// Neither they nor the note on unreadable fds when the tree is empty: a message hides the
 	// welcome view that says why.
+	const counts = (processes: number, sockets: number) => `${processes} ${processes === 1 ? 'process' : 'processes'} · ${sockets} ${sockets === 1 ? 'socket' : 'sockets'}`;
 	if (st.read && !st.error && !st.empty) {
-		const counts = `${st.processes} ${st.processes === 1 ? 'process' : 'processes'} · ${st.shownSockets} ${st.shownSockets === 1 ? 'socket' : 'sockets'}`;
-		const what = o.filter ? `the filter ${JSON.stringify(o.filter.text)} matches ${counts}` : counts;
+		const mine = counts(st.processes, st.shownSockets);
+		const what = o.filter ? `the filter ${JSON.stringify(o.filter.text)} matches ${mine}` : mine;
 		notes.push(st.otherHosts ? `This machine: ${what}.` : `${what[0].toUpperCase()}${what.slice(1)}.`);
 	}
+	// Each ssh or command host's counts too (its row shows its kind alone).
+	if (!st.empty) for (const h of st.liveHosts) notes.push(`${h.name}: ${counts(h.processes, h.sockets)}.`);
 	if (st.error) notes.push(`Cannot read sockets: ${st.error}`);
 	if (o.filter?.errors.length) notes.push(`Filter: ${o.filter.errors.join('; ')}`);
 	if (st.permissionDenied && !st.empty) notes.push(`${st.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
