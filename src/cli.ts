@@ -1,14 +1,17 @@
 // The `procnet` command line, over the same core as the extension:
 //   source → capture → parse/join → snapshot → (select) → text or JSON.
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { validateCapture, type Capture } from './collect/capture';
+import { closeConnection } from './collect/closeConnection';
 import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
 import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot } from './cliFormat';
+import { visible } from './model/describe';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
@@ -20,6 +23,11 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
        procnet capture [--proc-root DIR | --ssh HOST] write one raw capture (JSON) to stdout
        procnet capture --recipe          print a one-line sh command that writes a capture
                                          on a machine without procnet or node
+       procnet close LOCAL REMOTE        abort the TCP connection LOCAL -> REMOTE of this
+                                         machine (ADDR:PORT, [IPV6]:PORT), as ss -K does: its
+                                         owner sees ECONNABORTED, its peer a reset; needs ss
+                                         and root (CAP_NET_ADMIN)
+       procnet close --id ID             the same for the socket with that id (snapshot --json)
 
 snapshot options:
   --json               print the snapshot as JSON (schemaVersion 1)
@@ -38,7 +46,7 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'capture';
+	command: 'snapshot' | 'capture' | 'close';
 	json: boolean;
 	selection: Selection;
 	procRoot?: string;
@@ -46,6 +54,21 @@ interface Options {
 	ssh?: string;
 	sshConfig?: string;
 	recipe?: boolean;
+	/** close: the connection's two ends, or its id. */
+	close?: { local: Endpoint; remote: Endpoint } | { id: string };
+}
+
+interface Endpoint {
+	address: string;
+	port: number;
+}
+
+/** `127.0.0.1:8080` or `[::1]:8080`: an IP address (never a name to look up) and a port. */
+function parseEndpoint(v: string): Endpoint {
+	const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(v) ?? /^([^:\[\]]+):(\d{1,5})$/.exec(v);
+	const port = m ? Number(m[2]) : NaN;
+	if (!m || !net.isIP(m[1]) || port > 65535) throw new UsageError(`${JSON.stringify(v)} is not ADDR:PORT (an IPv6 address goes in brackets: [::1]:8080)`);
+	return { address: m[1], port };
 }
 
 function parsePids(v: string): number[] {
@@ -61,8 +84,15 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'capture') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
+	if (command === 'close') {
+		const rest = argv.slice(1);
+		if (rest.length === 2 && rest[0] === '--id') o.close = { id: rest[1] };
+		else if (rest.length === 2 && !rest.some((a) => a.startsWith('-'))) o.close = { local: parseEndpoint(rest[0]), remote: parseEndpoint(rest[1]) };
+		else throw new UsageError('close takes LOCAL REMOTE (ADDR:PORT each) or --id ID');
+		return o;
+	}
 	for (let i = 1; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf('=');
@@ -175,6 +205,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	try {
+		if (o.close) return await closeCommand(o.close);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -198,6 +229,64 @@ export async function main(argv: string[]): Promise<number> {
 		process.stderr.write(`procnet: ${(e as Error).message}\n`);
 		return 1;
 	}
+}
+
+/** An address as one text however it was written: IPv6 as eight full groups (`::1` = `0:0::1`), a v4-mapped one as its IPv4. */
+function canonicalAddress(x: string): string {
+	if (!net.isIPv6(x)) return x;
+	let text = x.toLowerCase();
+	// A dotted IPv4 tail (::ffff:127.0.0.1) as two groups.
+	const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+	if (tail) text = text.slice(0, tail.index) + [(+tail[1] << 8) | +tail[2], (+tail[3] << 8) | +tail[4]].map((g) => g.toString(16)).join(':');
+	const [head, rest] = text.split('::');
+	const a = head ? head.split(':') : [];
+	const b = rest !== undefined && rest ? rest.split(':') : [];
+	const groups = rest === undefined ? a : [...a, ...Array<string>(8 - a.length - b.length).fill('0'), ...b];
+	const n = groups.map((g) => parseInt(g, 16));
+	if (n.slice(0, 5).every((g) => g === 0) && n[5] === 0xffff) return `${n[6] >> 8}.${n[6] & 255}.${n[7] >> 8}.${n[7] & 255}`;
+	return n.map((g) => g.toString(16)).join(':');
+}
+
+function sameAddress(a: string, b: string): boolean {
+	return canonicalAddress(a) === canonicalAddress(b);
+}
+
+/**
+ * `procnet close`: finds the connection in a fresh read of this machine, then closes it as the
+ * extension's Close Connection does (closeConnection.ts: ss -K with an argv built from the
+ * decoded addresses, the socket checked in its table before and after). A tuple seen in more than
+ * one network namespace is not guessed at: the ids are listed for --id.
+ */
+async function closeCommand(c: NonNullable<Options['close']>): Promise<number> {
+	const snap = buildSnapshot(readProcTree({ root: '/proc' }));
+	const what = 'id' in c ? `id ${c.id}` : `${endpointText(c.local)} -> ${endpointText(c.remote)}`;
+	const found = snap.sockets.filter((s) =>
+		'id' in c
+			? s.id === c.id
+			: s.kind === 'tcp' && s.localPort === c.local.port && s.remotePort === c.remote.port && sameAddress(s.localAddress ?? '', c.local.address) && sameAddress(s.remoteAddress ?? '', c.remote.address),
+	);
+	if (!found.length) {
+		process.stderr.write(`procnet: no TCP connection ${what} on ${snap.host.hostname}\n`);
+		return 1;
+	}
+	if (found.length > 1) {
+		process.stderr.write(`procnet: ${what} is in ${found.length} network namespaces; name one with --id:\n${found.map((s) => `  ${s.id}`).join('\n')}\n`);
+		return 1;
+	}
+	const s = found[0];
+	const r = await closeConnection(s);
+	if (!r.ok) {
+		process.stderr.write(`procnet: ${r.message}\n`);
+		return 1;
+	}
+	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
+	const owners = s.owners.map((o) => `${visible(names.get(o.pid) ?? '?')} (pid ${o.pid}, fd ${o.fd})`).join(', ');
+	writeOut(`closed tcp ${endpointText({ address: s.localAddress!, port: s.localPort! })} -> ${endpointText({ address: s.remoteAddress!, port: s.remotePort! })}${owners ? ` held by ${owners}` : ''}\n`);
+	return 0;
+}
+
+function endpointText(e: Endpoint): string {
+	return net.isIPv6(e.address) ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
 }
 
 function writeOut(text: string): void {

@@ -4,6 +4,7 @@
 // Refusals (a listener, TIME_WAIT, udp, a closed socket, an unprivileged caller) change nothing.
 import * as assert from 'assert';
 import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { closeConnection } from '../../src/collect/closeConnection';
@@ -11,7 +12,7 @@ import { readProcTree } from '../../src/collect/procfsReader';
 import { buildSnapshot } from '../../src/model/join';
 import { isClosable } from '../../src/model/select';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { REPO, startPython, type PyHelper } from './helpers';
+import { REPO, runCli, startPython, type PyHelper } from './helpers';
 
 const hasSs = spawnSync('ss', ['-V']).status === 0;
 const sockets = (): SocketInfo[] => buildSnapshot(readProcTree({ root: '/proc' })).sockets;
@@ -169,5 +170,67 @@ sys.stdin.read()
 		assert.match(r.message!, /CAP_NET_ADMIN/);
 		assert.ok(byTuple(sockets(), c.client.localPort!, c.client.remotePort!), 'still open');
 		assert.ok(!c.client.destroyed);
+	});
+
+	describe('procnet close (the command line, dist/cli.js)', () => {
+		for (const [name, listenOn, connectTo, asTyped] of [
+			['IPv4', '127.0.0.1', '127.0.0.1', (a: string) => a],
+			// The same address written another way than the kernel's table prints it.
+			['IPv6, its address written long-hand', '::1', '::1', () => '[0:0:0:0:0:0:0:1]'],
+			// A v4-mapped connection (a tcp6 row) named by its plain IPv4 address.
+			['IPv4-mapped, named by its IPv4 address', '::', '::ffff:127.0.0.1', () => '127.0.0.1'],
+		] as const) {
+			it(`closes an ${name} connection named by its two ends; its owner sees ECONNABORTED; a second close finds nothing`, async () => {
+				const server = await listen(listenOn);
+				open.push(server);
+				const a = await connect(server, connectTo);
+				const b = await connect(server, connectTo);
+				open.push(a.client, a.accepted, b.client, b.accepted);
+				// Read before the close: a destroyed socket forgets its ports.
+				const [lport, rport] = [a.client.localPort!, a.client.remotePort!];
+				const seen = outcome(a.client);
+				const peer = outcome(a.accepted);
+				const local = `${asTyped(a.client.localAddress!)}:${lport}`;
+				const remote = `${asTyped(a.client.remoteAddress!)}:${rport}`;
+				const r = await runCli(['close', local, remote]);
+				assert.strictEqual(r.code, 0, r.stderr);
+				assert.match(r.stdout, new RegExp(`^closed tcp \\S+:${lport} -> \\S+:${rport} held by \\S+ \\(pid ${process.pid}, fd \\d+\\)\\n$`));
+				assert.strictEqual(await seen, 'ECONNABORTED');
+				assert.strictEqual(await peer, 'ECONNRESET');
+				// Only that one: the other connection of the same two addresses is still there.
+				assert.ok(byTuple(sockets(), b.client.localPort!, b.client.remotePort!), 'the other connection stays');
+				assert.ok(!b.client.destroyed);
+				const again = await runCli(['close', local, remote]);
+				assert.strictEqual(again.code, 1);
+				assert.match(again.stderr, /^procnet: no TCP connection .* on /);
+			});
+		}
+
+		it('closes by --id, refuses a listener (exit 1, it stays), and takes no name, no bad port and nothing for a shell', async () => {
+			const server = await listen('127.0.0.1');
+			open.push(server);
+			const port = (server.address() as net.AddressInfo).port;
+			const c = await connect(server, '127.0.0.1');
+			open.push(c.client, c.accepted);
+			const seen = outcome(c.client);
+			const peer = outcome(c.accepted);
+			const target = byTuple(sockets(), c.client.localPort!, c.client.remotePort!)!;
+			const r = await runCli(['close', '--id', target.id]);
+			assert.strictEqual(r.code, 0, r.stderr);
+			assert.strictEqual(await seen, 'ECONNABORTED');
+			assert.strictEqual(await peer, 'ECONNRESET');
+
+			const listener = await runCli(['close', `127.0.0.1:${port}`, '0.0.0.0:0']);
+			assert.strictEqual(listener.code, 1);
+			assert.match(listener.stderr, /is not a TCP connection held by a process/);
+			assert.ok(sockets().some((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === port), 'the listener stays');
+
+			for (const bad of [['localhost:80', '127.0.0.1:1'], ['127.0.0.1:70000', '127.0.0.1:1'], ['::1:80', '127.0.0.1:1'], ['127.0.0.1:1;touch /tmp/procnet-pwned', '127.0.0.1:2'], ['127.0.0.1:1'], ['--id']]) {
+				const u = await runCli(['close', ...bad]);
+				assert.strictEqual(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
+				assert.match(u.stderr, /^procnet: /);
+			}
+			assert.ok(!fs.existsSync('/tmp/procnet-pwned'));
+		});
 	});
 });
