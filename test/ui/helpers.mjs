@@ -143,15 +143,24 @@ export async function pickPidRow(page, pid, timeout) {
 	await row.click();
 }
 
-export async function showPortsForPid(page, pid, timeout = 60000) {
+/**
+ * Opens "Procnet: Show Ports for PID" with no editor open (a panel's webview can take focus back
+ * while the quick pick is open, and so close it) and types `pid` into its pick.
+ */
+export async function typeInPidPick(page, pid, timeout = 60000) {
 	await runCommand(page, 'View: Close All Editors');
 	await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
 	const quick = await runCommand(page, 'Procnet: Show Ports for PID');
 	await page.waitForFunction(() => {
 		const i = document.querySelector('.quick-input-widget input');
 		return i && i.offsetParent !== null && !i.value.startsWith('>');
-	}, null, { timeout: 60000 });
+	}, null, { timeout });
 	await quick.locator('input').fill(String(pid));
+	return quick;
+}
+
+export async function showPortsForPid(page, pid, timeout = 60000) {
+	await typeInPidPick(page, pid);
 	await pickPidRow(page, pid, timeout);
 	await panelFrame(page).locator('h1', { hasText: `(pid ${pid})` }).waitFor({ timeout });
 }

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
-import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
+import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, typeInPidPick, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show; `name`, when given, is its process name. */
 function startListener(name) {
@@ -205,13 +205,7 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const decoy = await startListener(`a${listener.pid}`);
 		started.push(decoy.kill);
 		assert.strictEqual(fs.readFileSync(`/proc/${decoy.pid}/comm`, 'utf8').trim(), `a${listener.pid}`);
-		await runCommand(page, 'View: Close All Editors');
-		const quick = await runCommand(page, 'Procnet: Show Ports for PID');
-		await page.waitForFunction(() => {
-			const i = document.querySelector('.quick-input-widget input');
-			return i && i.offsetParent !== null && !i.value.startsWith('>');
-		}, null, { timeout: 15000 });
-		await quick.locator('input').fill(String(listener.pid));
+		await typeInPidPick(page, listener.pid, 15000);
 		// Both rows are listed (the decoy through its name), and the pick's fresh scan has landed.
 		const rows = page.locator('.quick-input-widget .monaco-list-row');
 		await rows.filter({ hasText: `a${listener.pid} (${decoy.pid})` }).first().waitFor({ timeout: 15000 });
@@ -407,16 +401,8 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		const evil = own(spawn(process.execPath, ['-e', "require('net').createServer().listen(process.argv[2],()=>console.log('up'));setInterval(()=>{},1e6)", argImg, sockPath, argScript], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		try {
 			await new Promise((r) => evil.stdout.once('data', r));
-			// The previous test left focus inside the panel's webview, which can take focus back
-			// while the quick pick is open (and so close it): close the editors first.
-			await runCommand(page, 'View: Close All Editors');
-			await page.locator('iframe.webview').waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
-			const quick = await runCommand(page, 'Procnet: Show Ports for PID');
-			await page.waitForFunction(() => {
-				const i = document.querySelector('.quick-input-widget input');
-				return i && i.offsetParent !== null && !i.value.startsWith('>');
-			}, null, { timeout: 15000 });
-			await quick.locator('input').fill(String(evil.pid));
+			// The previous test left focus inside the panel's webview: the helper closes the editors first.
+			await typeInPidPick(page, evil.pid, 15000);
 			await pickPidRow(page, evil.pid, 15000);
 			const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 			await frame.locator('h1', { hasText: `(pid ${evil.pid})` }).waitFor({ timeout: 20000 });
