@@ -12,6 +12,7 @@ import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot } from './cliFormat';
 import { visible } from './model/describe';
+import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
@@ -67,7 +68,7 @@ interface Endpoint {
 function parseEndpoint(v: string): Endpoint {
 	const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(v) ?? /^([^:\[\]]+):(\d{1,5})$/.exec(v);
 	const port = m ? Number(m[2]) : NaN;
-	if (!m || !net.isIP(m[1]) || port > 65535) throw new UsageError(`${JSON.stringify(v)} is not ADDR:PORT (an IPv6 address goes in brackets: [::1]:8080)`);
+	if (!m || !parseIp(m[1]) || port > 65535) throw new UsageError(`${JSON.stringify(v)} is not ADDR:PORT (an IPv6 address goes in brackets: [::1]:8080)`);
 	return { address: m[1], port };
 }
 
@@ -231,24 +232,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 }
 
-/** An address as one text however it was written: IPv6 as eight full groups (`::1` = `0:0::1`), a v4-mapped one as its IPv4. */
-function canonicalAddress(x: string): string {
-	if (!net.isIPv6(x)) return x;
-	let text = x.toLowerCase();
-	// A dotted IPv4 tail (::ffff:127.0.0.1) as two groups.
-	const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-	if (tail) text = text.slice(0, tail.index) + [(+tail[1] << 8) | +tail[2], (+tail[3] << 8) | +tail[4]].map((g) => g.toString(16)).join(':');
-	const [head, rest] = text.split('::');
-	const a = head ? head.split(':') : [];
-	const b = rest !== undefined && rest ? rest.split(':') : [];
-	const groups = rest === undefined ? a : [...a, ...Array<string>(8 - a.length - b.length).fill('0'), ...b];
-	const n = groups.map((g) => parseInt(g, 16));
-	if (n.slice(0, 5).every((g) => g === 0) && n[5] === 0xffff) return `${n[6] >> 8}.${n[6] & 255}.${n[7] >> 8}.${n[7] & 255}`;
-	return n.map((g) => g.toString(16)).join(':');
-}
-
+/** The same address, however it was written (`::1` and `0:0::1`; a v4-mapped one and its IPv4). */
 function sameAddress(a: string, b: string): boolean {
-	return canonicalAddress(a) === canonicalAddress(b);
+	const x = parseIp(a), y = parseIp(b);
+	return !!x && !!y && unmapped(x).join('.') === unmapped(y).join('.');
 }
 
 /**

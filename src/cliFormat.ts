@@ -1,6 +1,6 @@
 // Human-readable rendering of a snapshot for `procnet snapshot`: like `ss -tunapx`, but
 // grouped by process, with sockets nobody could be named for listed apart with the reason.
-import { commandLine, kindText, localText, remoteText } from './model/describe';
+import { commandLine, kindText, localText, remoteText, timerText } from './model/describe';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 
 function pad(s: string, n: number): string {
@@ -11,7 +11,8 @@ function extras(s: SocketInfo, multiNs: boolean): string {
 	const bits: string[] = [];
 	if (s.txQueue) bits.push(`tx ${s.txQueue}`);
 	if (s.rxQueue) bits.push(`rx ${s.rxQueue}`);
-	if (s.timer && s.timer !== 'off') bits.push(`timer ${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s`);
+	const timer = timerText(s);
+	if (timer) bits.push(`timer ${timer}`);
 	if (s.drops) bits.push(`drops ${s.drops}`);
 	if (multiNs) bits.push(s.netns);
 	if (s.suspect) bits.push(`SUSPECT: ${s.suspect}`);

@@ -28,6 +28,11 @@ export function remoteText(s: SocketInfo): string {
 	return unset ? '*' : hostPort(s.remoteAddress, s.remotePort);
 }
 
+/** A socket's running timer, `keepalive 7.2s`; empty when none runs. */
+export function timerText(s: SocketInfo): string {
+	return s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '';
+}
+
 export function kindText(s: SocketInfo): string {
 	if (s.kind === 'unix') return `unix/${(s.unixType ?? '').toLowerCase()}`;
 	return s.ipVersion === 6 ? `${s.kind}6` : s.kind;

@@ -97,12 +97,17 @@ export function parseIp(s: string): Uint8Array | null {
 	return out;
 }
 
+/** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as its IPv4 bytes; any other as it is. */
+export function unmapped(b: Uint8Array): Uint8Array {
+	return b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff ? b.slice(12) : b;
+}
+
 function inCidr(addr: string | null, cidr: { bytes: Uint8Array; bits: number }): boolean {
 	if (!addr) return false;
 	let b = parseIp(addr);
 	if (!b) return false;
 	// An IPv4 prefix also matches IPv4-mapped IPv6 addresses (dual-stack listeners' peers).
-	if (cidr.bytes.length === 4 && b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) b = b.slice(12);
+	if (cidr.bytes.length === 4) b = unmapped(b);
 	if (b.length !== cidr.bytes.length) return false;
 	for (let i = 0; i < cidr.bits; i++) {
 		const mask = 0x80 >> (i % 8);

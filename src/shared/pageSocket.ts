@@ -6,7 +6,7 @@
 // (bench/exthost.mjs). This row is about half of that (a loopback TCP socket: ~210 bytes
 // against ~440), with a dozen values instead of ~30. It also means a refresh that only moves a
 // field the table does not show (rto, cwnd, retransmits) sends the page nothing.
-import { kindText, localText, remoteText } from '../model/describe';
+import { kindText, localText, remoteText, timerText } from '../model/describe';
 import { sameValues } from '../model/diff';
 import type { SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
@@ -28,11 +28,6 @@ export interface PageSocket {
 	inode: string;
 	/** The fds of every owner, `9,10`. */
 	fds: string;
-}
-
-/** A socket's timer as its cell shows it: `keepalive 7.2s`, empty when none runs. */
-function timerText(s: SocketInfo): string {
-	return s.timer && s.timer !== 'off' ? `${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s` : '';
 }
 
 /**

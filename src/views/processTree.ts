@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { SocketIndex } from '../collect/socketIndex';
 import type { DebugTracker } from '../debug/debugTracker';
-import { commandLine, kindText, localText, remoteText } from '../model/describe';
+import { commandLine, kindText, localText, remoteText, timerText } from '../model/describe';
 import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
@@ -291,13 +291,13 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		item.iconPath = new vscode.ThemeIcon(h.kind === 'capture' ? 'archive' : 'remote', store.error ? new vscode.ThemeColor('errorForeground') : undefined);
 		item.contextValue = `host.${h.kind}`;
 		const kind = h.kind === 'capture' ? 'capture' : h.kind;
-		// A live host's counts go above the tree (ProcessTreeProvider.status), as this machine's do:
+		// An ssh or command host's counts go above the tree (ProcessTreeProvider.status), as this machine's do:
 		// a row whose text changes is redrawn with every row under it, at nearly every refresh. A
 		// capture's never change.
 		item.description = store.error
 			? `${kind} · ${store.errorReason ?? 'error'}`
 			: snap
-				? h.live ? kind : `${kind} · ${v?.processes ?? 0} processes · ${v?.shownSockets ?? 0} sockets`
+				? h.isRemote ? kind : `${kind} · ${v?.processes ?? 0} processes · ${v?.shownSockets ?? 0} sockets`
 				: `${kind} · ${h.kind === 'capture' ? 'reading' : 'connecting'}…`;
 		return item;
 	}
@@ -420,7 +420,8 @@ function socketItem(node: SocketNode): vscode.TreeItem {
 	if (node.mark === 'changed') bits.push('changed');
 	if (s.txQueue) bits.push(`send-q ${s.txQueue}`);
 	if (s.rxQueue) bits.push(`recv-q ${s.rxQueue}`);
-	if (s.timer && s.timer !== 'off') bits.push(`${s.timer} ${(s.timerSeconds ?? 0).toFixed(1)}s`);
+	const timer = timerText(s);
+	if (timer) bits.push(timer);
 	if (node.parent.type === 'group' && s.owners.length) bits.push(`pid ${[...new Set(s.owners.map((o) => o.pid))].join(',')}`);
 	if (!s.owners.length && s.ownerUnknown) bits.push(s.ownerUnknown);
 	if (s.suspect) bits.push(`⚠ ${s.suspect}`);

@@ -9,11 +9,10 @@ import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as path from 'path';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
-import * as v8 from 'v8';
-import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 import { ownedBy } from '../../src/model/select';
+import { liveHeap } from './heap';
 
 const REFRESHES = Number(process.env.PROCNET_BENCH_REFRESHES || 6);
 /**
@@ -41,11 +40,6 @@ const PANEL_IN_REFRESH = process.env.PROCNET_BENCH_PANEL_IN_REFRESH === '1';
  * meter; V8's gc is exposed for the bench only (the extension never runs with it).
  */
 const LIVE_HEAP = process.env.PROCNET_BENCH_LIVE_HEAP === '1';
-function liveHeapMiB(): number {
-	v8.setFlagsFromString('--expose-gc');
-	(vm.runInNewContext('gc') as () => void)();
-	return process.memoryUsage().heapUsed / 1048576;
-}
 const FULL_AT = new Set((process.env.PROCNET_BENCH_FULL_AT ?? '').split(',').filter(Boolean).map(Number));
 
 describe('bench: extension-host event loop during refreshes', function () {
@@ -245,7 +239,7 @@ describe('bench: extension-host event loop during refreshes', function () {
 				rows.push({ sockets, ms, worst, worstOnCpu, worstUnqueued, full: !!sent?.full });
 				console.log(`      refresh ${i + 1}: ${sockets} sockets${sent ? ` (${sent.full ? 'all sent' : `${sent.upserts} sent, ${sent.removed} removed`})` : ''}, ${ms.toFixed(0)} ms, ${blockLine()}`);
 				if (LIVE_HEAP && (i === 1 || [1, 2, 3, 4].some((q) => i + 1 === Math.round((REFRESHES * q) / 4)))) {
-					const mib = liveHeapMiB();
+					const mib = liveHeap() / 1048576;
 					liveHeaps.push(`${i + 1}:${mib.toFixed(1)}`);
 					console.log(`      live heap after refresh ${i + 1}: ${mib.toFixed(1)} MiB (rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB)`);
 					// The meter's next tick sees the GC's block; the next refresh's meter starts after it.

@@ -4,10 +4,9 @@
 import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as v8 from 'v8';
-import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
+import { liveHeap } from './heap';
 
 const SECONDS = Number(process.env.PROCNET_SOAK_SECONDS || 120);
 /** Connections held (two sockets each, one per process: each process stays under the 20000-fd limit). */
@@ -21,20 +20,6 @@ for(let i=0;i<n;i++)open();
 let ready=false;setTimeout(()=>{ready=true;console.log('up');},3000);
 // Churn: every 100 ms close the 100 oldest connections and open 100 new ones.
 setInterval(()=>{if(!ready)return;for(let i=0;i<100;i++){live.shift().destroy();open();}},100);`;
-
-/**
- * The extension host's live heap: heapUsed right after a full GC. heapUsed alone climbs by
- * ~15-20 MiB a few refreshes between major GCs, from ~100 to 300-470 MiB and back (a dump of
- * every refresh, before and after the ninth session's changes alike), so medians of it over
- * quarters of the run measured where those GCs fell as much as what stayed alive: the test
- * failed one run in two that way without a leak. (The test's own use of V8's gc, set here;
- * the extension never runs with it.)
- */
-function liveHeap(): number {
-	v8.setFlagsFromString('--expose-gc');
-	(vm.runInNewContext('gc') as () => void)();
-	return process.memoryUsage().heapUsed;
-}
 
 function childrenOf(pid: number): number[] {
 	return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
@@ -90,6 +75,9 @@ describe('soak: churning sockets, one refresh a second', function () {
 		let liveEarly: number | undefined;
 		while (Date.now() - t0 < SECONDS * 1000) {
 			// After a quarter of the run (warm-up), what is alive then is the baseline.
+			// The live heap (heap.ts), not heapUsed: medians of heapUsed over quarters of the run
+			// said where V8's major GCs fell as much as what stayed alive, and failed one run in two
+			// that way without a leak.
 			if (liveEarly === undefined && Date.now() - t0 >= (SECONDS * 1000) / 4) liveEarly = liveHeap();
 			const s0 = Date.now();
 			await api.store.refresh();
