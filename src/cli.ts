@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { validateCapture, type Capture } from './collect/capture';
-import { closeConnection } from './collect/closeConnection';
+import { closeConnection, closeTarget, type CloseResult } from './collect/closeConnection';
 import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
 import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
@@ -16,6 +16,7 @@ import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
+import type { Snapshot, SocketInfo } from './model/snapshot';
 import type { SocketKind } from './procfs/types';
 
 const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
@@ -29,6 +30,8 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
                                          owner sees ECONNABORTED, its peer a reset; needs ss
                                          and root (CAP_NET_ADMIN)
        procnet close --id ID             the same for the socket with that id (snapshot --json)
+       procnet close --ssh HOST ...      the same on that host, through one ssh session (ss
+                                         and the rights it needs there); --ssh-config FILE
 
 snapshot options:
   --json               print the snapshot as JSON (schemaVersion 1)
@@ -88,10 +91,11 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (command !== 'snapshot' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
 	if (command === 'close') {
-		const rest = argv.slice(1);
+		const rest = takeSshOptions(argv.slice(1), o);
 		if (rest.length === 2 && rest[0] === '--id') o.close = { id: rest[1] };
 		else if (rest.length === 2 && !rest.some((a) => a.startsWith('-'))) o.close = { local: parseEndpoint(rest[0]), remote: parseEndpoint(rest[1]) };
-		else throw new UsageError('close takes LOCAL REMOTE (ADDR:PORT each) or --id ID');
+		else throw new UsageError('close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE]');
+		checkSshOptions(o);
 		return o;
 	}
 	for (let i = 1; i < argv.length; i++) {
@@ -147,13 +151,39 @@ function parseArgs(argv: string[]): Options | 'help' {
 	}
 	if (o.selection.children && !o.selection.pids) throw new UsageError('--children goes with --pid');
 	if ([o.procRoot, o.fromCapture, o.ssh].filter((x) => x !== undefined).length > 1) throw new UsageError('--proc-root, --from-capture and --ssh exclude each other');
-	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
-	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
+	checkSshOptions(o);
 	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
 	if (o.command === 'capture' && (o.fromCapture || o.json || o.selection.pids || o.selection.kinds || o.selection.listening))
 		throw new UsageError('capture takes only --proc-root, --ssh or --recipe');
 	return o;
 }
+
+/** close's --ssh and --ssh-config (either form, anywhere), into `o`; the rest in order. */
+function takeSshOptions(args: string[], o: Options): string[] {
+	const rest: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const a = args[i];
+		const m = /^(--ssh|--ssh-config)(?:=([^]*))?$/.exec(a);
+		if (!m) {
+			rest.push(a);
+			continue;
+		}
+		const v = m[2] ?? args[++i];
+		if (v === undefined) throw new UsageError(`${m[1]} needs a value`);
+		if (m[1] === '--ssh') o.ssh = v;
+		else o.sshConfig = v;
+	}
+	return rest;
+}
+
+function checkSshOptions(o: Options): void {
+	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
+	// ssh would read such a "host" as an option (-oProxyCommand=...).
+	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
+}
+
+/** One ssh session to o.ssh (the user's config, keys and agent; -F from --ssh-config or $PROCNET_SSH_CONFIG). */
+const sshOf = (o: Options & { ssh: string }) => sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
 
 async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces; owners?: OwnerIndex }> {
 	if (o.fromCapture) {
@@ -168,7 +198,7 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 	}
 	if (o.ssh) {
 		// One session, one refresh; the ssh child has exited before we go on.
-		const src = sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
+		const src = sshOf({ ...o, ssh: o.ssh });
 		try {
 			// A snapshot parses the socket tables as they arrive, while the remote still lists fds.
 			return o.command === 'capture' ? { capture: await src.capture() } : await src.captureParsed();
@@ -206,7 +236,7 @@ export async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	try {
-		if (o.close) return await closeCommand(o.close);
+		if (o.close) return await closeCommand(o, o.close);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -242,10 +272,26 @@ function sameAddress(a: string, b: string): boolean {
  * `procnet close`: finds the connection in a fresh read of this machine, then closes it as the
  * extension's Close Connection does (closeConnection.ts: ss -K with an argv built from the
  * decoded addresses, the socket checked in its table before and after). A tuple seen in more than
- * one network namespace is not guessed at: the ids are listed for --id.
+ * one network namespace is not guessed at: the ids are listed for --id. With --ssh, the read and
+ * the close go through one session, as the extension's ssh hosts do (ShellSource.close: ss -K
+ * there, only while the owner's fd still is that socket).
  */
-async function closeCommand(c: NonNullable<Options['close']>): Promise<number> {
-	const snap = buildSnapshot(readProcTree({ root: '/proc' }));
+async function closeCommand(o: Options, c: NonNullable<Options['close']>): Promise<number> {
+	if (!o.ssh) return closeIn(buildSnapshot(readProcTree({ root: '/proc' })), c, (s) => closeConnection(s));
+	const src = sshOf({ ...o, ssh: o.ssh });
+	try {
+		const { capture, parsed } = await src.captureParsed();
+		return await closeIn(buildSnapshot(capture, parsed), c, (s) => {
+			const t = closeTarget(s);
+			// Not a held connection: the same refusal as on this machine, and nothing is run there.
+			return t ? src.close(t) : closeConnection(s);
+		});
+	} finally {
+		await src.disposeAndWait();
+	}
+}
+
+async function closeIn(snap: Snapshot, c: NonNullable<Options['close']>, close: (s: SocketInfo) => Promise<CloseResult>): Promise<number> {
 	const what = 'id' in c ? `id ${c.id}` : `${endpointText(c.local)} -> ${endpointText(c.remote)}`;
 	const found = snap.sockets.filter((s) =>
 		'id' in c
@@ -261,7 +307,7 @@ async function closeCommand(c: NonNullable<Options['close']>): Promise<number> {
 		return 1;
 	}
 	const s = found[0];
-	const r = await closeConnection(s);
+	const r = await close(s);
 	if (!r.ok) {
 		process.stderr.write(`procnet: ${r.message}\n`);
 		return 1;

@@ -348,6 +348,62 @@ function childrenOf(pid: number): number[] {
 			assertSameAsLocal(JSON.parse(s.stdout) as Snapshot, buildSnapshot(readProcTree()));
 		});
 
+		(spawnSync('ss', ['-V']).status === 0 ? it : it.skip)('close --ssh HOST LOCAL REMOTE: reads and closes through one session; the owner sees ECONNABORTED; a listener is refused', async () => {
+			const server = net.createServer();
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+			const port = (server.address() as net.AddressInfo).port;
+			const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+			const client = await connect(port);
+			const peer = await accepted;
+			const outcome = (x: net.Socket) => new Promise<string>((r) => x.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)).once('close', () => r('close')));
+			const seen = outcome(client);
+			const reset = outcome(peer);
+			const [lport, rport] = [client.localPort!, client.remotePort!];
+			try {
+				// sshd logs a connection from its own child, a moment after accepting it: the count
+				// is read once it has stopped moving (startSshd's port probe may still be on its way).
+				const settled = async () => {
+					for (let n = sshd.acceptedConnections(); ; ) {
+						await new Promise((r) => setTimeout(r, 500));
+						const m = sshd.acceptedConnections();
+						if (m === n) return n;
+						n = m;
+					}
+				};
+				const sessions = await settled();
+				// The remote is this machine, so only its ss may close it: the command line's PATH
+				// has ssh and no ss (a close tried here would say that ss is missing).
+				const bin = tempDir('procnet-only-ssh-');
+				fs.symlinkSync(execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim(), path.join(bin, 'ssh'));
+				const r = await runCli(['close', '--ssh', 'procnet-test', `127.0.0.1:${lport}`, `127.0.0.1:${rport}`, '--ssh-config', sshd.configFile], { env: { PATH: bin } });
+				fs.rmSync(bin, { recursive: true, force: true });
+				assert.strictEqual(r.code, 0, r.stderr);
+				assert.match(r.stdout, new RegExp(`^closed tcp 127\\.0\\.0\\.1:${lport} -> 127\\.0\\.0\\.1:${rport} held by \\S+ \\(pid ${process.pid}, fd \\d+\\)\\n$`));
+				assert.strictEqual(await seen, 'ECONNABORTED');
+				assert.strictEqual(await reset, 'ECONNRESET');
+				assert.strictEqual(await settled(), sessions + 1, 'the read and the close share one ssh session');
+				assert.ok(!buildSnapshot(readProcTree()).sockets.some((s) => s.kind === 'tcp' && s.localPort === lport && s.remotePort === rport && s.state === 'ESTABLISHED'), 'the connection is gone');
+
+				const listener = await runCli(['close', '--ssh=procnet-test', '--ssh-config', sshd.configFile, '--id', buildSnapshot(readProcTree()).sockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === port)!.id]);
+				assert.strictEqual(listener.code, 1);
+				assert.match(listener.stderr, /is not a TCP connection held by a process/);
+				assert.ok(buildSnapshot(readProcTree()).sockets.some((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === port), 'the listener stays');
+
+				const unreachable = await runCli(['close', '--ssh', 'procnet-badkey', '--ssh-config', sshd.configFile, `127.0.0.1:${lport}`, `127.0.0.1:${rport}`]);
+				assert.strictEqual(unreachable.code, 1);
+				assert.match(unreachable.stderr, /^procnet: ssh procnet-badkey: authentication failed/);
+				for (const bad of [['--ssh', '-oProxyCommand=touch /tmp/procnet-pwned', '127.0.0.1:1', '127.0.0.1:2'], ['--ssh-config', sshd.configFile, '127.0.0.1:1', '127.0.0.1:2'], ['127.0.0.1:1', '127.0.0.1:2', '--ssh']]) {
+					const u = await runCli(['close', ...bad]);
+					assert.strictEqual(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
+				}
+				assert.ok(!fs.existsSync('/tmp/procnet-pwned'));
+			} finally {
+				client.destroy();
+				peer.destroy();
+				server.close();
+			}
+		});
+
 		it('capture --recipe: a one-line sh command whose output --from-capture reads (raw and gzipped)', async () => {
 			const r = await runCli(['capture', '--recipe']);
 			assert.strictEqual(r.code, 0, r.stderr);
