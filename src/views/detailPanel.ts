@@ -317,7 +317,7 @@ export class DetailPanel implements vscode.Disposable {
 	}
 
 	/** The sockets of the process last shown, with the snapshot they came from: a query on the same snapshot reuses them. */
-	private gathered: ProcessRows | undefined;
+	private gathered: ProcessSockets | undefined;
 
 	/**
 	 * The table of process `pid` in `snap` for `query`. The process's sockets are gathered once per
@@ -327,7 +327,7 @@ export class DetailPanel implements vscode.Disposable {
 	 */
 	private *processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
 		let rows = this.gathered;
-		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherRows(snap, diff, pid);
+		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherSockets(snap, diff, pid);
 		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS);
 		const fresh = rows.fresh;
 		return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
@@ -404,7 +404,7 @@ interface ProcessTable {
  * A process's sockets in one snapshot: live ones, those closed since the last refresh, and the ids
  * of the new ones. The window makes page rows of those it shows only (pageWindow.ts).
  */
-interface ProcessRows {
+interface ProcessSockets {
 	snap: Snapshot;
 	pid: number;
 	live: SocketInfo[];
@@ -413,12 +413,12 @@ interface ProcessRows {
 }
 
 /**
- * The rows of process `pid` out of every socket of `snap`, and its sockets closed and new since
+ * The sockets of process `pid` out of every socket of `snap`, and those closed and new since
  * the last refresh (`diff`). Yields every 256 sockets and lets runInTurns end each turn by the
  * clock: a full transfer's sockets read their fields from columns and build their owner lists at
  * each read (socketColumns.ts), so a count of sockets says little of the time.
  */
-function* gatherRows(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): Generator<void, ProcessRows> {
+function* gatherSockets(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number): Generator<void, ProcessSockets> {
 	const live: SocketInfo[] = [];
 	for (let j = 0; j < snap.sockets.length; j++) {
 		const s = snap.sockets[j];
