@@ -90,14 +90,9 @@ function parseArgs(argv: string[]): Options | 'help' {
 	const command = argv[0];
 	if (command !== 'snapshot' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
-	if (command === 'close') {
-		const rest = takeSshOptions(argv.slice(1), o);
-		if (rest.length === 2 && rest[0] === '--id') o.close = { id: rest[1] };
-		else if (rest.length === 2 && !rest.some((a) => a.startsWith('-'))) o.close = { local: parseEndpoint(rest[0]), remote: parseEndpoint(rest[1]) };
-		else throw new UsageError('close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE]');
-		checkSshOptions(o);
-		return o;
-	}
+	// close: its --id, or its two ends (the only arguments that are not options).
+	let id: string | undefined;
+	const ends: string[] = [];
 	for (let i = 1; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf('=');
@@ -145,45 +140,36 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--recipe':
 				o.recipe = true;
 				break;
+			case '--id':
+				id = value();
+				break;
 			default:
-				throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+				if (command !== 'close' || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+				ends.push(a);
 		}
 	}
 	if (o.selection.children && !o.selection.pids) throw new UsageError('--children goes with --pid');
 	if ([o.procRoot, o.fromCapture, o.ssh].filter((x) => x !== undefined).length > 1) throw new UsageError('--proc-root, --from-capture and --ssh exclude each other');
-	checkSshOptions(o);
+	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
+	// ssh would read such a "host" as an option (-oProxyCommand=...).
+	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
+	if (command === 'close') {
+		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE]';
+		if (o.json || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
+		if (id !== undefined && ends.length === 0) o.close = { id };
+		else if (id === undefined && ends.length === 2) o.close = { local: parseEndpoint(ends[0]), remote: parseEndpoint(ends[1]) };
+		else throw new UsageError(closeUsage);
+		return o;
+	}
+	if (id !== undefined) throw new UsageError('--id goes with close');
 	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
 	if (o.command === 'capture' && (o.fromCapture || o.json || o.selection.pids || o.selection.kinds || o.selection.listening))
 		throw new UsageError('capture takes only --proc-root, --ssh or --recipe');
 	return o;
 }
 
-/** close's --ssh and --ssh-config (either form, anywhere), into `o`; the rest in order. */
-function takeSshOptions(args: string[], o: Options): string[] {
-	const rest: string[] = [];
-	for (let i = 0; i < args.length; i++) {
-		const a = args[i];
-		const m = /^(--ssh|--ssh-config)(?:=([^]*))?$/.exec(a);
-		if (!m) {
-			rest.push(a);
-			continue;
-		}
-		const v = m[2] ?? args[++i];
-		if (v === undefined) throw new UsageError(`${m[1]} needs a value`);
-		if (m[1] === '--ssh') o.ssh = v;
-		else o.sshConfig = v;
-	}
-	return rest;
-}
-
-function checkSshOptions(o: Options): void {
-	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
-	// ssh would read such a "host" as an option (-oProxyCommand=...).
-	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
-}
-
-/** One ssh session to o.ssh (the user's config, keys and agent; -F from --ssh-config or $PROCNET_SSH_CONFIG). */
-const sshOf = (o: Options & { ssh: string }) => sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
+/** One ssh session to `host` (the user's config, keys and agent; -F from --ssh-config or $PROCNET_SSH_CONFIG). */
+const sshOf = (host: string, configFile: string | undefined) => sshSource(host, { configFile: configFile ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
 
 async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces; owners?: OwnerIndex }> {
 	if (o.fromCapture) {
@@ -198,7 +184,7 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 	}
 	if (o.ssh) {
 		// One session, one refresh; the ssh child has exited before we go on.
-		const src = sshOf({ ...o, ssh: o.ssh });
+		const src = sshOf(o.ssh, o.sshConfig);
 		try {
 			// A snapshot parses the socket tables as they arrive, while the remote still lists fds.
 			return o.command === 'capture' ? { capture: await src.capture() } : await src.captureParsed();
@@ -278,7 +264,7 @@ function sameAddress(a: string, b: string): boolean {
  */
 async function closeCommand(o: Options, c: NonNullable<Options['close']>): Promise<number> {
 	if (!o.ssh) return closeIn(buildSnapshot(readProcTree({ root: '/proc' })), c, (s) => closeConnection(s));
-	const src = sshOf({ ...o, ssh: o.ssh });
+	const src = sshOf(o.ssh, o.sshConfig);
 	try {
 		const { capture, parsed } = await src.captureParsed();
 		return await closeIn(buildSnapshot(capture, parsed), c, (s) => {

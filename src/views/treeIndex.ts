@@ -134,7 +134,8 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		marks.set(added[i], 'new');
 		if (++n % STEP === 0) yield;
 	}
-	for (const c of diff?.changedSockets ?? []) marks.set(c.after, 'changed');
+	const changed = diff?.changedSockets ?? [];
+	for (let i = 0; i < changed.length; i++) marks.set(changed[i].after, 'changed');
 	const newProcs = new Set((diff?.newProcesses ?? []).map(processKey));
 
 	// Each socket's owners are read once per pass: a full transfer's sockets build the list at each
@@ -160,7 +161,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	}
 	sockets.length = kept;
 	const closed = (diff?.closedSockets ?? []).filter(shown);
-	for (const s of closed) marks.set(s, 'closed');
+	for (let i = 0; i < closed.length; i++) marks.set(closed[i], 'closed');
 	v.shownSockets = sockets.length;
 	v.visible = sockets;
 	yield;

@@ -12,7 +12,7 @@ import { readProcTree } from '../../src/collect/procfsReader';
 import { buildSnapshot } from '../../src/model/join';
 import { isClosable } from '../../src/model/select';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { REPO, runCli, startPython, type PyHelper } from './helpers';
+import { outcome, REPO, runCli, startPython, type PyHelper } from './helpers';
 
 const hasSs = spawnSync('ss', ['-V']).status === 0;
 const sockets = (): SocketInfo[] => buildSnapshot(readProcTree({ root: '/proc' })).sockets;
@@ -32,13 +32,6 @@ async function connect(server: net.Server, host: string): Promise<{ client: net.
 	await new Promise<void>((r, j) => client.once('connect', r).once('error', j));
 	return { client, accepted: await accepted };
 }
-
-/** Resolves with the error (or 'end') the socket sees next. */
-const outcome = (s: net.Socket) => new Promise<string>((r) => {
-	s.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
-	s.once('end', () => r('end'));
-	s.once('close', () => r('close'));
-});
 
 const byTuple = (all: SocketInfo[], local: number, remote: number) => all.find((s) => s.kind === 'tcp' && s.localPort === local && s.remotePort === remote);
 

@@ -1,6 +1,7 @@
 // Real sockets and real processes for the integration tests, and a runner for the built CLI.
 import { execFile, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import type * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
@@ -99,3 +100,11 @@ export function lineReader(child: ChildProcess): () => Promise<string> {
 	});
 	return () => new Promise((r) => (queue.length ? r(queue.shift()!) : waiters.push(r)));
 }
+
+/** Resolves with the error code (or 'end', 'close') a socket sees next: how a test sees a connection closed under it. */
+export const outcome = (s: net.Socket) =>
+	new Promise<string>((r) => {
+		s.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message));
+		s.once('end', () => r('end'));
+		s.once('close', () => r('close'));
+	});

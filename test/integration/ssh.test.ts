@@ -16,7 +16,7 @@ import { captureRecipe } from '../../src/collect/remoteScript';
 import { commandSource, RemoteSourceError, ShellSource, sshArgv, sshSource, type RemoteFailure } from '../../src/collect/shellSource';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
-import { CLI, ownerPids, runCli, tempDir } from './helpers';
+import { CLI, outcome, ownerPids, runCli, tempDir } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 function listen(server: net.Server, ...args: unknown[]): Promise<void> {
@@ -355,7 +355,6 @@ function childrenOf(pid: number): number[] {
 			const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
 			const client = await connect(port);
 			const peer = await accepted;
-			const outcome = (x: net.Socket) => new Promise<string>((r) => x.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)).once('close', () => r('close')));
 			const seen = outcome(client);
 			const reset = outcome(peer);
 			const [lport, rport] = [client.localPort!, client.remotePort!];
