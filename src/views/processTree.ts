@@ -13,16 +13,10 @@ import type { HostEntry, HostRegistry } from './hosts';
 import { drain, runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { adoptRoots, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
+import { ToldHostRows } from './toldRows';
 import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
-
-/**
- * More changed top rows than this are told as their host: VS Code's extension host checks each
- * row told against every other one (ExtHostTreeView._getHandlesToRefresh, quadratic), and a full
- * transfer changes every row (50k port rows when grouped by port at 100k sockets).
- */
-const MAX_TOLD_ROWS = 200;
 
 export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
 	private readonly _onDidChangeTreeData = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined | void>();
@@ -170,8 +164,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	}
 
 	private disposed = false;
-	/** Per host, the texts of its row as last told to the workbench (see hostText). */
-	private readonly hostTexts = new Map<HostEntry, string>();
+	/** Per host, the text of its row as last told to the workbench (see hostText). */
+	private readonly hostTexts = new ToldHostRows<HostEntry>();
 
 	/**
 	 * Tells the workbench what changed. After one host's new index (`landed`), only the rows that
@@ -198,17 +192,12 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.empty = store.error && !others ? 'error' : nothingMatches ? 'filter' : false;
 		if (!landed || wasEmpty !== this.status.empty) {
 			this._onDidChangeTreeData.fire();
-			this.hostTexts.clear();
-			for (const v of this.views) this.hostTexts.set(v.entry, this.hostText(v.node));
+			this.hostTexts.toldAll(this.views.map((v) => [v.entry, this.hostText(v.node)] as const));
 		} else {
-			// Only the landed host's row is taken as told: another host's row may have changed
-			// (its store did) and be told when its own index lands.
-			const text = this.hostText(landed.node);
 			const c = landed.changes;
-			const whole = !c || !c.sameRoots || c.dirty.size > MAX_TOLD_ROWS || text !== this.hostTexts.get(landed.entry);
-			const rows = whole ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
+			const whole = this.hostTexts.landed(landed.entry, this.hostText(landed.node), c);
+			const rows = whole || !c ? [landed.node] : landed.roots.filter((r) => c.dirty.has(r.id));
 			if (rows.length && !this.status.empty) this._onDidChangeTreeData.fire(rows);
-			this.hostTexts.set(landed.entry, text);
 		}
 		this._onDidChangeStatus.fire();
 	}
