@@ -15,6 +15,7 @@ import { HostRegistry, type HostEntry } from './views/hosts';
 import { PortFinderHint } from './views/portFinderHint';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
+import { killPort } from './views/killPort';
 import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
 import { hostNodeOf, type TreeNode } from './views/treeNodes';
@@ -124,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			if (node) panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks });
 			return node?.process.pid;
 		}),
+		vscode.commands.registerCommand('procnet.killPort', (arg?: unknown) => killPort(hosts.local, arg)),
 		vscode.commands.registerCommand('procnet.openWatched', async () => {
 			const pid = statusBar.state?.openPid;
 			if (pid === undefined) return vscode.commands.executeCommand('procnet.showPortsForPid');

@@ -2,7 +2,10 @@
 // extension host's API and commands, with sockets this test opens in the extension host itself.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 import { sleep, waitFor } from './wait';
@@ -190,6 +193,79 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		} finally {
 			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
 			child.kill('SIGKILL');
+		}
+	});
+
+	it('"Kill Process on Port" terminates what listens on a port; refuses a non-port; says when nothing listens there', async () => {
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', 'http'), 'bad-port');
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', 70000), 'bad-port');
+		// A port nothing listens on: one this host has just let go of.
+		const gone = await listen();
+		const freePort = portOf(gone);
+		await new Promise((r) => gone.close(r));
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', freePort), 'none');
+
+		const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const exited = new Promise((r) => child.once('exit', r));
+		const port = await new Promise<number>((r) => child.stdout!.once('data', (d) => r(Number(String(d).trim()))));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			// The command refreshes first: the child's listener is found without the test refreshing.
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', String(port)), 'terminated');
+			await exited;
+			assert.strictEqual(child.signalCode, 'SIGTERM');
+			assert.ok(!api.store.snapshot!.processes.some((p) => p.pid === child.pid), 'the command refreshed after the kill');
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			child.kill('SIGKILL');
+		}
+	});
+
+	it('"Kill Process on Port" on a listener two processes share offers the parent first (a pre-forked server)', async () => {
+		// The parent listens and hands its listener to a forked worker: both hold the socket's fd.
+		// The worker ends when its parent does (its IPC channel closes).
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-prefork-'));
+		const file = path.join(dir, 'server.js');
+		fs.writeFileSync(file, [
+			"const { fork } = require('child_process');",
+			"if (process.argv[2] === 'worker') {",
+			"  process.on('message', (m, srv) => { if (m === 'server') process.send('ready'); });",
+			"  process.on('disconnect', () => process.exit(0));",
+			'} else {',
+			"  const srv = require('net').createServer().listen(0, '127.0.0.1', () => {",
+			"    const w = fork(__filename, ['worker']);",
+			"    w.send('server', srv);",
+			"    w.once('message', () => console.log(JSON.stringify({ port: srv.address().port, worker: w.pid })));",
+			'  });',
+			'  setInterval(() => {}, 1e6);',
+			'}',
+		].join('\n'));
+		const parent = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const exited = new Promise((r) => parent.once('exit', r));
+		let worker: number | undefined;
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			const ready = JSON.parse(await new Promise<string>((r) => parent.stdout!.once('data', (d) => r(String(d))))) as { port: number; worker: number };
+			worker = ready.worker;
+			await api.store.refresh();
+			const listener = api.store.snapshot!.sockets.find((x) => x.localPort === ready.port && x.state === 'LISTEN');
+			assert.deepStrictEqual(listener?.owners.map((o) => o.pid).sort(), [parent.pid!, worker].sort(), 'both processes own the listener');
+			// Two owners: the command asks which; the first offered is the parent. Accept it once the pick is up.
+			let result: unknown;
+			const done = Promise.resolve(vscode.commands.executeCommand('procnet.killPort', ready.port)).then((r) => (result = r));
+			for (const end = Date.now() + 20000; result === undefined && Date.now() < end; ) {
+				await sleep(300);
+				if (result === undefined) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+			}
+			await done;
+			assert.strictEqual(result, 'terminated');
+			await Promise.race([exited, sleep(10000)]);
+			assert.strictEqual(parent.signalCode, 'SIGTERM', 'the parent was the one terminated');
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			parent.kill('SIGKILL');
+			if (worker) try { process.kill(worker, 'SIGKILL'); } catch { /* already gone with its parent */ }
+			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});
 

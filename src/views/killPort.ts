@@ -1,0 +1,138 @@
+// "Procnet: Kill Process on Port…": the fix for "port 3000 is already in use" that people reach
+// for `fuser -k 3000/tcp`, `lsof -ti :3000 | xargs kill` or `npx kill-port` to make. It goes
+// through the same kill as the tree's (confirmation, SIGTERM then an offered SIGKILL, the pid's
+// start time checked right before each signal), and only a listener's owner is a candidate:
+// a process that merely has a connection to that port is not what holds it.
+// Callable with a port (1234 or "1234") from keybindings and tasks; without one, it offers this
+// machine's listening ports.
+import * as vscode from 'vscode';
+import { localText } from '../model/describe';
+import { ownerCount } from '../model/owners';
+import { isListening } from '../model/select';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import { killProcess } from './actions';
+import type { HostEntry } from './hosts';
+import { UNKNOWN_REASON } from './treeIndex';
+
+/** 1-65535, as a number or a text of digits; anything else is not a port. */
+export function parsePort(arg: unknown): number | undefined {
+	const n = typeof arg === 'number' ? arg : typeof arg === 'string' && /^\s*[1-9]\d{0,4}\s*$/.test(arg) ? Number(arg) : NaN;
+	return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** The listening sockets on `port` (any address, any protocol). */
+function listenersOn(snap: Snapshot, port: number): SocketInfo[] {
+	return snap.sockets.filter((s) => s.localPort === port && isListening(s));
+}
+
+/**
+ * The processes holding a listener on `port`: a pre-forked server's children share their
+ * parent's listener, so the ones whose parent is not among them come first (kill the parent,
+ * and it takes its workers with it).
+ */
+export function portOwners(snap: Snapshot, port: number): ProcessInfo[] {
+	const pids = new Set<number>();
+	for (const s of listenersOn(snap, port)) for (const o of s.owners) pids.add(o.pid);
+	const procs = snap.processes.filter((p) => pids.has(p.pid));
+	const top = (p: ProcessInfo) => (pids.has(p.ppid ?? -1) ? 1 : 0);
+	return procs.sort((a, b) => top(a) - top(b) || a.pid - b.pid);
+}
+
+interface PortPick extends vscode.QuickPickItem {
+	port: number;
+}
+
+/** Returns what happened: killProcess's outcome, or 'bad-port', 'none', 'no-owner', 'cancelled'. */
+export async function killPort(host: HostEntry, arg?: unknown): Promise<string | undefined> {
+	const store = host.store;
+	let port: number | undefined;
+	if (arg !== undefined) {
+		port = parsePort(arg);
+		if (port === undefined) {
+			void vscode.window.showErrorMessage(`Procnet: ${JSON.stringify(arg)} is not a port (1-65535).`);
+			return 'bad-port';
+		}
+	} else {
+		if (!store.snapshot) await store.refresh();
+		port = await pickPort(store.snapshot);
+		if (port === undefined) return 'cancelled';
+	}
+	// What holds the port now, not at the last timed refresh: it may have been restarted since.
+	await store.refresh();
+	const snap = store.snapshot;
+	if (!snap) {
+		void vscode.window.showErrorMessage(`Procnet: ${host.name} could not be read${store.error ? `: ${store.error}` : ''}.`);
+		return undefined;
+	}
+	const owners = portOwners(snap, port);
+	if (!owners.length) {
+		const held = listenersOn(snap, port).filter((s) => ownerCount(s) === 0);
+		if (held.length) {
+			const why = UNKNOWN_REASON[held[0].ownerUnknown ?? ''] ?? 'its owner is not known';
+			void vscode.window.showWarningMessage(`Procnet: port ${port} is held by ${held.map(localText).join(', ')}, but no process procnet can see owns it: ${why}.`);
+			return 'no-owner';
+		}
+		void vscode.window.showInformationMessage(`Procnet: nothing listens on port ${port} on ${host.name}.`);
+		return 'none';
+	}
+	let pid = owners[0].pid;
+	if (owners.length > 1) {
+		const picked = await vscode.window.showQuickPick(
+			owners.map((p, i) => ({
+				label: `${p.name} (${p.pid})`,
+				description: i === 0 && owners.some((o) => o.ppid === p.pid) ? 'parent of the others' : undefined,
+				detail: p.cmdline.join(' '),
+				pid: p.pid,
+			})),
+			{ title: `Procnet: ${owners.length} processes hold port ${port}`, placeHolder: 'Which one to terminate' },
+		);
+		if (!picked) return 'cancelled';
+		pid = picked.pid;
+	}
+	return killProcess(host, pid);
+}
+
+/** The listening ports of `snap` to choose from; a typed port that is not among them is taken too. */
+function pickPort(snap: Snapshot | undefined): Promise<number | undefined> {
+	const byPort = new Map<number, SocketInfo[]>();
+	for (const s of snap?.sockets ?? []) {
+		if (s.localPort === null || !isListening(s) || s.kind === 'unix') continue;
+		const l = byPort.get(s.localPort);
+		if (l) l.push(s);
+		else byPort.set(s.localPort, [s]);
+	}
+	const names = new Map((snap?.processes ?? []).map((p) => [p.pid, `${p.name} (${p.pid})`]));
+	const items: PortPick[] = [...byPort]
+		.sort((a, b) => a[0] - b[0])
+		.map(([port, list]) => {
+			const owners = [...new Set(list.flatMap((s) => s.owners.map((o) => names.get(o.pid) ?? `pid ${o.pid}`)))];
+			return {
+				port,
+				label: String(port),
+				description: owners.length ? owners.join(', ') : 'owner not known',
+				detail: [...new Set(list.map((s) => `${s.kind} ${localText(s)}`))].join('  '),
+			};
+		});
+	const qp = vscode.window.createQuickPick<PortPick>();
+	qp.title = 'Procnet: Kill Process on Port';
+	qp.placeholder = 'Type a port, or pick a listening one';
+	qp.matchOnDescription = true;
+	qp.items = items;
+	qp.onDidChangeValue((v) => {
+		const port = parsePort(v);
+		const exact = port !== undefined && items.find((i) => i.port === port);
+		qp.items = port !== undefined && !exact ? [{ port, label: String(port), description: 'not seen listening at the last refresh', alwaysShow: true }, ...items] : items;
+		if (exact) qp.activeItems = [exact];
+	});
+	return new Promise((resolve) => {
+		qp.onDidAccept(() => {
+			resolve((qp.selectedItems[0] ?? qp.activeItems[0])?.port ?? parsePort(qp.value));
+			qp.hide();
+		});
+		qp.onDidHide(() => {
+			resolve(undefined);
+			qp.dispose();
+		});
+		qp.show();
+	});
+}
