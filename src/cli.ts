@@ -11,6 +11,7 @@ import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot } from './cliFormat';
+import { watch } from './cliWatch';
 import { visible } from './model/describe';
 import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
@@ -22,6 +23,11 @@ import type { SocketKind } from './procfs/types';
 const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
 
 const USAGE = `usage: procnet snapshot [options]     print sockets grouped by process
+       procnet watch [options]        print each socket that opens, closes or changes, as
+                                         it does (the snapshot options but --from-capture;
+                                         --interval SECONDS between reads, default 2; with
+                                         --json one event per line); Ctrl-C stops, and with
+                                         --pid it ends when those processes have exited
        procnet capture [--proc-root DIR | --ssh HOST] write one raw capture (JSON) to stdout
        procnet capture --recipe          print a one-line sh command that writes a capture
                                          on a machine without procnet or node
@@ -50,7 +56,7 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'capture' | 'close';
+	command: 'snapshot' | 'watch' | 'capture' | 'close';
 	json: boolean;
 	selection: Selection;
 	procRoot?: string;
@@ -58,6 +64,8 @@ interface Options {
 	ssh?: string;
 	sshConfig?: string;
 	recipe?: boolean;
+	/** watch: ms from the end of one read to the start of the next. */
+	intervalMs?: number;
 	/** close: the connection's two ends, or its id. */
 	close?: { local: Endpoint; remote: Endpoint } | { id: string };
 }
@@ -88,7 +96,7 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
 	// close: its --id, or its two ends (the only arguments that are not options).
 	let id: string | undefined;
@@ -143,6 +151,13 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--id':
 				id = value();
 				break;
+			case '--interval': {
+				const v = value();
+				const secs = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+				if (!(secs >= 0.1 && secs <= 3600)) throw new UsageError(`--interval takes seconds from 0.1 to 3600, not ${JSON.stringify(v)}`);
+				o.intervalMs = Math.round(secs * 1000);
+				break;
+			}
 			default:
 				if (command !== 'close' || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
 				ends.push(a);
@@ -162,6 +177,9 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (id !== undefined) throw new UsageError('--id goes with close');
+	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch');
+	// A capture is one moment: there is nothing to watch in it.
+	if (command === 'watch' && (o.fromCapture || o.recipe)) throw new UsageError('watch reads a live host: /proc, --proc-root or --ssh');
 	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
 	if (o.command === 'capture' && (o.fromCapture || o.json || o.selection.pids || o.selection.kinds || o.selection.listening))
 		throw new UsageError('capture takes only --proc-root, --ssh or --recipe');
@@ -223,6 +241,7 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	try {
 		if (o.close) return await closeCommand(o, o.close);
+		if (o.command === 'watch') return await watchCommand(o);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -245,6 +264,35 @@ export async function main(argv: string[]): Promise<number> {
 	} catch (e) {
 		process.stderr.write(`procnet: ${(e as Error).message}\n`);
 		return 1;
+	}
+}
+
+/**
+ * `procnet watch`: the reads of `procnet snapshot`, again and again; an ssh host's over one
+ * session kept open, so a read is one round trip.
+ */
+async function watchCommand(o: Options): Promise<number> {
+	// Caught, so that the loop ends between reads and the ssh session is closed; a second
+	// Ctrl-C, after the listener is gone, ends the process at once.
+	const stopped = new Promise<void>((resolve) => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+	const src = o.ssh ? sshOf(o.ssh, o.sshConfig) : undefined;
+	const read = async () => {
+		if (src) return src.snapshot();
+		const { capture, parsed, owners } = await loadCapture(o);
+		return buildSnapshot(capture, parsed, owners);
+	};
+	const io = {
+		out: (text: string) => (writeOut(text), !stdoutClosed),
+		err: (text: string) => void process.stderr.write(text),
+		stopped,
+	};
+	try {
+		return await watch(read, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection }, io);
+	} finally {
+		await src?.disposeAndWait();
 	}
 }
 
@@ -328,6 +376,9 @@ function encode(text: string): number {
 	return encoded.write(text, 0, 'utf8');
 }
 
+/** Whether a write found stdout closed by its reader (`procnet watch | head`): there is no one left to write for. */
+let stdoutClosed = false;
+
 /** Writes all of `buf` even when stdout is a pipe (process.stdout.write is async on pipes and exit() would cut it). */
 function writeBytes(buf: Buffer): void {
 	let off = 0;
@@ -336,7 +387,10 @@ function writeBytes(buf: Buffer): void {
 			off += fs.writeSync(1, buf, off);
 		} catch (e) {
 			if ((e as { code?: string }).code === 'EAGAIN') continue;
-			if ((e as { code?: string }).code === 'EPIPE') return;
+			if ((e as { code?: string }).code === 'EPIPE') {
+				stdoutClosed = true;
+				return;
+			}
 			throw e;
 		}
 	}

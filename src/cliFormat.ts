@@ -1,6 +1,8 @@
 // Human-readable rendering of a snapshot for `procnet snapshot`: like `ss -tunapx`, but
-// grouped by process, with sockets nobody could be named for listed apart with the reason.
-import { commandLine, kindText, localText, remoteText, timerText } from './model/describe';
+// grouped by process, with sockets nobody could be named for listed apart with the reason; and of
+// what changed between two, for `procnet watch`.
+import type { SnapshotDiff } from './model/diff';
+import { commandLine, kindText, localText, remoteText, timerText, visible } from './model/describe';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 
 function pad(s: string, n: number): string {
@@ -70,5 +72,47 @@ export function formatSnapshot(snap: Snapshot): string {
 		out.push('');
 		out.push(`${snap.warnings.length} warning(s); the first: ${snap.warnings[0].message}${snap.warnings[0].table ? ` (${snap.warnings[0].table} line ${snap.warnings[0].line})` : ''}`);
 	}
+	return out.join('\n') + '\n';
+}
+
+/** `name (pid N)` for each owner of `s`, by the processes of the snapshot it is from; else why none is known. */
+function ownersText(s: SocketInfo, names: Map<number, string>): string {
+	if (!s.owners.length) return `[${s.ownerUnknown ?? 'no owner'}]`;
+	const pids = [...new Set(s.owners.map((o) => o.pid))];
+	return pids.map((pid) => `${names.get(pid) ?? '?'} (pid ${pid})`).join(', ');
+}
+
+const namesOf = (snap: Snapshot) => new Map(snap.processes.map((p) => [p.pid, visible(p.name)]));
+
+/** What changed, one line per socket (`procnet watch`): `- ` closed, `~ ` changed, `+ ` new; or one JSON object per line. */
+export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot, json: boolean): string {
+	if (!d.closedSockets.length && !d.changedSockets.length && !d.newSockets.length) return '';
+	const at = after.takenAt;
+	if (json) {
+		const lines: string[] = [];
+		for (const s of d.closedSockets) lines.push(JSON.stringify({ at, event: 'closed', socket: s }));
+		for (const c of d.changedSockets) {
+			const was: Record<string, unknown> = {};
+			for (const f of c.fields) was[f] = c.before[f];
+			lines.push(JSON.stringify({ at, event: 'changed', fields: c.fields, before: was, socket: c.after }));
+		}
+		for (const s of d.newSockets) lines.push(JSON.stringify({ at, event: 'new', socket: s }));
+		return lines.join('\n') + '\n';
+	}
+	// The reader's local clock time of the read, as `date` prints it.
+	const time = new Date(at).toTimeString().slice(0, 8);
+	const was = namesOf(before);
+	const now = namesOf(after);
+	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') =>
+		(`${time} ${mark} ` + pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28) + ownersText(s, names) + (more ? '  ' + more : '')).trimEnd();
+	const out: string[] = [];
+	for (const s of d.closedSockets) out.push(line('-', s, s.state, was));
+	for (const c of d.changedSockets) {
+		const bits = c.fields.filter((f) => f !== 'state' && f !== 'owners').map((f) => `${f === 'txQueue' ? 'tx' : 'rx'} ${c.before[f]}→${c.after[f]}`);
+		if (c.fields.includes('owners')) bits.push(`was ${ownersText(c.before, was)}`);
+		const state = c.fields.includes('state') ? `${c.before.state}→${c.after.state}` : c.after.state;
+		out.push(line('~', c.after, state, now, bits.join('  ')));
+	}
+	for (const s of d.newSockets) out.push(line('+', s, s.state, now));
 	return out.join('\n') + '\n';
 }

@@ -108,3 +108,41 @@ export const outcome = (s: net.Socket) =>
 		s.once('end', () => r('end'));
 		s.once('close', () => r('close'));
 	});
+
+/** A running `procnet watch`, its output lines gathered as they arrive. */
+export class Watcher {
+	readonly child: ChildProcess;
+	readonly lines: string[] = [];
+	stderr = '';
+	readonly exited: Promise<number | null>;
+	constructor(args: string[]) {
+		this.child = spawn(process.execPath, [CLI, 'watch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let buf = '';
+		this.child.stdout!.on('data', (d) => {
+			buf += String(d);
+			const parts = buf.split('\n');
+			buf = parts.pop()!;
+			this.lines.push(...parts);
+		});
+		this.child.stderr!.on('data', (d) => (this.stderr += String(d)));
+		this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+	}
+	/** The first line from `from` on that `test` accepts; fails after `ms`. */
+	async line(test: (l: string) => boolean, what: string, from = 0, ms = 20000): Promise<string> {
+		for (const end = Date.now() + ms; Date.now() < end; ) {
+			const l = this.lines.slice(from).find(test);
+			if (l !== undefined) return l;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		throw new Error(`no line for ${what} in ${ms} ms; lines: ${JSON.stringify(this.lines)}; stderr: ${this.stderr}`);
+	}
+	async started(): Promise<void> {
+		for (const end = Date.now() + 20000; !/watching/.test(this.stderr); ) {
+			if (Date.now() > end || this.child.exitCode !== null) throw new Error(`the watch did not start: ${this.stderr}`);
+			await new Promise((r) => setTimeout(r, 50));
+		}
+	}
+	stop(): void {
+		this.child.kill('SIGKILL');
+	}
+}

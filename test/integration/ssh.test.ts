@@ -16,7 +16,7 @@ import { captureRecipe } from '../../src/collect/remoteScript';
 import { commandSource, RemoteSourceError, ShellSource, sshArgv, sshSource, type RemoteFailure } from '../../src/collect/shellSource';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
-import { CLI, outcome, ownerPids, runCli, tempDir } from './helpers';
+import { CLI, outcome, ownerPids, runCli, tempDir, Watcher } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 function listen(server: net.Server, ...args: unknown[]): Promise<void> {
@@ -316,6 +316,37 @@ function childrenOf(pid: number): number[] {
 	});
 
 	describe('the procnet command line', () => {
+		// sshd logs a connection from its own child, a moment after accepting it: the count is read
+		// once it has stopped moving (startSshd's port probe may still be on its way).
+		const settled = async () => {
+			for (let n = sshd.acceptedConnections(); ; ) {
+				await new Promise((r) => setTimeout(r, 500));
+				const m = sshd.acceptedConnections();
+				if (m === n) return n;
+				n = m;
+			}
+		};
+
+		it('watch --ssh HOST: every read goes through one session; a listener\'s opening and closing are printed', async () => {
+			const sessions = await settled();
+			const w = new Watcher(['--ssh', 'procnet-test', '--ssh-config', sshd.configFile, '--pid', String(process.pid), '--interval', '0.2']);
+			const server = net.createServer();
+			try {
+				await w.started();
+				await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+				const port = (server.address() as net.AddressInfo).port;
+				const opened = await w.line((l) => new RegExp(`\\+ tcp +LISTEN +127\\.0\\.0\\.1:${port} +\\* +\\S+ \\(pid ${process.pid}\\)$`).test(l), `+ LISTEN :${port}`);
+				await new Promise<void>((r) => server.close(() => r()));
+				await w.line((l) => new RegExp(`- tcp +LISTEN +127\\.0\\.0\\.1:${port} `).test(l), `- LISTEN :${port}`, w.lines.indexOf(opened));
+				w.child.kill('SIGTERM');
+				assert.strictEqual(await w.exited, 0, w.stderr);
+				assert.strictEqual(await settled(), sessions + 1, 'one ssh session for all the reads');
+			} finally {
+				w.stop();
+				server.close();
+			}
+		});
+
 		it('snapshot --ssh HOST --ssh-config FILE --json', async () => {
 			const r = await runCli(['snapshot', '--ssh', 'procnet-test', '--ssh-config', sshd.configFile, '--json']);
 			assert.strictEqual(r.code, 0, r.stderr);
@@ -359,16 +390,6 @@ function childrenOf(pid: number): number[] {
 			const reset = outcome(peer);
 			const [lport, rport] = [client.localPort!, client.remotePort!];
 			try {
-				// sshd logs a connection from its own child, a moment after accepting it: the count
-				// is read once it has stopped moving (startSshd's port probe may still be on its way).
-				const settled = async () => {
-					for (let n = sshd.acceptedConnections(); ; ) {
-						await new Promise((r) => setTimeout(r, 500));
-						const m = sshd.acceptedConnections();
-						if (m === n) return n;
-						n = m;
-					}
-				};
 				const sessions = await settled();
 				// The remote is this machine, so only its ss may close it: the command line's PATH
 				// has ssh and no ss (a close tried here would say that ss is missing).

@@ -1,0 +1,70 @@
+// `procnet watch`: the sockets that open, close and change, as they do. `lsof -r` and
+// `netstat -c` print the whole table again at each interval, and `watch ss -tanp` repaints it,
+// so a socket that lived between two screens is never seen and a change has to be spotted by
+// eye; this prints one line per change. Each read goes through the same source, parse, join and
+// select as `procnet snapshot`, and the changes come from diffSnapshots, the diff the tree's
+// marks come from. An ssh host is read over one session kept open (cli.ts).
+import { formatChanges } from './cliFormat';
+import { diffSnapshots } from './model/diff';
+import { selectSnapshot, type Selection } from './model/select';
+import { processKey, type Snapshot } from './model/snapshot';
+
+export interface WatchOptions {
+	intervalMs: number;
+	json: boolean;
+	selection: Selection;
+}
+
+export interface WatchIo {
+	/** Writes to stdout; false when its reader has gone (the watch then ends). */
+	out(text: string): boolean;
+	err(text: string): void;
+	/** Settles when the watch should end (SIGINT, SIGTERM). */
+	stopped: Promise<void>;
+}
+
+/**
+ * Reads with `read` every `intervalMs` (from the end of one read to the start of the next) and
+ * writes what changed in the selection. Ends with 0 when stopped, or when every pid watched with
+ * --pid has exited; 1 when a pid given does not exist at the start. A read that throws ends it
+ * (the caller reports the error).
+ */
+export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: WatchIo): Promise<number> {
+	let stop = false;
+	void io.stopped.then(() => (stop = true));
+	const first = await read();
+	const pids = o.selection.pids;
+	// The processes watched by pid, by pid + start time: a pid reused after its process exited is another process.
+	let watched: Set<string> | undefined;
+	if (pids) {
+		const found = first.processes.filter((p) => pids.includes(p.pid));
+		const missing = pids.filter((pid) => !found.some((p) => p.pid === pid));
+		if (missing.length) {
+			io.err(`procnet: no process with pid ${missing.join(', ')} on ${first.host.hostname} (it may have exited, or be hidden from this user by hidepid)\n`);
+			return 1;
+		}
+		watched = new Set(found.map(processKey));
+	}
+	let before = selectSnapshot(first, o.selection);
+	const seconds = o.intervalMs / 1000;
+	io.err(`procnet: watching ${first.host.hostname}: ${before.sockets.length} sockets now; read again ${seconds} s after each read (Ctrl-C stops)\n`);
+	while (!stop) {
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([new Promise<void>((r) => (timer = setTimeout(r, o.intervalMs))), io.stopped]);
+		clearTimeout(timer);
+		if (stop) break;
+		const snap = await read();
+		const after = selectSnapshot(snap, o.selection);
+		const text = formatChanges(diffSnapshots(before, after), before, after, o.json);
+		if (text && !io.out(text)) return 0;
+		before = after;
+		if (watched) {
+			const alive = new Set(snap.processes.map(processKey));
+			if (![...watched].some((k) => alive.has(k))) {
+				io.err(`procnet: pid ${pids!.join(', ')} exited\n`);
+				return 0;
+			}
+		}
+	}
+	return 0;
+}
