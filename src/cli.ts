@@ -11,6 +11,7 @@ import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot } from './cliFormat';
+import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
 import { visible } from './model/describe';
 import { parseIp, unmapped } from './model/filter';
@@ -41,6 +42,7 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
 
 snapshot options:
   --json               print the snapshot as JSON (schemaVersion 1)
+  --csv                print the sockets as CSV, one row each, owners in one cell
   --pid N[,M...]       only these processes (and the sockets they hold)
   --children           with --pid: their descendants too
   --listening          only listening sockets (LISTEN, and bound datagram sockets)
@@ -58,6 +60,7 @@ class UsageError extends Error {}
 interface Options {
 	command: 'snapshot' | 'watch' | 'capture' | 'close';
 	json: boolean;
+	csv?: boolean;
 	selection: Selection;
 	procRoot?: string;
 	fromCapture?: string;
@@ -118,6 +121,9 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--json':
 				o.json = true;
 				break;
+			case '--csv':
+				o.csv = true;
+				break;
 			case '--pid':
 				o.selection.pids = parsePids(value());
 				break;
@@ -170,13 +176,14 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
 	if (command === 'close') {
 		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE]';
-		if (o.json || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
+		if (o.json || o.csv || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
 		if (id !== undefined && ends.length === 0) o.close = { id };
 		else if (id === undefined && ends.length === 2) o.close = { local: parseEndpoint(ends[0]), remote: parseEndpoint(ends[1]) };
 		else throw new UsageError(closeUsage);
 		return o;
 	}
 	if (id !== undefined) throw new UsageError('--id goes with close');
+	if (o.csv && (command !== 'snapshot' || o.json)) throw new UsageError('--csv goes with snapshot, without --json');
 	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch');
 	// A capture is one moment: there is nothing to watch in it.
 	if (command === 'watch' && (o.fromCapture || o.recipe)) throw new UsageError('watch reads a live host: /proc, --proc-root or --ssh');
@@ -259,6 +266,7 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		const sel = selectSnapshot(snap, o.selection);
 		if (o.json) writeJson(sel);
+		else if (o.csv) writeOut(toCsv(sel));
 		else writeOut(formatSnapshot(sel));
 		return 0;
 	} catch (e) {

@@ -5,7 +5,8 @@ import { closeConnection, closeTarget, type CloseResult } from '../collect/close
 import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, hostPort, localText } from '../model/describe';
 import { listenersOf } from '../model/select';
-import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import { toCsv } from '../model/csv';
+import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
 import { hostNodeOf, type TreeNode } from './treeNodes';
@@ -199,21 +200,6 @@ export async function closeConnectionOf(host: HostEntry, s: SocketInfo | undefin
 	}
 	vscode.window.setStatusBarMessage(`Procnet: closed ${what}${where}`, 3000);
 	return 'closed';
-}
-
-const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;
-
-export function toCsv(snap: Snapshot): string {
-	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
-	const cell = (v: unknown) => {
-		const t = v === null || v === undefined ? '' : String(v);
-		// Quote everything that could split a row, and defuse spreadsheet formulas.
-		const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
-		return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-	};
-	const rows = [[...CSV_COLUMNS, 'owners'].join(',')];
-	for (const s of snap.sockets) rows.push([...CSV_COLUMNS.map((c) => cell(s[c])), cell(s.owners.map((o) => `${names.get(o.pid) ?? '?'}/${o.pid}/fd${o.fd}`).join(' '))].join(','));
-	return rows.join('\n') + '\n';
 }
 
 async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {

@@ -197,6 +197,24 @@ time.sleep(3600)`);
 		assert.ok(r.stdout.includes(spacePath), 'the unix path with a space is printed whole');
 	});
 
+	it('--csv: the same sockets as --json, one row each, the unix path with a space whole, owners as name/pid/fd', async () => {
+		const r = await runCli(['snapshot', '--csv', '--pid', String(process.pid)]);
+		assert.strictEqual(r.code, 0, r.stderr);
+		const [header, ...rows] = r.stdout.trimEnd().split('\n');
+		const cols = header.split(',');
+		const json = await snapshotJson(['--pid', String(process.pid)]);
+		assert.strictEqual(rows.length, json.sockets.length, 'one row per socket of the same selection');
+		const port = (tcp4.address() as net.AddressInfo).port;
+		const listener = rows.map((l) => l.split(',')).find((c) => c[cols.indexOf('localPort')] === String(port) && c[cols.indexOf('state')] === 'LISTEN');
+		assert.ok(listener, `no row for the listener on ${port}`);
+		assert.match(listener[cols.indexOf('owners')], new RegExp(`^\\S+/${process.pid}/fd\\d+$`));
+		assert.ok(r.stdout.includes(`,${spacePath},`), 'the unix path with a space, in its own cell');
+		for (const bad of [['snapshot', '--csv', '--json'], ['watch', '--csv'], ['capture', '--csv'], ['close', '--csv', '--id', 'x']]) {
+			const u = await runCli(bad);
+			assert.strictEqual(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
+		}
+	});
+
 	it('fails clearly for an unknown pid (exit 1) and bad options (exit 2)', async () => {
 		const r1 = await runCli(['snapshot', '--pid', '4194305']);
 		assert.strictEqual(r1.code, 1);

@@ -1,0 +1,21 @@
+// A snapshot's sockets as CSV, one row per socket with its owners in one cell: the extension's
+// Export and `procnet snapshot --csv` (tcpvcon's -c, lsof's -F for spreadsheets and scripts).
+// Every text here may come from another host or user (a unix path, a process name), so each cell
+// is quoted when it could split a row, and one that a spreadsheet would run as a formula is defused.
+import type { Snapshot } from './snapshot';
+
+const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;
+
+/** RFC 4180 rows under a header; a cell starting with = + - @ or a tab or CR gets a leading '. */
+export function toCsv(snap: Snapshot): string {
+	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
+	const cell = (v: unknown) => {
+		const t = v === null || v === undefined ? '' : String(v);
+		// Quote everything that could split a row, and defuse spreadsheet formulas.
+		const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
+		return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+	};
+	const rows = [[...CSV_COLUMNS, 'owners'].join(',')];
+	for (const s of snap.sockets) rows.push([...CSV_COLUMNS.map((c) => cell(s[c])), cell(s.owners.map((o) => `${names.get(o.pid) ?? '?'}/${o.pid}/fd${o.fd}`).join(' '))].join(','));
+	return rows.join('\n') + '\n';
+}
