@@ -2,16 +2,13 @@
 // Registered once; each takes the tree node it was invoked on (menus pass it) or the current selection.
 import * as vscode from 'vscode';
 import { closeConnection, closeTarget, type CloseResult } from '../collect/closeConnection';
-import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
-import { commandLine, hostPort, localText } from '../model/describe';
-import { listenersOf } from '../model/select';
+import { hostPort, localText } from '../model/describe';
 import { toCsv } from '../model/csv';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
+import { killProcess } from './kill';
 import { hostNodeOf, type TreeNode } from './treeNodes';
-
-const GRACE_MS = 3000;
 
 export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
 	const pick = (n?: TreeNode) => n ?? view.selection[0];
@@ -68,98 +65,6 @@ export async function openInBrowser(s: SocketInfo | undefined): Promise<vscode.U
 	const uri = await vscode.env.asExternalUri(vscode.Uri.parse(browserUrl(s)));
 	await vscode.env.openExternal(uri);
 	return uri;
-}
-
-export async function killProcess(host: HostEntry, pid: number | undefined): Promise<string | undefined> {
-	const store = host.store;
-	const snap = store.snapshot;
-	const p = snap?.processes.find((x) => x.pid === pid);
-	if (!snap || !p) return undefined;
-	// Decided by the host the row is under, never by the snapshot's own source (a capture of this
-	// machine says 'local' but its pids are from another time).
-	if (host.kind === 'capture') {
-		void vscode.window.showErrorMessage('Procnet: a capture is a read-only record; its processes cannot be signalled.');
-		return undefined;
-	}
-	if (host.kind !== 'local') return killRemote(host, p);
-	const listening = listenersOf(snap, p.pid).map(localText);
-	const confirm = vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true);
-	if (confirm) {
-		const answer = await vscode.window.showWarningMessage(
-			`Terminate ${p.name} (pid ${p.pid})?`,
-			{ modal: true, detail: `${commandLine(p)}\n${listening.length ? `Listening on ${listening.join(', ')}.` : 'It does not listen on any socket.'}\nprocnet sends SIGTERM, and offers SIGKILL if it is still running after ${GRACE_MS / 1000} s.` },
-			'Terminate',
-		);
-		if (answer !== 'Terminate') return 'cancelled';
-	}
-	const r = signalProcess(p.pid, p.startTicks, 'SIGTERM');
-	if (!r.ok) {
-		void vscode.window.showErrorMessage(`Procnet: ${r.message}.`);
-		return r.reason;
-	}
-	for (let waited = 0; waited < GRACE_MS && isAlive(p.pid, p.startTicks); waited += 100) await new Promise((res) => setTimeout(res, 100));
-	if (isAlive(p.pid, p.startTicks)) {
-		const force = await vscode.window.showWarningMessage(`${p.name} (pid ${p.pid}) is still running after SIGTERM.`, 'Force (SIGKILL)');
-		if (force) {
-			const k = signalProcess(p.pid, p.startTicks, 'SIGKILL');
-			if (!k.ok) void vscode.window.showErrorMessage(`Procnet: ${k.message}.`);
-			await store.refresh();
-			return k.ok ? 'killed' : k.reason;
-		}
-		return 'still-running';
-	}
-	await store.refresh();
-	return 'terminated';
-}
-
-/**
- * Kill on an ssh / command host: through the host's own session, where procnet_kill re-reads the
- * pid's start time right before `kill` (remoteScript.ts). Without a start time there is nothing
- * to check the pid against, so nothing is sent.
- */
-async function killRemote(host: HostEntry, p: ProcessInfo): Promise<string | undefined> {
-	const shell = host.shell();
-	const snap = host.store.snapshot!;
-	if (!shell || p.startTicks === null) {
-		void vscode.window.showErrorMessage(`Procnet: cannot identify ${p.name} (pid ${p.pid}) on ${host.name} by its start time, so it is not signalled.`);
-		return 'error';
-	}
-	const ticks = p.startTicks;
-	const listening = listenersOf(snap, p.pid).map(localText);
-	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
-		const answer = await vscode.window.showWarningMessage(
-			`Terminate ${p.name} (pid ${p.pid}) on ${host.name}?`,
-			{ modal: true, detail: `${commandLine(p)}\n${listening.length ? `Listening on ${listening.join(', ')}.` : 'It does not listen on any socket.'}\nprocnet sends SIGTERM through its session on ${host.name}, and offers SIGKILL if it is still running after ${GRACE_MS / 1000} s.` },
-			'Terminate',
-		);
-		if (answer !== 'Terminate') return 'cancelled';
-	}
-	const send = async (sig: 'TERM' | 'KILL' | '0'): Promise<SignalResult> => {
-		try {
-			return await shell.signal(p.pid, ticks, sig);
-		} catch (e) {
-			return { ok: false, reason: 'error', message: (e as Error).message };
-		}
-	};
-	const r = await send('TERM');
-	if (!r.ok) {
-		void vscode.window.showErrorMessage(`Procnet: ${host.name}: ${r.message}.`);
-		return r.reason;
-	}
-	const alive = async () => (await send('0')).ok;
-	for (let waited = 0; waited < GRACE_MS && (await alive()); waited += 250) await new Promise((res) => setTimeout(res, 250));
-	if (await alive()) {
-		const force = await vscode.window.showWarningMessage(`${p.name} (pid ${p.pid}) on ${host.name} is still running after SIGTERM.`, 'Force (SIGKILL)');
-		if (force) {
-			const k = await send('KILL');
-			if (!k.ok) void vscode.window.showErrorMessage(`Procnet: ${host.name}: ${k.message}.`);
-			await host.store.refresh();
-			return k.ok ? 'killed' : k.reason;
-		}
-		return 'still-running';
-	}
-	await host.store.refresh();
-	return 'terminated';
 }
 
 /**

@@ -10,7 +10,7 @@ import { localText } from '../model/describe';
 import { ownerCount } from '../model/owners';
 import { isListening } from '../model/select';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
-import { killProcess } from './actions';
+import { killProcess } from './kill';
 import type { HostEntry } from './hosts';
 import { UNKNOWN_REASON } from './treeIndex';
 
