@@ -6,7 +6,7 @@
 // Callable with a port (1234 or "1234") from keybindings and tasks; without one, it offers this
 // machine's listening ports.
 import * as vscode from 'vscode';
-import { localText } from '../model/describe';
+import { commandLine, localText } from '../model/describe';
 import { ownerCount } from '../model/owners';
 import { isListening } from '../model/select';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
@@ -81,7 +81,7 @@ export async function killPort(host: HostEntry, arg?: unknown): Promise<string |
 			owners.map((p, i) => ({
 				label: `${p.name} (${p.pid})`,
 				description: i === 0 && owners.some((o) => o.ppid === p.pid) ? 'parent of the others' : undefined,
-				detail: p.cmdline.join(' '),
+				detail: commandLine(p),
 				pid: p.pid,
 			})),
 			{ title: `Procnet: ${owners.length} processes hold port ${port}`, placeHolder: 'Which one to terminate' },
