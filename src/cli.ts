@@ -10,7 +10,7 @@ import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
-import { formatSnapshot } from './cliFormat';
+import { formatSnapshot, missingPids } from './cliFormat';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
 import { visible } from './model/describe';
@@ -256,13 +256,10 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		const snap = buildSnapshot(capture, parsed, owners);
 		const pids = o.selection.pids;
-		if (pids) {
-			const known = new Set(snap.processes.map((p) => p.pid));
-			const missing = pids.filter((p) => !known.has(p));
-			if (missing.length) {
-				process.stderr.write(`procnet: no process with pid ${missing.join(', ')} on ${snap.host.hostname} (it may have exited, or be hidden from this user by hidepid)\n`);
-				return 1;
-			}
+		const missing = pids && missingPids(snap, pids);
+		if (missing) {
+			process.stderr.write(missing);
+			return 1;
 		}
 		const sel = selectSnapshot(snap, o.selection);
 		if (o.json) writeJson(sel);

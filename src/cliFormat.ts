@@ -21,8 +21,20 @@ function extras(s: SocketInfo, multiNs: boolean): string {
 	return bits.join('  ');
 }
 
+/** A socket's kind, state, local and remote ends in the columns of both the table and `watch`'s lines. */
+function socketColumns(s: SocketInfo, state: string): string {
+	return pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28);
+}
+
 function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string): string {
-	return ('  ' + pad(kindText(s), 15) + pad(s.state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28) + pad(fdNote, 10) + extras(s, multiNs)).trimEnd();
+	return ('  ' + socketColumns(s, s.state) + pad(fdNote, 10) + extras(s, multiNs)).trimEnd();
+}
+
+/** Why `--pid` cannot be honoured: the pids given that `snap` has no process for; undefined when it has them all. */
+export function missingPids(snap: Snapshot, pids: readonly number[]): string | undefined {
+	const known = new Set(snap.processes.map((p) => p.pid));
+	const missing = pids.filter((p) => !known.has(p));
+	return missing.length ? `procnet: no process with pid ${missing.join(', ')} on ${snap.host.hostname} (it may have exited, or be hidden from this user by hidepid)\n` : undefined;
 }
 
 function processTitle(p: ProcessInfo): string {
@@ -104,7 +116,7 @@ export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot
 	const was = namesOf(before);
 	const now = namesOf(after);
 	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') =>
-		(`${time} ${mark} ` + pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28) + ownersText(s, names) + (more ? '  ' + more : '')).trimEnd();
+		(`${time} ${mark} ` + socketColumns(s, state) + ownersText(s, names) + (more ? '  ' + more : '')).trimEnd();
 	const out: string[] = [];
 	for (const s of d.closedSockets) out.push(line('-', s, s.state, was));
 	for (const c of d.changedSockets) {

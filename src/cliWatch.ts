@@ -4,7 +4,7 @@
 // eye; this prints one line per change. Each read goes through the same source, parse, join and
 // select as `procnet snapshot`, and the changes come from diffSnapshots, the diff the tree's
 // marks come from. An ssh host is read over one session kept open (cli.ts).
-import { formatChanges } from './cliFormat';
+import { formatChanges, missingPids } from './cliFormat';
 import { diffSnapshots } from './model/diff';
 import { selectSnapshot, type Selection } from './model/select';
 import { processKey, type Snapshot } from './model/snapshot';
@@ -37,13 +37,12 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 	// The processes watched by pid, by pid + start time: a pid reused after its process exited is another process.
 	let watched: Set<string> | undefined;
 	if (pids) {
-		const found = first.processes.filter((p) => pids.includes(p.pid));
-		const missing = pids.filter((pid) => !found.some((p) => p.pid === pid));
-		if (missing.length) {
-			io.err(`procnet: no process with pid ${missing.join(', ')} on ${first.host.hostname} (it may have exited, or be hidden from this user by hidepid)\n`);
+		const missing = missingPids(first, pids);
+		if (missing) {
+			io.err(missing);
 			return 1;
 		}
-		watched = new Set(found.map(processKey));
+		watched = new Set(first.processes.filter((p) => pids.includes(p.pid)).map(processKey));
 	}
 	let before = selectSnapshot(first, o.selection);
 	const seconds = o.intervalMs / 1000;

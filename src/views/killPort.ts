@@ -13,6 +13,7 @@ import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { killProcess } from './kill';
 import type { HostEntry } from './hosts';
 import { UNKNOWN_REASON } from './treeIndex';
+import { pickOrType } from './pickOrType';
 
 /** 1-65535, as a number or a text of digits; anything else is not a port. */
 export function parsePort(arg: unknown): number | undefined {
@@ -124,15 +125,5 @@ function pickPort(snap: Snapshot | undefined): Promise<number | undefined> {
 		qp.items = port !== undefined && !exact ? [{ port, label: String(port), description: 'not seen listening at the last refresh', alwaysShow: true }, ...items] : items;
 		if (exact) qp.activeItems = [exact];
 	});
-	return new Promise((resolve) => {
-		qp.onDidAccept(() => {
-			resolve((qp.selectedItems[0] ?? qp.activeItems[0])?.port ?? parsePort(qp.value));
-			qp.hide();
-		});
-		qp.onDidHide(() => {
-			resolve(undefined);
-			qp.dispose();
-		});
-		qp.show();
-	});
+	return pickOrType(qp, (item) => item.port, parsePort);
 }

@@ -6,6 +6,7 @@ import { commandLine } from '../model/describe';
 import type { ProcessTreeProvider } from './processTree';
 import type { SnapshotStore } from './snapshotStore';
 import type { ProcessNode, TreeNode } from './treeNodes';
+import { pickOrType } from './pickOrType';
 
 interface PidPick extends vscode.QuickPickItem {
 	pid: number;
@@ -92,16 +93,5 @@ function pickPid(store: SnapshotStore, tree: ProcessTreeProvider): Promise<numbe
 		if (pid !== undefined) qp.activeItems = exact ? [exact] : typed;
 	};
 	qp.onDidChangeValue(updateItems);
-	return new Promise((resolve) => {
-		qp.onDidAccept(() => {
-			const sel = qp.selectedItems[0] ?? qp.activeItems[0];
-			resolve(sel?.pid ?? parsePid(qp.value));
-			qp.hide();
-		});
-		qp.onDidHide(() => {
-			resolve(undefined);
-			qp.dispose();
-		});
-		qp.show();
-	});
+	return pickOrType(qp, (item) => item.pid, parsePid);
 }
