@@ -17,6 +17,11 @@ export interface CaptureHost {
 	clkTck: number;
 	/** `btime` of /proc/stat: boot time, seconds since the epoch; null when unknown. */
 	bootTime: number | null;
+	/**
+	 * Bytes per page (`getconf PAGESIZE`), the unit of stat's rss; null or absent (a capture saved
+	 * before procnet read it) when unknown, and then no process has a memory figure.
+	 */
+	pageSize?: number | null;
 }
 
 export interface NamespaceCapture {

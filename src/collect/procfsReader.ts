@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { localByteOrder } from '../procfs/address';
+import { parseAuxv, type AuxvFacts } from '../procfs/auxv';
 import { TABLE_NAMES, type TableName } from '../procfs/types';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
 import { readTable, readTableParts } from './tableReader';
@@ -114,15 +115,39 @@ export function readHost(root: string): Capture['host'] {
 	const m = statText ? /^btime (\d+)$/m.exec(statText) : null;
 	if (m) bootTime = Number(m[1]);
 	const hostFile = (p: string) => readText(`${root}/sys/kernel/${p}`)?.trim() || null;
+	const aux = auxvFacts(root);
 	return {
 		hostname: (isLive ? os.hostname() : hostFile('hostname')) ?? os.hostname(),
 		kernel: (isLive ? os.release() : hostFile('osrelease')) ?? 'unknown',
 		// A proc-root directory is assumed to come from a host of this byte order.
 		byteOrder: localByteOrder(),
 		// USER_HZ is 100 on every architecture Linux runs VS Code on (alpha's 1024 aside).
-		clkTck: 100,
+		clkTck: aux.clkTck ?? 100,
 		bootTime,
+		pageSize: aux.pageSize,
 	};
+}
+
+/** Word sizes of the 32-bit architectures Node runs on; every other is 64-bit. */
+const WORD32 = new Set(['arm', 'ia32', 'mips', 'mipsel', 'ppc']);
+let liveAuxv: AuxvFacts | undefined;
+
+/**
+ * The page size and clock tick of the host of `root`, from the auxv of `root/self`: this
+ * process's own for the live /proc (read once: they cannot change while it runs), and whoever
+ * `self` was for a proc-root directory (same kernel when it is a procfs mount; nothing when it is
+ * a copy without it). Words are this process's, as a proc-root is assumed to be of this byte order.
+ */
+function auxvFacts(root: string): AuxvFacts {
+	if (root === '/proc' && liveAuxv) return liveAuxv;
+	let facts: AuxvFacts = { pageSize: null, clkTck: null };
+	try {
+		facts = parseAuxv(fs.readFileSync(`${root}/self/auxv`), WORD32.has(os.arch()) ? 4 : 8, localByteOrder() === 'LE');
+	} catch {
+		// No auxv (a copied tree, or a kernel that hides it): the defaults stand.
+	}
+	if (root === '/proc') liveAuxv = facts;
+	return facts;
 }
 
 /**

@@ -538,6 +538,7 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 		byteOrder = 'LE';
 	}
 	const clk = Number(single('T')?.trim());
+	const page = Number(single('P')?.trim());
 	const btime = single('B')?.trim();
 	const date = single('D')?.trim();
 	const self = Number(single('I')?.trim());
@@ -551,6 +552,8 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 			byteOrder,
 			clkTck: Number.isInteger(clk) && clk > 0 ? clk : 100,
 			bootTime: btime && /^\d+$/.test(btime) ? Number(btime) : null,
+			// A page is a power of two; a collector too old to send P (or a getconf without it) gives none.
+			pageSize: Number.isInteger(page) && page >= 1024 && page <= 2 ** 30 && (page & (page - 1)) === 0 ? page : null,
 		},
 		takenAt: date && !Number.isNaN(Date.parse(date)) ? new Date(date).toISOString() : opts.takenAt ?? new Date().toISOString(),
 		selfPid: Number.isInteger(self) && self > 0 ? self : null,

@@ -35,7 +35,7 @@
 //
 // What is read, per record tag:
 //   U uname -s · H hostname · K uname -r · E first 6 bytes of /bin/sh (ELF header, hex: byte
-//   order) · T getconf CLK_TCK · B btime of ROOT/stat · D date (UTC) · I $$ (the collector's pid)
+//   order) · T getconf CLK_TCK · P getconf PAGESIZE · B btime of ROOT/stat · D date (UTC) · I $$ (the collector's pid)
 //   W /etc/passwd
 //   S PID  ROOT/PID/stat (read with the `read` builtin: no process per pid; stat has no NUL)
 //   C PID  streamed: ROOT/PID/cmdline as `od -An -v -tx1` hex (cmdline holds NULs, which no
@@ -113,6 +113,7 @@ procnet_body1() {
 	procnet_rec I "$$"
 	procnet_rec E "$(od -An -tx1 -N6 /bin/sh 2>/dev/null || od -An -tx1 -N6 /proc/self/exe 2>/dev/null)"
 	procnet_rec T "$(getconf CLK_TCK 2>/dev/null)"
+	procnet_rec P "$(getconf PAGESIZE 2>/dev/null)"
 	procnet_root=$1
 	if ! cd "$procnet_root" 2>/dev/null; then
 		procnet_rec X "cannot read $procnet_root: no such directory (is this Linux, with /proc mounted?)" no-proc

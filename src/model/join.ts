@@ -145,6 +145,7 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 	const warnings: SnapshotWarning[] = capture.errors.map((message) => ({ message }));
 	const users = capture.passwd ? parsePasswd(capture.passwd) : new Map<number, string>();
 	const { clkTck, bootTime } = capture.host;
+	const pageSize = capture.host.pageSize ?? null;
 
 	const processes: ProcessInfo[] = [];
 	const index = owners ?? new OwnerIndex();
@@ -170,6 +171,8 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 			netns: p.netns,
 			fdAccess: p.fdAccess,
 			cwd: p.cwd,
+			rssBytes: pageSize === null ? null : st.rssPages * pageSize,
+			cpuSeconds: (st.utimeTicks + st.stimeTicks) / clkTck,
 		});
 		if (!owners) index.addFds(p.pid, p.fds);
 	}

@@ -43,6 +43,10 @@ export interface ProcessInfo {
 	netns: string | null;
 	fdAccess: 'ok' | 'denied';
 	cwd: string | null;
+	/** Resident memory (stat's rss × the host's page size); null when the page size is unknown. */
+	rssBytes: number | null;
+	/** CPU time used so far, user + kernel (stat's utime + stime); a rate needs two snapshots. */
+	cpuSeconds: number;
 }
 
 export interface SnapshotWarning {

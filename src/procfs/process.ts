@@ -22,8 +22,10 @@ export function parseStat(text: string): ProcStat | null {
 	const numThreads = decInt(field(20) ?? '');
 	const startTicks = decInt(field(22) ?? '');
 	const rssPages = decInt(field(24) ?? '');
-	if (state === undefined || [pid, ppid, numThreads, startTicks, rssPages].some(Number.isNaN)) return null;
-	return { pid, comm: text.slice(open + 1, close), state, ppid, startTicks, numThreads, rssPages };
+	const utimeTicks = decInt(field(14) ?? '');
+	const stimeTicks = decInt(field(15) ?? '');
+	if (state === undefined || [pid, ppid, numThreads, startTicks, rssPages, utimeTicks, stimeTicks].some(Number.isNaN)) return null;
+	return { pid, comm: text.slice(open + 1, close), state, ppid, startTicks, numThreads, rssPages, utimeTicks, stimeTicks };
 }
 
 /**

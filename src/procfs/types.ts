@@ -123,6 +123,9 @@ export interface ProcStat {
 	numThreads: number;
 	/** Resident set size, pages. */
 	rssPages: number;
+	/** Fields 14 and 15: CPU time in user and kernel mode, in clock ticks (USER_HZ). */
+	utimeTicks: number;
+	stimeTicks: number;
 }
 
 /** Facts from `/proc/[pid]/status` (the few procnet needs). */

@@ -16,7 +16,7 @@ import { captureRecipe } from '../../src/collect/remoteScript';
 import { commandSource, RemoteSourceError, ShellSource, sshArgv, sshSource, type RemoteFailure } from '../../src/collect/shellSource';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
-import { CLI, outcome, ownerPids, runCli, tempDir, Watcher } from './helpers';
+import { CLI, outcome, ownerPids, runCli, startPython, tempDir, Watcher } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 function listen(server: net.Server, ...args: unknown[]): Promise<void> {
@@ -165,6 +165,26 @@ function childrenOf(pid: number): number[] {
 		assert.ok(evil && !evil.suspect, 'the unix socket keeps its whole path');
 		assert.deepStrictEqual(ownerPids(evil), [process.pid]);
 		assert.deepStrictEqual(remote.warnings, local.warnings);
+	});
+
+	it('memory and CPU time over ssh: the host\'s page size (getconf) and clock tick, the same figures as a local read', async () => {
+		// An idle process holding 64 MiB: its memory and CPU time hold still between the two reads.
+		const holder = await startPython(`import json, os, time\nb = b'x' * (64 << 20)\nprint(json.dumps({"pid": os.getpid()}))\ntime.sleep(60)\n`);
+		try {
+			const pid = holder.info.pid as number;
+			const src = track(sshSource('procnet-test', { configFile: sshd.configFile }));
+			const remote = await src.snapshot();
+			const local = buildSnapshot(readProcTree());
+			const r = remote.processes.find((p) => p.pid === pid)!;
+			const l = local.processes.find((p) => p.pid === pid)!;
+			assert.ok(r.rssBytes !== null && r.rssBytes >= 64 * 2 ** 20, `remote rss ${r.rssBytes}`);
+			assert.ok(l.rssBytes !== null && Math.abs(r.rssBytes - l.rssBytes) <= 0.02 * l.rssBytes, `remote rss ${r.rssBytes}, local ${l.rssBytes}`);
+			assert.ok(Math.abs(r.cpuSeconds - l.cpuSeconds) <= 0.05, `remote CPU ${r.cpuSeconds} s, local ${l.cpuSeconds} s`);
+			// This test's process has run long enough to have used some CPU time, read over ssh too.
+			assert.ok(remote.processes.find((p) => p.pid === process.pid)!.cpuSeconds > 0);
+		} finally {
+			holder.stop();
+		}
 	});
 
 	it('keeps one ssh session per host: a second refresh reuses it (same ssh child, one TCP connection, no new sshd connection)', async () => {

@@ -10,7 +10,7 @@ function sock(p: Partial<SocketInfo>): SocketInfo {
 		...p,
 	};
 }
-const www: ProcessInfo = { pid: 123, ppid: 1, name: 'node', cmdline: ['node', 'server.js'], uid: 33, user: 'www-data', startTime: null, startTicks: 1, netns: 'net:[1]', fdAccess: 'ok', cwd: null };
+const www: ProcessInfo = { pid: 123, ppid: 1, name: 'node', cmdline: ['node', 'server.js'], uid: 33, user: 'www-data', startTime: null, startTicks: 1, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0 };
 
 describe('filter', () => {
 	const m = (text: string, s: SocketInfo, owners = [www]) => matchesFilter(parseFilter(text), s, owners);

@@ -15,6 +15,8 @@ describe('parseStat', () => {
 			numThreads: 1,
 			startTicks: 60729,
 			rssPages: 3591,
+			utimeTicks: 4,
+			stimeTicks: 2,
 		});
 	});
 
@@ -27,15 +29,17 @@ describe('parseStat', () => {
 			numThreads: 1,
 			startTicks: 60743,
 			rssPages: 0,
+			utimeTicks: 5,
+			stimeTicks: 1,
 		});
 	});
 
-	it('counts fields from the last ")" with proc(5) numbering (20 threads, 22 starttime, 24 rss)', () => {
+	it('counts fields from the last ")" with proc(5) numbering (14 utime, 15 stime, 20 threads, 22 starttime, 24 rss)', () => {
 		// Field k after the comm holds the value k, so an off-by-one shows up as a wrong number.
 		const tail = Array.from({ length: 50 }, (_, i) => String(i + 3)).slice(1).join(' ');
 		const s = parseStat(`42 (x) y) ) S ${tail}\n`);
 		assert.ok(s);
-		assert.deepStrictEqual([s.pid, s.comm, s.state, s.ppid, s.numThreads, s.startTicks, s.rssPages], [42, 'x) y) ', 'S', 4, 20, 22, 24]);
+		assert.deepStrictEqual([s.pid, s.comm, s.state, s.ppid, s.utimeTicks, s.stimeTicks, s.numThreads, s.startTicks, s.rssPages], [42, 'x) y) ', 'S', 4, 14, 15, 20, 22, 24]);
 	});
 
 	it('returns null for text it cannot read', () => {

@@ -701,7 +701,7 @@ describe('parser properties (fast-check)', function () {
 			);
 		});
 
-		it('/proc/[pid]/stat: pid, comm (any bytes, with ")", "(" and spaces), state, ppid, threads, start time, rss', () => {
+		it('/proc/[pid]/stat: pid, comm (any bytes, with ")", "(" and spaces), state, ppid, CPU times, threads, start time, rss', () => {
 			const comm = fc.oneof(
 				fc.string({ unit: nameChar, maxLength: 15 }),
 				fc.string({ unit: fc.constantFrom(')', '(', ' ', 'a', '1', '\n', '\t'), maxLength: 15 }),
@@ -709,9 +709,9 @@ describe('parser properties (fast-check)', function () {
 			);
 			fc.assert(
 				fc.property(fc.integer({ min: 1, max: 4194304 }), comm, fc.constantFrom('R', 'S', 'D', 'Z', 'T', 't', 'X', 'I'), fc.array(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), { minLength: 49, maxLength: 49 }), (pid, c, state, nums) => {
-					// Fields 4..52 of proc(5); 4 ppid, 20 num_threads, 22 starttime, 24 rss.
+					// Fields 4..52 of proc(5); 4 ppid, 14 utime, 15 stime, 20 num_threads, 22 starttime, 24 rss.
 					const text = `${pid} (${c}) ${state} ${nums.join(' ')}\n`;
-					assert.deepStrictEqual(parseStat(text), { pid, comm: c, state, ppid: nums[0], startTicks: nums[18], numThreads: nums[16], rssPages: nums[20] });
+					assert.deepStrictEqual(parseStat(text), { pid, comm: c, state, ppid: nums[0], startTicks: nums[18], numThreads: nums[16], rssPages: nums[20], utimeTicks: nums[10], stimeTicks: nums[11] });
 				}),
 				{ numRuns: 500 },
 			);

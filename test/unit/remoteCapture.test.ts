@@ -36,7 +36,8 @@ const TCP = [
 	'',
 ].join('\n');
 const TCP_OTHER_NS = [TCP.split('\n')[0], '   0: 0100007F:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 7777 1 0000000000000000 100 0 0 10 0', ''].join('\n');
-const STAT_100 = '100 (a\nb) (c) S 1 100 100 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 500 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n';
+// utime 250 and stime 50 ticks (fields 14, 15), rss 3 pages (field 24).
+const STAT_100 = '100 (a\nb) (c) S 1 100 100 0 -1 4194560 0 0 0 0 250 50 0 0 20 0 1 0 500 0 3 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n';
 const STAT_200 = '200 (srv) S 100 200 200 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 600 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n';
 const STAT_300 = '300 (other) S 1 300 300 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 700 0 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n';
 const CMDLINE_100 = Buffer.from('python3\0-c\0print(1)\n@@PROCNET x end\n\0\0last\0', 'utf8');
@@ -80,6 +81,8 @@ function body(): Buffer {
 		rec('K', '6.1.0-test'),
 		rec('E', ' 7f 45 4c 46 02 02'),
 		rec('T', '100'),
+		// A 64 KiB page (arm64, ppc64), not this machine's: rss must be counted in the host's pages.
+		rec('P', '65536'),
 		rec('D', '2026-11-25T14:46:11Z'),
 		rec('W', 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n'),
 	]);
@@ -95,7 +98,7 @@ const SOURCE = { kind: 'ssh' as const, label: 'ssh box-1' };
 describe('remote capture: framed records → Capture', () => {
 	it('reads every record exactly, whatever bytes the content holds', () => {
 		const c = captureFromRecords(parseRecords(body()), { source: SOURCE });
-		assert.deepStrictEqual(c.host, { hostname: 'box-1', kernel: '6.1.0-test', byteOrder: 'BE', clkTck: 100, bootTime: 1700000000 });
+		assert.deepStrictEqual(c.host, { hostname: 'box-1', kernel: '6.1.0-test', byteOrder: 'BE', clkTck: 100, bootTime: 1700000000, pageSize: 65536 });
 		assert.strictEqual(c.takenAt, '2026-11-25T14:46:11.000Z');
 		assert.strictEqual(c.selfPid, 100);
 		assert.deepStrictEqual(c.source, SOURCE);
@@ -135,6 +138,11 @@ describe('remote capture: framed records → Capture', () => {
 		assert.strictEqual(snap.processes.find((p) => p.pid === 200)!.user, 'alice');
 		assert.deepStrictEqual(snap.processes.find((p) => p.pid === 100)!.cmdline, ['python3', '-c', `print(1)\n@@PROCNET x end\n`, '', 'last']);
 		assert.strictEqual(snap.processes.find((p) => p.pid === 100)!.name, 'a\nb) (c');
+		assert.deepStrictEqual(
+			snap.processes.filter((p) => p.pid !== 300).map((p) => [p.pid, p.rssBytes, p.cpuSeconds]),
+			[[100, 3 * 65536, 3], [200, 0, 0]],
+			'rss in the host\'s pages, CPU time in its ticks',
+		);
 		const forged = snap.sockets.find((s) => s.inode === '99999');
 		assert.ok(!forged || forged.owners.length === 0, 'a line forged inside a path never gets an owner');
 		// Big-endian host: 0100007F reads as 1.0.0.127 there.
