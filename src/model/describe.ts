@@ -76,3 +76,41 @@ export function* portSummaryOf(sockets: readonly SocketInfo[], step: number): Ge
 export function commandLine(p: ProcessInfo): string {
 	return visible(p.cmdline.join(' ')).trim();
 }
+
+/** `1.50 GiB`, `312 MiB`, `48.0 KiB`: binary units (as ps and top count), three figures. */
+export function bytesText(n: number): string {
+	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+	let v = n;
+	let u = 0;
+	while (v >= 1024 && u < units.length - 1) {
+		v /= 1024;
+		u++;
+	}
+	return u === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`;
+}
+
+/** CPU time as ps's TIME column, but readable at a glance: `0.42 s`, `12.3 s`, `4m 05s`, `2h 03m`. */
+export function cpuTimeText(seconds: number): string {
+	if (seconds < 10) return `${seconds.toFixed(2)} s`;
+	if (seconds < 60) return `${seconds.toFixed(1)} s`;
+	const s = Math.floor(seconds);
+	if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+	return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** A process's CPU time at a moment (ms since the epoch), as the panel's history keeps it. */
+export interface CpuSample {
+	t: number;
+	cpuSeconds: number;
+}
+
+/**
+ * CPU use between two samples of one process, as a share of one core (top's %CPU: 2.0 is two
+ * cores busy); undefined unless the samples are at least half a second apart, since the kernel
+ * counts CPU time in ticks of 10 ms and a shorter gap reads mostly rounding.
+ */
+export function cpuShare(before: CpuSample, after: CpuSample): number | undefined {
+	const dt = (after.t - before.t) / 1000;
+	if (!(dt >= 0.5)) return undefined;
+	return Math.max(0, after.cpuSeconds - before.cpuSeconds) / dt;
+}

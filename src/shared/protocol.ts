@@ -14,6 +14,9 @@ export interface HistoryPoint {
 	established: number;
 	listening: number;
 	other: number;
+	/** The process's resident memory and CPU time at t (ProcessInfo's); the page's usage rows read the last points. */
+	rssBytes: number | null;
+	cpuSeconds: number;
 }
 
 export interface ProcessDetail {
@@ -46,7 +49,7 @@ export type ToWebview =
 	| { type: 'process'; target: PanelTarget; host: string; takenAt: string; detail: ProcessDetail }
 	| { type: 'socket'; target: PanelTarget; host: string; takenAt: string; detail: SocketDetail }
 	| { type: 'gone'; target: PanelTarget; message: string }
-	/** The process page as last sent, at a new time: only the time and the chart changed. */
+	/** The process page as last sent, at a new time: only the time, the chart and the memory and CPU rows changed. */
 	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] }
 	/**
 	 * One of `count` pieces of a 'process' message with many rows ("Show more" asked for them), as UTF-8

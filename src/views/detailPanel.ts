@@ -232,7 +232,7 @@ export class DetailPanel implements vscode.Disposable {
 			const c = tally.get(p.pid);
 			if (!c) continue;
 			const history = this.history.get(key) ?? [];
-			history.push({ t, ...c });
+			history.push({ t, ...c, rssBytes: p.rssBytes, cpuSeconds: p.cpuSeconds });
 			while (history.length && history[0].t < t - HISTORY_MS) history.shift();
 			this.history.set(key, history);
 		}
@@ -447,7 +447,8 @@ function sameProcessPage(a: ProcessMessage, b: ProcessMessage): boolean {
 	return (
 		JSON.stringify(a.target) === JSON.stringify(b.target) &&
 		a.host === b.host &&
-		JSON.stringify(x.process) === JSON.stringify(y.process) &&
+		// Memory and CPU time move at every refresh; the tick carries them (in the history).
+		JSON.stringify({ ...x.process, rssBytes: 0, cpuSeconds: 0 }) === JSON.stringify({ ...y.process, rssBytes: 0, cpuSeconds: 0 }) &&
 		sameRows(x.table.rows, y.table.rows) &&
 		x.added.length === 0 && y.added.length === 0 &&
 		// Closed rows are shown for one refresh: a page with any is never the same as the next.

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { SocketIndex } from '../collect/socketIndex';
 import type { DebugTracker } from '../debug/debugTracker';
-import { commandLine, kindText, localText, remoteText, timerText } from '../model/describe';
+import { bytesText, commandLine, cpuTimeText, kindText, localText, remoteText, timerText } from '../model/describe';
 import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
@@ -389,6 +389,9 @@ function processTooltip(node: ProcessNode): vscode.MarkdownString {
 	const fence = '`'.repeat(Math.max(3, ...[...cmd.matchAll(/`+/g)].map((m) => m[0].length + 1)));
 	md.appendMarkdown(`${fence}\n${cmd}\n${fence}\n`);
 	md.appendText(`user ${p.user ?? '?'} (uid ${p.uid ?? '?'}) · ppid ${p.ppid ?? '?'}\nstarted ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? `\ncwd ${p.cwd}` : ''}`);
+	// VS Code keeps a resolved tooltip until the row is told changed, and a process row is told only
+	// when its sockets change: these can be an older refresh's figures. The panel's are live.
+	md.appendText(`\nmemory ${p.rssBytes === null ? '?' : bytesText(p.rssBytes)} resident · CPU time ${cpuTimeText(p.cpuSeconds)}`);
 	if (p.fdAccess === 'denied') md.appendText('\nIts fds are not readable by this user.');
 	return md;
 }

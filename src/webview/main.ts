@@ -3,7 +3,7 @@
 import type { ProcessInfo } from '../model/snapshot';
 import { samePageSocket, type PageSocket } from '../shared/pageSocket';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
-import { kindText, localText, remoteText, visible } from '../model/describe';
+import { bytesText, cpuShare, cpuTimeText, kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
 import { cellOf, COLUMN_KEYS, DEFAULT_QUERY, PAGE, type ColumnKey, type PageQuery } from '../shared/pageWindow';
 import { Unpacker } from '../shared/packedMessage';
@@ -70,6 +70,19 @@ function stateCounts(counts: ProcessDetail['table']['counts']): HTMLElement {
 	const ul = el('ul', { class: 'chips', 'aria-label': 'socket counts by kind and state' });
 	for (const { kind, state, n } of counts) ul.append(el('li', {}, `${kind} ${state}: ${n}`));
 	return ul;
+}
+
+/**
+ * The Memory and CPU rows' texts: `rss` and `cpuSeconds` as of the page's time, and the share of
+ * a core between the history's last two points (top's %CPU), once there are two.
+ */
+function usageTexts(rss: number | null, cpuSeconds: number, history: HistoryPoint[]): { memory: string; cpu: string } {
+	const memory = rss === null ? 'unknown (the host did not tell its page size)' : `${bytesText(rss)} resident`;
+	const [a, b] = history.slice(-2);
+	const share = a && b ? cpuShare(a, b) : undefined;
+	const total = `${cpuTimeText(cpuSeconds)} in all`;
+	if (share === undefined) return { memory, cpu: total };
+	return { memory, cpu: `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}% of a core over the last ${((b.t - a.t) / 1000).toFixed(1)} s · ${total}` };
 }
 
 function chart(history: HistoryPoint[]): HTMLElement {
@@ -246,7 +259,7 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 }
 
 /** What a processTick changes in place: the time line and the chart. */
-let tick: { target: string; sub: HTMLElement; chartSlot: HTMLElement; host: string } | undefined;
+let tick: { target: string; sub: HTMLElement; chartSlot: HTMLElement; memory: HTMLElement; cpu: HTMLElement; host: string } | undefined;
 
 function takenText(host: string, takenAt: string): string {
 	return `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`;
@@ -270,7 +283,10 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 	const copy = link('Copy', () => post({ type: 'copy', text: p.cmdline.join(' ') }), 'copy the command line', 'copy');
 	const head = header(`${p.name} (pid ${p.pid})`, takenText(host, takenAt), processIcon(d.table.counts));
 	const chartSlot = el('div', { class: 'chart-slot' }, chart(d.history));
-	tick = { target, sub: head.querySelector('p')!, chartSlot, host };
+	const use = usageTexts(p.rssBytes, p.cpuSeconds, d.history);
+	const memory = el('span', { 'data-usage': 'memory' }, use.memory);
+	const cpu = el('span', { 'data-usage': 'cpu' }, use.cpu);
+	tick = { target, sub: head.querySelector('p')!, chartSlot, memory, cpu, host };
 	// A new page, another process, or this one shown again after a socket: the extension host's
 	// query is the one it answers (the same sort and filter, one page again for another process).
 	// Later updates of the table shown leave the page's own, whose answer may still be on its way.
@@ -287,6 +303,8 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 			['Children', kids],
 			['User', `${p.user ?? '?'} (uid ${p.uid ?? '?'})`],
 			['Started', p.startTime ? new Date(p.startTime).toLocaleString() : null],
+			['Memory', memory],
+			['CPU', cpu],
 			['Network namespace', p.netns],
 			['Working directory', p.cwd],
 			['File descriptors', p.fdAccess === 'ok' ? 'readable' : 'not readable by this user: its sockets are listed without an owner'],
@@ -340,6 +358,12 @@ function render(m: ToWebview): void {
 		last = { ...last, takenAt: m.takenAt, detail: { ...last.detail, history: m.history } };
 		tick.sub.textContent = takenText(tick.host, m.takenAt);
 		tick.chartSlot.replaceChildren(chart(m.history));
+		const now = m.history[m.history.length - 1];
+		if (now) {
+			const use = usageTexts(now.rssBytes, now.cpuSeconds, m.history);
+			tick.memory.textContent = use.memory;
+			tick.cpu.textContent = use.cpu;
+		}
 		return;
 	}
 	last = m;

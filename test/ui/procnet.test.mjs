@@ -511,6 +511,42 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		}
 	});
 
+	it('shows a process\'s memory as the kernel counts it, and its CPU share, updated in place at each refresh', async function () {
+		this.timeout(120000);
+		// A listener that then keeps one core busy (its event loop never returns: the port is printed first).
+		const spinner = own(spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);setImmediate(()=>{for(;;){}})})"], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		await new Promise((resolve, reject) => (spinner.once('error', reject), spinner.stdout.once('data', resolve)));
+		await showPortsForPid(page, spinner.pid);
+		const frame = panelFrame(page);
+		const memory = frame.locator('[data-usage="memory"]');
+		const cpu = frame.locator('[data-usage="cpu"]');
+		// Its memory as status's VmRSS says, read around the page's figure (three figures shown).
+		const vmRss = () => Number(/^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${spinner.pid}/status`, 'utf8'))[1]) * 1024;
+		const lo = vmRss();
+		const m = /^([\d.]+) (KiB|MiB) resident$/.exec(await memory.innerText());
+		const hi = vmRss();
+		assert.ok(m, await memory.innerText());
+		const shown = Number(m[1]) * (m[2] === 'MiB' ? 2 ** 20 : 1024);
+		assert.ok(shown >= Math.min(lo, hi) * 0.95 && shown <= Math.max(lo, hi) * 1.05, `shown ${shown} B, VmRSS ${lo}..${hi}`);
+		// Once two refreshes are in, the share of a core between them; the spinner has most of one
+		// of this machine's two cores (code-server and Chromium have the other, mostly).
+		const share = /^([\d.]+)% of a core over the last ([\d.]+) s · (.+) in all$/;
+		let first;
+		for (const t0 = Date.now(); !(first = share.exec(await cpu.innerText())); await page.waitForTimeout(250)) {
+			if (Date.now() - t0 > 30000) throw new Error(`no CPU share: ${await cpu.innerText()}`);
+		}
+		assert.ok(Number(first[1]) >= 40 && Number(first[1]) <= 102, first[0]);
+		// The next refresh changes the figures in place: the same element, a new total.
+		const element = await cpu.elementHandle();
+		for (const t0 = Date.now(); (await element.innerText()) === first[0]; await page.waitForTimeout(250)) {
+			if (Date.now() - t0 > 30000) throw new Error(`the CPU row did not change: ${first[0]}`);
+		}
+		assert.ok(await element.evaluate((e) => e.isConnected), 'updated in place, not a rebuilt page');
+		assert.match(await element.innerText(), share);
+		await screenshot(page, '19b-process-memory-cpu');
+		spinner.kill('SIGKILL');
+	});
+
 	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
 		this.timeout(10 * 60 * 1000);
 		const holder = own(await startHolder(3000));

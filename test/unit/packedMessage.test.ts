@@ -21,7 +21,7 @@ function page(rows: PageSocket[], shown = rows.length): Page {
 			process: { pid: 7, name: 'x' } as never, ancestors: [{ pid: 1, name: 'init' }], children: [],
 			table: { rows, closed: [sock(99999, null)], total: rows.length + 3, matched: rows.length, closedMatched: 1, counts: [{ kind: 'unix/stream', state: 'LISTEN', n: rows.length }] },
 			query: { ...DEFAULT_QUERY, filter: 'a "quoted" \\ filter', shown },
-			added: [rows[0]?.id ?? 'none'], history: [{ t: 1, established: 2, listening: 3, other: 4 }],
+			added: [rows[0]?.id ?? 'none'], history: [{ t: 1, established: 2, listening: 3, other: 4, rssBytes: 5 * 4096, cpuSeconds: 0.06 }],
 		},
 	};
 }

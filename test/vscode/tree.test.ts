@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
 import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
+import { bytesText, cpuTimeText } from '../../src/model/describe';
 
 function listen(host = '127.0.0.1'): Promise<net.Server> {
 	return new Promise((resolve) => {
@@ -71,6 +72,9 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		assert.ok(ptip.value.includes(String(process.pid)), ptip.value);
 		// The command line, inside a fence, as the process has it.
 		assert.ok(ptip.value.includes(node.process.cmdline[0]), ptip.value);
+		// Its memory and CPU time, as the snapshot the row is from has them (appendText writes spaces as &nbsp;).
+		assert.ok(node.process.rssBytes !== null && node.process.rssBytes > 0, 'this machine\'s page size is known');
+		assert.ok(ptip.value.replace(/&nbsp;/g, ' ').includes(`memory ${bytesText(node.process.rssBytes)} resident · CPU time ${cpuTimeText(node.process.cpuSeconds)}`), ptip.value);
 		const stip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(row), row)).tooltip;
 		assert.match(String(stip), new RegExp(`^tcp LISTEN( \\(new\\))?\\nlocal  127\\.0\\.0\\.1:${portOf(server)}\\n[^]*inode ${row.socket.inode}`));
 		const htip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(host), host)).tooltip;
