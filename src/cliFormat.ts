@@ -2,7 +2,7 @@
 // grouped by process, with sockets nobody could be named for listed apart with the reason; and of
 // what changed between two, for `procnet watch`.
 import type { SnapshotDiff } from './model/diff';
-import { commandLine, kindText, localText, remoteText, timerText, visible } from './model/describe';
+import { commandLine, containerText, kindText, localText, remoteText, timerText, visible } from './model/describe';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 
 function pad(s: string, n: number): string {
@@ -40,7 +40,8 @@ export function missingPids(snap: Snapshot, pids: readonly number[]): string | u
 function processTitle(p: ProcessInfo): string {
 	const cmd = commandLine(p);
 	const short = cmd.length > 120 ? cmd.slice(0, 117) + '...' : cmd;
-	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')})${short ? '  ' + short : ''}`;
+	const place = p.container ? containerText(p.container) : p.unit;
+	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')}${place ? ', ' + visible(place) : ''})${short ? '  ' + short : ''}`;
 }
 
 export function formatSnapshot(snap: Snapshot): string {

@@ -45,6 +45,8 @@ export interface ProcessCapture {
 	cmdline: string | null;
 	/** readlink /proc/PID/cwd; null when not readable (other users' processes). */
 	cwd: string | null;
+	/** Raw /proc/PID/cgroup; null when not read, absent in captures saved before procnet read it. */
+	cgroup?: string | null;
 	/** Id of the network namespace (as in NamespaceCapture.id); null when it could not be told. */
 	netns: string | null;
 	fdAccess: FdAccess;

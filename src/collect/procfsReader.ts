@@ -214,6 +214,7 @@ export function readProcess(root: string, pid: number, withNetns: boolean, socke
 		stat,
 		cmdline: readText(`${base}/cmdline`),
 		cwd: readLink(`${base}/cwd`),
+		cgroup: readText(`${base}/cgroup`),
 		netns: withNetns ? readLink(`${base}/ns/net`) : null,
 		fdAccess: 'ok',
 		fds: [],

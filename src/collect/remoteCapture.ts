@@ -423,6 +423,7 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 	const stats = new Map<number, string>();
 	const cmdlines = new Map<number, string>();
 	const cwds = new Map<number, string>();
+	const cgroups = new Map<number, string>();
 	const denied = new Set<number>();
 	const lsLines: LsLine[] = [];
 	const fdLines: LsLine[] = [];
@@ -442,6 +443,9 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 				// Streamed: readlink's output, whose last newline is readlink's.
 				if (r.status === undefined) cwds.set(pid, text(r));
 				else if (r.status === 0) cwds.set(pid, text(r).replace(/\n$/, ''));
+				break;
+			case 'G':
+				cgroups.set(pid, text(r));
 				break;
 			case 'Q':
 				denied.add(pid);
@@ -509,6 +513,7 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 			stat,
 			cmdline: cmdlines.get(pid) ?? null,
 			cwd: cwds.get(pid) ?? null,
+			cgroup: cgroups.get(pid) ?? null,
 			netns: n !== undefined ? `net:[${n}]` : t !== undefined ? idOfTcp(t) : null,
 			fdAccess: denied.has(pid) ? 'denied' : 'ok',
 			fds: list,

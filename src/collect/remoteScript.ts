@@ -53,6 +53,7 @@
 //          socket: what an `ls` without -F gets (and what older collectors sent).
 //   Q PID  the fd directory exists but is not readable (another user's process), or fd 0, 1
 //          or 2 is a link that cannot be followed (`[ -L ] && [ ! -e ]`: readlink refused)
+//   G PID  ROOT/PID/cgroup (the `read` builtin, as S), for every user process: unit and container
 //   R PID  readlink ROOT/PID/cwd, streamed, for every user process as procfsReader does (framed
 //          and for the pids holding sockets only with F, and in older collectors' captures)
 //   N TCPINO VIAPID TABLE  one table of the namespace whose net/tcp has inode TCPINO, read once
@@ -196,6 +197,9 @@ procnet_body2() {
 			case $procnet_c in *" s"[r-][w-]*) procnet_rec F "$procnet_c" "$procnet_p";; *) continue;; esac
 		fi
 		procnet_stream R "$procnet_p" readlink "$procnet_p/cwd"
+		procnet_s=
+		while IFS= read -r procnet_l; do procnet_s=$procnet_s$procnet_l$procnet_nl; done 2>/dev/null <"$procnet_p/cgroup"
+		[ -z "$procnet_s" ] || procnet_rec G "$procnet_s" "$procnet_p"
 	done
 	procnet_flush_l
 	procnet_c=

@@ -1,5 +1,6 @@
 // Short texts for sockets and processes, shared by the CLI table, the tree and the quick pick
 // so that one socket reads the same everywhere.
+import type { Container } from '../procfs/cgroup';
 import type { ProcessInfo, SocketInfo } from './snapshot';
 
 export function hostPort(addr: string | null, port: number | null): string {
@@ -113,4 +114,9 @@ export function cpuShare(before: CpuSample, after: CpuSample): number | undefine
 	const dt = (after.t - before.t) / 1000;
 	if (!(dt >= 0.5)) return undefined;
 	return Math.max(0, after.cpuSeconds - before.cpuSeconds) / dt;
+}
+
+/** `docker 3f2a9c1b7d0e` (a 64-digit id shortened as docker ps does), `lxc web1`. */
+export function containerText(c: Container): string {
+	return `${c.runtime} ${/^[0-9a-f]{64}$/.test(c.id) ? c.id.slice(0, 12) : visible(c.id)}`;
 }

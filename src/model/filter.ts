@@ -2,10 +2,11 @@
 // process; `key:value` terms narrow by field. All terms must match (AND); a term may be
 // negated with a leading `-`. Parsed once per change, matched per socket.
 //   port:3000  port:3000-3100  state:listen  kind:udp  pid:123  user:www-data  addr:10.0.0.0/8  netns:...
-import { commandLine, kindText, localText, remoteText } from './describe';
+//   unit:nginx (the owner's systemd unit)  container:docker, container:3f2a (the owner's container)
+import { commandLine, containerText, kindText, localText, remoteText } from './describe';
 import type { ProcessInfo, SocketInfo } from './snapshot';
 
-export type FilterKey = 'port' | 'state' | 'kind' | 'pid' | 'user' | 'addr' | 'netns' | 'text';
+export type FilterKey = 'port' | 'state' | 'kind' | 'pid' | 'user' | 'addr' | 'netns' | 'unit' | 'container' | 'text';
 
 export interface FilterTerm {
 	key: FilterKey;
@@ -23,7 +24,7 @@ export interface Filter {
 	errors: string[];
 }
 
-const KEYS = new Set<FilterKey>(['port', 'state', 'kind', 'pid', 'user', 'addr', 'netns']);
+const KEYS = new Set<FilterKey>(['port', 'state', 'kind', 'pid', 'user', 'addr', 'netns', 'unit', 'container']);
 
 export function parseFilter(text: string): Filter {
 	const terms: FilterTerm[] = [];
@@ -137,6 +138,11 @@ function termMatches(t: FilterTerm, s: SocketInfo, owners: readonly ProcessInfo[
 			return [s.localAddress, s.remoteAddress, s.path].some((a) => a?.toLowerCase().includes(t.value));
 		case 'netns':
 			return s.netns.toLowerCase().includes(t.value);
+		case 'unit':
+			return owners.some((p) => p.unit?.toLowerCase().includes(t.value));
+		case 'container':
+			// The runtime, or any part of the whole id (not only the 12 digits shown).
+			return owners.some((p) => p.container && (containerText(p.container).toLowerCase().includes(t.value) || p.container.id.toLowerCase().includes(t.value)));
 		case 'text': {
 			const hay = [localText(s), remoteText(s), s.state, kindText(s), s.inode, ...owners.flatMap((p) => [p.name, String(p.pid), commandLine(p)])];
 			return hay.some((h) => h.toLowerCase().includes(t.value));

@@ -2,6 +2,7 @@
 // of {pid, fd} that hold its inode. A list, not one pid: fork and SCM_RIGHTS share sockets,
 // and "last writer wins" (VS Code's port finder) hides the others.
 import type { Capture, CaptureHost, NamespaceCapture } from '../collect/capture';
+import { parseCgroup } from '../procfs/cgroup';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
 import { tableStream, type TableParseOptions } from '../procfs/tables';
@@ -173,6 +174,7 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 			cwd: p.cwd,
 			rssBytes: pageSize === null ? null : st.rssPages * pageSize,
 			cpuSeconds: (st.utimeTicks + st.stimeTicks) / clkTck,
+			...cgroupFacts(p.cgroup),
 		});
 		if (!owners) index.addFds(p.pid, p.fds);
 	}
@@ -196,6 +198,13 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 		sockets,
 		warnings,
 	};
+}
+
+/** A process's cgroup path, unit and container; all null when its cgroup was not read. */
+function cgroupFacts(text: string | null | undefined): Pick<ProcessInfo, 'cgroup' | 'unit' | 'container'> {
+	if (!text) return { cgroup: null, unit: null, container: null };
+	const f = parseCgroup(text);
+	return { cgroup: f.path, unit: f.unit, container: f.container };
 }
 
 function whyNoOwner(row: SocketRow, anyDenied: boolean): OwnerUnknown {

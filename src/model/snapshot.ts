@@ -2,6 +2,7 @@
 // hold it. This object is also the `procnet snapshot --json` contract (schemaVersion 1), so
 // field names here are public: add fields, never rename them.
 import type { CaptureSourceInfo } from '../collect/capture';
+import type { Container } from '../procfs/cgroup';
 import type { ByteOrder, SocketRow } from '../procfs/types';
 
 export const SCHEMA_VERSION = 1;
@@ -47,6 +48,12 @@ export interface ProcessInfo {
 	rssBytes: number | null;
 	/** CPU time used so far, user + kernel (stat's utime + stime); a rate needs two snapshots. */
 	cpuSeconds: number;
+	/** Its cgroup path (procfs/cgroup.ts); null when /proc/PID/cgroup was not read. */
+	cgroup: string | null;
+	/** The systemd unit it runs in (`nginx.service`), by its cgroup. */
+	unit: string | null;
+	/** The container it runs in, by its cgroup. */
+	container: Container | null;
 }
 
 export interface SnapshotWarning {

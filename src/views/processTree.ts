@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { SocketIndex } from '../collect/socketIndex';
 import type { DebugTracker } from '../debug/debugTracker';
-import { bytesText, commandLine, cpuTimeText, kindText, localText, remoteText, timerText } from '../model/describe';
+import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
 import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
@@ -369,7 +369,8 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	const item = new vscode.TreeItem(`${p.name} (${p.pid})`, vscode.TreeItemCollapsibleState.Collapsed);
 	item.id = node.id;
 	const short = shortCommand(p);
-	item.description = [short, node.summary].filter(Boolean).join(' · ');
+	// A container first: ten `node (pid)` rows read alike, and which container each is in tells them apart.
+	item.description = [p.container ? containerText(p.container) : '', short, node.summary].filter(Boolean).join(' · ');
 	const listens = node.sockets.some((s) => s.state === 'LISTEN');
 	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
 	item.contextValue = (listens ? 'process.listening' : 'process') + node.contextSuffix;
@@ -389,6 +390,10 @@ function processTooltip(node: ProcessNode): vscode.MarkdownString {
 	const fence = '`'.repeat(Math.max(3, ...[...cmd.matchAll(/`+/g)].map((m) => m[0].length + 1)));
 	md.appendMarkdown(`${fence}\n${cmd}\n${fence}\n`);
 	md.appendText(`user ${p.user ?? '?'} (uid ${p.uid ?? '?'}) · ppid ${p.ppid ?? '?'}\nstarted ${p.startTime ?? '?'}\nnetns ${p.netns ?? '?'}${p.cwd ? `\ncwd ${p.cwd}` : ''}`);
+	if (p.container) md.appendText(`\ncontainer ${containerText(p.container)}`);
+	// A delegated subtree lets a user name cgroups: shown as text, control characters visible.
+	if (p.unit) md.appendText(`\nunit ${visible(p.unit)}`);
+	if (p.cgroup) md.appendText(`\ncgroup ${visible(p.cgroup)}`);
 	// VS Code keeps a resolved tooltip until the row is told changed, and a process row is told only
 	// when its sockets change: these can be an older refresh's figures. The panel's are live.
 	md.appendText(`\nmemory ${p.rssBytes === null ? '?' : bytesText(p.rssBytes)} resident · CPU time ${cpuTimeText(p.cpuSeconds)}`);

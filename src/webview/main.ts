@@ -3,7 +3,7 @@
 import type { ProcessInfo } from '../model/snapshot';
 import { samePageSocket, type PageSocket } from '../shared/pageSocket';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
-import { bytesText, cpuShare, cpuTimeText, kindText, localText, remoteText, visible } from '../model/describe';
+import { bytesText, containerText, cpuShare, cpuTimeText, kindText, localText, remoteText, visible } from '../model/describe';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
 import { cellOf, COLUMN_KEYS, DEFAULT_QUERY, PAGE, type ColumnKey, type PageQuery } from '../shared/pageWindow';
 import { Unpacker } from '../shared/packedMessage';
@@ -306,6 +306,10 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 			['Memory', memory],
 			['CPU', cpu],
 			['Network namespace', p.netns],
+			// Only where there is one: most of a desktop's processes are in neither.
+			...(p.container ? [['Container', containerText(p.container)] as [string, Child]] : []),
+			...(p.unit ? [['systemd unit', visible(p.unit)] as [string, Child]] : []),
+			['Control group', p.cgroup === null ? null : visible(p.cgroup)],
 			['Working directory', p.cwd],
 			['File descriptors', p.fdAccess === 'ok' ? 'readable' : 'not readable by this user: its sockets are listed without an owner'],
 		]),

@@ -6,6 +6,7 @@
 // sockets, `tcp 127.0.0.1:PORT` (level 3). The test starts its own listener (a node process on a
 // known pid and port) and finds it through "Procnet: Show Ports for PID".
 import * as assert from 'node:assert';
+import * as crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -13,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
+import { writableHierarchy } from '../../out/test/integration/cgroups.js';
 import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, typeInPidPick, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show; `name`, when given, is its process name. */
@@ -511,11 +513,28 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		}
 	});
 
-	it('shows a process\'s memory as the kernel counts it, and its CPU share, updated in place at each refresh', async function () {
+	it('shows a process\'s memory as the kernel counts it, its CPU share updated in place at each refresh, and its container', async function () {
 		this.timeout(120000);
 		// A listener that then keeps one core busy (its event loop never returns: the port is printed first).
 		const spinner = own(spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);setImmediate(()=>{for(;;){}})})"], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await new Promise((resolve, reject) => (spinner.once('error', reject), spinner.stdout.once('data', resolve)));
+		// In a cgroup named as docker names a container's scope, where this machine lets us make one.
+		const hierarchy = writableHierarchy();
+		const id = crypto.randomBytes(32).toString('hex');
+		const group = hierarchy && path.join(hierarchy, `procnet-ui-${process.pid}`, `docker-${id}.scope`);
+		if (group) {
+			fs.mkdirSync(group, { recursive: true });
+			fs.writeFileSync(path.join(group, 'cgroup.procs'), String(spinner.pid));
+			// After the spinner is killed (own, above): a cgroup can go once its last process has.
+			const exited = new Promise((r) => spinner.once('exit', r));
+			started.push(() => void exited.then(() => [group, path.dirname(group)].forEach((d) => {
+				try {
+					fs.rmdirSync(d);
+				} catch (e) {
+					console.error(`      [could not remove ${d}: ${e.message}]`);
+				}
+			})));
+		}
 		await showPortsForPid(page, spinner.pid);
 		const frame = panelFrame(page);
 		const memory = frame.locator('[data-usage="memory"]');
@@ -528,6 +547,11 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		assert.ok(m, await memory.innerText());
 		const shown = Number(m[1]) * (m[2] === 'MiB' ? 2 ** 20 : 1024);
 		assert.ok(shown >= Math.min(lo, hi) * 0.95 && shown <= Math.max(lo, hi) * 1.05, `shown ${shown} B, VmRSS ${lo}..${hi}`);
+		if (group) {
+			const facts = await frame.locator('dl.facts').innerText();
+			assert.match(facts, new RegExp(`Container\\s+docker ${id.slice(0, 12)}\\n`));
+			assert.match(facts, new RegExp(`Control group\\s+/procnet-ui-${process.pid}/docker-${id}\\.scope\\n`));
+		}
 		// Once two refreshes are in, the share of a core between them; the spinner has most of one
 		// of this machine's two cores (code-server and Chromium have the other, mostly).
 		const share = /^([\d.]+)% of a core over the last ([\d.]+) s · (.+) in all$/;

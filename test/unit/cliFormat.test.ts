@@ -9,7 +9,7 @@ const sock = (inode: string, pid: number, p: Partial<SocketInfo> = {}): SocketIn
 	kind: 'tcp', ipVersion: 4, localAddress: '127.0.0.1', localPort: 3000, remoteAddress: '0.0.0.0', remotePort: 0, state: 'LISTEN', txQueue: 0, rxQueue: 0, uid: 0,
 	inode, path: null, unixType: null, id: `net:[1]|tcp4|${inode}`, netns: 'net:[1]', owners: [{ pid, fd: 3 }], ownerUnknown: null, ...p,
 });
-const proc = (pid: number, name: string): ProcessInfo => ({ pid, ppid: 1, name, cmdline: [name], uid: 0, user: 'root', startTime: null, startTicks: pid, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0 });
+const proc = (pid: number, name: string): ProcessInfo => ({ pid, ppid: 1, name, cmdline: [name], uid: 0, user: 'root', startTime: null, startTicks: pid, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0, cgroup: null, unit: null, container: null });
 const snap = (processes: ProcessInfo[], sockets: SocketInfo[], takenAt: string): Snapshot => ({
 	schemaVersion: 1 as Snapshot['schemaVersion'], host: { hostname: 'h', kernel: '6.1', byteOrder: 'LE' }, source: { kind: 'local', label: 't' } as unknown as Snapshot['source'],
 	takenAt, selfPid: null, processes, sockets, warnings: [],

@@ -10,7 +10,7 @@ const WATCHDOG = '/work/main/.vscode-test/code-server-4.139.1-node24/node_module
 const NS = 'net:[4026531840]';
 
 function proc(pid: number, ppid: number, cmdline: string[]): ProcessInfo {
-	return { pid, ppid, name: 'node', cmdline, uid: 0, user: 'root', startTime: null, startTicks: pid, netns: NS, fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0 };
+	return { pid, ppid, name: 'node', cmdline, uid: 0, user: 'root', startTime: null, startTicks: pid, netns: NS, fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0, cgroup: null, unit: null, container: null };
 }
 let inode = 100;
 function tcp(pid: number, state: 'LISTEN' | 'ESTABLISHED', local: number, remote: number | null, netns = NS): SocketInfo {

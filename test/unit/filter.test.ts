@@ -10,7 +10,7 @@ function sock(p: Partial<SocketInfo>): SocketInfo {
 		...p,
 	};
 }
-const www: ProcessInfo = { pid: 123, ppid: 1, name: 'node', cmdline: ['node', 'server.js'], uid: 33, user: 'www-data', startTime: null, startTicks: 1, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0 };
+const www: ProcessInfo = { pid: 123, ppid: 1, name: 'node', cmdline: ['node', 'server.js'], uid: 33, user: 'www-data', startTime: null, startTicks: 1, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0, cgroup: null, unit: null, container: null };
 
 describe('filter', () => {
 	const m = (text: string, s: SocketInfo, owners = [www]) => matchesFilter(parseFilter(text), s, owners);
@@ -28,6 +28,18 @@ describe('filter', () => {
 		assert.ok(!m('user:root', s));
 		assert.ok(m('netns:4026', sock({ netns: 'net:[4026531833]' })));
 		assert.ok(m('state:time_wait', sock({ state: 'TIME_WAIT' })) && m('state:time-wait', sock({ state: 'TIME_WAIT' })));
+	});
+
+	it('matches the owner\'s systemd unit and container', () => {
+		const id = '3f2a9c1b7d0e' + 'b'.repeat(52);
+		const inDocker: ProcessInfo = { ...www, unit: null, container: { runtime: 'docker', id } };
+		const inUnit: ProcessInfo = { ...www, unit: 'nginx.service', container: null };
+		const s = sock({});
+		assert.ok(m('unit:nginx', s, [inUnit]) && m('unit:NGINX.service', s, [inUnit]));
+		assert.ok(!m('unit:nginx', s, [inDocker]) && !m('unit:nginx', s));
+		assert.ok(m('container:docker', s, [inDocker]) && m('container:3f2a9c', s, [inDocker]));
+		assert.ok(m('container:bbbbbbbb', s, [inDocker]), 'any part of the whole id, not only the 12 digits shown');
+		assert.ok(!m('container:docker', s, [inUnit]) && m('-container:docker', s, [inUnit]));
 	});
 
 	it('matches address prefixes, v4 and v6, including v4-mapped peers', () => {

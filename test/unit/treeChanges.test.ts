@@ -18,7 +18,7 @@ function sock(inode: string, pid: number | null, p: Partial<SocketInfo> = {}): S
 	};
 }
 function proc(pid: number, name: string, p: Partial<ProcessInfo> = {}): ProcessInfo {
-	return { pid, ppid: 1, name, cmdline: [name], uid: 0, user: 'root', startTime: null, startTicks: pid * 10, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0, ...p };
+	return { pid, ppid: 1, name, cmdline: [name], uid: 0, user: 'root', startTime: null, startTicks: pid * 10, netns: 'net:[1]', fdAccess: 'ok', cwd: null, rssBytes: null, cpuSeconds: 0, cgroup: null, unit: null, container: null, ...p };
 }
 function snapshot(processes: ProcessInfo[], sockets: SocketInfo[]): Snapshot {
 	return {

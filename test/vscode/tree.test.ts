@@ -1,6 +1,7 @@
 // The tree, its filter/grouping commands, live marks, the panel, kill and Close Connection — through the real
 // extension host's API and commands, with sockets this test opens in the extension host itself.
 import * as assert from 'assert';
+import * as crypto from 'crypto';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -11,6 +12,7 @@ import type { ProcnetApi } from '../../src/extension';
 import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
 import { bytesText, cpuTimeText } from '../../src/model/describe';
+import { writableHierarchy } from '../integration/cgroups';
 
 function listen(host = '127.0.0.1'): Promise<net.Server> {
 	return new Promise((resolve) => {
@@ -81,6 +83,37 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		// (appendText writes spaces as &nbsp;)
 		assert.ok(htip instanceof vscode.MarkdownString, 'a host tooltip is markdown');
 		assert.ok(htip.value.includes('Taken') && htip.value.includes(api.store.snapshot!.takenAt), htip.value);
+	});
+
+	it('names a process\'s container first in its row, says it and the cgroup on hover, and filters by container:', async function () {
+		const root = writableHierarchy();
+		if (!root) return this.skip();
+		const id = crypto.randomBytes(32).toString('hex');
+		const dir = path.join(root, `procnet-vscode-${process.pid}`, `docker-${id}.scope`);
+		fs.mkdirSync(dir, { recursive: true });
+		const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1',()=>console.log('up'));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		try {
+			await new Promise((resolve, reject) => (child.once('error', reject), child.stdout!.once('data', resolve)));
+			fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(child.pid));
+			await api.store.refresh();
+			const row = roots().find((n): n is ProcessNode => n.type === 'process' && n.process.pid === child.pid);
+			assert.ok(row, 'the process is a row');
+			// Its listener, and the unix socket its stdout pipe is.
+			assert.match(String(api.tree.getTreeItem(row).description), new RegExp(`^docker ${id.slice(0, 12)} · -e · :\\d+ · 1 other$`));
+			const tip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(row), row)).tooltip as vscode.MarkdownString;
+			assert.ok(tip.value.replace(/&nbsp;/g, ' ').includes(`container docker ${id.slice(0, 12)}`), tip.value);
+			assert.ok(tip.value.replace(/&nbsp;/g, ' ').includes(`cgroup /procnet-vscode-${process.pid}/docker-${id}.scope`), tip.value);
+			// A part of the id past the 12 digits shown still finds it; nothing else is in that container.
+			await vscode.commands.executeCommand('procnet.filter', `container:${id.slice(20, 40)}`);
+			assert.deepStrictEqual(roots().filter((n) => n.type === 'process').map((n) => (n as ProcessNode).process.pid), [child.pid]);
+		} finally {
+			await vscode.commands.executeCommand('procnet.clearFilter');
+			const gone = new Promise((r) => child.once('exit', r));
+			child.kill('SIGKILL');
+			await gone;
+			fs.rmdirSync(dir);
+			fs.rmdirSync(path.dirname(dir));
+		}
 	});
 
 	it('filters with port: terms, shows the filter in the view description, and clears it', async () => {
