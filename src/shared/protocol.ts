@@ -1,6 +1,7 @@
 // The one message protocol between the extension host (src/views/detailPanel.ts) and the
 // detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
 // message without handling it fails to compile on both sides.
+import type { TcpInfoResult } from '../model/ssTcpInfo';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { PageQuery, PageWindow } from './pageWindow';
 
@@ -43,6 +44,8 @@ export interface SocketDetail {
 	rawLine: string | null;
 	/** Whether the page offers Close Connection (a held TCP connection, not in a capture). */
 	closable: boolean;
+	/** ss's tcp_info for a TCP socket of this machine, asked when the panel was updated; absent for others. */
+	tcp?: TcpInfoResult;
 }
 
 export type ToWebview =

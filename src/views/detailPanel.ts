@@ -5,6 +5,8 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
+import { readTcpInfo } from '../collect/tcpInfo';
+import { ssInfoArgv } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
 import type { SnapshotDiff } from '../model/diff';
 import { isClosable, ownedBy } from '../model/select';
@@ -280,7 +282,11 @@ export class DetailPanel implements vscode.Disposable {
 		// today's). The read goes ahead of the post below in the chain of posts, which keeps their order.
 		if (msg.type === 'socket' && h?.kind === 'local') {
 			const detail = msg.detail;
-			this.sending = this.sending.then(async () => void (detail.rawLine = await findRawLine(detail.socket)));
+			this.sending = this.sending.then(async () => {
+				detail.rawLine = await findRawLine(detail.socket);
+				// A child process per update of a TCP socket's page (a refresh at most every 2 s).
+				if (ssInfoArgv(detail.socket)) detail.tcp = await readTcpInfo(detail.socket);
+			});
 		}
 		const before = this.lastMessage;
 		this.lastMessage = msg;

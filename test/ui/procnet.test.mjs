@@ -492,6 +492,11 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await row.first().click();
 			const close = frame.getByRole('button', { name: 'Close Connection…' });
 			await close.waitFor({ timeout: 15000 });
+			// The kernel's tcp_info of it, by ss: nothing was sent yet; the SYN is its one acknowledged byte.
+			const tcp = frame.locator('[data-tcp="info"]');
+			await tcp.waitFor({ timeout: 15000 });
+			assert.match(await tcp.innerText(), /Sent\s+0 bytes in 0 data segments, 1 acknowledged\n/);
+			assert.match(await tcp.innerText(), /Round trip\s+[\d.]+ ms/);
 			await screenshot(page, '17-socket-page-close-connection');
 			await close.click();
 			// VS Code's own modal, in the workbench: it names the connection and its owner.

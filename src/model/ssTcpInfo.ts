@@ -1,0 +1,110 @@
+// ss's answer about a TCP socket (`ss -tie`), read: what src/collect/tcpInfo.ts asks for and the
+// panel's socket page shows. Pure text in, facts out, so the page can share the types.
+import type { SocketInfo } from './snapshot';
+
+export interface TcpInfo {
+	/** ss's name of the state: ESTAB, LISTEN, TIME-WAIT, ... */
+	state: string;
+	/** Recv-Q and Send-Q as ss gives them: bytes, or for a listener its accept queue and its backlog. */
+	recvQ: number;
+	sendQ: number;
+	inode: string;
+	/** The `key:value` items of the info line, as printed (`rtt` → `0.023/0.011`). */
+	fields: Record<string, string>;
+	/** `send`, `pacing_rate`, `delivery_rate`: the items ss prints as `key value`. */
+	rates: Record<string, string>;
+	/** Bare words: options (`ts`, `sack`, `ecn`), `app_limited`, the congestion control (`cubic`, `bbr`). */
+	flags: string[];
+	/** The lines ss printed for the socket. */
+	raw: string;
+}
+
+const RATE_KEYS = new Set(['send', 'pacing_rate', 'delivery_rate']);
+
+/**
+ * Parses `ss -t -i -e -H -n` output: per socket a line `STATE RECV-Q SEND-Q LOCAL PEER ext...`
+ * (the state is left out when the filter named one state) and, indented, its info line. Lines
+ * that do not read are skipped.
+ */
+export function parseSsTcpInfo(text: string): TcpInfo[] {
+	const out: TcpInfo[] = [];
+	let cur: TcpInfo | undefined;
+	for (const line of text.split('\n')) {
+		if (line.trim() === '') continue;
+		if (/^\s/.test(line)) {
+			if (!cur) continue;
+			cur.raw += `\n${line}`;
+			const t = line.trim().split(/\s+/);
+			for (let i = 0; i < t.length; i++) {
+				const w = t[i];
+				if (RATE_KEYS.has(w) && i + 1 < t.length) cur.rates[w] = t[++i];
+				else if (w.includes(':')) {
+					const c = w.indexOf(':');
+					cur.fields[w.slice(0, c)] = w.slice(c + 1);
+				} else cur.flags.push(w);
+			}
+			continue;
+		}
+		const t = line.trim().split(/\s+/);
+		const hasState = !/^\d+$/.test(t[0]);
+		const [state, q1, q2] = hasState ? t : ['', ...t];
+		const ino = t.find((w) => w.startsWith('ino:'));
+		if (!/^\d+$/.test(q1 ?? '') || !/^\d+$/.test(q2 ?? '') || !ino) {
+			cur = undefined;
+			continue;
+		}
+		cur = { state, recvQ: Number(q1), sendQ: Number(q2), inode: ino.slice(4), fields: {}, rates: {}, flags: [], raw: line };
+		out.push(cur);
+	}
+	return out;
+}
+
+/** ss's arguments for the TCP sockets on `s`'s ports (its own among them), or undefined when `s` is not a TCP socket with a port. */
+export function ssInfoArgv(s: SocketInfo): string[] | undefined {
+	if (s.kind !== 'tcp' || s.localPort === null || s.inode === '0') return undefined;
+	const argv = ['-t', '-i', '-e', '-H', '-n', `-${s.ipVersion === 6 ? 6 : 4}`, 'state', 'all', 'sport', '=', `:${s.localPort}`];
+	if (s.remotePort) argv.push('dport', '=', `:${s.remotePort}`);
+	return argv;
+}
+
+export type TcpInfoResult = { ok: true; info: TcpInfo } | { ok: false; reason: 'not-tcp' | 'no-ss' | 'gone' | 'error'; message: string };
+
+/** `113975652174bps` → `114 Gbit/s`; anything else as it came. */
+export function rateText(v: string): string {
+	const m = /^(\d+(?:\.\d+)?)bps$/.exec(v);
+	if (!m) return v;
+	let n = Number(m[1]);
+	const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s'];
+	let u = 0;
+	while (n >= 1000 && u < units.length - 1) {
+		n /= 1000;
+		u++;
+	}
+	return `${n >= 100 || u === 0 ? n.toFixed(0) : n.toFixed(1)} ${units[u]}`;
+}
+
+/** The socket page's rows for `i`: what a person asks of a connection first, in words; ss's own line follows them on the page. */
+export function tcpInfoRows(i: TcpInfo): Array<[string, string]> {
+	const f = i.fields;
+	const rows: Array<[string, string]> = [];
+	const n = (k: string) => f[k] ?? '0';
+	if (i.state === 'LISTEN') rows.push(['Accept queue', `${i.recvQ} waiting to be accepted, backlog ${i.sendQ}`]);
+	else rows.push(['Queues', `${i.recvQ} bytes not read by the owner · ${i.sendQ} bytes not acknowledged by the peer`]);
+	if (f.rtt) {
+		const [avg, dev] = f.rtt.split('/');
+		rows.push(['Round trip', `${avg} ms${dev ? ` (deviation ${dev} ms)` : ''}${f.minrtt ? `, lowest ${f.minrtt} ms` : ''}`]);
+	}
+	if (f.cwnd) rows.push(['Congestion window', `${f.cwnd} segments${f.mss ? ` of ${f.mss} bytes` : ''}${f.ssthresh ? `, slow-start threshold ${f.ssthresh}` : ''}`]);
+	if (i.state !== 'LISTEN') {
+		rows.push(['Sent', `${n('bytes_sent')} bytes in ${n('data_segs_out')} data segments, ${n('bytes_acked')} acknowledged`]);
+		rows.push(['Received', `${n('bytes_received')} bytes in ${n('data_segs_in')} data segments`]);
+		// retrans:CURRENT/TOTAL: segments retransmitted and not yet acknowledged, and in all.
+		const [now, total] = (f.retrans ?? '0/0').split('/');
+		rows.push(['Retransmitted', `${total ?? now} segments${f.bytes_retrans ? ` (${f.bytes_retrans} bytes)` : ''}, ${now} of them not yet acknowledged${f.lost ? `; ${f.lost} lost` : ''}`]);
+		if (f.lastsnd || f.lastrcv || f.lastack) rows.push(['Last sent, received, acknowledged', `${f.lastsnd ?? '?'}, ${f.lastrcv ?? '?'}, ${f.lastack ?? '?'} ms ago`]);
+	}
+	const rates = (['send', 'pacing_rate', 'delivery_rate'] as const).filter((k) => i.rates[k]).map((k) => `${k.replace('_rate', '')} ${rateText(i.rates[k])}`);
+	if (rates.length) rows.push(['Rates', rates.join(' · ')]);
+	if (i.flags.length) rows.push(['Options', i.flags.join(' ')]);
+	return rows;
+}
