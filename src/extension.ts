@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const reveal = (node: TreeNode | undefined) => node && view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
 	const revealPid = (hostId: string | undefined, pid: number) => void reveal(tree.processNodeOn(hostId, pid));
 	const revealHost = (h: HostEntry) => void reveal(tree.hostNode(h.id));
-	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState);
+	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState, () => tree.options.portNames);
 	const timer = new RefreshTimer(
 		() => hosts.all().filter((h) => h.live).map((h) => h.store),
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
@@ -104,7 +104,8 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		tree.onDidChangeStatus(() => syncViewChrome(view, tree)),
 		hosts.onDidChangeHosts(() => timer.sync()),
 		vscode.workspace.onDidChangeConfiguration((e) => {
-			if (e.affectsConfiguration('procnet')) void tree.setOptions(readTreeOptions(context.workspaceState));
+			// remote.portsAttributes: VS Code's port labels, which the tree shows beside the numbers.
+			if (e.affectsConfiguration('procnet') || e.affectsConfiguration('remote.portsAttributes')) void tree.setOptions(readTreeOptions(context.workspaceState));
 			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
 			if (e.affectsConfiguration('procnet.statusBar')) updateVisibility();
 			if (e.affectsConfiguration('procnet.scanNice')) local.setNice(scanNice());

@@ -1,6 +1,7 @@
 // The one message protocol between the extension host (src/views/detailPanel.ts) and the
 // detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
 // message without handling it fails to compile on both sides.
+import type { PortName } from '../model/portNames';
 import type { TcpInfoResult } from '../model/ssTcpInfo';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { PageQuery, PageWindow } from './pageWindow';
@@ -44,6 +45,8 @@ export interface SocketDetail {
 	rawLine: string | null;
 	/** Whether the page offers Close Connection (a held TCP connection, not in a capture). */
 	closable: boolean;
+	/** Its port's label (remote.portsAttributes) or service name, if it has one. */
+	portName?: PortName;
 	/** ss's tcp_info for a TCP socket of this machine, asked when the panel was updated; absent for others. */
 	tcp?: TcpInfoResult;
 }

@@ -6,6 +6,7 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo } from '../collect/tcpInfo';
+import { PortNames } from '../model/portNames';
 import { ssInfoArgv } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
 import type { SnapshotDiff } from '../model/diff';
@@ -50,6 +51,8 @@ export class DetailPanel implements vscode.Disposable {
 		private readonly hosts: HostRegistry,
 		private readonly onShowProcess: (hostId: string | undefined, pid: number) => void,
 		private readonly memento?: vscode.Memento,
+		/** The tree's port labels and service names, as they are now. */
+		private readonly portNames: () => PortNames = () => new PortNames(new Map()),
 	) {
 		this.disposables.push(
 			hosts.onDidChangeStore((h) => {
@@ -346,8 +349,9 @@ export class DetailPanel implements vscode.Disposable {
 			const socket = snap.sockets.find(hasId(target.id));
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
+			const portName = this.portNames().ofSocket(socket, socket.owners.flatMap((o) => byPid.get(o.pid) ?? []));
 			// The raw line is read before the post (update), off this thread.
-			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind !== 'capture' && isClosable(socket) } };
+			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind !== 'capture' && isClosable(socket), portName } };
 		}
 		const p = byPid.get(target.pid);
 		if (!p || (target.startTicks !== null && p.startTicks !== target.startTicks)) {

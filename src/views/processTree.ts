@@ -8,7 +8,8 @@ import type { DebugTracker } from '../debug/debugTracker';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
 import { isClosable } from '../model/select';
 import { shortCommand } from '../model/shortCommand';
-import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { PortNames } from '../model/portNames';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
 import { drain, runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
@@ -244,7 +245,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'process':
 				return processItem(node);
 			case 'socket':
-				return socketItem(node);
+				return socketItem(node, this.options.portNames);
 			case 'group': {
 				const state = node.contextValue === 'group.more'
 					? vscode.TreeItemCollapsibleState.None
@@ -299,7 +300,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
 		if (node.type === 'host') item.tooltip = node.host.kind === 'local' ? localHostTooltip(node) : hostTooltip(node);
 		else if (node.type === 'process') item.tooltip = processTooltip(node);
-		else if (node.type === 'socket') item.tooltip = socketTooltip(node);
+		else if (node.type === 'socket') item.tooltip = socketTooltip(node, this.options.portNames);
 		return item;
 	}
 
@@ -407,12 +408,21 @@ function socketIcon(s: SocketInfo, mark: Mark): vscode.ThemeIcon {
 	return new vscode.ThemeIcon(i.name, i.colour ? new vscode.ThemeColor(i.colour) : undefined);
 }
 
-function socketItem(node: SocketNode): vscode.TreeItem {
+/** The processes holding a socket row's socket: its parent row's, else looked up in its host's snapshot. */
+function ownersOf(node: SocketNode): ProcessInfo[] {
+	if (node.parent.type === 'process') return [node.parent.process];
+	const procs = hostNodeOf(node).host.store.snapshot?.processes ?? [];
+	return node.socket.owners.flatMap((o) => procs.filter((p) => p.pid === o.pid));
+}
+
+function socketItem(node: SocketNode, names: PortNames): vscode.TreeItem {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
 	item.id = node.id;
 	const bits: string[] = [node.mark === 'closed' ? `closed (was ${s.state})` : s.state];
+	const name = names.ofSocket(s, ownersOf(node));
+	if (name) bits.push(name.port === s.localPort ? visible(name.name) : `→ ${visible(name.name)}`);
 	if (node.mark === 'new') bits.push('new');
 	if (node.mark === 'changed') bits.push('changed');
 	if (s.txQueue) bits.push(`send-q ${s.txQueue}`);
@@ -430,11 +440,13 @@ function socketItem(node: SocketNode): vscode.TreeItem {
 }
 
 /** A socket row, on hover: its addresses, inode, fd, owners, and why it has none. */
-function socketTooltip(node: SocketNode): string {
+function socketTooltip(node: SocketNode, names: PortNames): string {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
 	if (remote) lines.push(`remote ${remote}`);
+	const name = names.ofSocket(s, ownersOf(node));
+	if (name) lines.push(`port ${name.port}: ${visible(name.name)} (${name.from === 'label' ? 'its label in remote.portsAttributes' : '/etc/services'})`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);
 	if (s.owners.length > 1) lines.push(`shared by ${s.owners.map((o) => `pid ${o.pid} fd ${o.fd}`).join(', ')}`);
 	if (s.ownerUnknown) lines.push(`no known owner: ${UNKNOWN_REASON[s.ownerUnknown]}`);

@@ -4,8 +4,9 @@
 // 100k-socket snapshot over several turns of the extension host's event loop (processTree.ts
 // drives it); nothing here touches vscode.
 import type { DebugTracker } from '../debug/debugTracker';
-import { localText, portSummaryOf } from '../model/describe';
+import { commandLine, localText, portSummaryOf } from '../model/describe';
 import { matchesFilter, type Filter } from '../model/filter';
+import type { PortNames } from '../model/portNames';
 import { ownerCount, ownerPidAt } from '../model/owners';
 import { isListening } from '../model/select';
 import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
@@ -25,6 +26,8 @@ export interface TreeOptions {
 	showUnowned: boolean;
 	/** processes whose command line matches are left out (e.g. VS Code's own server) */
 	hide: RegExp[];
+	/** Labels and service names of ports, shown beside the numbers. */
+	portNames: PortNames;
 }
 
 /** More rows than this under one node are summarised: a tree is no place for 50k rows. */
@@ -278,7 +281,11 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		yield;
 		for (const key of keys) {
 			const list = byPort.get(key)!;
-			const description = yield* portSummaryOf(list, STEP);
+			const summary = yield* portSummaryOf(list, STEP);
+			const first = list[0];
+			const cmds = first.localPort ? [...new Set(list.flatMap((s) => s.owners.map((o) => o.pid)))].slice(0, 20).flatMap((pid) => (procs.has(pid) ? [commandLine(procs.get(pid)!)] : [])) : [];
+			const name = first.localPort ? o.portNames.name(first.kind, first.localPort, cmds)?.name : undefined;
+			const description = name ? `${name} · ${summary}` : summary;
 			const g: GroupNode = {
 				type: 'group', id: `${host.id}/port:${key}`, label: key, description, icon: list.some((s) => s.state === 'LISTEN') ? 'radio-tower' : 'symbol-numeric',
 				contextValue: 'group.port', parent: host, children: (self) => v.socketNodes(self, list),

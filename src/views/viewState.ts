@@ -1,12 +1,32 @@
 // The user's choices for the tree (group by, listening only, kinds, filter, hidden processes),
 // read from settings and workspace state, mirrored into context keys for menus and welcome
 // views, and shown in the view's description and message.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { parseFilter } from '../model/filter';
+import { parsePortsAttributes, PortNames } from '../model/portNames';
+import { parseServices } from '../procfs/services';
 import type { SocketKind } from '../procfs/types';
 import type { GroupBy, ProcessTreeProvider, TreeOptions } from './processTree';
 
 const ALL_KINDS: SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
+
+let services: Map<string, string> | undefined;
+
+/**
+ * This machine's /etc/services, read once. Other hosts' ports are named from it too: the names
+ * are IANA's, and the file differs little between systems. None where it is missing.
+ */
+function localServices(): Map<string, string> {
+	if (!services) {
+		try {
+			services = parseServices(fs.readFileSync('/etc/services', 'utf8'));
+		} catch {
+			services = new Map();
+		}
+	}
+	return services;
+}
 
 export function readTreeOptions(memento: vscode.Memento): TreeOptions {
 	const cfg = vscode.workspace.getConfiguration('procnet');
@@ -27,7 +47,15 @@ export function readTreeOptions(memento: vscode.Memento): TreeOptions {
 		filter: filterText ? parseFilter(filterText) : undefined,
 		showUnowned: cfg.get<boolean>('showUnowned', true),
 		hide,
+		portNames: readPortNames(),
 	};
+}
+
+/** Port labels from VS Code's own `remote.portsAttributes` (the Ports view's), then /etc/services. */
+function readPortNames(): PortNames {
+	const { labels, errors } = parsePortsAttributes(vscode.workspace.getConfiguration('remote').get('portsAttributes'));
+	for (const e of errors) void vscode.window.showWarningMessage(`Procnet: ${e}`);
+	return new PortNames(localServices(), labels);
 }
 
 /** Keeps the view's description, message and the context keys in step with the tree. */

@@ -333,6 +333,7 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 		owners.append(link(`${o.name} (pid ${o.pid}, fd ${o.fd})`, () => post({ type: 'showProcess', pid: o.pid })));
 	});
 	const rows: Array<[string, Child]> = [['Owners', owners]];
+	if (d.portName) rows.push(['Port name', `${visible(d.portName.name)} (port ${d.portName.port}, ${d.portName.from === 'label' ? 'its label in remote.portsAttributes' : '/etc/services'})`]);
 	for (const [k, v] of Object.entries(s)) {
 		if (k === 'owners' || v === null || v === undefined) continue;
 		rows.push([k, typeof v === 'string' ? visible(v) : JSON.stringify(v)]);

@@ -8,6 +8,7 @@ import type { HostEntry } from '../../src/views/hosts';
 import { adoptRoots, HostView, indexHost, MAX_CHILDREN, type TreeOptions } from '../../src/views/treeIndex';
 import { drain } from '../../src/views/turns';
 import type { HostNode, ProcessNode } from '../../src/views/treeNodes';
+import { PortNames } from '../../src/model/portNames';
 
 function sock(inode: string, pid: number | null, p: Partial<SocketInfo> = {}): SocketInfo {
 	return {
@@ -27,7 +28,7 @@ function snapshot(processes: ProcessInfo[], sockets: SocketInfo[]): Snapshot {
 	};
 }
 
-const options = (groupBy: TreeOptions['groupBy'] = 'process'): TreeOptions => ({ groupBy, listeningOnly: false, kinds: null, filter: undefined, showUnowned: true, hide: [] });
+const options = (groupBy: TreeOptions['groupBy'] = 'process'): TreeOptions => ({ groupBy, listeningOnly: false, kinds: null, filter: undefined, showUnowned: true, hide: [], portNames: new PortNames(new Map()) });
 
 /** One host's store as the tree reads it, refreshed by hand. */
 class Host {

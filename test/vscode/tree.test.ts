@@ -116,6 +116,40 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('names ports beside their numbers: a label from remote.portsAttributes, else /etc/services', async () => {
+		// A port /etc/services names (this test runs as root, so it may bind one below 1024).
+		const named = net.createServer();
+		const port = await new Promise<number>((resolve, reject) => {
+			const tryPort = (candidates: number[]) => {
+				named.once('error', (e) => (candidates.length > 1 ? tryPort(candidates.slice(1)) : reject(e)));
+				named.listen(candidates[0], '127.0.0.1', () => resolve(candidates[0]));
+			};
+			tryPort([70, 79, 117]);
+		});
+		const service = { 70: 'gopher', 79: 'finger', 117: 'uucp-path' }[port];
+		const remote = vscode.workspace.getConfiguration('remote');
+		try {
+			await api.store.refresh();
+			const row = (p: number) => socketsOf(mine()!).find((s) => s.socket.localPort === p && s.socket.state === 'LISTEN')!;
+			// (· new: its first refresh)
+			assert.match(String(api.tree.getTreeItem(row(port)).description), new RegExp(`^LISTEN · ${service}( · new)?$`));
+			const tip = (await api.tree.resolveTreeItem(api.tree.getTreeItem(row(port)), row(port))).tooltip;
+			assert.ok(String(tip).includes(`port ${port}: ${service} (/etc/services)`), String(tip));
+			// VS Code's own setting, as the Ports view reads it: the tree follows when it changes.
+			await remote.update('portsAttributes', { [String(portOf(server))]: { label: 'Procnet test API' }, [String(port)]: { label: 'Renamed' } }, vscode.ConfigurationTarget.Global);
+			await waitFor('the label reaches the tree', () => /^LISTEN · Procnet test API( · new)?$/.test(String(api.tree.getTreeItem(row(portOf(server))).description)), 10000);
+			assert.match(String(api.tree.getTreeItem(row(port)).description), /^LISTEN · Renamed( · new)?$/, 'a label comes before the service name');
+			// Grouped by port, the port's row says it first.
+			await vscode.workspace.getConfiguration('procnet').update('groupBy', 'port', vscode.ConfigurationTarget.Global);
+			const group = await waitFor('grouped by port', () => roots().find((n): n is GroupNode => n.type === 'group' && n.label === `tcp :${port}`), 10000);
+			assert.match(String(api.tree.getTreeItem(group).description), new RegExp(`^Renamed · :${port}$`));
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('groupBy', undefined, vscode.ConfigurationTarget.Global);
+			await remote.update('portsAttributes', undefined, vscode.ConfigurationTarget.Global);
+			named.close();
+		}
+	});
+
 	it('filters with port: terms, shows the filter in the view description, and clears it', async () => {
 		const port = portOf(server);
 		try {

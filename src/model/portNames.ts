@@ -1,0 +1,81 @@
+// What a port is called: the label someone gave it in VS Code's own `remote.portsAttributes`
+// (the Ports view's setting, so a port named there reads the same here), else its service name
+// from /etc/services (what ss without -n and TCPView print). Shown beside a socket, never instead
+// of its number.
+import { commandLine } from './describe';
+import type { ProcessInfo, SocketInfo } from './snapshot';
+
+/** A `remote.portsAttributes` entry with a label: by port, port range, or command-line pattern. */
+export type PortLabel = { lo: number; hi: number; label: string } | { pattern: RegExp; label: string };
+
+export interface PortName {
+	port: number;
+	name: string;
+	/** Where the name came from. */
+	from: 'label' | 'services';
+}
+
+/**
+ * The labelled entries of a `remote.portsAttributes` value. VS Code reads a key as a port
+ * (`3000`), a range (`8000-8100`) or else a regular expression over the listening process's
+ * command line; entries without a label name nothing. Keys it could not read are returned as
+ * errors, said to the user rather than dropped.
+ */
+export function parsePortsAttributes(value: unknown): { labels: PortLabel[]; errors: string[] } {
+	const labels: PortLabel[] = [];
+	const errors: string[] = [];
+	if (!value || typeof value !== 'object') return { labels, errors };
+	for (const [key, attrs] of Object.entries(value as Record<string, unknown>)) {
+		const label = attrs && typeof attrs === 'object' ? (attrs as { label?: unknown }).label : undefined;
+		if (typeof label !== 'string' || label.trim() === '') continue;
+		const range = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(key);
+		if (range) {
+			labels.push({ lo: Number(range[1]), hi: Number(range[2] ?? range[1]), label });
+			continue;
+		}
+		try {
+			labels.push({ pattern: new RegExp(key), label });
+		} catch (e) {
+			errors.push(`remote.portsAttributes: "${key}" is neither a port, a range nor a regular expression (${(e as Error).message})`);
+		}
+	}
+	return { labels, errors };
+}
+
+const NAMED_KINDS = new Set(['tcp', 'udp', 'udplite', 'sctp']);
+
+export class PortNames {
+	constructor(
+		private readonly services: ReadonlyMap<string, string>,
+		private readonly labels: readonly PortLabel[] = [],
+	) {}
+
+	/** The label of `port` (for a process with these command lines), else its service name. */
+	name(kind: string, port: number, cmdlines: readonly string[]): PortName | undefined {
+		for (const l of this.labels) {
+			if ('lo' in l ? port >= l.lo && port <= l.hi : cmdlines.some((c) => l.pattern.test(c))) return { port, name: l.label, from: 'label' };
+		}
+		// udplite shares udp's numbers in /etc/services.
+		const service = this.services.get(`${kind === 'udplite' ? 'udp' : kind}/${port}`);
+		return service === undefined ? undefined : { port, name: service, from: 'services' };
+	}
+
+	/**
+	 * The name a socket is known by: its local port's for a listener or an unconnected datagram
+	 * socket; for a connection, a labelled end first, then the lower-numbered end with a service
+	 * name (a server's well-known port, or the one a client connected to, rather than an
+	 * ephemeral port that happens to be in /etc/services).
+	 */
+	ofSocket(s: SocketInfo, owners: readonly ProcessInfo[]): PortName | undefined {
+		if (!NAMED_KINDS.has(s.kind) || !s.localPort) return undefined;
+		const cmds = owners.map(commandLine);
+		const local = this.name(s.kind, s.localPort, cmds);
+		if (!s.remotePort || s.state === 'LISTEN') return local;
+		// A pattern names the owner's own ports, not its peers'.
+		const remote = this.name(s.kind, s.remotePort, []);
+		if (local?.from === 'label') return local;
+		if (remote?.from === 'label') return remote;
+		if (local && remote) return local.port <= remote.port ? local : remote;
+		return local ?? remote;
+	}
+}
