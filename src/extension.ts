@@ -51,7 +51,9 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	// Before the tree is built, so the first paint already has every configured host.
 	hosts.syncFromSettings();
 	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));
-	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true });
+	// canSelectMany: Kill Process acts on every selected row at once (one confirmation); the other
+	// row actions take the row they were invoked on.
+	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
 	// A row can be gone by the time VS Code resolves it (a refresh, a closed capture): then there
 	// is nothing to reveal, which is not an error worth a notification.
 	const reveal = (node: TreeNode | undefined) => node && view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);

@@ -7,7 +7,7 @@ import { toCsv } from '../model/csv';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
-import { killProcess } from './kill';
+import { killProcess, killProcesses } from './kill';
 import { hostNodeOf, type TreeNode } from './treeNodes';
 
 export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
@@ -45,7 +45,25 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 			}
 			return openInBrowser(socketOf(n));
 		}),
-		vscode.commands.registerCommand('procnet.killProcess', (n?: TreeNode) => killProcess(hostOf(n), processOf(n)?.pid)),
+		// Rows selected together come as the one clicked and all of them (the clicked one alone when
+		// it was outside the selection); from a keybinding, the selection.
+		vscode.commands.registerCommand('procnet.killProcess', async (n?: TreeNode, selected?: readonly TreeNode[]) => {
+			const rows = n ? (selected?.includes(n) ? selected : [n]) : view.selection;
+			const byHost = new Map<HostEntry, number[]>();
+			for (const r of rows) {
+				const p = processOf(r);
+				if (!p) continue;
+				const h = hostNodeOf(r).host;
+				byHost.set(h, [...(byHost.get(h) ?? []), p.pid]);
+			}
+			const groups = [...byHost];
+			if (groups.length === 0) return undefined;
+			if (groups.length === 1 && groups[0][1].length === 1) return killProcess(groups[0][0], groups[0][1][0]);
+			// One host at a time: each its own confirmation, as each is its own machine.
+			const out: string[] = [];
+			for (const [h, pids] of groups) out.push(...((await killProcesses(h, pids)) ?? []));
+			return out;
+		}),
 		vscode.commands.registerCommand('procnet.closeConnection', (n?: TreeNode) => closeConnectionOf(hostOf(n), socketOf(n))),
 		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(hosts.local, tree)),
 	];

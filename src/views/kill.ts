@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
 import { commandLine, localText } from '../model/describe';
 import { listenersOf } from '../model/select';
-import type { ProcessInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot } from '../model/snapshot';
 import type { HostEntry } from './hosts';
 
 const GRACE_MS = 3000;
@@ -50,9 +50,20 @@ function signallerOf(host: HostEntry): Signaller | undefined {
  * processes are a record).
  */
 export async function killProcess(host: HostEntry, pid: number | undefined): Promise<string | undefined> {
+	return (await killProcesses(host, pid === undefined ? [] : [pid]))?.[0];
+}
+
+/**
+ * killProcess for the processes `pids` of one host at once (rows selected together): one
+ * confirmation naming them all, SIGTERM to each, one grace period, and one offer of SIGKILL for
+ * those still running. Its outcomes are killProcess's, one per process found, in `pids` order;
+ * undefined when none of them is there to signal.
+ */
+export async function killProcesses(host: HostEntry, pids: readonly number[]): Promise<string[] | undefined> {
 	const snap = host.store.snapshot;
-	const p = snap?.processes.find((x) => x.pid === pid);
-	if (!snap || !p) return undefined;
+	const byPid = new Map(snap?.processes.map((p) => [p.pid, p]));
+	const ps = [...new Set(pids)].flatMap((pid) => byPid.get(pid) ?? []);
+	if (!snap || ps.length === 0) return undefined;
 	// Decided by the host the row is under, never by the snapshot's own source (a capture of this
 	// machine says 'local' but its pids are from another time).
 	if (host.kind === 'capture') {
@@ -60,38 +71,76 @@ export async function killProcess(host: HostEntry, pid: number | undefined): Pro
 		return undefined;
 	}
 	const sig = signallerOf(host);
+	const outcome = new Map<ProcessInfo, string>();
 	// Off this machine a process is identified by its start time; without one nothing is sent.
-	if (!sig || (host.kind !== 'local' && p.startTicks === null)) {
-		void vscode.window.showErrorMessage(`Procnet: cannot identify ${p.name} (pid ${p.pid}) on ${host.name} by its start time, so it is not signalled.`);
-		return 'error';
+	for (const p of ps) {
+		if (!sig || (host.kind !== 'local' && p.startTicks === null)) {
+			void vscode.window.showErrorMessage(`Procnet: cannot identify ${p.name} (pid ${p.pid}) on ${host.name} by its start time, so it is not signalled.`);
+			outcome.set(p, 'error');
+		}
 	}
-	const failed = (r: { message: string }) => void vscode.window.showErrorMessage(`Procnet: ${sig.where ? `${host.name}: ` : ''}${r.message}.`);
-	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
-		const listening = listenersOf(snap, p.pid).map(localText);
-		const answer = await vscode.window.showWarningMessage(
-			`Terminate ${p.name} (pid ${p.pid})${sig.where}?`,
-			{
-				modal: true,
-				detail: `${commandLine(p)}\n${listening.length ? `Listening on ${listening.join(', ')}.` : 'It does not listen on any socket.'}\nprocnet sends SIGTERM${sig.where ? ` through its session${sig.where}` : ''}, and offers SIGKILL if it is still running after ${GRACE_MS / 1000} s.`,
-			},
-			'Terminate',
-		);
-		if (answer !== 'Terminate') return 'cancelled';
+	const targets = ps.filter((p) => !outcome.has(p));
+	const done = () => ps.map((p) => outcome.get(p)!);
+	if (!sig || targets.length === 0) return done();
+	const failed = (p: ProcessInfo, r: { message: string }) => void vscode.window.showErrorMessage(`Procnet: ${sig.where ? `${host.name}: ` : ''}${targets.length > 1 ? `${p.name} (pid ${p.pid}): ` : ''}${r.message}.`);
+	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true) && !(await confirm(snap, targets, sig.where))) {
+		for (const p of targets) outcome.set(p, 'cancelled');
+		return done();
 	}
-	const r = await sig.send(p, 'TERM');
-	if (!r.ok) {
-		failed(r);
-		return r.reason;
+	const sent: ProcessInfo[] = [];
+	for (const p of targets) {
+		const r = await sig.send(p, 'TERM');
+		if (r.ok) sent.push(p);
+		else {
+			failed(p, r);
+			outcome.set(p, r.reason);
+		}
 	}
-	for (let waited = 0; waited < GRACE_MS && (await sig.alive(p)); waited += sig.pollMs) await new Promise((res) => setTimeout(res, sig.pollMs));
-	if (await sig.alive(p)) {
-		const force = await vscode.window.showWarningMessage(`${p.name} (pid ${p.pid})${sig.where} is still running after SIGTERM.`, 'Force (SIGKILL)');
-		if (!force) return 'still-running';
-		const k = await sig.send(p, 'KILL');
-		if (!k.ok) failed(k);
-		await host.store.refresh();
-		return k.ok ? 'killed' : k.reason;
+	const alive = async () => (await Promise.all(sent.map(async (p) => ((await sig.alive(p)) ? [p] : [])))).flat();
+	let running = await alive();
+	for (let waited = 0; waited < GRACE_MS && running.length; waited += sig.pollMs) {
+		await new Promise((res) => setTimeout(res, sig.pollMs));
+		running = await alive();
 	}
-	await host.store.refresh();
-	return 'terminated';
+	for (const p of sent) if (!running.includes(p)) outcome.set(p, 'terminated');
+	if (running.length) {
+		const who = running.length === 1 ? `${running[0].name} (pid ${running[0].pid})${sig.where} is` : `${running.length} processes${sig.where} are`;
+		const force = await vscode.window.showWarningMessage(`${who} still running after SIGTERM.`, 'Force (SIGKILL)');
+		for (const p of running) {
+			if (!force) {
+				outcome.set(p, 'still-running');
+				continue;
+			}
+			const k = await sig.send(p, 'KILL');
+			if (!k.ok) failed(p, k);
+			outcome.set(p, k.ok ? 'killed' : k.reason);
+		}
+		if (!force) return done();
+	}
+	if (sent.length) await host.store.refresh();
+	return done();
+}
+
+/** Asks before SIGTERM: the process and what it listens on, or the list of them. */
+async function confirm(snap: Snapshot, ps: readonly ProcessInfo[], where: string): Promise<boolean> {
+	const listening = (p: ProcessInfo) => listenersOf(snap, p.pid).map(localText);
+	const how = `procnet sends SIGTERM${where ? ` through its session${where}` : ''}, and offers SIGKILL if ${ps.length > 1 ? 'any is' : 'it is'} still running after ${GRACE_MS / 1000} s.`;
+	let title: string;
+	let detail: string;
+	if (ps.length === 1) {
+		const [p] = ps;
+		const l = listening(p);
+		title = `Terminate ${p.name} (pid ${p.pid})${where}?`;
+		detail = `${commandLine(p)}\n${l.length ? `Listening on ${l.join(', ')}.` : 'It does not listen on any socket.'}\n${how}`;
+	} else {
+		const SHOWN = 15;
+		const lines = ps.slice(0, SHOWN).map((p) => {
+			const l = listening(p);
+			return `${p.name} (pid ${p.pid})${l.length ? `, listening on ${l.slice(0, 4).join(', ')}${l.length > 4 ? ', …' : ''}` : ''}`;
+		});
+		if (ps.length > SHOWN) lines.push(`and ${ps.length - SHOWN} more`);
+		title = `Terminate ${ps.length} processes${where}?`;
+		detail = `${lines.join('\n')}\n${how}`;
+	}
+	return (await vscode.window.showWarningMessage(title, { modal: true, detail }, 'Terminate')) === 'Terminate';
 }

@@ -576,6 +576,35 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		spinner.kill('SIGKILL');
 	});
 
+	it('kills two rows selected together (click, Ctrl+click, Kill Process… from the context menu): one confirmation naming both', async function () {
+		this.timeout(120000);
+		const spawnNamed = (name) => own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm',process.argv[1]);require('net').createServer().listen(0,'127.0.0.1',()=>console.log('up'));setInterval(()=>{},1e6)", name], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		const kids = [spawnNamed('pn-multi-a'), spawnNamed('pn-multi-b')];
+		const exits = kids.map((k) => new Promise((r) => k.once('exit', (code, signal) => r(signal))));
+		await Promise.all(kids.map((k) => new Promise((r) => k.stdout.once('data', r))));
+		await openProcnetView(page);
+		await runCommand(page, 'Procnet: Refresh');
+		const a = await findRow(page, `pn-multi-a (${kids[0].pid})`);
+		const b = await findRow(page, `pn-multi-b (${kids[1].pid})`);
+		await a.click();
+		await b.click({ modifiers: ['Control'] });
+		await page.waitForFunction(() => document.querySelectorAll('.part.sidebar [role="treeitem"][aria-selected="true"]').length === 2, null, { timeout: 10000 });
+		await b.click({ button: 'right' });
+		const item = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Kill Process…' });
+		await item.first().waitFor({ timeout: 10000 });
+		await screenshot(page, '19c-two-rows-selected-menu');
+		await item.first().click();
+		const dialog = page.locator('.monaco-dialog-box');
+		await dialog.waitFor({ timeout: 15000 });
+		const text = await dialog.innerText();
+		assert.match(text, /Terminate 2 processes\?/);
+		assert.match(text, new RegExp(`pn-multi-a \\(pid ${kids[0].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
+		assert.match(text, new RegExp(`pn-multi-b \\(pid ${kids[1].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
+		await screenshot(page, '19d-kill-two-confirm');
+		await dialog.getByRole('button', { name: 'Terminate' }).click();
+		assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
+	});
+
 	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
 		this.timeout(10 * 60 * 1000);
 		const holder = own(await startHolder(3000));

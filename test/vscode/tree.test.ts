@@ -267,6 +267,34 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('kills every selected process at once: the rows VS Code passes with a multi-selection, one SIGTERM each', async () => {
+		const children = Array.from({ length: 5 }, () => spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1');setInterval(()=>{},1e6)"], { stdio: 'ignore' }));
+		const exited = children.map((c) => new Promise((r) => c.once('exit', r)));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			let nodes: Array<ProcessNode | undefined> = [];
+			for (const end = Date.now() + 20000; (nodes.length === 0 || nodes.some((n) => !n)) && Date.now() < end; nodes = children.map((c) => api.tree.processNode(c.pid!))) {
+				await sleep(100);
+				await api.store.refresh();
+			}
+			assert.ok(nodes.every(Boolean), 'the children with listeners appear');
+			const [a, b, c, d, e] = nodes as ProcessNode[];
+			// Three selected, the middle one clicked: all three, in the selection's order.
+			assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.killProcess', b, [a, b, c]), ['terminated', 'terminated', 'terminated']);
+			await Promise.all(exited.slice(0, 3));
+			assert.deepStrictEqual(children.slice(0, 3).map((x) => x.signalCode), ['SIGTERM', 'SIGTERM', 'SIGTERM']);
+			// A row clicked outside the selection is the only one acted on.
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.killProcess', d, [e]), 'terminated');
+			await exited[3];
+			assert.strictEqual(children[3].signalCode, 'SIGTERM');
+			assert.strictEqual(children[4].exitCode, null, 'the selected row that was not clicked still runs');
+			assert.strictEqual(children[4].signalCode, null);
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			for (const x of children) x.kill('SIGKILL');
+		}
+	});
+
 	it('"Kill Process on Port" terminates what listens on a port; refuses a non-port; says when nothing listens there', async () => {
 		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', 'http'), 'bad-port');
 		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', 70000), 'bad-port');
