@@ -260,6 +260,30 @@ procnet_closebody() {
 	esac
 	return 0
 }
+procnet_tcpinfo() {
+	printf '@@PROCNET %s begin raw\n' "$1"
+	(procnet_tcpinfobody "$2" "$3" "$4" "$5" "$6" "$7" "$8")
+	printf '@@PROCNET %s end\n' "$1"
+}
+# ss -tie about the TCP sockets of FAMILY on SPORT (and DPORT, unless 0), only if fd FD of PID
+# still is socket INODE, in PID's network namespace (nsenter when it is not the shell's). The
+# caller picks the socket from the answer by its inode. One Z record: ok (content: ss's output) |
+# gone | no-ss | failed (content: ss's message).
+procnet_tcpinfobody() {
+	procnet_tr=$1; procnet_tp=$2
+	if [ "$(readlink "$procnet_tr/$procnet_tp/fd/$3" 2>/dev/null)" != "socket:[$4]" ]; then procnet_rec Z "" gone; return 0; fi
+	if ! command -v ss >/dev/null 2>&1; then procnet_rec Z "" no-ss; return 0; fi
+	procnet_tf="sport = :$6"
+	[ "$7" = 0 ] || procnet_tf="$procnet_tf dport = :$7"
+	procnet_tn=$(readlink "$procnet_tr/$procnet_tp/ns/net" 2>/dev/null)
+	if [ -n "$procnet_tn" ] && [ "$procnet_tn" != "$(readlink /proc/self/ns/net 2>/dev/null)" ]; then
+		procnet_to=$(nsenter "--net=$procnet_tr/$procnet_tp/ns/net" -- ss -t -i -e -H -n "-$5" state all $procnet_tf 2>&1)
+	else
+		procnet_to=$(ss -t -i -e -H -n "-$5" state all $procnet_tf 2>&1)
+	fi
+	if [ $? -eq 0 ]; then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
+	return 0
+}
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 		# gzip -1: about half the CPU of the default -6 on these tables, for a fifth more bytes. A
@@ -324,6 +348,21 @@ export function closeCommand(nonce: string, root: string, t: { pid: number; fd: 
 	const ep = t.family === 6 ? /^\[[0-9a-fA-F:.]{2,45}\]:[0-9]{1,5}$/ : /^[0-9.]{7,15}:[0-9]{1,5}$/;
 	if ((t.family !== 4 && t.family !== 6) || !ep.test(t.src) || !ep.test(t.dst)) throw new Error(`bad endpoints ${JSON.stringify(t.src)} ${JSON.stringify(t.dst)}`);
 	return `procnet_close ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.family} ${shQuote(t.src)} ${shQuote(t.dst)} </dev/null 2>/dev/null\n`;
+}
+
+/**
+ * The one line that asks the remote's ss about a TCP socket (see procnet_tcpinfobody). As with
+ * closeCommand, every value is checked to be a number of its kind before it is written.
+ */
+export function tcpInfoCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; family: 4 | 6; sport: number; dport: number }): string {
+	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
+	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
+	if (!Number.isSafeInteger(t.pid) || t.pid <= 0 || !Number.isSafeInteger(t.fd) || t.fd < 0) throw new Error(`bad owner ${String(t.pid)}/${String(t.fd)}`);
+	if (!/^[1-9][0-9]{0,19}$/.test(t.inode)) throw new Error(`bad inode ${JSON.stringify(t.inode)}`);
+	if (t.family !== 4 && t.family !== 6) throw new Error(`bad family ${String(t.family)}`);
+	const port = (p: number, min: number) => Number.isInteger(p) && p >= min && p <= 65535;
+	if (!port(t.sport, 1) || !port(t.dport, 0)) throw new Error(`bad ports ${String(t.sport)} ${String(t.dport)}`);
+	return `procnet_tcpinfo ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.family} ${t.sport} ${t.dport} </dev/null 2>/dev/null\n`;
 }
 
 /** The whole collector as one sh program: definitions + one uncompressed run (for files, recipes). */

@@ -7,6 +7,7 @@
 // first, full transfer never holds the caller's event loop for long.
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { CloseResult, CloseTarget } from './closeConnection';
+import type { TcpInfoResult, TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
 import type { RemoteSignal } from './remoteScript';
@@ -62,6 +63,8 @@ export type ScanRequest =
 	| { type: 'signal'; id: number; pid: number; startTicks: number; signal: RemoteSignal }
 	/** A remote job only: close a TCP connection through the session (ShellSource.close). */
 	| { type: 'close'; id: number; target: CloseTarget }
+	/** A remote job only: ask ss about a TCP socket through the session (ShellSource.tcpInfo). */
+	| { type: 'tcpinfo'; id: number; target: TcpInfoTarget }
 	/** A remote job only: end the session (the next scan opens a new one). */
 	| { type: 'suspend'; id: number };
 
@@ -73,6 +76,7 @@ export type ScanResponse =
 	| { id: number; ok: true; type: 'columns'; columns: SocketColumns }
 	| { id: number; ok: true; type: 'signal'; result: SignalResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'closed'; result: CloseResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'tcpinfo'; result: TcpInfoResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }
 	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
 	| { id: number; ok: false; error: string; reason?: string; detail?: string };

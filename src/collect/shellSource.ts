@@ -10,7 +10,8 @@ import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
 import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
-import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, tcpInfoCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { parseSsTcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import type { RemoteJob } from './scanWire';
 import type { SnapshotSource } from './source';
@@ -196,6 +197,33 @@ export class ShellSource implements SnapshotSource {
 					return { ok: false, reason: 'not-closed', message: `ss -K on ${this.label} did not close ${what}${text ? ` (${text})` : ''}: its kernel may be built without CONFIG_INET_DIAG_DESTROY` };
 				default:
 					return { ok: false, reason: 'error', message: `closing ${what} on ${this.label} failed: ${text || 'no answer from the remote'}` };
+			}
+		});
+	}
+
+	/**
+	 * Asks the remote's ss about a TCP socket through the session (procnet_tcpinfobody: only if the
+	 * owner's fd still is that socket), picking it from the answer by its inode.
+	 */
+	tcpInfo(t: TcpInfoTarget): Promise<TcpInfoResult> {
+		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
+		return this.queued(async (): Promise<TcpInfoResult> => {
+			if (t.pid === null || t.fd === null) return { ok: false, reason: 'gone', message: `no process on ${this.label} is known to hold it, so it cannot be checked` };
+			const pid = t.pid;
+			const fd = t.fd;
+			const z = await this.answer((nonce) => tcpInfoCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid, fd }));
+			const text = z ? z.content.toString('utf8') : '';
+			switch (z?.args[0]) {
+				case 'ok': {
+					const info = parseSsTcpInfo(text).find((i) => i.inode === t.inode);
+					return info ? { ok: true, info } : { ok: false, reason: 'gone', message: `ss on ${this.label} no longer lists this socket` };
+				}
+				case 'gone':
+					return { ok: false, reason: 'gone', message: `the socket is closed on ${this.label}` };
+				case 'no-ss':
+					return { ok: false, reason: 'no-ss', message: `${this.label} has no ss (iproute2)` };
+				default:
+					return { ok: false, reason: 'error', message: `ss on ${this.label} failed: ${text.trim().slice(0, 300) || 'no answer from the remote'}` };
 			}
 		});
 	}

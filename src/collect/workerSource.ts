@@ -14,6 +14,7 @@ import { changedFields, diffProcesses, type SnapshotDiff, type SocketChange } fr
 import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { CloseResult, CloseTarget } from './closeConnection';
+import type { TcpInfoResult, TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
@@ -161,6 +162,11 @@ export class WorkerSource implements SnapshotSource {
 	 */
 	signal(pid: number, startTicks: number, signal: RemoteSignal): Promise<SignalResult> {
 		return this.sessionAction({ type: 'signal', pid, startTicks, signal }, (s) => s.signal(pid, startTicks, signal), (res) => (res.type === 'signal' ? res.result : undefined));
+	}
+
+	/** A remote job only: asks the host's ss about a TCP socket through its session (ShellSource.tcpInfo). */
+	tcpInfo(target: TcpInfoTarget): Promise<TcpInfoResult> {
+		return this.sessionAction({ type: 'tcpinfo', target }, (s) => s.tcpInfo(target), (res) => (res.type === 'tcpinfo' ? res.result : undefined));
 	}
 
 	/** A remote job only: aborts a TCP connection through the host's session (ShellSource.close). */

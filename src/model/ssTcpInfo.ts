@@ -67,6 +67,27 @@ export function ssInfoArgv(s: SocketInfo): string[] | undefined {
 	return argv;
 }
 
+/**
+ * What asking about a socket on another host takes (it crosses to that host's worker as plain
+ * data): its family and ports for ss's filter, its inode to pick it from ss's answer, and one
+ * owner's pid and fd, which the remote checks still hold that socket, and whose namespace it enters.
+ */
+export interface TcpInfoTarget {
+	family: 4 | 6;
+	sport: number;
+	/** 0 for a listener. */
+	dport: number;
+	inode: string;
+	pid: number | null;
+	fd: number | null;
+}
+
+export function tcpInfoTarget(s: SocketInfo): TcpInfoTarget | undefined {
+	if (!ssInfoArgv(s)) return undefined;
+	const o = s.owners[0];
+	return { family: s.ipVersion === 6 ? 6 : 4, sport: s.localPort!, dport: s.remotePort ?? 0, inode: s.inode, pid: o?.pid ?? null, fd: o?.fd ?? null };
+}
+
 export type TcpInfoResult = { ok: true; info: TcpInfo } | { ok: false; reason: 'not-tcp' | 'no-ss' | 'gone' | 'error'; message: string };
 
 /** `113975652174bps` → `114 Gbit/s`; anything else as it came. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo } from '../collect/tcpInfo';
 import { PortNames } from '../model/portNames';
-import { ssInfoArgv } from '../model/ssTcpInfo';
+import { ssInfoArgv, tcpInfoTarget, type TcpInfoResult } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
 import type { SnapshotDiff } from '../model/diff';
 import { isClosable, ownedBy } from '../model/select';
@@ -289,6 +289,15 @@ export class DetailPanel implements vscode.Disposable {
 				detail.rawLine = await findRawLine(detail.socket);
 				// A child process per update of a TCP socket's page (a refresh at most every 2 s).
 				if (ssInfoArgv(detail.socket)) detail.tcp = await readTcpInfo(detail.socket);
+			});
+		}
+		// On an ssh or command host, the same question through its session (one round trip).
+		const shell = msg.type === 'socket' && h?.isRemote ? h.shell() : undefined;
+		const remoteTarget = msg.type === 'socket' ? tcpInfoTarget(msg.detail.socket) : undefined;
+		if (msg.type === 'socket' && shell && remoteTarget) {
+			const detail = msg.detail;
+			this.sending = this.sending.then(async () => {
+				detail.tcp = await shell.tcpInfo(remoteTarget).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }));
 			});
 		}
 		const before = this.lastMessage;

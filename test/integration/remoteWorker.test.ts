@@ -10,6 +10,7 @@ import * as path from 'path';
 import { closeTarget } from '../../src/collect/closeConnection';
 import { WorkerSource } from '../../src/collect/workerSource';
 import { sameSocket } from '../../src/model/diff';
+import { tcpInfoTarget } from '../../src/model/ssTcpInfo';
 import { RemoteSourceError } from '../../src/collect/shellSource';
 import { REPO } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
@@ -153,6 +154,37 @@ function niceOf(pid: number): number {
 			assert.strictEqual(!again.ok && again.reason, 'gone', 'the fd no longer holds it');
 			// Values that are not addresses never reach the session.
 			await assert.rejects(src.close({ ...t, src: '127.0.0.1:1;touch /tmp/x' }), /bad endpoints/);
+		} finally {
+			client.destroy();
+			peer.destroy();
+		}
+	});
+
+	it('asks the "remote"\'s ss about a TCP socket through the worker\'s session: bytes sent, by inode; after its fd check', async () => {
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+		const client = net.connect(port, '127.0.0.1');
+		await new Promise<void>((r) => client.once('connect', r));
+		const peer = await accepted;
+		const got = new Promise<void>((r) => {
+			let n = 0;
+			peer.on('data', (d) => (n += d.length) === 4321 && r());
+		});
+		client.write(Buffer.alloc(4321, 1));
+		try {
+			await got;
+			await new Promise((r) => setTimeout(r, 100)); // the last ack
+			const snap = await src.snapshot();
+			const s = snap.sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort && x.remotePort === port)!;
+			const t = tcpInfoTarget(s)!;
+			assert.deepStrictEqual([t.pid, t.sport, t.dport, t.family], [process.pid, client.localPort, port, 4]);
+			const r = await src.tcpInfo(t);
+			assert.ok(r.ok, JSON.stringify(r));
+			assert.deepStrictEqual([r.info.inode, r.info.state, r.info.fields.bytes_sent, r.info.fields.bytes_acked], [s.inode, 'ESTAB', '4321', '4322']);
+			// An fd that is not that socket: the session checks before ss runs.
+			assert.deepStrictEqual(await src.tcpInfo({ ...t, fd: t.fd! + 1000 }), { ok: false, reason: 'gone', message: 'the socket is closed on ssh procnet-test' });
+			// Values that are not numbers never reach the session.
+			await assert.rejects(src.tcpInfo({ ...t, sport: '1;touch /tmp/x' as unknown as number }), /bad ports/);
 		} finally {
 			client.destroy();
 			peer.destroy();

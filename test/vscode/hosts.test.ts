@@ -141,6 +141,10 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		if (s?.type === 'socket') {
 			assert.strictEqual(s.detail.socket.inode, row.socket.inode);
 			assert.strictEqual(s.detail.rawLine, null, 'no raw line re-read for another host');
+			// ss asked through the host's session: the listener by its inode, with Node's default backlog.
+			const tcp = s.detail.tcp;
+			assert.ok(tcp?.ok, JSON.stringify(tcp));
+			assert.deepStrictEqual([tcp.info.inode, tcp.info.state, tcp.info.sendQ], [row.socket.inode, 'LISTEN', 511]);
 		}
 		await vscode.commands.executeCommand('procnet.copyPid', node);
 		assert.strictEqual(await vscode.env.clipboard.readText(), String(process.pid));
