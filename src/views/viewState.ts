@@ -54,9 +54,14 @@ export function readTreeOptions(memento: vscode.Memento): TreeOptions {
 /** Port labels from VS Code's own `remote.portsAttributes` (the Ports view's), then /etc/services. */
 function readPortNames(): PortNames {
 	const { labels, errors } = parsePortsAttributes(vscode.workspace.getConfiguration('remote').get('portsAttributes'));
-	for (const e of errors) void vscode.window.showWarningMessage(`Procnet: ${e}`);
+	// Said once per change of the setting, not at every change of procnet's own settings.
+	const said = errors.join('\n');
+	if (said !== lastPortErrors) for (const e of errors) void vscode.window.showWarningMessage(`Procnet: ${e}`);
+	lastPortErrors = said;
 	return new PortNames(localServices(), labels);
 }
+
+let lastPortErrors = '';
 
 /** Keeps the view's description, message and the context keys in step with the tree. */
 export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTreeProvider): void {
