@@ -320,6 +320,21 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('"Kill Process on Port" takes a UDP port\'s owner too (a bound datagram socket is what holds the port)', async () => {
+		const child = spawn(process.execPath, ['-e', "const s=require('dgram').createSocket('udp4');s.bind(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const exited = new Promise((r) => child.once('exit', r));
+		const port = await new Promise<number>((r) => child.stdout!.once('data', (d) => r(Number(String(d).trim()))));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', port), 'terminated');
+			await exited;
+			assert.strictEqual(child.signalCode, 'SIGTERM');
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			child.kill('SIGKILL');
+		}
+	});
+
 	it('"Kill Process on Port" on a listener two processes share offers the parent first (a pre-forked server)', async () => {
 		// The parent listens and hands its listener to a forked worker: both hold the socket's fd.
 		// The worker ends when its parent does (its IPC channel closes).
