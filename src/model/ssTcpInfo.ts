@@ -40,7 +40,10 @@ export function parseSsTcpInfo(text: string): TcpInfo[] {
 				if (RATE_KEYS.has(w) && i + 1 < t.length) cur.rates[w] = t[++i];
 				else if (w.includes(':')) {
 					const c = w.indexOf(':');
-					cur.fields[w.slice(0, c)] = w.slice(c + 1);
+					const key = w.slice(0, c);
+					// ss's own key names only ever; a line forged into its output (a cgroup path with a
+					// newline, printed by -e) must not reach an object's prototype.
+					if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') cur.fields[key] = w.slice(c + 1);
 				} else cur.flags.push(w);
 			}
 			continue;

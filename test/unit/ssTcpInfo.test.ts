@@ -28,9 +28,11 @@ describe('ss -tie output', () => {
 	});
 
 	it('reads lines without a state (a filter that names one state) and skips lines it cannot read', () => {
-		const text = '0 5 10.0.0.1:22 10.0.0.2:5000 uid:1000 ino:77 sk:1 <->\n\t cubic rtt:1.5/0.7 retrans:0/4 lost:1\nnonsense here\n\t orphan:1\nESTAB x y a b ino:9\n';
+		const text = '0 5 10.0.0.1:22 10.0.0.2:5000 uid:1000 ino:77 sk:1 <->\n\t cubic rtt:1.5/0.7 retrans:0/4 lost:1 __proto__:x constructor:y\nnonsense here\n\t orphan:1\nESTAB x y a b ino:9\n';
 		const got = parseSsTcpInfo(text);
 		assert.strictEqual(got.length, 1);
+		assert.strictEqual(Object.getPrototypeOf(got[0].fields), Object.prototype, 'a forged __proto__ item is not taken');
+		assert.ok(!Object.prototype.hasOwnProperty.call(got[0].fields, 'constructor'));
 		assert.deepStrictEqual([got[0].state, got[0].recvQ, got[0].sendQ, got[0].inode, got[0].fields.retrans, got[0].fields.orphan], ['', 0, 5, '77', '0/4', undefined]);
 	});
 
