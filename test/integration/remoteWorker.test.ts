@@ -46,6 +46,13 @@ function niceOf(pid: number): number {
 	let port = 0;
 	const sources: WorkerSource[] = [];
 	const track = (s: WorkerSource) => (sources.push(s), s);
+	/** A connection to the test's server: both ends, once accepted. */
+	const connection = async () => {
+		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+		const client = net.connect(port, '127.0.0.1');
+		await new Promise<void>((r) => client.once('connect', r));
+		return { client, peer: await accepted };
+	};
 
 	before(async () => {
 		sshd = await startSshd();
@@ -131,10 +138,7 @@ function niceOf(pid: number): number {
 
 	it('closes a connection through the worker\'s session: ss -K on the "remote", after its fd check', async () => {
 		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
-		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-		const client = net.connect(port, '127.0.0.1');
-		await new Promise<void>((r) => client.once('connect', r));
-		const peer = await accepted;
+		const { client, peer } = await connection();
 		const errorOf = (sock: net.Socket) => new Promise<string>((r) => sock.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message)));
 		const seen = errorOf(client);
 		const reset = errorOf(peer);
@@ -162,10 +166,7 @@ function niceOf(pid: number): number {
 
 	it('asks the "remote"\'s ss about a TCP socket through the worker\'s session: bytes sent, by inode; after its fd check', async () => {
 		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
-		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
-		const client = net.connect(port, '127.0.0.1');
-		await new Promise<void>((r) => client.once('connect', r));
-		const peer = await accepted;
+		const { client, peer } = await connection();
 		const got = new Promise<void>((r) => {
 			let n = 0;
 			peer.on('data', (d) => (n += d.length) === 4321 && r());
