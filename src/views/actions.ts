@@ -7,6 +7,7 @@ import { toCsv } from '../model/csv';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
+import { attachDebugger } from '../debug/attach';
 import { killProcess, killProcesses } from './kill';
 import { hostNodeOf, type TreeNode } from './treeNodes';
 
@@ -64,6 +65,8 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 			for (const [h, pids] of groups) out.push(...((await killProcesses(h, pids)) ?? []));
 			return out;
 		}),
+		// The menu offers it on this machine's node processes only (process.node).
+		vscode.commands.registerCommand('procnet.attachDebugger', (n?: TreeNode) => (hostOf(n).kind === 'local' ? attachDebugger(processOf(n)) : false)),
 		vscode.commands.registerCommand('procnet.closeConnection', (n?: TreeNode) => closeConnectionOf(hostOf(n), socketOf(n))),
 		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(hosts.local, tree)),
 	];

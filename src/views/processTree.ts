@@ -4,6 +4,7 @@
 // with the reason, inode-0 ones under the listener they came from. Never a guessed owner.
 import * as vscode from 'vscode';
 import { SocketIndex } from '../collect/socketIndex';
+import { isNodeProcess } from '../debug/attach';
 import type { DebugTracker } from '../debug/debugTracker';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
 import { isClosable } from '../model/select';
@@ -374,7 +375,8 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	item.description = [p.container ? containerText(p.container) : '', short, node.summary].filter(Boolean).join(' · ');
 	const listens = node.sockets.some((s) => s.state === 'LISTEN');
 	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
-	item.contextValue = (listens ? 'process.listening' : 'process') + node.contextSuffix;
+	// process.node (this machine only): Attach Debugger.
+	item.contextValue = (listens ? 'process.listening' : 'process') + (node.contextSuffix === '' && isNodeProcess(p) ? '.node' : '') + node.contextSuffix;
 	return item;
 }
 

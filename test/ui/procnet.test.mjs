@@ -592,6 +592,9 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await b.click({ button: 'right' });
 		const item = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Kill Process…' });
 		await item.first().waitFor({ timeout: 10000 });
+		// A node process's menu (process.listening.node) also offers the debugger.
+		assert.strictEqual(await page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Attach Debugger' }).count(), 1);
+		await page.waitForTimeout(300); // the menu fades in: a readable screenshot, nothing asserted on it
 		await screenshot(page, '19c-two-rows-selected-menu');
 		await item.first().click();
 		const dialog = page.locator('.monaco-dialog-box');

@@ -245,6 +245,43 @@ describe('debugged processes', function () {
 		if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
 	});
 
+	it('"Attach Debugger" on a node process\'s row: js-debug attaches by its pid, and the tracker finds it', async () => {
+		const busy = await new Promise<boolean>((resolve) => {
+			const probe = net.createServer().once('error', () => resolve(true));
+			probe.listen(9229, '127.0.0.1', () => probe.close(() => resolve(false)));
+		});
+		assert.strictEqual(busy, false, 'port 9229 is taken: js-debug would attach to whatever listens there');
+		const file = writeApp(dir, 'fromrow', { delayMs: 0 });
+		const child = cp.spawn('node', [file], { stdio: 'ignore', env: { PATH: process.env.PATH } });
+		started.push(child.pid!);
+		const port = await readPort('fromrow');
+		const row = await untilRefreshed('its row', () => api.tree.processNode(child.pid!));
+		assert.match(String(api.tree.getTreeItem(row).contextValue), /^process\.listening\.node$/, 'the menu offers Attach Debugger on it');
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.attachDebugger', row), true);
+		await untilRefreshed('the tracker to find the pid', () => trackedPids().includes(child.pid!));
+		await untilRefreshed('the inspector SIGUSR1 opened', () => tcpListeners(child.pid!).some((s) => s.localPort === 9229));
+		assert.deepStrictEqual(tcpListeners(child.pid!).map((s) => s.localPort!).sort((a, b) => a - b), [port, 9229].sort((a, b) => a - b));
+		await stopAndExpectGone();
+		if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+	});
+
+	it('"Attach Debugger" refuses a process that does not run node', async () => {
+		const child = cp.spawn('/usr/bin/python3', ['-c', 'import socket,time; s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); time.sleep(60)'], { stdio: 'ignore' });
+		started.push(child.pid!);
+		const row = await untilRefreshed('its row', () => api.tree.processNode(child.pid!));
+		assert.match(String(api.tree.getTreeItem(row).contextValue), /^process\.listening$/, 'no Attach Debugger in its menu');
+		let sessions = 0;
+		const sub = vscode.debug.onDidStartDebugSession(() => sessions++);
+		try {
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.attachDebugger', row), false);
+			await sleep(500);
+			assert.strictEqual(sessions, 0, 'no debug session started');
+		} finally {
+			sub.dispose();
+			process.kill(child.pid!, 'SIGKILL');
+		}
+	});
+
 	it('attach by port: finds the process that owns the port, shows its listener, notifies it, and lists it in the status bar', async () => {
 		const file = writeApp(dir, 'inspected', 'on-go');
 		const child = cp.spawn('node', ['--inspect=127.0.0.1:0', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH } });
