@@ -2,7 +2,7 @@
 // or type a pid, then reveal it in the tree. Also callable with a pid argument from
 // keybindings, tasks and other extensions.
 import * as vscode from 'vscode';
-import { commandLine } from '../model/describe';
+import { commandLine, containerText, visible } from '../model/describe';
 import type { ProcessTreeProvider } from './processTree';
 import type { SnapshotStore } from './snapshotStore';
 import type { ProcessNode, TreeNode } from './treeNodes';
@@ -47,7 +47,8 @@ export async function showPortsForPid(store: SnapshotStore, tree: ProcessTreePro
 	return node;
 }
 
-function pickItems(store: SnapshotStore, tree: ProcessTreeProvider): PidPick[] {
+/** The pick's rows: every process the tree shows, by name and pid, with its place, ports and command line. */
+export function pickItems(store: SnapshotStore, tree: ProcessTreeProvider): PidPick[] {
 	const items: PidPick[] = [];
 	for (const p of store.snapshot?.processes ?? []) {
 		const node = tree.processNode(p.pid);
@@ -56,7 +57,8 @@ function pickItems(store: SnapshotStore, tree: ProcessTreeProvider): PidPick[] {
 		items.push({
 			pid: p.pid,
 			label: `${p.name} (${p.pid})`,
-			description: node.summary,
+			// Its container or unit first, as the tree row puts it: typing "nginx.service" or an id finds it.
+			description: [p.container ? containerText(p.container) : visible(p.unit ?? ''), node.summary].filter(Boolean).join(' · '),
 			// Ports are in the detail too so typing "3000" finds the process that uses it.
 			detail: `${commandLine(p)}${ports.length ? `  ports ${[...new Set(ports)].slice(0, 20).join(' ')}` : ''}`,
 		});
