@@ -1,5 +1,6 @@
 // ss's answer about a TCP socket (`ss -tie`), read: what src/collect/tcpInfo.ts asks for and the
 // panel's socket page shows. Pure text in, facts out, so the page can share the types.
+import { bytesText } from './describe';
 import type { SocketInfo } from './snapshot';
 
 export interface TcpInfo {
@@ -107,8 +108,37 @@ export function rateText(v: string): string {
 	return `${n >= 100 || u === 0 ? n.toFixed(0) : n.toFixed(1)} ${units[u]}`;
 }
 
+/** One of ss's answers about a socket, and when it came (ms since the epoch). */
+export interface TcpSample {
+	t: number;
+	info: TcpInfo;
+}
+
+/** What a connection moved between two answers: bytes per second, acknowledged by the peer and received. */
+export interface TcpThroughput {
+	seconds: number;
+	acked: number;
+	received: number;
+}
+
+/**
+ * The throughput of one socket between two samples of it (TCPView's sent and received bytes per
+ * interval); undefined for another socket, samples under half a second apart, or counters that
+ * went back (they only grow while the socket lives).
+ */
+export function tcpThroughput(before: TcpSample, after: TcpSample): TcpThroughput | undefined {
+	if (before.info.inode !== after.info.inode) return undefined;
+	const seconds = (after.t - before.t) / 1000;
+	if (!(seconds >= 0.5)) return undefined;
+	const n = (i: TcpInfo, k: string) => Number(i.fields[k] ?? 0);
+	const acked = n(after.info, 'bytes_acked') - n(before.info, 'bytes_acked');
+	const received = n(after.info, 'bytes_received') - n(before.info, 'bytes_received');
+	if (!(acked >= 0 && received >= 0)) return undefined;
+	return { seconds, acked: acked / seconds, received: received / seconds };
+}
+
 /** The socket page's rows for `i`: what a person asks of a connection first, in words; ss's own line follows them on the page. */
-export function tcpInfoRows(i: TcpInfo): Array<[string, string]> {
+export function tcpInfoRows(i: TcpInfo, throughput?: TcpThroughput): Array<[string, string]> {
 	const f = i.fields;
 	const rows: Array<[string, string]> = [];
 	const n = (k: string) => f[k] ?? '0';
@@ -117,6 +147,10 @@ export function tcpInfoRows(i: TcpInfo): Array<[string, string]> {
 	if (f.rtt) {
 		const [avg, dev] = f.rtt.split('/');
 		rows.push(['Round trip', `${avg} ms${dev ? ` (deviation ${dev} ms)` : ''}${f.minrtt ? `, lowest ${f.minrtt} ms` : ''}`]);
+	}
+	if (throughput && i.state !== 'LISTEN') {
+		const rate = (b: number) => `${bytesText(Math.round(b))}/s`;
+		rows.push(['Throughput', `${rate(throughput.acked)} sent and acknowledged · ${rate(throughput.received)} received, over the last ${throughput.seconds.toFixed(1)} s`]);
 	}
 	if (f.cwnd) rows.push(['Congestion window', `${f.cwnd} segments${f.mss ? ` of ${f.mss} bytes` : ''}${f.ssthresh ? `, slow-start threshold ${f.ssthresh}` : ''}`]);
 	if (i.state !== 'LISTEN') {

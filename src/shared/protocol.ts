@@ -2,7 +2,7 @@
 // detail page (src/webview/main.ts). Both sides switch exhaustively on `type`, so adding a
 // message without handling it fails to compile on both sides.
 import type { PortName } from '../model/portNames';
-import type { TcpInfoResult } from '../model/ssTcpInfo';
+import type { TcpInfoResult, TcpThroughput } from '../model/ssTcpInfo';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { PageQuery, PageWindow } from './pageWindow';
 
@@ -49,6 +49,8 @@ export interface SocketDetail {
 	portName?: PortName;
 	/** ss's tcp_info for a TCP socket of this machine, asked when the panel was updated; absent for others. */
 	tcp?: TcpInfoResult;
+	/** Bytes per second between this answer of ss and the page's previous one about the same socket. */
+	tcpThroughput?: TcpThroughput;
 }
 
 export type ToWebview =

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo } from '../collect/tcpInfo';
 import { PortNames } from '../model/portNames';
-import { ssInfoArgv, tcpInfoTarget, type TcpInfoResult } from '../model/ssTcpInfo';
+import { ssInfoArgv, tcpInfoTarget, tcpThroughput, type TcpInfoResult, type TcpSample } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
 import type { SnapshotDiff } from '../model/diff';
 import { isClosable, ownedBy } from '../model/select';
@@ -16,7 +16,7 @@ import { StateTally } from '../model/stateTally';
 import { isPackable, listOf, pack, PACK_SLICE } from '../shared/packedMessage';
 import { samePageSocket, SOCKET_ROWS, type PageSocket } from '../shared/pageSocket';
 import { checkQuery, DEFAULT_QUERY, PAGE, windowOf, type PageQuery, type PageWindow } from '../shared/pageWindow';
-import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ToWebview } from '../shared/protocol';
+import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
 import { drain, nextTurn, runInTurns, SYNC_SOCKETS } from './turns';
@@ -244,6 +244,20 @@ export class DetailPanel implements vscode.Disposable {
 		for (const key of this.history.keys()) if (key.startsWith(prefix) && !live.has(key)) this.history.delete(key);
 	}
 
+	/** ss's last answer about the socket the page shows (by id and host), for its throughput. */
+	private lastTcp: (TcpSample & { key: string }) | undefined;
+
+	/** Asks ss about the page's socket, and works out what it moved since the page's last answer. */
+	private async askTcp(detail: SocketDetail, ask: () => Promise<TcpInfoResult>): Promise<void> {
+		const r = await ask();
+		detail.tcp = r;
+		if (!r.ok) return;
+		const key = `${this.target?.hostId ?? ''}|${detail.socket.id}`;
+		const now = { key, t: Date.now(), info: r.info };
+		if (this.lastTcp?.key === key) detail.tcpThroughput = tcpThroughput(this.lastTcp, now);
+		this.lastTcp = now;
+	}
+
 	/** Bumped by every update: a sliced one that finds it changed gives way to the newer. */
 	private generation = 0;
 
@@ -288,7 +302,7 @@ export class DetailPanel implements vscode.Disposable {
 			this.sending = this.sending.then(async () => {
 				detail.rawLine = await findRawLine(detail.socket);
 				// A child process per update of a TCP socket's page (a refresh at most every 2 s).
-				if (ssInfoArgv(detail.socket)) detail.tcp = await readTcpInfo(detail.socket);
+				if (ssInfoArgv(detail.socket)) await this.askTcp(detail, () => readTcpInfo(detail.socket));
 			});
 		}
 		// On an ssh or command host, the same question through its session (one round trip).
@@ -296,9 +310,7 @@ export class DetailPanel implements vscode.Disposable {
 		const remoteTarget = msg.type === 'socket' ? tcpInfoTarget(msg.detail.socket) : undefined;
 		if (msg.type === 'socket' && shell && remoteTarget) {
 			const detail = msg.detail;
-			this.sending = this.sending.then(async () => {
-				detail.tcp = await shell.tcpInfo(remoteTarget).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }));
-			});
+			this.sending = this.sending.then(() => this.askTcp(detail, () => shell.tcpInfo(remoteTarget).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }))));
 		}
 		const before = this.lastMessage;
 		this.lastMessage = msg;

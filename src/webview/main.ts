@@ -344,18 +344,18 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 		header(`${kindText(s)} ${localText(s)}${remoteText(s) && remoteText(s) !== '*' ? ' → ' + remoteText(s) : ''}`, `${s.state} · ${host} · taken ${new Date(takenAt).toLocaleTimeString()}`, socketIcon(s)),
 		...actions,
 		facts(rows),
-		...tcpSection(d.tcp),
+		...tcpSection(d.tcp, d.tcpThroughput),
 		el('h2', {}, icon('file-code'), 'Raw /proc line'),
 		el('pre', { class: 'raw' }, d.rawLine ?? '(not available: the socket is gone, has no inode, or the host is not this machine)'),
 	);
 }
 
 /** The kernel's tcp_info by ss, or why there is none; nothing for a socket it was not asked about. */
-function tcpSection(r: SocketDetail['tcp']): HTMLElement[] {
+function tcpSection(r: SocketDetail['tcp'], throughput: SocketDetail['tcpThroughput']): HTMLElement[] {
 	if (!r) return [];
 	const head = el('h2', {}, icon('pulse'), 'TCP (ss -tie)');
 	if (!r.ok) return [head, el('p', { class: 'muted', 'data-tcp': 'none' }, `Not available: ${r.message}.`)];
-	return [head, el('div', { 'data-tcp': 'info' }, facts(tcpInfoRows(r.info)), el('pre', { class: 'raw' }, r.info.raw))];
+	return [head, el('div', { 'data-tcp': 'info' }, facts(tcpInfoRows(r.info, throughput)), el('pre', { class: 'raw' }, r.info.raw))];
 }
 
 /** Gathers the pieces of a long page (packedMessage.ts). */

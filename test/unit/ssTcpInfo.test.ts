@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSsTcpInfo, rateText, ssInfoArgv, tcpInfoRows } from '../../src/model/ssTcpInfo';
+import { parseSsTcpInfo, rateText, ssInfoArgv, tcpInfoRows, tcpThroughput } from '../../src/model/ssTcpInfo';
 import type { SocketInfo } from '../../src/model/snapshot';
 
 const fixture = (rel: string): string => fs.readFileSync(path.join(__dirname, '../../../test/fixtures', rel), 'utf8');
@@ -62,5 +62,15 @@ describe('ss -tie output', () => {
 		assert.deepStrictEqual(ssInfoArgv({ ...s, ipVersion: 4, remotePort: 44 } as SocketInfo)!.slice(5), ['-4', 'state', 'all', 'sport', '=', ':3000', 'dport', '=', ':44']);
 		assert.strictEqual(ssInfoArgv({ ...s, inode: '0' } as SocketInfo), undefined);
 		assert.strictEqual(ssInfoArgv({ ...s, kind: 'udp' } as SocketInfo), undefined);
+	});
+
+	it('throughput between two answers about one socket: bytes acknowledged and received per second', () => {
+		const at = (t: number, acked: number, received: number, inode = '7') => ({ t, info: parseSsTcpInfo(`ESTAB 0 0 a b ino:${inode}\n\t bytes_acked:${acked} bytes_received:${received}\n`)[0] });
+		assert.deepStrictEqual(tcpThroughput(at(1000, 1, 0), at(3000, 2 * 1048576 + 1, 4096)), { seconds: 2, acked: 1048576, received: 2048 });
+		assert.strictEqual(tcpThroughput(at(1000, 1, 0), at(1400, 9, 9)), undefined, 'under half a second apart');
+		assert.strictEqual(tcpThroughput(at(1000, 1, 0), at(3000, 9, 9, '8')), undefined, 'another socket');
+		assert.strictEqual(tcpThroughput(at(1000, 50, 0), at(3000, 9, 9)), undefined, 'a counter that went back');
+		const rows = new Map(tcpInfoRows(at(3000, 0, 0).info, { seconds: 2, acked: 1048576, received: 2048 }));
+		assert.strictEqual(rows.get('Throughput'), '1.00 MiB/s sent and acknowledged · 2.00 KiB/s received, over the last 2.0 s');
 	});
 });

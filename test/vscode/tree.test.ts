@@ -231,6 +231,39 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		assert.strictEqual(socketsOf(mine()!).find((s) => s.socket.localPort === port), undefined);
 	});
 
+	it('a connection\'s socket page: ss\'s tcp_info, and its throughput between two updates', async () => {
+		// A client that sends 64 KiB every 50 ms (about 1.3 MB/s) to a server that reads it all.
+		const sink = net.createServer((c) => c.resume());
+		await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+		const client = net.connect(portOf(sink), '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		const chunk = Buffer.alloc(65536, 1);
+		const pump = setInterval(() => client.write(chunk), 50);
+		try {
+			await api.store.refresh();
+			const sock = api.store.snapshot!.sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort && x.remotePort === portOf(sink))!;
+			api.panel.show({ kind: 'socket', id: sock.id });
+			await api.panel.settled();
+			await sleep(1200);
+			await api.store.refresh();
+			await api.panel.settled();
+			const m = api.panel.current;
+			assert.strictEqual(m?.type, 'socket');
+			if (m?.type !== 'socket') return;
+			assert.ok(m.detail.tcp?.ok, JSON.stringify(m.detail.tcp));
+			assert.strictEqual(m.detail.tcp.info.inode, sock.inode);
+			const t = m.detail.tcpThroughput;
+			assert.ok(t, 'a throughput once the page has two answers about the socket');
+			// What the pump sends, within the timers' slack on a busy machine; nothing comes back.
+			assert.ok(t.acked > 300_000 && t.acked < 3_000_000, `acked ${t.acked} B/s over ${t.seconds} s`);
+			assert.strictEqual(t.received, 0);
+		} finally {
+			clearInterval(pump);
+			client.destroy();
+			sink.close();
+		}
+	});
+
 	it('opens the detail panel for a process and for a socket', async () => {
 		await vscode.commands.executeCommand('procnet.showDetails', mine());
 		const m = api.panel.current;
