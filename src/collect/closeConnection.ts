@@ -9,11 +9,10 @@
 // A four-tuple is unique in a namespace only while the connection lives, so the socket's inode is
 // checked in its table right before (a reused tuple is another socket: nothing is closed) and
 // right after (what ss said is not taken on trust: the socket must be gone).
-import { execFile } from 'child_process';
-import * as fs from 'fs';
 import { isClosable } from '../model/select';
 import type { SocketInfo } from '../model/snapshot';
 import { findRawLine } from './rawLine';
+import { packageOf, runSsFor, type SsOptions } from './ssInNamespace';
 
 export type CloseReason = 'not-a-connection' | 'gone' | 'no-ss' | 'not-permitted' | 'not-closed' | 'error';
 export type CloseResult = { ok: true } | { ok: false; reason: CloseReason; message: string };
@@ -49,31 +48,8 @@ export function ssCloseArgv(s: SocketInfo): string[] | undefined {
 	return t && ['-K', '-H', '-n', `-${t.family}`, '-t', 'src', t.src, 'dst', t.dst];
 }
 
-function netnsOf(pid: number | 'self', root: string): string | undefined {
-	try {
-		return fs.readlinkSync(`${root}/${pid}/ns/net`);
-	} catch {
-		return undefined;
-	}
-}
-
-export interface CloseOptions {
-	/** Where /proc is (tests, --proc-root); the socket must be this machine's. */
-	procRoot?: string;
-	/** The ss and nsenter to run (PATH by default). */
-	ss?: string;
-	nsenter?: string;
-	timeoutMs?: number;
-}
-
-function run(file: string, argv: string[], timeoutMs: number): Promise<{ code: number | string | null; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		execFile(file, argv, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-			const code = err ? ((err as NodeJS.ErrnoException).code ?? (err as { signal?: string }).signal ?? 1) : 0;
-			resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-		});
-	});
-}
+/** Where /proc is, and the ss and nsenter to run (see ssInNamespace.ts). */
+export type CloseOptions = SsOptions;
 
 /** Aborts the TCP connection `s` of this machine; never throws. */
 export async function closeConnection(s: SocketInfo, o: CloseOptions = {}): Promise<CloseResult> {
@@ -82,15 +58,9 @@ export async function closeConnection(s: SocketInfo, o: CloseOptions = {}): Prom
 	const what = s.localAddress !== null ? `${endpoint(s.localAddress, s.localPort ?? 0, s.ipVersion === 6)} → ${endpoint(s.remoteAddress ?? '?', s.remotePort ?? 0, s.ipVersion === 6)}` : s.id;
 	if (!argv) return { ok: false, reason: 'not-a-connection', message: `${s.kind} ${s.state ?? ''} ${what} is not a TCP connection held by a process, so there is nothing to close`.replace(/ +/g, ' ') };
 	if ((await findRawLine(s, root)) === null) return { ok: false, reason: 'gone', message: `the connection ${what} is already closed` };
-	// Its namespace is entered through an owner when it is not ours.
-	const owner = s.owners[0]?.pid;
-	const theirs = owner !== undefined ? netnsOf(owner, root) : undefined;
-	const ours = netnsOf('self', root);
-	const inOtherNs = theirs !== undefined && theirs !== ours;
-	const ss = o.ss ?? 'ss';
-	const [file, args] = inOtherNs ? [o.nsenter ?? 'nsenter', [`--net=${root}/${owner}/ns/net`, '--', ss, ...argv]] : [ss, argv];
-	const r = await run(file, args, o.timeoutMs ?? 5000);
-	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `closing a connection needs ${file} (${file === ss ? 'iproute2' : 'util-linux'}), which is not installed on this machine` };
+	const r = await runSsFor(s, argv, o, 5000);
+	const file = r.file;
+	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `closing a connection needs ${file} (${packageOf(file, o)}), which is not installed on this machine` };
 	if (r.code !== 0) return { ok: false, reason: 'error', message: `${file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
 	if (/Operation not permitted|Permission denied/i.test(r.stderr)) return { ok: false, reason: 'not-permitted', message: `the kernel refused to close ${what}: closing another process's connection needs CAP_NET_ADMIN (run VS Code's server as root, or use sudo ss -K)` };
 	if ((await findRawLine(s, root)) !== null) {

@@ -21,6 +21,7 @@ import * as zlib from 'zlib';
 import { buildSnapshot, NamespaceParser, type ParsedNamespaces } from '../model/join';
 import type { Snapshot } from '../model/snapshot';
 import { byteOrderFromElf } from '../procfs/address';
+import { isPageSize } from '../procfs/auxv';
 import { TABLE_NAMES, type ByteOrder, type TableName } from '../procfs/types';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, validateCapture, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
 
@@ -557,8 +558,8 @@ export function captureFromRecords(records: CollectorRecord[], opts: CaptureFrom
 			byteOrder,
 			clkTck: Number.isInteger(clk) && clk > 0 ? clk : 100,
 			bootTime: btime && /^\d+$/.test(btime) ? Number(btime) : null,
-			// A page is a power of two; a collector too old to send P (or a getconf without it) gives none.
-			pageSize: Number.isInteger(page) && page >= 1024 && page <= 2 ** 30 && (page & (page - 1)) === 0 ? page : null,
+			// A collector too old to send P (or a getconf without it) gives none.
+			pageSize: isPageSize(page) ? page : null,
 		},
 		takenAt: date && !Number.isNaN(Date.parse(date)) ? new Date(date).toISOString() : opts.takenAt ?? new Date().toISOString(),
 		selfPid: Number.isInteger(self) && self > 0 ? self : null,

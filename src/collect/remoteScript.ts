@@ -243,16 +243,26 @@ procnet_close() {
 # PID's network namespace (nsenter) when it is not the shell's. ss prints the sockets it destroyed
 # and nothing for one the kernel would not close. Answers one Z record: ok | gone | no-ss |
 # failed (content: ss's message) | open (content: ss's output).
-procnet_closebody() {
-	procnet_cr=$1; procnet_cp=$2
-	if [ "$(readlink "$procnet_cr/$procnet_cp/fd/$3" 2>/dev/null)" != "socket:[$4]" ]; then procnet_rec Z "" gone; return 0; fi
-	if ! command -v ss >/dev/null 2>&1; then procnet_rec Z "" no-ss; return 0; fi
-	procnet_cn=$(readlink "$procnet_cr/$procnet_cp/ns/net" 2>/dev/null)
-	if [ -n "$procnet_cn" ] && [ "$procnet_cn" != "$(readlink /proc/self/ns/net 2>/dev/null)" ]; then
-		procnet_co=$(nsenter "--net=$procnet_cr/$procnet_cp/ns/net" -- ss -K -H -n "-$5" -t src "$6" dst "$7" 2>&1)
+# Before either: is fd FD of PID (under ROOT) still socket INODE, and is there an ss? Else the Z
+# record that says why, and a failure status.
+procnet_sscheck() {
+	if [ "$(readlink "$1/$2/fd/$3" 2>/dev/null)" != "socket:[$4]" ]; then procnet_rec Z "" gone; return 1; fi
+	if ! command -v ss >/dev/null 2>&1; then procnet_rec Z "" no-ss; return 1; fi
+	return 0
+}
+# ss ARGS... in the network namespace of PID (under ROOT): through nsenter when it is not the shell's.
+procnet_ssin() {
+	procnet_sr=$1; procnet_sp=$2; shift 2
+	procnet_sn=$(readlink "$procnet_sr/$procnet_sp/ns/net" 2>/dev/null)
+	if [ -n "$procnet_sn" ] && [ "$procnet_sn" != "$(readlink /proc/self/ns/net 2>/dev/null)" ]; then
+		nsenter "--net=$procnet_sr/$procnet_sp/ns/net" -- ss "$@"
 	else
-		procnet_co=$(ss -K -H -n "-$5" -t src "$6" dst "$7" 2>&1)
+		ss "$@"
 	fi
+}
+procnet_closebody() {
+	procnet_sscheck "$1" "$2" "$3" "$4" || return 0
+	procnet_co=$(procnet_ssin "$1" "$2" -K -H -n "-$5" -t src "$6" dst "$7" 2>&1)
 	case $procnet_co in
 	*"not permitted"*|*"ermission denied"*) procnet_rec Z "$procnet_co" failed ;;
 	*" $6 "*) procnet_rec Z "" ok ;;
@@ -270,18 +280,11 @@ procnet_tcpinfo() {
 # caller picks the socket from the answer by its inode. One Z record: ok (content: ss's output) |
 # gone | no-ss | failed (content: ss's message).
 procnet_tcpinfobody() {
-	procnet_tr=$1; procnet_tp=$2
-	if [ "$(readlink "$procnet_tr/$procnet_tp/fd/$3" 2>/dev/null)" != "socket:[$4]" ]; then procnet_rec Z "" gone; return 0; fi
-	if ! command -v ss >/dev/null 2>&1; then procnet_rec Z "" no-ss; return 0; fi
+	procnet_sscheck "$1" "$2" "$3" "$4" || return 0
 	procnet_tf="sport = :$6"
 	[ "$7" = 0 ] || procnet_tf="$procnet_tf dport = :$7"
-	procnet_tn=$(readlink "$procnet_tr/$procnet_tp/ns/net" 2>/dev/null)
-	if [ -n "$procnet_tn" ] && [ "$procnet_tn" != "$(readlink /proc/self/ns/net 2>/dev/null)" ]; then
-		procnet_to=$(nsenter "--net=$procnet_tr/$procnet_tp/ns/net" -- ss -t -i -e -H -n "-$5" state all $procnet_tf 2>&1)
-	else
-		procnet_to=$(ss -t -i -e -H -n "-$5" state all $procnet_tf 2>&1)
-	fi
-	if [ $? -eq 0 ]; then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
+	# The filter's words split on purpose: each value in it is a number (tcpInfoCommand).
+	if procnet_to=$(procnet_ssin "$1" "$2" -t -i -e -H -n "-$5" state all $procnet_tf 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
 	return 0
 }
 procnet_collect() {
@@ -335,16 +338,21 @@ export function killCommand(nonce: string, root: string, pid: number, startTicks
 	return `procnet_kill ${nonce} ${shQuote(root)} ${pid} ${startTicks} ${signal} </dev/null 2>/dev/null\n`;
 }
 
+/** What every command about one socket writes first: the nonce, the proc root, the owner's pid and fd, the inode. */
+function checkSocketCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string }): void {
+	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
+	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
+	if (!Number.isSafeInteger(t.pid) || t.pid <= 0 || !Number.isSafeInteger(t.fd) || t.fd < 0) throw new Error(`bad owner ${String(t.pid)}/${String(t.fd)}`);
+	if (!/^[1-9][0-9]{0,19}$/.test(t.inode)) throw new Error(`bad inode ${JSON.stringify(t.inode)}`);
+}
+
 /**
  * The one line that closes a TCP connection on the remote (see procnet_closebody). Every value is
  * checked before it is written: integers, an inode of digits, and endpoints of address characters
  * only, so nothing from a snapshot reaches the session as anything but those.
  */
 export function closeCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; family: 4 | 6; src: string; dst: string }): string {
-	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
-	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
-	if (!Number.isSafeInteger(t.pid) || t.pid <= 0 || !Number.isSafeInteger(t.fd) || t.fd < 0) throw new Error(`bad owner ${String(t.pid)}/${String(t.fd)}`);
-	if (!/^[1-9][0-9]{0,19}$/.test(t.inode)) throw new Error(`bad inode ${JSON.stringify(t.inode)}`);
+	checkSocketCommand(nonce, root, t);
 	const ep = t.family === 6 ? /^\[[0-9a-fA-F:.]{2,45}\]:[0-9]{1,5}$/ : /^[0-9.]{7,15}:[0-9]{1,5}$/;
 	if ((t.family !== 4 && t.family !== 6) || !ep.test(t.src) || !ep.test(t.dst)) throw new Error(`bad endpoints ${JSON.stringify(t.src)} ${JSON.stringify(t.dst)}`);
 	return `procnet_close ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.family} ${shQuote(t.src)} ${shQuote(t.dst)} </dev/null 2>/dev/null\n`;
@@ -355,10 +363,7 @@ export function closeCommand(nonce: string, root: string, t: { pid: number; fd: 
  * closeCommand, every value is checked to be a number of its kind before it is written.
  */
 export function tcpInfoCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; family: 4 | 6; sport: number; dport: number }): string {
-	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
-	if (!root.startsWith('/') || root.includes('\n') || root.includes('\0')) throw new Error(`proc root must be an absolute path, not ${JSON.stringify(root)}`);
-	if (!Number.isSafeInteger(t.pid) || t.pid <= 0 || !Number.isSafeInteger(t.fd) || t.fd < 0) throw new Error(`bad owner ${String(t.pid)}/${String(t.fd)}`);
-	if (!/^[1-9][0-9]{0,19}$/.test(t.inode)) throw new Error(`bad inode ${JSON.stringify(t.inode)}`);
+	checkSocketCommand(nonce, root, t);
 	if (t.family !== 4 && t.family !== 6) throw new Error(`bad family ${String(t.family)}`);
 	const port = (p: number, min: number) => Number.isInteger(p) && p >= min && p <= 65535;
 	if (!port(t.sport, 1) || !port(t.dport, 0)) throw new Error(`bad ports ${String(t.sport)} ${String(t.dport)}`);

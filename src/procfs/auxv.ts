@@ -9,6 +9,11 @@ const AT_NULL = 0;
 const AT_PAGESZ = 6;
 const AT_CLKTCK = 17;
 
+/** A page size a kernel can have: a power of two from 1 KiB to 1 GiB (anything else is a misread). */
+export function isPageSize(n: number): boolean {
+	return Number.isInteger(n) && n >= 1024 && n <= 2 ** 30 && (n & (n - 1)) === 0;
+}
+
 export interface AuxvFacts {
 	pageSize: number | null;
 	clkTck: number | null;
@@ -27,8 +32,7 @@ export function parseAuxv(auxv: Uint8Array, wordBytes: 4 | 8, littleEndian: bool
 		const type = word(at);
 		if (type === AT_NULL) break;
 		const value = word(at + wordBytes);
-		// A page is a power of two between 1 KiB and 1 GiB; anything else is a misread.
-		if (type === AT_PAGESZ && value >= 1024 && value <= 2 ** 30 && (value & (value - 1)) === 0) out.pageSize = value;
+		if (type === AT_PAGESZ && isPageSize(value)) out.pageSize = value;
 		else if (type === AT_CLKTCK && value > 0 && value <= 1_000_000) out.clkTck = value;
 	}
 	return out;

@@ -1,0 +1,54 @@
+// Runs `ss` about a socket of this machine in the socket's own network namespace: Close Connection
+// (`ss -K`) and the socket page's tcp_info (`ss -tie`) both need it. No shell: ss gets an argv
+// the caller built from decoded numbers and addresses. A socket of another namespace is reached
+// from inside it (`nsenter --net=/proc/PID/ns/net`, PID one of its owners).
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import type { SocketInfo } from '../model/snapshot';
+
+export interface SsOptions {
+	/** Where /proc is (tests, --proc-root); the socket must be this machine's. */
+	procRoot?: string;
+	/** The ss and nsenter to run (PATH by default). */
+	ss?: string;
+	nsenter?: string;
+	timeoutMs?: number;
+}
+
+export interface SsRun {
+	/** What ran: ss, or nsenter for another namespace's socket. */
+	file: string;
+	/** 0, a spawn error's code (ENOENT), a signal, or the exit status. */
+	code: number | string | null;
+	stdout: string;
+	stderr: string;
+}
+
+function netnsOf(pid: number | 'self', root: string): string | undefined {
+	try {
+		return fs.readlinkSync(`${root}/${pid}/ns/net`);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Runs ss with `argv` where `s` lives; never throws. */
+export function runSsFor(s: SocketInfo, argv: string[], o: SsOptions, defaultTimeoutMs: number): Promise<SsRun> {
+	const root = o.procRoot ?? '/proc';
+	// Its namespace is entered through an owner when it is not ours.
+	const owner = s.owners[0]?.pid;
+	const theirs = owner !== undefined ? netnsOf(owner, root) : undefined;
+	const ss = o.ss ?? 'ss';
+	const [file, args] = theirs !== undefined && theirs !== netnsOf('self', root) ? [o.nsenter ?? 'nsenter', [`--net=${root}/${owner}/ns/net`, '--', ss, ...argv]] : [ss, argv];
+	return new Promise((resolve) => {
+		execFile(file, args, { timeout: o.timeoutMs ?? defaultTimeoutMs, killSignal: 'SIGKILL', maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
+			const code = err ? ((err as NodeJS.ErrnoException).code ?? (err as { signal?: string }).signal ?? 1) : 0;
+			resolve({ file, code, stdout: String(stdout), stderr: String(stderr) });
+		});
+	});
+}
+
+/** Which package a missing program comes from, for the message. */
+export function packageOf(file: string, o: SsOptions): string {
+	return file === (o.ss ?? 'ss') ? 'iproute2' : 'util-linux';
+}
