@@ -44,6 +44,10 @@ export function parsePortsAttributes(value: unknown): { labels: PortLabel[]; err
 
 const NAMED_KINDS = new Set(['tcp', 'udp', 'udplite', 'sctp']);
 
+/** A list, or how to make it: command lines are looked up only when a pattern label asks for them. */
+type Lazy<T> = readonly T[] | (() => readonly T[]);
+const force = <T>(l: Lazy<T>): readonly T[] => (typeof l === 'function' ? l() : l);
+
 export class PortNames {
 	constructor(
 		private readonly services: ReadonlyMap<string, string>,
@@ -51,9 +55,10 @@ export class PortNames {
 	) {}
 
 	/** The label of `port` (for a process with these command lines), else its service name. */
-	name(kind: string, port: number, cmdlines: readonly string[]): PortName | undefined {
+	name(kind: string, port: number, cmdlines: Lazy<string>): PortName | undefined {
+		let cmds: readonly string[] | undefined;
 		for (const l of this.labels) {
-			if ('lo' in l ? port >= l.lo && port <= l.hi : cmdlines.some((c) => l.pattern.test(c))) return { port, name: l.label, from: 'label' };
+			if ('lo' in l ? port >= l.lo && port <= l.hi : (cmds ??= force(cmdlines)).some((c) => l.pattern.test(c))) return { port, name: l.label, from: 'label' };
 		}
 		// udplite shares udp's numbers in /etc/services.
 		const service = this.services.get(`${kind === 'udplite' ? 'udp' : kind}/${port}`);
@@ -66,10 +71,9 @@ export class PortNames {
 	 * name (a server's well-known port, or the one a client connected to, rather than an
 	 * ephemeral port that happens to be in /etc/services).
 	 */
-	ofSocket(s: SocketInfo, owners: readonly ProcessInfo[]): PortName | undefined {
+	ofSocket(s: SocketInfo, owners: Lazy<ProcessInfo>): PortName | undefined {
 		if (!NAMED_KINDS.has(s.kind) || !s.localPort) return undefined;
-		const cmds = owners.map(commandLine);
-		const local = this.name(s.kind, s.localPort, cmds);
+		const local = this.name(s.kind, s.localPort, () => force(owners).map(commandLine));
 		if (!s.remotePort || s.state === 'LISTEN') return local;
 		// A pattern names the owner's own ports, not its peers'.
 		const remote = this.name(s.kind, s.remotePort, []);

@@ -297,20 +297,15 @@ export class DetailPanel implements vscode.Disposable {
 					: { type: 'gone', target: this.target, message: 'This host is no longer in the Procnet view (it was removed, or its capture closed).' };
 		// Only this machine's /proc can be re-read (a capture of it may be old: its inodes are not
 		// today's). The read goes ahead of the post below in the chain of posts, which keeps their order.
-		if (msg.type === 'socket' && h?.kind === 'local') {
+		// ss is asked too: here a child process, on an ssh or command host a round trip of its
+		// session; at most once per update of a TCP socket's page (a refresh at most every 2 s).
+		if (msg.type === 'socket' && h) {
 			const detail = msg.detail;
+			const ask = tcpAsker(h, detail.socket);
 			this.sending = this.sending.then(async () => {
-				detail.rawLine = await findRawLine(detail.socket);
-				// A child process per update of a TCP socket's page (a refresh at most every 2 s).
-				if (ssInfoArgv(detail.socket)) await this.askTcp(detail, () => readTcpInfo(detail.socket));
+				if (h.kind === 'local') detail.rawLine = await findRawLine(detail.socket);
+				if (ask) await this.askTcp(detail, ask);
 			});
-		}
-		// On an ssh or command host, the same question through its session (one round trip).
-		const shell = msg.type === 'socket' && h?.isRemote ? h.shell() : undefined;
-		const remoteTarget = msg.type === 'socket' ? tcpInfoTarget(msg.detail.socket) : undefined;
-		if (msg.type === 'socket' && shell && remoteTarget) {
-			const detail = msg.detail;
-			this.sending = this.sending.then(() => this.askTcp(detail, () => shell.tcpInfo(remoteTarget).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }))));
 		}
 		const before = this.lastMessage;
 		this.lastMessage = msg;
@@ -370,7 +365,7 @@ export class DetailPanel implements vscode.Disposable {
 			const socket = snap.sockets.find(hasId(target.id));
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
-			const portName = this.portNames().ofSocket(socket, socket.owners.flatMap((o) => byPid.get(o.pid) ?? []));
+			const portName = this.portNames().ofSocket(socket, () => socket.owners.flatMap((o) => byPid.get(o.pid) ?? []));
 			// The raw line is read before the post (update), off this thread.
 			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind !== 'capture' && isClosable(socket), portName } };
 		}
@@ -467,6 +462,15 @@ function* gatherSockets(snap: Snapshot, diff: SnapshotDiff | undefined, pid: num
 		yield;
 	}
 	return { snap, pid, live, closed, fresh };
+}
+
+/** How to ask ss about `s` on host `h`, or undefined where there is none to ask (a capture, a socket that is not TCP, no session). */
+function tcpAsker(h: HostEntry, s: SocketInfo): (() => Promise<TcpInfoResult>) | undefined {
+	if (h.kind === 'local') return ssInfoArgv(s) ? () => readTcpInfo(s) : undefined;
+	const shell = h.isRemote ? h.shell() : undefined;
+	const target = tcpInfoTarget(s);
+	if (!shell || !target) return undefined;
+	return () => shell.tcpInfo(target).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }));
 }
 
 /** Whether the page of `b` shows exactly what the page of `a` shows, but for the time and the chart. */

@@ -423,7 +423,7 @@ function socketItem(node: SocketNode, names: PortNames): vscode.TreeItem {
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
 	item.id = node.id;
 	const bits: string[] = [node.mark === 'closed' ? `closed (was ${s.state})` : s.state];
-	const name = names.ofSocket(s, ownersOf(node));
+	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) bits.push(name.port === s.localPort ? visible(name.name) : `→ ${visible(name.name)}`);
 	if (node.mark === 'new') bits.push('new');
 	if (node.mark === 'changed') bits.push('changed');
@@ -447,7 +447,7 @@ function socketTooltip(node: SocketNode, names: PortNames): string {
 	const remote = remoteText(s);
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
 	if (remote) lines.push(`remote ${remote}`);
-	const name = names.ofSocket(s, ownersOf(node));
+	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) lines.push(`port ${name.port}: ${visible(name.name)} (${name.from === 'label' ? 'its label in remote.portsAttributes' : '/etc/services'})`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);
 	if (s.owners.length > 1) lines.push(`shared by ${s.owners.map((o) => `pid ${o.pid} fd ${o.fd}`).join(', ')}`);

@@ -283,7 +283,8 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			const list = byPort.get(key)!;
 			const summary = yield* portSummaryOf(list, STEP);
 			const first = list[0];
-			const cmds = first.localPort ? [...new Set(list.flatMap((s) => s.owners.map((o) => o.pid)))].slice(0, 20).flatMap((pid) => (procs.has(pid) ? [commandLine(procs.get(pid)!)] : [])) : [];
+			// The owners' command lines only if a pattern label asks (a port row can hold 50k connections).
+			const cmds = () => [...new Set(list.flatMap((s) => s.owners.map((w) => w.pid)))].slice(0, 20).flatMap((pid) => (procs.has(pid) ? [commandLine(procs.get(pid)!)] : []));
 			const name = first.localPort ? o.portNames.name(first.kind, first.localPort, cmds)?.name : undefined;
 			const description = name ? `${name} · ${summary}` : summary;
 			const g: GroupNode = {
