@@ -11,6 +11,8 @@ import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
+import { formatFreePorts } from './cliFreePort';
+import { MAX_SPAN, parseEphemeralRange, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
 import { visible } from './model/describe';
@@ -39,6 +41,11 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
        procnet close --id ID             the same for the socket with that id (snapshot --json)
        procnet close --ssh HOST ...      the same on that host, through one ssh session (ss
                                          and the rights it needs there); --ssh-config FILE
+       procnet free-port PORT|FROM-TO    which ports a server could bind now, and what holds
+                                         the others: from FROM on until --count N (default 5)
+                                         free ones; --udp for UDP (default TCP); --json; exit
+                                         status 0 when one is free, 1 when none is; read from
+                                         /proc, --proc-root, --ssh or --from-capture
 
 snapshot options:
   --json               print the snapshot as JSON (schemaVersion 1)
@@ -58,7 +65,7 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'watch' | 'capture' | 'close';
+	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port';
 	json: boolean;
 	csv?: boolean;
 	selection: Selection;
@@ -71,6 +78,8 @@ interface Options {
 	intervalMs?: number;
 	/** close: the connection's two ends, or its id. */
 	close?: { local: Endpoint; remote: Endpoint } | { id: string };
+	/** free-port: the ports to look at, the protocol, and how many free ones to list. */
+	freePort?: { range: PortRange; protocol: PortProtocol; count: number };
 }
 
 interface Endpoint {
@@ -99,11 +108,13 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
-	// close: its --id, or its two ends (the only arguments that are not options).
+	// close: its --id, or its two ends; free-port: its range (the only arguments that are not options).
 	let id: string | undefined;
 	const ends: string[] = [];
+	let protocol: PortProtocol = 'tcp';
+	let count: number | undefined;
 	for (let i = 1; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf('=');
@@ -164,8 +175,18 @@ function parseArgs(argv: string[]): Options | 'help' {
 				o.intervalMs = Math.round(secs * 1000);
 				break;
 			}
+			case '--udp':
+			case '--tcp':
+				protocol = flag === '--udp' ? 'udp' : 'tcp';
+				break;
+			case '--count': {
+				const v = value();
+				count = /^[1-9]\d{0,3}$/.test(v) ? Number(v) : NaN;
+				if (!(count <= 1000)) throw new UsageError(`--count takes 1 to 1000, not ${JSON.stringify(v)}`);
+				break;
+			}
 			default:
-				if (command !== 'close' || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+				if ((command !== 'close' && command !== 'free-port') || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
 				ends.push(a);
 		}
 	}
@@ -183,6 +204,14 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (id !== undefined) throw new UsageError('--id goes with close');
+	if (command === 'free-port') {
+		const range = ends.length === 1 ? parsePortRange(ends[0]) : undefined;
+		if (!range) throw new UsageError(`free-port takes one PORT or FROM-TO (1-65535, at most ${MAX_SPAN} ports)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
+		if (o.csv || o.recipe || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening) throw new UsageError('free-port takes --udp, --count, --json and a source (--proc-root, --ssh, --from-capture)');
+		o.freePort = { range, protocol, count: count ?? 5 };
+		return o;
+	}
+	if (protocol !== 'tcp' || count !== undefined) throw new UsageError('--udp, --tcp and --count go with free-port');
 	if (o.csv && (command !== 'snapshot' || o.json)) throw new UsageError('--csv goes with snapshot, without --json');
 	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch');
 	// A capture is one moment: there is nothing to watch in it.
@@ -255,6 +284,7 @@ export async function main(argv: string[]): Promise<number> {
 			return 0;
 		}
 		const snap = buildSnapshot(capture, parsed, owners);
+		if (o.freePort) return freePortCommand(o, o.freePort, snap);
 		const pids = o.selection.pids;
 		const missing = pids && missingPids(snap, pids);
 		if (missing) {
@@ -270,6 +300,25 @@ export async function main(argv: string[]): Promise<number> {
 		process.stderr.write(`procnet: ${(e as Error).message}\n`);
 		return 1;
 	}
+}
+
+/**
+ * `procnet free-port`: in the namespace the reader ran in (a server started from there binds in
+ * it); a capture that does not say so is looked at in every namespace. The ephemeral range is this
+ * machine's (or --proc-root's), in that namespace; an ssh host's is not read.
+ */
+function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: Snapshot): number {
+	let ephemeral: PortRange | undefined;
+	if (!o.ssh && !o.fromCapture) {
+		try {
+			ephemeral = parseEphemeralRange(fs.readFileSync(path.join(o.procRoot ?? '/proc', 'sys/net/ipv4/ip_local_port_range'), 'utf8'));
+		} catch {
+			// Not mounted there (a copied tree): the ports are listed without the mark.
+		}
+	}
+	const out = formatFreePorts(snap, { protocol: f.protocol, range: f.range, netns: selfNetns(snap), ephemeral }, f.count, o.json);
+	writeOut(out.text);
+	return out.code;
 }
 
 /**
