@@ -15,6 +15,7 @@ import { HostRegistry, type HostEntry } from './views/hosts';
 import { PortFinderHint } from './views/portFinderHint';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
+import { findFreePort } from './views/findFreePort';
 import { killPort } from './views/killPort';
 import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
@@ -60,6 +61,13 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const revealPid = (hostId: string | undefined, pid: number) => void reveal(tree.processNodeOn(hostId, pid));
 	const revealHost = (h: HostEntry) => void reveal(tree.hostNode(h.id));
 	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState, () => tree.options.portNames);
+	/** A process of a host in the tree and in the panel (Find Free Port's held ports). */
+	const showOwner = (h: HostEntry, pid: number) => {
+		const hostId = h.kind === 'local' ? undefined : h.id;
+		revealPid(hostId, pid);
+		const p = h.store.snapshot?.processes.find((x) => x.pid === pid);
+		if (p) panel.show({ kind: 'process', pid, startTicks: p.startTicks, hostId });
+	};
 	const timer = new RefreshTimer(
 		() => hosts.all().filter((h) => h.live).map((h) => h.store),
 		() => vscode.workspace.getConfiguration('procnet').get<number>('refreshInterval', 0),
@@ -129,6 +137,12 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			return node?.process.pid;
 		}),
 		vscode.commands.registerCommand('procnet.killPort', (arg?: unknown) => killPort(hosts.local, arg)),
+		// From a host row: that host; from the palette, keybindings and tasks (a port or range): this machine.
+		vscode.commands.registerCommand('procnet.findFreePort', (arg?: unknown) => {
+			const onRow = !!arg && typeof arg === 'object' && 'type' in arg;
+			const host = onRow ? hostNodeOf(arg as TreeNode).host : hosts.local;
+			return findFreePort(host, showOwner, onRow ? undefined : arg);
+		}),
 		vscode.commands.registerCommand('procnet.openWatched', async () => {
 			const pid = statusBar.state?.openPid;
 			if (pid === undefined) return vscode.commands.executeCommand('procnet.showPortsForPid');

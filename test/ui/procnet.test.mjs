@@ -608,6 +608,40 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
 	});
 
+	it('"Find Free Port…" from the palette: a typed range lists the listener\'s port as in use by it and the free ports after it; Enter copies the first free one', async function () {
+		this.timeout(60000);
+		await runCommand(page, 'View: Close All Editors');
+		const quick = await runCommand(page, 'Procnet: Find Free Port…');
+		await page.waitForFunction(() => {
+			const i = document.querySelector('.quick-input-widget input');
+			return i && i.offsetParent !== null && !i.value.startsWith('>');
+		}, null, { timeout: 15000 });
+		await quick.locator('input').fill(`${listener.port}-${listener.port + 40}`);
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		// Each row as "label description" (the row's innerText runs the two together).
+		const rowTexts = () => rows.evaluateAll((els) => els.map((e) => `${e.querySelector('.label-name')?.textContent ?? ''} ${e.querySelector('.label-description')?.textContent ?? ''}`.trim()));
+		await page.waitForFunction((p) => document.querySelector('.quick-input-widget .monaco-list-row .label-name')?.textContent?.trim() === String(p), listener.port, { timeout: 15000 }).catch(() => undefined);
+		await page.locator('.quick-input-widget .quick-input-progress').waitFor({ state: 'hidden', timeout: 15000 }).catch(() => undefined);
+		const texts = await rowTexts();
+		await screenshot(page, '20-find-free-port');
+		assert.match(texts[0], new RegExp(`^${listener.port} in use · LISTEN 127\\.0\\.0\\.1 · node \\(${listener.pid}\\)$`), `first row: ${JSON.stringify(texts)}`);
+		const firstFree = texts.find((t) => / free/.test(t));
+		assert.ok(firstFree, `no free row: ${JSON.stringify(texts)}`);
+		const port = Number(firstFree.split(' ')[0]);
+		// The first free row is the focused one, so Enter takes it (not the held port above it).
+		const focused = (await rows.and(page.locator('.focused')).first().locator('.label-name').innerText()).trim();
+		assert.strictEqual(focused, String(port));
+		await page.keyboard.press('Enter');
+		await page.waitForFunction((p) => [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].some((e) => e.textContent.includes(`TCP port ${p} is free`)), port, { timeout: 10000 });
+		assert.ok((await notifications(page)).some((n) => n.severity === 'info' && new RegExp(`^Procnet: TCP port ${port} is free on .+; copied\\.$`).test(n.message)));
+		await page.waitForTimeout(500); // the pick fades out: a readable screenshot, nothing asserted on it
+		await screenshot(page, '20b-free-port-copied');
+		// The kernel's word: a server binds the port procnet called free.
+		const check = net.createServer();
+		await new Promise((ok, fail) => check.once('error', fail).listen(port, '127.0.0.1', ok));
+		await new Promise((ok) => check.close(ok));
+	});
+
 	it('pages a process with ~6000 sockets: 500 rows, "Show 500 more" (mouse and keyboard), sorting and a filter over all rows', async function () {
 		this.timeout(10 * 60 * 1000);
 		const holder = own(await startHolder(3000));

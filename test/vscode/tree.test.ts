@@ -14,6 +14,7 @@ import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/vie
 import { bytesText, cpuTimeText } from '../../src/model/describe';
 import { writableHierarchy } from '../integration/cgroups';
 import { pickItems } from '../../src/views/showPortsForPid';
+import { freePortItems } from '../../src/views/findFreePort';
 
 function listen(host = '127.0.0.1'): Promise<net.Server> {
 	return new Promise((resolve) => {
@@ -416,6 +417,44 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			parent.kill('SIGKILL');
 			if (worker) try { process.kill(worker, 'SIGKILL'); } catch { /* already gone with its parent */ }
 			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('"Find Free Port" lists a held port with its owner, and Enter copies the first free one after it, which the kernel lets a server bind; from a host row it looks at that host', async () => {
+		const held = await listen();
+		const port = portOf(held);
+		try {
+			await api.store.refresh();
+			const items = freePortItems(api.store.snapshot!, String(port), 'tcp', undefined)!;
+			assert.strictEqual(items[0].port, port);
+			assert.strictEqual(items[0].free, false);
+			assert.strictEqual(items[0].pid, process.pid, 'the extension host holds it');
+			assert.match(String(items[0].description), new RegExp(`^in use · LISTEN 127\\.0\\.0\\.1 · \\S+ \\(${process.pid}\\)$`));
+			assert.strictEqual(freePortItems(api.store.snapshot!, 'http', 'tcp', undefined), undefined);
+
+			const take = async (arg: unknown) => {
+				let result: unknown;
+				const done = Promise.resolve(vscode.commands.executeCommand('procnet.findFreePort', arg)).then((r) => (result = r ?? null));
+				for (const end = Date.now() + 20000; result === undefined && Date.now() < end; ) {
+					await sleep(300);
+					if (result === undefined) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+				}
+				await done;
+				return result as { port: number; free: boolean } | null;
+			};
+			const r = await take(`${port}-${port + 50}`);
+			assert.ok(r && r.free && r.port > port, `took ${JSON.stringify(r)}`);
+			assert.strictEqual(await vscode.env.clipboard.readText(), String(r.port));
+			// The kernel's word: a server binds the port procnet called free.
+			const check = net.createServer();
+			await new Promise<void>((ok, fail) => check.once('error', fail).listen(r.port, '127.0.0.1', ok));
+			await new Promise((ok) => check.close(ok));
+
+			const fromRow = await take(api.tree.hostNode('local'));
+			assert.ok(fromRow && fromRow.free && fromRow.port >= 3000, `from the host row: ${JSON.stringify(fromRow)}`);
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.findFreePort', 'http'), undefined, 'not a port: refused before any pick');
+		} finally {
+			await new Promise((ok) => held.close(ok));
 		}
 	});
 
