@@ -2,7 +2,7 @@
 // grouped by process, with sockets nobody could be named for listed apart with the reason; and of
 // what changed between two, for `procnet watch`.
 import type { SnapshotDiff } from './model/diff';
-import { commandLine, containerText, kindText, localText, remoteText, timerText, visible } from './model/describe';
+import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from './model/describe';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 
 function pad(s: string, n: number): string {
@@ -37,11 +37,17 @@ export function missingPids(snap: Snapshot, pids: readonly number[]): string | u
 	return missing.length ? `procnet: no process with pid ${missing.join(', ')} on ${snap.host.hostname} (it may have exited, or be hidden from this user by hidepid)\n` : undefined;
 }
 
+/**
+ * `python3 (pid 13211, root, nginx.service)  45.5 MiB · CPU 3.30 s  /usr/bin/python3 app.py`: the
+ * memory and CPU time ps's RSS and TIME columns give, without a second command. A rate needs two
+ * reads (`procnet watch`, the panel); the total is what one read has.
+ */
 function processTitle(p: ProcessInfo): string {
 	const cmd = commandLine(p);
 	const short = cmd.length > 120 ? cmd.slice(0, 117) + '...' : cmd;
 	const place = p.container ? containerText(p.container) : p.unit;
-	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')}${place ? ', ' + visible(place) : ''})${short ? '  ' + short : ''}`;
+	const usage = `${p.rssBytes !== null ? bytesText(p.rssBytes) + ' · ' : ''}CPU ${cpuTimeText(p.cpuSeconds)}`;
+	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')}${place ? ', ' + visible(place) : ''})  ${usage}${short ? '  ' + short : ''}`;
 }
 
 export function formatSnapshot(snap: Snapshot): string {

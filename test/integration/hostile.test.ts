@@ -190,8 +190,11 @@ describe('hostile input through the real CLI: refused or shown literally, nothin
 			const lines = r.stdout.split('\n');
 			const cmd = shown(argv.join(' ')).trim();
 			assert.ok(cmd.length <= 120, 'the whole command line fits the title (the CLI cuts at 120)');
-			const title = `${comm} (pid ${pid}, ${os.userInfo().username})  ${cmd}`;
-			assert.ok(lines.includes(title), `no title line ${JSON.stringify(title)} in:\n${r.stdout}`);
+			// Between the two: its memory and CPU time (`1.23 MiB · CPU 0.02 s`).
+			const head = `${comm} (pid ${pid}, ${os.userInfo().username})  `;
+			const title = lines.find((l) => l.startsWith(head) && l.endsWith(`  ${cmd}`));
+			assert.ok(title, `no title line ${JSON.stringify(head + '…  ' + cmd)} in:\n${r.stdout}`);
+			assert.match(title.slice(head.length, title.length - cmd.length - 2), /^[\d.]+ (B|KiB|MiB|GiB) · CPU [\d.]+ s$/);
 			const sock = lines.find((l) => l.startsWith('  unix/stream') && l.includes('@pt $(touch'));
 			assert.ok(sock, r.stdout);
 			assert.match(sock, /^ {2}unix\/stream +LISTEN +@pt \$\(touch /);

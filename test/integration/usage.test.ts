@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import type { Snapshot } from '../../src/model/snapshot';
 import { readHost } from '../../src/collect/procfsReader';
-import { snapshotJson, startPython, type PyHelper } from './helpers';
+import { runCli, snapshotJson, startPython, type PyHelper } from './helpers';
 
 const MIB = 2 ** 20;
 const HOLD_MIB = 96;
@@ -72,6 +72,12 @@ describe('process memory and CPU time on the live /proc', function () {
 		// the same counters, but per-CPU batching lets them differ by a few pages.
 		const lo = Math.min(before, after), hi = Math.max(before, after);
 		assert.ok(rss >= lo * 0.98 && rss <= hi * 1.02, `rss ${rss} against VmRSS ${before}..${after}`);
+		// The text form's title line says the same, in MiB (three figures), with the CPU time.
+		const r = await runCli(['snapshot', '--pid', String(pid)]);
+		const m = new RegExp(`^\\S+ \\(pid ${pid}, [^)]*\\)  ([\\d.]+) MiB · CPU ([\\d.]+) s  `, 'm').exec(r.stdout);
+		assert.ok(m, r.stdout);
+		const shownMib = Number(m[1]);
+		assert.ok(shownMib * MIB >= lo * 0.97 && shownMib * MIB <= hi * 1.03, `title says ${shownMib} MiB against VmRSS ${before}..${after}`);
 	});
 
 	it('CPU time: a busy process gains about a core-second per second, an idle one next to nothing; ps agrees on the total', async () => {
