@@ -113,6 +113,8 @@ export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot
 		for (const c of d.changedSockets) {
 			const was: Record<string, unknown> = {};
 			for (const f of c.fields) was[f] = c.before[f];
+			// A connection whose inode came or went (diff.ts joinContinued): its id before.
+			if (c.before.id !== c.after.id) was.id = c.before.id;
 			lines.push(JSON.stringify({ at, event: 'changed', fields: c.fields, before: was, socket: c.after }));
 		}
 		for (const s of d.newSockets) lines.push(JSON.stringify({ at, event: 'new', socket: s }));

@@ -5,7 +5,7 @@
 // select as `procnet snapshot`, and the changes come from diffSnapshots, the diff the tree's
 // marks come from. An ssh host is read over one session kept open (cli.ts).
 import { formatChanges, missingPids } from './cliFormat';
-import { diffSnapshots } from './model/diff';
+import { diffSnapshots, joinContinued } from './model/diff';
 import { selectSnapshot, type Selection } from './model/select';
 import { processKey, type Snapshot } from './model/snapshot';
 
@@ -54,7 +54,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		if (stop) break;
 		const snap = await read();
 		const after = selectSnapshot(snap, o.selection);
-		const text = formatChanges(diffSnapshots(before, after), before, after, o.json);
+		const text = formatChanges(joinContinued(diffSnapshots(before, after)), before, after, o.json);
 		if (text && !io.out(text)) return 0;
 		before = after;
 		if (watched) {

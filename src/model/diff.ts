@@ -80,3 +80,43 @@ export function diffProcesses(before: ProcessInfo[], after: ProcessInfo[]): Pick
 	}
 	return { newProcesses, exitedProcesses: [...oldP.values()] };
 }
+
+/** A TCP connection's two ends in its namespace, or undefined for what is not one (a listener, another kind). */
+function connectionKey(s: SocketInfo): string | undefined {
+	if (s.kind !== 'tcp' || s.remoteAddress === null || !s.remotePort || s.localPort === null) return undefined;
+	return `${s.netns}|${s.ipVersion}|${s.localAddress}:${s.localPort}|${s.remoteAddress}:${s.remotePort}`;
+}
+
+/**
+ * The diff with each TCP connection whose id changed between the reads counted as changed, not as
+ * closed + new. A socket is known by its inode, and a connection's inode comes and goes while it
+ * lives on: closed by its process it stays with the kernel (FIN_WAIT, TIME_WAIT; inode 0, keyed by
+ * its addresses), and queued by a listener it has inode 0 until accept() gives it one. `ss` and
+ * TCPView show such a connection as one whose state changed; paired here by namespace and both
+ * ends, where exactly one of the two had inode 0. `procnet watch` prints it so; the tree keeps them
+ * apart, since the closed row belongs under its process and the kernel-held one does not.
+ */
+export function joinContinued(d: SnapshotDiff): SnapshotDiff {
+	if (!d.closedSockets.length || !d.newSockets.length) return d;
+	const closed = new Map<string, SocketInfo>();
+	for (const s of d.closedSockets) {
+		const k = connectionKey(s);
+		if (k !== undefined) closed.set(k, s);
+	}
+	if (!closed.size) return d;
+	const paired = new Set<SocketInfo>();
+	const changedSockets = d.changedSockets.slice();
+	const newSockets: SocketInfo[] = [];
+	for (const s of d.newSockets) {
+		const k = connectionKey(s);
+		const b = k === undefined ? undefined : closed.get(k);
+		if (!b || paired.has(b) || (b.inode === '0') === (s.inode === '0')) {
+			newSockets.push(s);
+			continue;
+		}
+		paired.add(b);
+		changedSockets.push({ before: b, after: s, fields: changedFields(b, s) });
+	}
+	if (!paired.size) return d;
+	return { ...d, newSockets, changedSockets, closedSockets: d.closedSockets.filter((s) => !paired.has(s)) };
+}

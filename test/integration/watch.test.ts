@@ -69,6 +69,29 @@ describe('procnet watch (the command line, dist/cli.js)', function () {
 		}
 	});
 
+	it('a connection its client closes goes on as the kernel\'s TIME_WAIT: one change of state (its owner gone), not a close and a new socket', async () => {
+		const w = new Watcher(['--kind', 'tcp', '--interval', '0.2']);
+		const server = await listen();
+		try {
+			await w.started();
+			const client = net.connect(portOf(server), '127.0.0.1');
+			await new Promise<void>((r) => client.once('connect', () => r()));
+			const ends = `127\\.0\\.0\\.1:${client.localPort} +127\\.0\\.0\\.1:${portOf(server)}`;
+			const opened = await w.line((l) => new RegExp(`\\+ tcp +ESTABLISHED +${ends} +\\S+ \\(pid ${process.pid}\\)$`).test(l), 'the client end, new');
+			// The client closes first: its end ends in TIME_WAIT, held by the kernel (inode 0).
+			client.end();
+			const tw = await w.line((l) => new RegExp(`~ tcp +\\S+→TIME_WAIT +${ends} +\\[inode-0\\]`).test(l), 'the client end, TIME_WAIT', w.lines.indexOf(opened));
+			// The change that took its owner says whose it was.
+			const lost = w.lines.slice(w.lines.indexOf(opened)).find((l) => new RegExp(`~ tcp +ESTABLISHED→\\S+ +${ends} +\\[inode-0\\] +was \\S+ \\(pid ${process.pid}\\)$`).test(l));
+			assert.ok(lost, `no change from ESTABLISHED that names the owner it had:\n${w.lines.join('\n')}`);
+			assert.ok(!w.lines.some((l) => new RegExp(`- tcp +\\S+ +${ends} `).test(l)), `the client end was printed as closed:\n${w.lines.join('\n')}`);
+			assert.ok(tw);
+		} finally {
+			w.stop();
+			server.close();
+		}
+	});
+
 	it('with --pid, ends with 0 once that process has exited, saying so', async () => {
 		const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1');setInterval(()=>{},1e6)"], { stdio: 'ignore' });
 		const w = new Watcher(['--pid', String(child.pid), '--interval', '0.2']);

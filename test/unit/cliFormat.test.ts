@@ -2,7 +2,7 @@
 // the socket is from; control characters in a process name never reach the terminal raw.
 import * as assert from 'assert';
 import { formatChanges } from '../../src/cliFormat';
-import { diffSnapshots } from '../../src/model/diff';
+import { diffSnapshots, joinContinued } from '../../src/model/diff';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
 
 const sock = (inode: string, pid: number, p: Partial<SocketInfo> = {}): SocketInfo => ({
@@ -39,5 +39,41 @@ describe('formatChanges (procnet watch)', () => {
 
 	it('nothing changed: nothing written', () => {
 		assert.strictEqual(formatChanges(diffSnapshots(after, after), after, after, false), '');
+	});
+
+	it('a connection whose inode went (closed by its process) or came (accepted) is one change, with its id before; a listener or another namespace\'s is not', () => {
+		const conn = { localPort: 41000, remoteAddress: '127.0.0.1', remotePort: 3000 };
+		const tw = (p: Partial<SocketInfo>) => sock('0', 0, { ...conn, state: 'TIME_WAIT', owners: [], ownerUnknown: 'inode-0', id: `net:[1]|tcp4|0|127.0.0.1:41000|127.0.0.1:3000`, ...p });
+		const queued = { localPort: 3000, remoteAddress: '127.0.0.1', remotePort: 41001 };
+		const b = snap([proc(10, 'client'), proc(20, 'server')], [
+			sock('7', 10, { ...conn, state: 'ESTABLISHED' }),
+			sock('0', 0, { ...queued, state: 'SYN_RECV', owners: [], ownerUnknown: 'inode-0', id: 'net:[1]|tcp4|0|127.0.0.1:3000|127.0.0.1:41001' }),
+			sock('8', 20, { localPort: 5000 }),
+			sock('9', 10, { ...conn, localPort: 41002, state: 'ESTABLISHED', netns: 'net:[2]', id: 'net:[2]|tcp4|9' }),
+		], '2026-12-02T10:00:00.000Z');
+		const a = snap([proc(10, 'client'), proc(20, 'server')], [
+			tw({}),
+			sock('11', 20, { ...queued, state: 'ESTABLISHED' }),
+			// A new listener on the port of a closed one: another socket, not a change.
+			sock('12', 20, { localPort: 5000 }),
+			// The same ends in another namespace: not the one that closed.
+			tw({ localPort: 41002, netns: 'net:[3]', id: 'net:[3]|tcp4|0|127.0.0.1:41002|127.0.0.1:3000' }),
+		], '2026-12-02T10:00:02.000Z');
+		const raw = diffSnapshots(b, a);
+		assert.deepStrictEqual([raw.closedSockets.length, raw.newSockets.length, raw.changedSockets.length], [4, 4, 0]);
+		const d = joinContinued(raw);
+		assert.deepStrictEqual(d.closedSockets.map((s) => s.inode), ['8', '9']);
+		assert.deepStrictEqual(d.newSockets.map((s) => s.inode), ['12', '0']);
+		assert.deepStrictEqual(d.changedSockets.map((c) => [c.before.state, c.after.state, c.fields]), [
+			['ESTABLISHED', 'TIME_WAIT', ['state', 'owners']],
+			['SYN_RECV', 'ESTABLISHED', ['state', 'owners']],
+		]);
+		const lines = formatChanges(d, b, a, false).trimEnd().split('\n');
+		assert.ok(lines.some((l) => /~ tcp +ESTABLISHED→TIME_WAIT 127\.0\.0\.1:41000 +127\.0\.0\.1:3000 +\[inode-0\] +was client \(pid 10\)$/.test(l)), lines.join('\n'));
+		assert.ok(lines.some((l) => /~ tcp +SYN_RECV→ESTABLISHED 127\.0\.0\.1:3000 +127\.0\.0\.1:41001 +server \(pid 20\) +was \[inode-0\]$/.test(l)), lines.join('\n'));
+		const events = formatChanges(d, b, a, true).trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; before?: Record<string, unknown> });
+		assert.deepStrictEqual(events.filter((e) => e.event === 'changed').map((e) => e.before!.id), ['net:[1]|tcp4|7', 'net:[1]|tcp4|0|127.0.0.1:3000|127.0.0.1:41001']);
+		// Nothing to pair: the diff itself.
+		assert.strictEqual(joinContinued(diffSnapshots(a, a)).newSockets.length, 0);
 	});
 });
