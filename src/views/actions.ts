@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { closeConnection, closeTarget, type CloseResult } from '../collect/closeConnection';
 import { hostPort, localText } from '../model/describe';
+import { isClosable } from '../model/select';
 import { toCsv } from '../model/csv';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
@@ -25,18 +26,44 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 		const t = pick(n);
 		return t?.type === 'process' ? t.process : t?.type === 'socket' && t.parent.type === 'process' ? t.parent.process : undefined;
 	};
+	/**
+	 * The rows a command acts on: rows selected together come as the one clicked and all of them
+	 * (the clicked one alone when it was outside the selection); from a keybinding, the selection.
+	 */
+	const rowsOf = (n: TreeNode | undefined, selected: readonly TreeNode[] | undefined): readonly TreeNode[] => (n ? (selected?.includes(n) ? selected : [n]) : view.selection);
+	/** What `of` gives for each row (rows it gives nothing for left out), by the host of the row, in order. */
+	const groupByHost = <T>(rows: readonly TreeNode[], of: (r: TreeNode) => T | undefined): Map<HostEntry, T[]> => {
+		const byHost = new Map<HostEntry, T[]>();
+		for (const r of rows) {
+			const v = of(r);
+			if (v === undefined) continue;
+			const h = hostNodeOf(r).host;
+			const l = byHost.get(h);
+			if (l) l.push(v);
+			else byHost.set(h, [v]);
+		}
+		return byHost;
+	};
+	/** The texts `of` gives for the rows, each once, joined by `sep`; undefined when none gives one. */
+	const joined = (rows: readonly TreeNode[], of: (r: TreeNode) => string | undefined, sep: string): string | undefined => {
+		const texts = [...new Set(rows.map(of).filter((t): t is string => t !== undefined))];
+		return texts.length ? texts.join(sep) : undefined;
+	};
 	const copy = async (text: string | undefined, what: string) => {
 		if (text === undefined) return;
 		await vscode.env.clipboard.writeText(text);
 		vscode.window.setStatusBarMessage(`Procnet: copied ${what}`, 2000);
 	};
 	return [
-		vscode.commands.registerCommand('procnet.copyAddress', (n?: TreeNode) => copy(socketOf(n) && localText(socketOf(n)!), 'address')),
-		vscode.commands.registerCommand('procnet.copyHostPort', (n?: TreeNode) => {
-			const s = socketOf(n);
-			return copy(s && s.localAddress !== null ? hostPort(s.localAddress, s.localPort) : s?.path ?? undefined, 'host:port');
-		}),
-		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode) => copy(processOf(n) && String(processOf(n)!.pid), 'pid')),
+		// Rows selected together are copied together: addresses one per line, pids on one line
+		// separated by spaces (`kill $(…)`); each only once, in the order of the rows.
+		vscode.commands.registerCommand('procnet.copyAddress', (n?: TreeNode, selected?: readonly TreeNode[]) =>
+			copy(joined(rowsOf(n, selected), (r) => (r.type === 'socket' ? localText(r.socket) : undefined), '\n'), 'address'),
+		),
+		vscode.commands.registerCommand('procnet.copyHostPort', (n?: TreeNode, selected?: readonly TreeNode[]) =>
+			copy(joined(rowsOf(n, selected), (r) => (r.type !== 'socket' ? undefined : r.socket.localAddress !== null ? hostPort(r.socket.localAddress, r.socket.localPort) : r.socket.path ?? undefined), '\n'), 'host:port'),
+		),
+		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode, selected?: readonly TreeNode[]) => copy(joined(rowsOf(n, selected), (r) => processOf(r) && String(processOf(r)!.pid), ' '), 'pid')),
 		vscode.commands.registerCommand('procnet.copyCommandLine', (n?: TreeNode) => copy(processOf(n) && processOf(n)!.cmdline.join(' '), 'command line')),
 		vscode.commands.registerCommand('procnet.openInBrowser', (n?: TreeNode) => {
 			// The menu hides it off this machine; a keybinding could still reach it.
@@ -46,18 +73,9 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 			}
 			return openInBrowser(socketOf(n));
 		}),
-		// Rows selected together come as the one clicked and all of them (the clicked one alone when
-		// it was outside the selection); from a keybinding, the selection.
+		// Every selected row's process, one confirmation per host.
 		vscode.commands.registerCommand('procnet.killProcess', async (n?: TreeNode, selected?: readonly TreeNode[]) => {
-			const rows = n ? (selected?.includes(n) ? selected : [n]) : view.selection;
-			const byHost = new Map<HostEntry, number[]>();
-			for (const r of rows) {
-				const p = processOf(r);
-				if (!p) continue;
-				const h = hostNodeOf(r).host;
-				byHost.set(h, [...(byHost.get(h) ?? []), p.pid]);
-			}
-			const groups = [...byHost];
+			const groups = [...groupByHost(rowsOf(n, selected), (r) => processOf(r)?.pid)];
 			if (groups.length === 0) return undefined;
 			if (groups.length === 1 && groups[0][1].length === 1) return killProcess(groups[0][0], groups[0][1][0]);
 			// One host at a time: each its own confirmation, as each is its own machine.
@@ -67,7 +85,15 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 		}),
 		// The menu offers it on this machine's node processes only (process.node).
 		vscode.commands.registerCommand('procnet.attachDebugger', (n?: TreeNode) => (hostOf(n).kind === 'local' ? attachDebugger(processOf(n)) : false)),
-		vscode.commands.registerCommand('procnet.closeConnection', (n?: TreeNode) => closeConnectionOf(hostOf(n), socketOf(n))),
+		// Selected together: every selected connection, one confirmation per host.
+		vscode.commands.registerCommand('procnet.closeConnection', async (n?: TreeNode, selected?: readonly TreeNode[]) => {
+			const rows = rowsOf(n, selected).filter((r) => r.type === 'socket' && isClosable(r.socket));
+			if (rows.length <= 1) return closeConnectionOf(hostOf(n), socketOf(n));
+			const byHost = groupByHost(rows, (r) => (r.type === 'socket' ? r.socket : undefined));
+			const out: string[] = [];
+			for (const [h, sockets] of byHost) out.push(...((await closeConnectionsOf(h, sockets)) ?? []));
+			return out;
+		}),
 		vscode.commands.registerCommand('procnet.export', () => exportSnapshot(hosts.local, tree)),
 	];
 }
@@ -94,38 +120,65 @@ export async function openInBrowser(s: SocketInfo | undefined): Promise<vscode.U
  */
 export async function closeConnectionOf(host: HostEntry, s: SocketInfo | undefined): Promise<string | undefined> {
 	if (!s) return undefined;
+	return (await closeConnectionsOf(host, [s]))?.[0];
+}
+
+/** `127.0.0.1:41000 → 127.0.0.1:3000`. */
+const connectionText = (s: SocketInfo) => `${localText(s)} → ${s.remoteAddress !== null ? hostPort(s.remoteAddress, s.remotePort) : '?'}`;
+
+/**
+ * Close Connection on every connection given, of one host (rows selected together): one
+ * confirmation naming each (the first 20; then how many more), each closed in turn as a single one
+ * is, then one refresh. The outcome per socket, in order: 'closed', 'cancelled', or the reason it
+ * could not be (CloseResult's); undefined when given none.
+ */
+export async function closeConnectionsOf(host: HostEntry, list: readonly SocketInfo[]): Promise<string[] | undefined> {
+	if (!list.length) return undefined;
 	const shell = host.shell();
 	if (host.kind === 'capture' || (host.kind !== 'local' && !shell)) {
 		void vscode.window.showErrorMessage(`Procnet: ${host.name} is a read-only record; its connections cannot be closed.`);
-		return 'read-only';
+		return list.map(() => 'read-only');
 	}
-	const target = closeTarget(s);
 	const snap = host.store.snapshot;
-	const owners = s.owners.map((o) => snap?.processes.find((p) => p.pid === o.pid)).filter((p): p is ProcessInfo => !!p);
-	const ownerText = owners.length ? owners.map((p) => `${p.name} (pid ${p.pid})`).join(', ') : 'no process procnet can see';
-	const what = `${localText(s)} → ${s.remoteAddress !== null ? hostPort(s.remoteAddress, s.remotePort) : '?'}`;
+	const ownerText = (s: SocketInfo) => {
+		const owners = s.owners.map((o) => snap?.processes.find((p) => p.pid === o.pid)).filter((p): p is ProcessInfo => !!p);
+		return owners.length ? owners.map((p) => `${p.name} (pid ${p.pid})`).join(', ') : 'no process procnet can see';
+	};
 	const where = host.kind === 'local' ? '' : ` on ${host.name}`;
-	if (target && vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
-		const answer = await vscode.window.showWarningMessage(
-			`Close the TCP connection ${what}${where}?`,
-			{ modal: true, detail: `Held by ${ownerText}.\nThe kernel aborts it (ss -K${where ? ', run through procnet\'s session' : ''}): the peer gets a reset, and the process's next call on it fails with ECONNABORTED. The process itself keeps running.` },
-			'Close Connection',
-		);
-		if (answer !== 'Close Connection') return 'cancelled';
+	const how = `The kernel aborts ${list.length === 1 ? 'it' : 'each'} (ss -K${where ? ', run through procnet\'s session' : ''}): the peer gets a reset, and the process's next call on it fails with ECONNABORTED. The process itself keeps running.`;
+	if (list.some((s) => closeTarget(s)) && vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true)) {
+		const SHOWN = 20;
+		const [title, detail] =
+			list.length === 1
+				? [`Close the TCP connection ${connectionText(list[0])}${where}?`, `Held by ${ownerText(list[0])}.\n${how}`]
+				: [
+						`Close ${list.length} TCP connections${where}?`,
+						`${list.slice(0, SHOWN).map((s) => `${connectionText(s)}, held by ${ownerText(s)}`).join('\n')}${list.length > SHOWN ? `\n…and ${list.length - SHOWN} more` : ''}\n\n${how}`,
+					];
+		const answer = await vscode.window.showWarningMessage(title, { modal: true, detail }, list.length === 1 ? 'Close Connection' : 'Close Connections');
+		if (answer === undefined) return list.map(() => 'cancelled');
 	}
-	let r: CloseResult;
-	try {
-		r = host.kind === 'local' || !target ? await closeConnection(s) : await shell!.close(target);
-	} catch (e) {
-		r = { ok: false, reason: 'error', message: (e as Error).message };
+	const out: string[] = [];
+	const failed: string[] = [];
+	for (const s of list) {
+		const target = closeTarget(s);
+		let r: CloseResult;
+		try {
+			r = host.kind === 'local' || !target ? await closeConnection(s) : await shell!.close(target);
+		} catch (e) {
+			r = { ok: false, reason: 'error', message: (e as Error).message };
+		}
+		out.push(r.ok ? 'closed' : r.reason);
+		if (!r.ok) failed.push(list.length === 1 ? r.message : `${connectionText(s)}: ${r.message}`);
 	}
 	await host.store.refresh();
-	if (!r.ok) {
-		void vscode.window.showErrorMessage(`Procnet: ${host.kind === 'local' ? '' : `${host.name}: `}${r.message}.`);
-		return r.reason;
+	const closed = out.filter((x) => x === 'closed').length;
+	if (failed.length) {
+		const head = host.kind === 'local' ? '' : `${host.name}: `;
+		void vscode.window.showErrorMessage(`Procnet: ${head}${list.length === 1 ? '' : `${failed.length} of ${list.length} connections could not be closed. `}${failed.slice(0, 3).join('; ')}${failed.length > 3 ? '; …' : ''}.`);
 	}
-	vscode.window.setStatusBarMessage(`Procnet: closed ${what}${where}`, 3000);
-	return 'closed';
+	if (closed) vscode.window.setStatusBarMessage(`Procnet: closed ${list.length === 1 ? connectionText(list[0]) : `${closed} connections`}${where}`, 3000);
+	return out;
 }
 
 async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {

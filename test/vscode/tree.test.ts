@@ -488,4 +488,36 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			peer.destroy();
 		}
 	});
+
+	it('"Close Connection" on rows selected together closes each of them (one confirmation), and a clicked row outside the selection alone; Copy Address copies every selected row', async () => {
+		const clients: net.Socket[] = [];
+		const peers: net.Socket[] = [];
+		for (let i = 0; i < 4; i++) {
+			const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+			const c = net.connect(portOf(server), '127.0.0.1');
+			await new Promise<void>((r) => c.once('connect', r));
+			clients.push(c);
+			peers.push(await accepted);
+			peers[i].on('error', () => undefined);
+		}
+		const errors = clients.map((c) => new Promise<string>((r) => c.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? e.message))));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			await api.store.refresh();
+			const rows = clients.map((c) => socketsOf(mine()!).find((n) => n.socket.localPort === c.localPort && n.socket.remotePort === portOf(server))!);
+			assert.ok(rows.every(Boolean), 'a row for each client end');
+			await vscode.commands.executeCommand('procnet.copyAddress', rows[1], rows.slice(0, 3));
+			assert.strictEqual(await vscode.env.clipboard.readText(), rows.slice(0, 3).map((r) => `127.0.0.1:${r.socket.localPort}`).join('\n'));
+			// Clicked outside the selection: only the clicked row.
+			assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.closeConnection', rows[3], rows.slice(0, 2)), 'closed');
+			assert.strictEqual(await errors[3], 'ECONNABORTED');
+			assert.ok(!clients[0].destroyed && !clients[1].destroyed, 'the selected rows were left alone');
+			// Clicked inside: every selected row.
+			assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.closeConnection', rows[1], rows.slice(0, 3)), ['closed', 'closed', 'closed']);
+			assert.deepStrictEqual(await Promise.all(errors.slice(0, 3)), ['ECONNABORTED', 'ECONNABORTED', 'ECONNABORTED']);
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			for (const x of [...clients, ...peers]) x.destroy();
+		}
+	});
 });
