@@ -4,7 +4,8 @@
 // so procnet asks `ss -tie` (iproute2), as Close Connection runs `ss -K` (ssInNamespace.ts): an
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
-import { parseSsTcpInfo, ssInfoArgv, type TcpInfoResult } from '../model/ssTcpInfo';
+import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
+import { trafficArgv } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions } from './ssInNamespace';
 
@@ -17,4 +18,21 @@ export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<Tcp
 	if (r.code !== 0) return { ok: false, reason: 'error', message: `${r.file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
 	const info = parseSsTcpInfo(r.stdout).find((i) => i.inode === s.inode);
 	return info ? { ok: true, info } : { ok: false, reason: 'gone', message: 'ss no longer lists this socket' };
+}
+
+export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'no-ss' | 'too-many' | 'error'; message: string };
+
+/**
+ * Asks ss once about many TCP connections of this machine, all in the first one's namespace (a
+ * process's: trafficArgv builds the filter from their ports); never throws. The answers are every
+ * socket the filter matched: the caller picks its own by inode.
+ */
+export async function readTcpInfoMany(sockets: readonly SocketInfo[], o: SsOptions = {}): Promise<TcpInfoManyResult> {
+	if (!sockets.length) return { ok: true, infos: [] };
+	const argv = trafficArgv(sockets);
+	if (!argv) return { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' };
+	const r = await runSsFor(sockets[0], argv, o, 5000);
+	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `${r.file} is not installed on this machine (${packageOf(r.file, o)})` };
+	if (r.code !== 0) return { ok: false, reason: 'error', message: `${r.file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
+	return { ok: true, infos: parseSsTcpInfo(r.stdout) };
 }

@@ -3,6 +3,7 @@
 // message without handling it fails to compile on both sides.
 import type { PortName } from '../model/portNames';
 import type { TcpInfoResult, TcpThroughput } from '../model/ssTcpInfo';
+import type { ProcessTraffic } from '../model/traffic';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { PageQuery, PageWindow } from './pageWindow';
 
@@ -59,6 +60,11 @@ export type ToWebview =
 	| { type: 'gone'; target: PanelTarget; message: string }
 	/** The process page as last sent, at a new time: only the time, the chart and the memory and CPU rows changed. */
 	| { type: 'processTick'; target: PanelTarget; takenAt: string; history: HistoryPoint[] }
+	/**
+	 * What the process's TCP connections moved, by ss, after each process page or tick of this
+	 * machine (model/traffic.ts); `traffic` null with `note` saying why there is none.
+	 */
+	| { type: 'traffic'; target: PanelTarget; traffic: ProcessTraffic | null; note?: string }
 	/**
 	 * One of `count` pieces of a 'process' message with many rows ("Show more" asked for them), as UTF-8
 	 * JSON: piece 0 has `head` (the message with its list empty), every piece one slice of the

@@ -5,7 +5,8 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
-import { readTcpInfo } from '../collect/tcpInfo';
+import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
+import { MAX_CONNECTIONS, processTraffic, trafficSockets, type ProcessTraffic, type TrafficSample } from '../model/traffic';
 import { PortNames } from '../model/portNames';
 import { ssInfoArgv, tcpInfoTarget, tcpThroughput, type TcpInfoResult, type TcpSample } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
@@ -313,9 +314,45 @@ export class DetailPanel implements vscode.Disposable {
 		// A process page whose window reads as it did gets only the new time and chart.
 		if (msg.type === 'process' && before?.type === 'process' && sameProcessPage(before, msg)) {
 			this.post({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history });
-			return;
-		}
-		this.post(msg);
+		} else this.post(msg);
+		if (msg.type === 'process' && h) this.askTraffic(h, msg);
+	}
+
+	/** ss's last counters of the process page's connections (by inode), with the page's process. */
+	private trafficSamples: { key: string; samples: Map<string, TrafficSample> } | undefined;
+
+	/**
+	 * Asks ss about the shown process's TCP connections, after the page (or its tick) is posted,
+	 * and posts what they moved: one ss child per update of a process page of this machine, while
+	 * the panel is visible. A process with more than MAX_CONNECTIONS is told so, not asked (ss's
+	 * answer for 17k connections is ~7 MB to parse on this thread). Other hosts: not yet asked.
+	 */
+	private askTraffic(h: HostEntry, msg: ProcessMessage): void {
+		const rows = this.gathered;
+		const p = msg.detail.process;
+		if (h.kind !== 'local' || rows?.pid !== p.pid) return;
+		const sockets = trafficSockets(rows.live);
+		const key = `${h.id}|${processKey(p)}`;
+		const panel = this.panel;
+		this.sending = this.sending
+			.then(async () => {
+				if (this.panel !== panel || !panel || !this.pageReady) return;
+				let traffic: ProcessTraffic | null = null;
+				let note: string | undefined;
+				if (sockets.length > MAX_CONNECTIONS) note = `it holds ${sockets.length} TCP connections, more than procnet asks ss about at each refresh (${MAX_CONNECTIONS})`;
+				else {
+					const r = await readTcpInfoMany(sockets);
+					if (!r.ok) note = r.message;
+					else {
+						const prev = this.trafficSamples?.key === key ? this.trafficSamples.samples : undefined;
+						const out = processTraffic(sockets, r.infos, prev, Date.now());
+						this.trafficSamples = { key, samples: out.samples };
+						traffic = out.traffic;
+					}
+				}
+				if (this.panel === panel) void panel.webview.postMessage({ type: 'traffic', target: msg.target, traffic, note } satisfies ToWebview);
+			})
+			.catch((e) => console.error('procnet: asking ss about a process\'s connections failed', e));
 	}
 
 	/**

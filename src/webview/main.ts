@@ -259,8 +259,40 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 	return tr;
 }
 
-/** What a processTick changes in place: the time line and the chart. */
-let tick: { target: string; sub: HTMLElement; chartSlot: HTMLElement; memory: HTMLElement; cpu: HTMLElement; host: string } | undefined;
+/** What a processTick or a traffic message changes in place: the time line, the chart, the usage rows, the traffic. */
+let tick: { target: string; sub: HTMLElement; chartSlot: HTMLElement; memory: HTMLElement; cpu: HTMLElement; host: string; trafficSlot: HTMLElement } | undefined;
+
+/** The last traffic message, drawn again into a rebuilt page of the same process (it comes after each page). */
+let lastTraffic: { target: string; m: Extract<ToWebview, { type: 'traffic' }> } | undefined;
+
+const rateOf = (v: number | null) => (v === null ? '' : ` · ${bytesText(Math.round(v))}/s`);
+
+/** The process's TCP traffic (model/traffic.ts): totals, rates, and its busiest connections. Nothing while it has no connection. */
+function trafficSection(m: Extract<ToWebview, { type: 'traffic' }>): HTMLElement[] {
+	const t = m.traffic;
+	if (t && t.connections === 0) return [];
+	const head = el('h2', {}, icon('pulse'), 'Traffic (TCP, by ss)');
+	if (!t) return [head, el('p', { class: 'muted', 'data-traffic': 'none' }, `Not available: ${m.note ?? 'ss gave no answer'}.`)];
+	const rate =
+		t.sentRate === null || t.receivedRate === null || t.seconds === null
+			? 'Rates from the next refresh on.'
+			: `${bytesText(Math.round(t.sentRate))}/s sent · ${bytesText(Math.round(t.receivedRate))}/s received over the last ${t.seconds.toFixed(1)} s.`;
+	const summary = el('p', { 'data-traffic': 'summary' }, `${rate} ${bytesText(t.sent)} sent and ${bytesText(t.received)} received in all on ${t.answered} of ${t.connections} connection${t.connections === 1 ? '' : 's'}.`);
+	const table = el('table', { class: 'traffic', 'aria-label': 'busiest connections' });
+	table.append(el('thead', {}, el('tr', {}, ...['Local', 'Remote', 'State', 'Sent', 'Received'].map((h) => el('th', { scope: 'col' }, h)))));
+	const body = el('tbody');
+	for (const c of t.top) {
+		const tr = el('tr', { 'data-traffic-id': c.id, tabindex: '0', title: 'show this socket' });
+		tr.append(el('td', {}, c.local), el('td', {}, c.remote), el('td', {}, c.state), el('td', {}, bytesText(c.sent) + rateOf(c.sentRate)), el('td', {}, bytesText(c.received) + rateOf(c.receivedRate)));
+		const open = () => post({ type: 'showSocket', id: c.id });
+		tr.addEventListener('click', open);
+		tr.addEventListener('keydown', (e) => e.key === 'Enter' && open());
+		body.append(tr);
+	}
+	table.append(body);
+	const more = t.answered > t.top.length ? [el('p', { class: 'muted' }, `The ${t.top.length} busiest of ${t.answered}: by rate, then by bytes in all.`)] : [];
+	return [head, summary, table, ...more];
+}
 
 function takenText(host: string, takenAt: string): string {
 	return `${host} · taken ${new Date(takenAt).toLocaleTimeString()}`;
@@ -287,7 +319,9 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 	const use = usageTexts(p.rssBytes, p.cpuSeconds, d.history);
 	const memory = el('span', { 'data-usage': 'memory' }, use.memory);
 	const cpu = el('span', { 'data-usage': 'cpu' }, use.cpu);
-	tick = { target, sub: head.querySelector('p')!, chartSlot, memory, cpu, host };
+	// Filled by the traffic message that follows each page; the last one stands in until then.
+	const trafficSlot = el('div', { class: 'traffic-slot' }, ...(lastTraffic?.target === target ? trafficSection(lastTraffic.m) : []));
+	tick = { target, sub: head.querySelector('p')!, chartSlot, memory, cpu, host, trafficSlot };
 	// A new page, another process, or this one shown again after a socket: the extension host's
 	// query is the one it answers (the same sort and filter, one page again for another process).
 	// Later updates of the table shown leave the page's own, whose answer may still be on its way.
@@ -314,6 +348,7 @@ function renderProcess(target: string, host: string, takenAt: string, d: Process
 			['Working directory', p.cwd],
 			['File descriptors', p.fdAccess === 'ok' ? 'readable' : 'not readable by this user: its sockets are listed without an owner'],
 		]),
+		trafficSlot,
 		el('h2', {}, icon('plug'), 'Sockets'),
 		stateCounts(d.table.counts),
 		chartSlot,
@@ -367,6 +402,12 @@ function render(m: ToWebview): void {
 		return whole ? render(whole) : undefined;
 	}
 	const target = JSON.stringify(m.target);
+	if (m.type === 'traffic') {
+		if (last?.type !== 'process' || tick?.target !== target) return;
+		lastTraffic = { target, m };
+		tick.trafficSlot.replaceChildren(...trafficSection(m));
+		return;
+	}
 	if (m.type === 'processTick') {
 		// Only the time and the chart are new: changed in place, the rest of the page stays as it is.
 		if (last?.type !== 'process' || tick?.target !== target || JSON.stringify(last.target) !== target) return;

@@ -4,7 +4,8 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as net from 'net';
-import { readTcpInfo } from '../../src/collect/tcpInfo';
+import { readTcpInfo, readTcpInfoMany } from '../../src/collect/tcpInfo';
+import { processTraffic, trafficSockets } from '../../src/model/traffic';
 import { readProcTree } from '../../src/collect/procfsReader';
 import { buildSnapshot } from '../../src/model/join';
 import type { SocketInfo } from '../../src/model/snapshot';
@@ -54,6 +55,48 @@ describe('TCP info by ss (readTcpInfo) on real sockets', function () {
 		assert.strictEqual(c.info.fields.bytes_acked, '100001', 'all acknowledged (the SYN counts one)');
 		assert.strictEqual(a.info.fields.bytes_received, '100000');
 		assert.strictEqual(a.info.fields.bytes_sent, undefined, 'the server sent nothing');
+	});
+
+	it('many connections of one process in one ss run (readTcpInfoMany): each connection\'s bytes, and the rate between two answers', async () => {
+		// This process: three clients of one server (each end ours), one of them sending 64 KiB every 50 ms.
+		const server = net.createServer((c) => {
+			open.push(c);
+			c.resume();
+		});
+		open.push(server);
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const port = (server.address() as net.AddressInfo).port;
+		const clients: net.Socket[] = [];
+		for (let i = 0; i < 3; i++) {
+			const c = net.connect(port, '127.0.0.1');
+			open.push(c);
+			await new Promise((r) => c.once('connect', r));
+			clients.push(c);
+		}
+		const pump = setInterval(() => clients[1].write(Buffer.alloc(65536, 1)), 50);
+		try {
+			const mine = () => trafficSockets(sockets().filter((s) => s.owners.some((o) => o.pid === process.pid) && (s.localPort === port || s.remotePort === port)));
+			const first = mine();
+			assert.strictEqual(first.length, 6, 'three connections, both ends');
+			const r1 = await readTcpInfoMany(first);
+			assert.ok(r1.ok, JSON.stringify(r1));
+			const a = processTraffic(first, r1.infos, undefined, Date.now());
+			assert.strictEqual(a.traffic.answered, 6, 'ss answered for every end, matched by inode');
+			await new Promise((r) => setTimeout(r, 1000));
+			const second = mine();
+			const r2 = await readTcpInfoMany(second);
+			assert.ok(r2.ok);
+			const b = processTraffic(second, r2.infos, a.samples, Date.now()).traffic;
+			const busy = b.top[0];
+			assert.deepStrictEqual([busy.local, busy.remote], [`127.0.0.1:${clients[1].localPort}`, `127.0.0.1:${port}`], 'the pumping client is the busiest');
+			// ~1.3 MB/s written; allow a loaded machine its slack.
+			assert.ok(busy.sentRate! > 300_000 && busy.sentRate! < 3_000_000, `sent ${busy.sentRate} B/s`);
+			assert.ok(b.top[1].receivedRate! > 300_000, 'the accepted end received as much');
+			assert.ok(b.top.slice(2).every((r) => r.sentRate === 0 && r.receivedRate === 0), 'the idle ones moved nothing');
+			assert.ok(b.sentRate! >= busy.sentRate! && b.receivedRate! >= b.top[1].receivedRate!);
+		} finally {
+			clearInterval(pump);
+		}
 	});
 
 	it('a listener: its accept queue against its backlog (which /proc does not give)', async () => {

@@ -576,6 +576,37 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		spinner.kill('SIGKILL');
 	});
 
+	it('shows what a process\'s TCP connections move: totals and rates, its busiest connection first, updated in place at each refresh', async function () {
+		this.timeout(120000);
+		// A process with a server and three of its own clients; the second client sends 64 KiB every 50 ms (~1.3 MB/s).
+		const code = `const net=require('net');const s=net.createServer((c)=>c.resume()).listen(0,'127.0.0.1',async()=>{const port=s.address().port;const cs=[];for(let i=0;i<3;i++){const c=net.connect(port,'127.0.0.1');await new Promise((r)=>c.once('connect',r));cs.push(c);}setInterval(()=>cs[1].write(Buffer.alloc(65536,1)),50);console.log(JSON.stringify({port,pump:cs[1].localPort}));});`;
+		const pumper = own(spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		const info = JSON.parse(String(await new Promise((resolve, reject) => (pumper.once('error', reject), pumper.stdout.once('data', resolve)))));
+		await showPortsForPid(page, pumper.pid);
+		const frame = panelFrame(page);
+		const summary = frame.locator('[data-traffic="summary"]');
+		await summary.waitFor({ timeout: 30000 });
+		// From the second answer on: rates; the summary is replaced in place at each refresh.
+		const withRate = /^([\d.]+) (B|KiB|MiB)\/s sent · ([\d.]+) (B|KiB|MiB)\/s received over the last [\d.]+ s\. .+ sent and .+ received in all on 6 of 6 connections\.$/;
+		let m;
+		for (const t0 = Date.now(); !(m = withRate.exec(await summary.innerText())); await page.waitForTimeout(250)) {
+			if (Date.now() - t0 > 30000) throw new Error(`no rate: ${await summary.innerText()}`);
+		}
+		const perSecond = (n, unit) => Number(n) * (unit === 'MiB' ? 2 ** 20 : unit === 'KiB' ? 1024 : 1);
+		const sent = perSecond(m[1], m[2]);
+		assert.ok(sent > 300_000 && sent < 3_000_000, m[0]);
+		assert.ok(Math.abs(perSecond(m[3], m[4]) - sent) / sent < 0.5, `what one end sent the other received: ${m[0]}`);
+		// The busiest connection first: the pumping client (or its accepted end, which moved as much).
+		const first = (await frame.locator('table.traffic tbody tr').first().innerText()).replace(/\s+/g, ' ');
+		assert.ok(first.includes(`127.0.0.1:${info.pump}`) && /(KiB|MiB)\/s/.test(first), first);
+		assert.strictEqual(await frame.locator('table.traffic tbody tr').count(), 6);
+		await screenshot(page, '19e-process-traffic');
+		// A row opens its socket's page.
+		await frame.locator('table.traffic tbody tr').first().click();
+		await frame.locator('h1', { hasText: `127.0.0.1:${info.pump}` }).waitFor({ timeout: 15000 });
+		pumper.kill('SIGKILL');
+	});
+
 	it('kills two rows selected together (click, Ctrl+click, Kill Process… from the context menu): one confirmation naming both', async function () {
 		this.timeout(120000);
 		const spawnNamed = (name) => own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm',process.argv[1]);require('net').createServer().listen(0,'127.0.0.1',()=>console.log('up'));setInterval(()=>{},1e6)", name], { stdio: ['ignore', 'pipe', 'inherit'] }));

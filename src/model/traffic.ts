@@ -1,0 +1,134 @@
+// What a process's TCP connections move: bytes each way per connection and in all, and the rate
+// since the last refresh (nethogs' and bandwhich's per-process bandwidth, TCPView's per-connection
+// bytes). /proc has no byte counters; the kernel's tcp_info does, and `ss -tie` prints it
+// (ssTcpInfo.ts). One ss run per refresh asks about all of a process's connections, its filter
+// built from their ports; each answer is matched to its socket by inode. Pure: the panel asks ss
+// (collect/tcpInfo.ts) and the page draws the result.
+import { localText, remoteText } from './describe';
+import type { SocketInfo } from './snapshot';
+import type { TcpInfo } from './ssTcpInfo';
+
+/** A connection's counters at one answer of ss. */
+export interface TrafficSample {
+	t: number;
+	/**
+	 * bytes_sent: what the process's data put on the wire, retransmits included (TCPView's sent
+	 * bytes). Not bytes_acked, which counts the client's SYN as a byte: an idle client read "1 B".
+	 */
+	sent: number;
+	received: number;
+}
+
+export interface ConnectionTraffic {
+	id: string;
+	local: string;
+	remote: string;
+	state: string;
+	/** Bytes in all since it opened. */
+	sent: number;
+	received: number;
+	/** Bytes per second since the last answer; null on its first answer. */
+	sentRate: number | null;
+	receivedRate: number | null;
+}
+
+export interface ProcessTraffic {
+	/** TCP connections the process holds (listeners and kernel-held ones aside). */
+	connections: number;
+	/** Of them, those ss answered for. */
+	answered: number;
+	/** Seconds since the last answer, when there was one. */
+	seconds: number | null;
+	/** Sums over the connections with a rate: bytes per second. */
+	sentRate: number | null;
+	receivedRate: number | null;
+	/** Sums over the connections answered for: bytes since each opened. */
+	sent: number;
+	received: number;
+	/** The busiest connections: by rate, then by bytes in all. */
+	top: ConnectionTraffic[];
+}
+
+/** Most connections one refresh asks ss about: a bigger process is told so, not asked. */
+export const MAX_CONNECTIONS = 2000;
+/** Most port terms in ss's filter. */
+const MAX_TERMS = 200;
+/** Rows of the busiest connections. */
+export const TOP = 10;
+
+/** The process's connections ss can tell about: TCP, with an inode (its own fd), not a listener. */
+export function trafficSockets(sockets: readonly SocketInfo[]): SocketInfo[] {
+	return sockets.filter((s) => s.kind === 'tcp' && s.inode !== '0' && s.state !== 'LISTEN' && s.localPort !== null && !!s.remotePort);
+}
+
+/**
+ * ss's arguments for `sockets` (trafficSockets'): every TCP socket on their local ports, or on
+ * their peers' ports when those are fewer (a client's many local ports to one server port).
+ * Undefined when both take more than MAX_TERMS terms.
+ */
+export function trafficArgv(sockets: readonly SocketInfo[]): string[] | undefined {
+	const sports = new Set<number>(), dports = new Set<number>();
+	for (const s of sockets) {
+		sports.add(s.localPort!);
+		dports.add(s.remotePort!);
+	}
+	const [key, ports] = sports.size <= dports.size ? ['sport', sports] : ['dport', dports];
+	if (!ports.size || ports.size > MAX_TERMS) return undefined;
+	const filter: string[] = ['('];
+	for (const p of ports) filter.push(...(filter.length > 1 ? ['or'] : []), key, '=', `:${p}`);
+	filter.push(')');
+	return ['-t', '-i', '-e', '-H', '-n', 'state', 'all', ...filter];
+}
+
+const num = (i: TcpInfo, k: string) => {
+	const v = Number(i.fields[k] ?? 0);
+	return Number.isFinite(v) ? v : 0;
+};
+
+/**
+ * The traffic of `sockets` from ss's answers (by inode), with rates against `prev` (the last
+ * answers, by inode); returns the samples to keep for the next time. A rate needs the connection
+ * in both answers, at least half a second apart, with counters that did not go back.
+ */
+export function processTraffic(sockets: readonly SocketInfo[], infos: readonly TcpInfo[], prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { traffic: ProcessTraffic; samples: Map<string, TrafficSample> } {
+	const byInode = new Map<string, TcpInfo>();
+	for (const i of infos) byInode.set(i.inode, i);
+	const samples = new Map<string, TrafficSample>();
+	const rows: ConnectionTraffic[] = [];
+	let seconds: number | null = null;
+	let sentRate: number | null = null, receivedRate: number | null = null;
+	let sent = 0, received = 0;
+	for (const s of sockets) {
+		const info = byInode.get(s.inode);
+		if (!info) continue;
+		const now: TrafficSample = { t, sent: num(info, 'bytes_sent'), received: num(info, 'bytes_received') };
+		samples.set(s.inode, now);
+		sent += now.sent;
+		received += now.received;
+		const before = prev?.get(s.inode);
+		const dt = before ? (t - before.t) / 1000 : 0;
+		const ok = !!before && dt >= 0.5 && now.sent >= before.sent && now.received >= before.received;
+		const row: ConnectionTraffic = {
+			id: s.id,
+			local: localText(s),
+			remote: remoteText(s),
+			state: s.state,
+			sent: now.sent,
+			received: now.received,
+			sentRate: ok ? (now.sent - before!.sent) / dt : null,
+			receivedRate: ok ? (now.received - before!.received) / dt : null,
+		};
+		if (ok) {
+			seconds = dt;
+			sentRate = (sentRate ?? 0) + row.sentRate!;
+			receivedRate = (receivedRate ?? 0) + row.receivedRate!;
+		}
+		rows.push(row);
+	}
+	const rate = (r: ConnectionTraffic) => (r.sentRate ?? 0) + (r.receivedRate ?? 0);
+	rows.sort((a, b) => rate(b) - rate(a) || b.sent + b.received - (a.sent + a.received));
+	return {
+		traffic: { connections: sockets.length, answered: samples.size, seconds, sentRate, receivedRate, sent, received, top: rows.slice(0, TOP) },
+		samples,
+	};
+}

@@ -1,0 +1,56 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseSsTcpInfo } from '../../src/model/ssTcpInfo';
+import type { SocketInfo } from '../../src/model/snapshot';
+import { processTraffic, trafficArgv, trafficSockets } from '../../src/model/traffic';
+
+const fixture = (rel: string): string => fs.readFileSync(path.join(__dirname, '../../../test/fixtures', rel), 'utf8');
+
+const conn = (inode: string, localPort: number, remotePort: number, p: Partial<SocketInfo> = {}): SocketInfo =>
+	({ kind: 'tcp', ipVersion: 4, localAddress: '127.0.0.1', localPort, remoteAddress: '127.0.0.1', remotePort, state: 'ESTABLISHED', inode, id: `n|tcp4|${inode}`, netns: 'n', owners: [{ pid: 1, fd: 3 }], ...p }) as unknown as SocketInfo;
+
+/** ss's answer for one connection with these counters, as ss prints it. */
+const answer = (inode: string, sent: number, received: number) =>
+	`ESTAB 0 0 127.0.0.1:1 127.0.0.1:2 ino:${inode} sk:1 <->\n\t ts sack cubic bytes_sent:${sent} bytes_acked:${sent + 1} bytes_received:${received}\n`;
+
+describe('a process\'s TCP traffic', () => {
+	it('asks ss about connections only (not listeners, not kernel-held ones), by the fewer of their local or peer ports', () => {
+		const socks = [conn('1', 40001, 443), conn('2', 40002, 443), conn('3', 40003, 80), conn('0', 40004, 443), conn('5', 3000, 0, { state: 'LISTEN', remoteAddress: '0.0.0.0' }), conn('6', 5353, 0, { kind: 'udp' })];
+		const t = trafficSockets(socks);
+		assert.deepStrictEqual(t.map((s) => s.inode), ['1', '2', '3']);
+		assert.deepStrictEqual(trafficArgv(t), ['-t', '-i', '-e', '-H', '-n', 'state', 'all', '(', 'dport', '=', ':443', 'or', 'dport', '=', ':80', ')']);
+		// A server's accepted connections: one local port.
+		assert.deepStrictEqual(trafficArgv([conn('7', 3000, 50001), conn('8', 3000, 50002)])!.slice(7), ['(', 'sport', '=', ':3000', ')']);
+		const many = Array.from({ length: 201 }, (_, i) => conn(String(i + 10), 20000 + i, 30000 + i));
+		assert.strictEqual(trafficArgv(many), undefined, 'more than 200 ports either way: not asked');
+		assert.strictEqual(trafficArgv([]), undefined);
+	});
+
+	it('bytes in all from the first answer; rates from the second on, per connection and summed; busiest first', () => {
+		const socks = [conn('11', 40001, 443), conn('12', 40002, 443), conn('13', 40003, 443)];
+		const first = processTraffic(socks, parseSsTcpInfo(answer('11', 1000, 500) + answer('12', 10, 10) + answer('99', 5, 5)), undefined, 10_000);
+		assert.deepStrictEqual([first.traffic.connections, first.traffic.answered, first.traffic.sent, first.traffic.received], [3, 2, 1010, 510]);
+		assert.deepStrictEqual([first.traffic.sentRate, first.traffic.receivedRate, first.traffic.seconds], [null, null, null]);
+		assert.deepStrictEqual(first.traffic.top.map((r) => r.id), ['n|tcp4|11', 'n|tcp4|12'], 'by bytes in all while there is no rate');
+		// 2 s later: 12 sent 4000 more and received 2000; 11 nothing; 13 answers for the first time.
+		const second = processTraffic(socks, parseSsTcpInfo(answer('11', 1000, 500) + answer('12', 4010, 2010) + answer('13', 7, 7)), first.samples, 12_000);
+		const t = second.traffic;
+		assert.deepStrictEqual([t.seconds, t.sentRate, t.receivedRate, t.answered], [2, 2000, 1000, 3]);
+		assert.deepStrictEqual(t.top.map((r) => [r.id, r.sentRate, r.receivedRate]), [
+			['n|tcp4|12', 2000, 1000],
+			['n|tcp4|11', 0, 0],
+			['n|tcp4|13', null, null],
+		]);
+		assert.deepStrictEqual([t.top[0].local, t.top[0].remote, t.top[0].state], ['127.0.0.1:40002', '127.0.0.1:443', 'ESTABLISHED']);
+		// Counters that went back (an inode reused by a new connection) and answers too close: no rate.
+		assert.strictEqual(processTraffic(socks, parseSsTcpInfo(answer('12', 5, 5)), second.samples, 14_000).traffic.top[0].sentRate, null);
+		assert.strictEqual(processTraffic(socks, parseSsTcpInfo(answer('12', 9000, 5000)), second.samples, 12_200).traffic.top[0].sentRate, null);
+	});
+
+	it('reads a captured client answer: 100000 bytes sent (not bytes_acked, which counts the SYN)', () => {
+		const [info] = parseSsTcpInfo(fixture('captured/ss_tie_client.txt'));
+		const r = processTraffic([conn(info.inode, 49780, 36577)], [info], undefined, 0);
+		assert.deepStrictEqual([r.traffic.sent, r.traffic.received], [100000, 0]);
+	});
+});
