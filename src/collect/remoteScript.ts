@@ -287,6 +287,29 @@ procnet_tcpinfobody() {
 	if procnet_to=$(procnet_ssin "$1" "$2" -t -i -e -H -n "-$5" state all $procnet_tf 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
 	return 0
 }
+procnet_traffic() {
+	procnet_tn=$1
+	shift
+	printf '@@PROCNET %s begin raw\n' "$procnet_tn"
+	(procnet_trafficbody "$@")
+	printf '@@PROCNET %s end\n' "$procnet_tn"
+}
+# ss -tie about every TCP socket whose KEY (sport or dport) is one of PORTS..., only if fd FD of
+# PID still is socket INODE, in PID's network namespace: a process's connections (trafficCommand),
+# picked from the answer by their inodes. One Z record, as procnet_tcpinfobody's.
+procnet_trafficbody() {
+	procnet_sscheck "$1" "$2" "$3" "$4" || return 0
+	procnet_tr=$1; procnet_tp=$2; procnet_tk=$5
+	shift 5
+	procnet_tf='('
+	for procnet_x in "$@"; do
+		[ "$procnet_tf" = '(' ] || procnet_tf="$procnet_tf or"
+		procnet_tf="$procnet_tf $procnet_tk = :$procnet_x"
+	done
+	# The filter's words split on purpose: each value in it is a number or sport/dport (trafficCommand).
+	if procnet_to=$(procnet_ssin "$procnet_tr" "$procnet_tp" -t -i -e -H -n state all $procnet_tf ')' 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
+	return 0
+}
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 		# gzip -1: about half the CPU of the default -6 on these tables, for a fifth more bytes. A
@@ -368,6 +391,17 @@ export function tcpInfoCommand(nonce: string, root: string, t: { pid: number; fd
 	const port = (p: number, min: number) => Number.isInteger(p) && p >= min && p <= 65535;
 	if (!port(t.sport, 1) || !port(t.dport, 0)) throw new Error(`bad ports ${String(t.sport)} ${String(t.dport)}`);
 	return `procnet_tcpinfo ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.family} ${t.sport} ${t.dport} </dev/null 2>/dev/null\n`;
+}
+
+/**
+ * The one line that asks the remote's ss about a process's connections (see procnet_trafficbody):
+ * as tcpInfoCommand, every value checked to be a number of its kind (the key one of two words).
+ */
+export function trafficCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; key: 'sport' | 'dport'; ports: readonly number[] }): string {
+	checkSocketCommand(nonce, root, t);
+	if (t.key !== 'sport' && t.key !== 'dport') throw new Error(`bad key ${JSON.stringify(t.key)}`);
+	if (!Array.isArray(t.ports) || !t.ports.length || t.ports.length > 200 || !t.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) throw new Error(`bad ports ${JSON.stringify(t.ports)}`);
+	return `procnet_traffic ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.key} ${t.ports.join(' ')} </dev/null 2>/dev/null\n`;
 }
 
 /** The whole collector as one sh program: definitions + one uncompressed run (for files, recipes). */

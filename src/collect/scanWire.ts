@@ -8,6 +8,7 @@
 import type { Snapshot, SocketInfo } from '../model/snapshot';
 import type { CloseResult, CloseTarget } from './closeConnection';
 import type { TcpInfoResult, TcpInfoTarget } from '../model/ssTcpInfo';
+import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
 import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
 import type { RemoteSignal } from './remoteScript';
@@ -65,6 +66,8 @@ export type ScanRequest =
 	| { type: 'close'; id: number; target: CloseTarget }
 	/** A remote job only: ask ss about a TCP socket through the session (ShellSource.tcpInfo). */
 	| { type: 'tcpinfo'; id: number; target: TcpInfoTarget }
+	/** A remote job only: ask ss about a process's connections through the session (ShellSource.traffic). */
+	| { type: 'traffic'; id: number; target: TrafficTarget }
 	/** A remote job only: end the session (the next scan opens a new one). */
 	| { type: 'suspend'; id: number };
 
@@ -77,6 +80,7 @@ export type ScanResponse =
 	| { id: number; ok: true; type: 'signal'; result: SignalResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'closed'; result: CloseResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'tcpinfo'; result: TcpInfoResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'traffic'; result: TcpInfoManyResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }
 	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
 	| { id: number; ok: false; error: string; reason?: string; detail?: string };

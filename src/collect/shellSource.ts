@@ -10,7 +10,8 @@ import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
 import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
-import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, tcpInfoCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, tcpInfoCommand, trafficCommand, type Compression, type RemoteSignal } from './remoteScript';
+import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
 import { parseSsTcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import type { RemoteJob } from './scanWire';
@@ -220,6 +221,29 @@ export class ShellSource implements SnapshotSource {
 				}
 				case 'gone':
 					return { ok: false, reason: 'gone', message: `the socket is closed on ${this.label}` };
+				case 'no-ss':
+					return { ok: false, reason: 'no-ss', message: `${this.label} has no ss (iproute2)` };
+				default:
+					return { ok: false, reason: 'error', message: `ss on ${this.label} failed: ${text.trim().slice(0, 300) || 'no answer from the remote'}` };
+			}
+		});
+	}
+
+	/**
+	 * Asks the remote's ss about a process's connections through the session, in one run
+	 * (procnet_trafficbody: only if the process's fd still is the socket named); the caller picks
+	 * its connections from the answers by inode.
+	 */
+	traffic(t: TrafficTarget): Promise<TcpInfoManyResult> {
+		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
+		return this.queued(async (): Promise<TcpInfoManyResult> => {
+			const z = await this.answer((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t));
+			const text = z ? z.content.toString('utf8') : '';
+			switch (z?.args[0]) {
+				case 'ok':
+					return { ok: true, infos: parseSsTcpInfo(text) };
+				case 'gone':
+					return { ok: false, reason: 'gone', message: `the process no longer holds that socket on ${this.label}` };
 				case 'no-ss':
 					return { ok: false, reason: 'no-ss', message: `${this.label} has no ss (iproute2)` };
 				default:

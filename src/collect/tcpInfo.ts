@@ -4,8 +4,8 @@
 // so procnet asks `ss -tie` (iproute2), as Close Connection runs `ss -K` (ssInNamespace.ts): an
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
-import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
-import { trafficArgv } from '../model/traffic';
+import { parseSsTcpInfo, ssInfoArgv, type TcpInfoResult } from '../model/ssTcpInfo';
+import { trafficArgv, type TcpInfoManyResult } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions } from './ssInNamespace';
 
@@ -19,8 +19,6 @@ export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<Tcp
 	const info = parseSsTcpInfo(r.stdout).find((i) => i.inode === s.inode);
 	return info ? { ok: true, info } : { ok: false, reason: 'gone', message: 'ss no longer lists this socket' };
 }
-
-export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'no-ss' | 'too-many' | 'error'; message: string };
 
 /**
  * Asks ss once about many TCP connections of this machine, all in the first one's namespace (a

@@ -15,6 +15,7 @@ import { buildSnapshot } from '../model/join';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { CloseResult, CloseTarget } from './closeConnection';
 import type { TcpInfoResult, TcpInfoTarget } from '../model/ssTcpInfo';
+import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
 import type { SignalResult } from './processControl';
 import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError, type RemoteFailure } from './remoteCapture';
@@ -167,6 +168,11 @@ export class WorkerSource implements SnapshotSource {
 	/** A remote job only: asks the host's ss about a TCP socket through its session (ShellSource.tcpInfo). */
 	tcpInfo(target: TcpInfoTarget): Promise<TcpInfoResult> {
 		return this.sessionAction({ type: 'tcpinfo', target }, (s) => s.tcpInfo(target), (res) => (res.type === 'tcpinfo' ? res.result : undefined));
+	}
+
+	/** A remote job only: asks the host's ss about a process's connections through its session (ShellSource.traffic). */
+	traffic(target: TrafficTarget): Promise<TcpInfoManyResult> {
+		return this.sessionAction({ type: 'traffic', target }, (s) => s.traffic(target), (res) => (res.type === 'traffic' ? res.result : undefined));
 	}
 
 	/** A remote job only: aborts a TCP connection through the host's session (ShellSource.close). */

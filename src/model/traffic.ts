@@ -61,24 +61,60 @@ export function trafficSockets(sockets: readonly SocketInfo[]): SocketInfo[] {
 	return sockets.filter((s) => s.kind === 'tcp' && s.inode !== '0' && s.state !== 'LISTEN' && s.localPort !== null && !!s.remotePort);
 }
 
+/** ss's filter for a process's connections: the ports of one end of them, as `key = :port` terms. */
+export interface TrafficFilter {
+	key: 'sport' | 'dport';
+	ports: number[];
+}
+
 /**
- * ss's arguments for `sockets` (trafficSockets'): every TCP socket on their local ports, or on
- * their peers' ports when those are fewer (a client's many local ports to one server port).
- * Undefined when both take more than MAX_TERMS terms.
+ * The filter for `sockets` (trafficSockets'): every TCP socket on their local ports, or on their
+ * peers' ports when those are fewer (a client's many local ports to one server port). Undefined
+ * when both take more than MAX_TERMS terms.
  */
-export function trafficArgv(sockets: readonly SocketInfo[]): string[] | undefined {
+export function trafficFilter(sockets: readonly SocketInfo[]): TrafficFilter | undefined {
 	const sports = new Set<number>(), dports = new Set<number>();
 	for (const s of sockets) {
 		sports.add(s.localPort!);
 		dports.add(s.remotePort!);
 	}
-	const [key, ports] = sports.size <= dports.size ? ['sport', sports] : ['dport', dports];
+	const [key, ports] = sports.size <= dports.size ? (['sport', sports] as const) : (['dport', dports] as const);
 	if (!ports.size || ports.size > MAX_TERMS) return undefined;
+	return { key, ports: [...ports] };
+}
+
+/** ss's arguments for `sockets` (trafficFilter's), or undefined when there is no filter for them. */
+export function trafficArgv(sockets: readonly SocketInfo[]): string[] | undefined {
+	const f = trafficFilter(sockets);
+	if (!f) return undefined;
 	const filter: string[] = ['('];
-	for (const p of ports) filter.push(...(filter.length > 1 ? ['or'] : []), key, '=', `:${p}`);
+	for (const p of f.ports) filter.push(...(filter.length > 1 ? ['or'] : []), f.key, '=', `:${p}`);
 	filter.push(')');
 	return ['-t', '-i', '-e', '-H', '-n', 'state', 'all', ...filter];
 }
+
+/**
+ * What asking another host about a process's connections takes (it crosses to that host's worker
+ * as plain data): the filter, and one of the process's own sockets by pid, fd and inode, which
+ * the remote checks still holds it and whose namespace it asks in.
+ */
+export interface TrafficTarget extends TrafficFilter {
+	pid: number;
+	fd: number;
+	inode: string;
+}
+
+export function trafficTarget(sockets: readonly SocketInfo[], pid: number): TrafficTarget | undefined {
+	const f = trafficFilter(sockets);
+	for (const s of sockets) {
+		const o = s.owners.find((x) => x.pid === pid);
+		if (o && f) return { ...f, pid, fd: o.fd, inode: s.inode };
+	}
+	return undefined;
+}
+
+/** ss's answers about many connections at once, or why there are none. */
+export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'no-ss' | 'too-many' | 'gone' | 'error'; message: string };
 
 const num = (i: TcpInfo, k: string) => {
 	const v = Number(i.fields[k] ?? 0);

@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
-import { MAX_CONNECTIONS, processTraffic, trafficSockets, type ProcessTraffic, type TrafficSample } from '../model/traffic';
+import { MAX_CONNECTIONS, processTraffic, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
 import { PortNames } from '../model/portNames';
 import { ssInfoArgv, tcpInfoTarget, tcpThroughput, type TcpInfoResult, type TcpSample } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
@@ -93,6 +93,13 @@ export class DetailPanel implements vscode.Disposable {
 	get current(): ToWebview | undefined {
 		return this.lastMessage;
 	}
+
+	/** The traffic message last posted to the page (tests read it). */
+	get traffic(): Extract<ToWebview, { type: 'traffic' }> | undefined {
+		return this.lastTraffic;
+	}
+
+	private lastTraffic: Extract<ToWebview, { type: 'traffic' }> | undefined;
 
 	/** Whether the attached page has said it is ready, so that what is handed to it is posted (the bench waits on it). */
 	get pageIsReady(): boolean {
@@ -323,25 +330,36 @@ export class DetailPanel implements vscode.Disposable {
 
 	/**
 	 * Asks ss about the shown process's TCP connections, after the page (or its tick) is posted,
-	 * and posts what they moved: one ss child per update of a process page of this machine, while
-	 * the panel is visible. A process with more than MAX_CONNECTIONS is told so, not asked (ss's
-	 * answer for 17k connections is ~7 MB to parse on this thread). Other hosts: not yet asked.
+	 * and posts what they moved: one ss run per update of a process page while the panel is
+	 * visible (a child process here; on an ssh or command host a round trip of its session, after
+	 * checking that the process still holds one of them). A process with more than
+	 * MAX_CONNECTIONS is told so, not asked (ss's answer for 17k connections is ~7 MB to parse on
+	 * this thread). A capture is a record: nothing to ask.
 	 */
 	private askTraffic(h: HostEntry, msg: ProcessMessage): void {
 		const rows = this.gathered;
 		const p = msg.detail.process;
-		if (h.kind !== 'local' || rows?.pid !== p.pid) return;
+		const shell = h.isRemote ? h.shell() : undefined;
+		if ((h.kind !== 'local' && !shell) || rows?.pid !== p.pid) return;
 		const sockets = trafficSockets(rows.live);
 		const key = `${h.id}|${processKey(p)}`;
 		const panel = this.panel;
 		this.sending = this.sending
 			.then(async () => {
-				if (this.panel !== panel || !panel || !this.pageReady) return;
+				// Asked before the page is ready too: 'ready' brings the page again, and this with it.
+				if (this.panel !== panel || !panel) return;
 				let traffic: ProcessTraffic | null = null;
 				let note: string | undefined;
 				if (sockets.length > MAX_CONNECTIONS) note = `it holds ${sockets.length} TCP connections, more than procnet asks ss about at each refresh (${MAX_CONNECTIONS})`;
 				else {
-					const r = await readTcpInfoMany(sockets);
+					const target = shell ? trafficTarget(sockets, p.pid) : undefined;
+					const r: TcpInfoManyResult = !shell
+						? await readTcpInfoMany(sockets)
+						: !sockets.length
+							? { ok: true, infos: [] }
+							: !target
+								? { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' }
+								: await shell.traffic(target).catch((e: Error): TcpInfoManyResult => ({ ok: false, reason: 'error', message: e.message }));
 					if (!r.ok) note = r.message;
 					else {
 						const prev = this.trafficSamples?.key === key ? this.trafficSamples.samples : undefined;
@@ -350,7 +368,9 @@ export class DetailPanel implements vscode.Disposable {
 						traffic = out.traffic;
 					}
 				}
-				if (this.panel === panel) void panel.webview.postMessage({ type: 'traffic', target: msg.target, traffic, note } satisfies ToWebview);
+				if (this.panel !== panel) return;
+				this.lastTraffic = { type: 'traffic', target: msg.target, traffic, note };
+				if (this.pageReady) void panel.webview.postMessage(this.lastTraffic);
 			})
 			.catch((e) => console.error('procnet: asking ss about a process\'s connections failed', e));
 	}

@@ -145,8 +145,8 @@ export class HostEntry implements vscode.Disposable {
 		return this.kind === 'ssh' || this.kind === 'command';
 	}
 
-	/** The remote shell (its session opened on demand), for kill, Close Connection and the socket page's ss. */
-	shell(): Pick<WorkerSource, 'signal' | 'close' | 'tcpInfo'> | undefined {
+	/** The remote shell (its session opened on demand), for kill, Close Connection and the panel's ss. */
+	shell(): Pick<WorkerSource, 'signal' | 'close' | 'tcpInfo' | 'traffic'> | undefined {
 		return this.remote;
 	}
 

@@ -11,6 +11,7 @@ import { closeTarget } from '../../src/collect/closeConnection';
 import { WorkerSource } from '../../src/collect/workerSource';
 import { sameSocket } from '../../src/model/diff';
 import { tcpInfoTarget } from '../../src/model/ssTcpInfo';
+import { processTraffic, trafficSockets, trafficTarget } from '../../src/model/traffic';
 import { RemoteSourceError } from '../../src/collect/shellSource';
 import { REPO } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
@@ -186,6 +187,40 @@ function niceOf(pid: number): number {
 			assert.deepStrictEqual(await src.tcpInfo({ ...t, fd: t.fd! + 1000 }), { ok: false, reason: 'gone', message: 'the socket is closed on ssh procnet-test' });
 			// Values that are not numbers never reach the session.
 			await assert.rejects(src.tcpInfo({ ...t, sport: '1;touch /tmp/x' as unknown as number }), /bad ports/);
+		} finally {
+			client.destroy();
+			peer.destroy();
+		}
+	});
+
+	it('asks the "remote"\'s ss about all of a process\'s connections in one round trip of the worker\'s session: each one\'s bytes, by inode; after its fd check', async () => {
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const { client, peer } = await connection();
+		const got = new Promise<void>((r) => {
+			let n = 0;
+			peer.on('data', (d) => (n += d.length) === 5000 && r());
+		});
+		client.write(Buffer.alloc(5000, 1));
+		try {
+			await got;
+			await new Promise((r) => setTimeout(r, 100)); // the last ack
+			const snap = await src.snapshot();
+			const mine = trafficSockets(snap.sockets.filter((x) => x.owners.some((o) => o.pid === process.pid) && (x.localPort === port || x.remotePort === port)));
+			assert.strictEqual(mine.length, 2, 'both ends of the connection');
+			const t = trafficTarget(mine, process.pid)!;
+			assert.deepStrictEqual([t.pid, [...t.ports].sort()], [process.pid, [client.localPort!, port].sort()], 'both ends\' ports');
+			const r = await src.traffic(t);
+			assert.ok(r.ok, JSON.stringify(r));
+			const traffic = processTraffic(mine, r.infos, undefined, Date.now()).traffic;
+			assert.deepStrictEqual([traffic.answered, traffic.sent, traffic.received], [2, 5000, 5000]);
+			const byLocal = new Map(traffic.top.map((c) => [c.local, c]));
+			assert.strictEqual(byLocal.get(`127.0.0.1:${client.localPort}`)?.sent, 5000);
+			assert.strictEqual(byLocal.get(`127.0.0.1:${port}`)?.received, 5000);
+			// An fd that is not that socket: the session checks before ss runs.
+			assert.deepStrictEqual(await src.traffic({ ...t, fd: t.fd + 1000 }), { ok: false, reason: 'gone', message: 'the process no longer holds that socket on ssh procnet-test' });
+			// Values that are not ports, or a key that is not one of the two, never reach the session.
+			await assert.rejects(src.traffic({ ...t, ports: ['1;touch /tmp/x' as unknown as number] }), /bad ports/);
+			await assert.rejects(src.traffic({ ...t, key: 'sport;id' as 'sport' }), /bad key/);
 		} finally {
 			client.destroy();
 			peer.destroy();

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSsTcpInfo } from '../../src/model/ssTcpInfo';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { processTraffic, trafficArgv, trafficSockets } from '../../src/model/traffic';
+import { processTraffic, trafficArgv, trafficSockets, trafficTarget } from '../../src/model/traffic';
 
 const fixture = (rel: string): string => fs.readFileSync(path.join(__dirname, '../../../test/fixtures', rel), 'utf8');
 
@@ -52,5 +52,12 @@ describe('a process\'s TCP traffic', () => {
 		const [info] = parseSsTcpInfo(fixture('captured/ss_tie_client.txt'));
 		const r = processTraffic([conn(info.inode, 49780, 36577)], [info], undefined, 0);
 		assert.deepStrictEqual([r.traffic.sent, r.traffic.received], [100000, 0]);
+	});
+
+	it('names one of the process\'s own sockets (its pid and fd) for another host to check before ss runs', () => {
+		const shared = conn('21', 3000, 50001, { owners: [{ pid: 7, fd: 4 }, { pid: 9, fd: 12 }] } as Partial<SocketInfo>);
+		assert.deepStrictEqual(trafficTarget([shared, conn('22', 3000, 50002)], 9), { key: 'sport', ports: [3000], pid: 9, fd: 12, inode: '21' });
+		assert.strictEqual(trafficTarget([shared], 5), undefined, 'not its socket');
+		assert.strictEqual(trafficTarget([], 9), undefined);
 	});
 });

@@ -124,8 +124,21 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.ok(sessionPid, 'a live session');
 		assert.ok(sshChildren().includes(sessionPid), `ssh ${sessionPid} is a child of the extension host`);
 
-		// Details and copy work for the remote rows.
+		// Details and copy work for the remote rows. A connection of this process's to its own
+		// listener, for the page's traffic (asked through the session).
+		const client = net.connect(port(), '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		client.write(Buffer.alloc(3000, 1));
+		await new Promise((r) => setTimeout(r, 200));
+		await remote.host.store.refresh();
 		await vscode.commands.executeCommand('procnet.showDetails', node);
+		await api.panel.settled();
+		const traffic = api.panel.traffic;
+		assert.strictEqual(traffic?.target.hostId, remote.host.id);
+		const conn = traffic?.traffic?.top.find((c) => c.local === `127.0.0.1:${client.localPort}`);
+		assert.ok(conn, `the client end in the remote page's traffic: ${JSON.stringify(traffic)}`);
+		assert.strictEqual(conn.sent, 3000);
+		client.destroy();
 		const m = api.panel.current;
 		assert.strictEqual(m?.type, 'process');
 		if (m?.type === 'process') {
