@@ -12,6 +12,8 @@ import { captureRecipe } from './collect/remoteScript';
 import { sshSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
+import { trafficLoop } from './cliTraffic';
+import { readTcpInfoByNamespace } from './collect/tcpInfo';
 import { MAX_SPAN, parseEphemeralRange, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
@@ -41,6 +43,13 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
        procnet close --id ID             the same for the socket with that id (snapshot --json)
        procnet close --ssh HOST ...      the same on that host, through one ssh session (ss
                                          and the rights it needs there); --ssh-config FILE
+       procnet traffic [--pid N[,M...] [--children]] [--interval SECONDS] [--count N]
+                                         [--samples N] [--json]
+                                         each process's TCP traffic now, busiest first (bytes
+                                         per second each way, and in all), every interval
+                                         (default 2 s): the kernel's counters by ss, on this
+                                         machine; --count processes per interval (default 10);
+                                         --samples intervals before it ends (default: Ctrl-C)
        procnet free-port PORT|FROM-TO    which ports a server could bind now, and what holds
                                          the others: from FROM on until --count N (default 5)
                                          free ones; --udp for UDP (default TCP); --json; exit
@@ -65,7 +74,9 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port';
+	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port' | 'traffic';
+	/** traffic: intervals to print before ending. */
+	samples?: number;
 	json: boolean;
 	csv?: boolean;
 	selection: Selection;
@@ -78,6 +89,8 @@ interface Options {
 	intervalMs?: number;
 	/** close: the connection's two ends, or its id. */
 	close?: { local: Endpoint; remote: Endpoint } | { id: string };
+	/** traffic: processes per interval. */
+	count?: number;
 	/** free-port: the ports to look at, the protocol, and how many free ones to list. */
 	freePort?: { range: PortRange; protocol: PortProtocol; count: number };
 }
@@ -108,7 +121,7 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
 	// close: its --id, or its two ends; free-port: its range (the only arguments that are not options).
 	let id: string | undefined;
@@ -175,6 +188,12 @@ function parseArgs(argv: string[]): Options | 'help' {
 				o.intervalMs = Math.round(secs * 1000);
 				break;
 			}
+			case '--samples': {
+				const v = value();
+				o.samples = /^[1-9]\d{0,5}$/.test(v) ? Number(v) : NaN;
+				if (Number.isNaN(o.samples)) throw new UsageError(`--samples takes a count of intervals, not ${JSON.stringify(v)}`);
+				break;
+			}
 			case '--udp':
 			case '--tcp':
 				protocol = flag === '--udp' ? 'udp' : 'tcp';
@@ -211,9 +230,16 @@ function parseArgs(argv: string[]): Options | 'help' {
 		o.freePort = { range, protocol, count: count ?? 5 };
 		return o;
 	}
+	if (command === 'traffic') {
+		// ss reads the kernel it runs on: a copied /proc, a capture or another host has no counters to ask.
+		if (o.procRoot || o.fromCapture || o.ssh || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads this machine: it takes --pid, --children, --interval, --count, --samples and --json');
+		o.count = count ?? 10;
+		return o;
+	}
+	if (o.samples !== undefined) throw new UsageError('--samples goes with traffic');
 	if (protocol !== 'tcp' || count !== undefined) throw new UsageError('--udp, --tcp and --count go with free-port');
 	if (o.csv && (command !== 'snapshot' || o.json)) throw new UsageError('--csv goes with snapshot, without --json');
-	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch');
+	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch and traffic');
 	// A capture is one moment: there is nothing to watch in it.
 	if (command === 'watch' && (o.fromCapture || o.recipe)) throw new UsageError('watch reads a live host: /proc, --proc-root or --ssh');
 	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
@@ -278,6 +304,7 @@ export async function main(argv: string[]): Promise<number> {
 	try {
 		if (o.close) return await closeCommand(o, o.close);
 		if (o.command === 'watch') return await watchCommand(o);
+		if (o.command === 'traffic') return await trafficCommand(o);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -319,6 +346,33 @@ function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: 
 	const out = formatFreePorts(snap, { protocol: f.protocol, range: f.range, netns: selfNetns(snap), ephemeral }, f.count, o.json);
 	writeOut(out.text);
 	return out.code;
+}
+
+/**
+ * `procnet traffic`: this machine read as `procnet snapshot` reads it, and ss asked once per
+ * network namespace per interval (by the selected processes' ports when --pid gives them, else
+ * about every TCP socket there).
+ */
+async function trafficCommand(o: Options): Promise<number> {
+	const stopped = new Promise<void>((resolve) => {
+		process.once('SIGINT', resolve);
+		process.once('SIGTERM', resolve);
+	});
+	const read = async () => {
+		const { capture, parsed, owners } = await loadCapture(o);
+		return buildSnapshot(capture, parsed, owners);
+	};
+	const pids = o.selection.pids;
+	if (pids) {
+		const missing = missingPids(await read(), pids);
+		if (missing) {
+			process.stderr.write(missing);
+			return 1;
+		}
+	}
+	const io = { out: (text: string) => (writeOut(text), !stdoutClosed), err: (text: string) => void process.stderr.write(text), stopped };
+	const ask = (sockets: SocketInfo[]) => readTcpInfoByNamespace(sockets, !!pids, { maxBuffer: 1 << 30 });
+	return trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
 }
 
 /**

@@ -13,6 +13,8 @@ export interface SsOptions {
 	ss?: string;
 	nsenter?: string;
 	timeoutMs?: number;
+	/** Most output taken (8 MiB by default: a page's few sockets; the CLI's traffic asks for all). */
+	maxBuffer?: number;
 }
 
 export interface SsRun {
@@ -41,7 +43,7 @@ export function runSsFor(s: SocketInfo, argv: string[], o: SsOptions, defaultTim
 	const ss = o.ss ?? 'ss';
 	const [file, args] = theirs !== undefined && theirs !== netnsOf('self', root) ? [o.nsenter ?? 'nsenter', [`--net=${root}/${owner}/ns/net`, '--', ss, ...argv]] : [ss, argv];
 	return new Promise((resolve) => {
-		execFile(file, args, { timeout: o.timeoutMs ?? defaultTimeoutMs, killSignal: 'SIGKILL', maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
+		execFile(file, args, { timeout: o.timeoutMs ?? defaultTimeoutMs, killSignal: 'SIGKILL', maxBuffer: o.maxBuffer ?? 8 << 20 }, (err, stdout, stderr) => {
 			const code = err ? ((err as NodeJS.ErrnoException).code ?? (err as { signal?: string }).signal ?? 1) : 0;
 			resolve({ file, code, stdout: String(stdout), stderr: String(stderr) });
 		});

@@ -4,18 +4,25 @@
 // so procnet asks `ss -tie` (iproute2), as Close Connection runs `ss -K` (ssInNamespace.ts): an
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
-import { parseSsTcpInfo, ssInfoArgv, type TcpInfoResult } from '../model/ssTcpInfo';
+import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
 import { trafficArgv, type TcpInfoManyResult } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
-import { packageOf, runSsFor, type SsOptions } from './ssInNamespace';
+import { packageOf, runSsFor, type SsOptions, type SsRun } from './ssInNamespace';
+
+/** Why a run of ss gave no answer to read (not installed, failed), or undefined when it did. */
+function ssFailure(r: SsRun, o: SsOptions): { ok: false; reason: 'no-ss' | 'error'; message: string } | undefined {
+	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `${r.file} is not installed on this machine (${packageOf(r.file, o)})` };
+	if (r.code !== 0) return { ok: false, reason: 'error', message: `${r.file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
+	return undefined;
+}
 
 /** Asks ss about the TCP socket `s` of this machine; never throws. */
 export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<TcpInfoResult> {
 	const argv = ssInfoArgv(s);
 	if (!argv) return { ok: false, reason: 'not-tcp', message: 'not a TCP socket with a port and an inode' };
 	const r = await runSsFor(s, argv, o, 3000);
-	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `${r.file} is not installed on this machine (${packageOf(r.file, o)})` };
-	if (r.code !== 0) return { ok: false, reason: 'error', message: `${r.file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
+	const failed = ssFailure(r, o);
+	if (failed) return failed;
 	const info = parseSsTcpInfo(r.stdout).find((i) => i.inode === s.inode);
 	return info ? { ok: true, info } : { ok: false, reason: 'gone', message: 'ss no longer lists this socket' };
 }
@@ -30,7 +37,28 @@ export async function readTcpInfoMany(sockets: readonly SocketInfo[], o: SsOptio
 	const argv = trafficArgv(sockets);
 	if (!argv) return { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' };
 	const r = await runSsFor(sockets[0], argv, o, 5000);
-	if (r.code === 'ENOENT') return { ok: false, reason: 'no-ss', message: `${r.file} is not installed on this machine (${packageOf(r.file, o)})` };
-	if (r.code !== 0) return { ok: false, reason: 'error', message: `${r.file} failed (${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300) || 'no output'}` };
-	return { ok: true, infos: parseSsTcpInfo(r.stdout) };
+	return ssFailure(r, o) ?? { ok: true, infos: parseSsTcpInfo(r.stdout) };
+}
+
+/**
+ * Asks ss about the connections of `sockets` of this machine, once per network namespace they are
+ * in: by their ports (trafficArgv) when `byPorts` and there are few enough, else every TCP socket
+ * of the namespace. Never throws; the first failure is the answer.
+ */
+export async function readTcpInfoByNamespace(sockets: readonly SocketInfo[], byPorts: boolean, o: SsOptions = {}): Promise<TcpInfoManyResult> {
+	const byNs = new Map<string, SocketInfo[]>();
+	for (const s of sockets) {
+		const l = byNs.get(s.netns);
+		if (l) l.push(s);
+		else byNs.set(s.netns, [s]);
+	}
+	const infos: TcpInfo[] = [];
+	for (const list of byNs.values()) {
+		const argv = (byPorts && trafficArgv(list)) || ['-t', '-i', '-e', '-H', '-n', 'state', 'all'];
+		const r = await runSsFor(list[0], argv, o, 20_000);
+		const failed = ssFailure(r, o);
+		if (failed) return failed;
+		infos.push(...parseSsTcpInfo(r.stdout));
+	}
+	return { ok: true, infos };
 }
