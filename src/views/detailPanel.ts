@@ -325,6 +325,9 @@ export class DetailPanel implements vscode.Disposable {
 		if (msg.type === 'process' && h) this.askTraffic(h, msg);
 	}
 
+	/** The process and snapshot ss was last asked about for the page's traffic. */
+	private trafficAsked: { key: string; snap: Snapshot } | undefined;
+
 	/** ss's last counters of the process page's connections (by inode), with the page's process. */
 	private trafficSamples: { key: string; samples: Map<string, TrafficSample> } | undefined;
 
@@ -341,9 +344,17 @@ export class DetailPanel implements vscode.Disposable {
 		const p = msg.detail.process;
 		const shell = h.isRemote ? h.shell() : undefined;
 		if ((h.kind !== 'local' && !shell) || rows?.pid !== p.pid) return;
-		const sockets = trafficSockets(rows.live);
 		const key = `${h.id}|${processKey(p)}`;
 		const panel = this.panel;
+		// Once per snapshot: a sort, a filter keystroke or "Show more" updates the page too, and
+		// ss asked again then would cost a child per keystroke and give rates over a moment.
+		if (this.trafficAsked?.key === key && this.trafficAsked.snap === rows.snap) {
+			const last = this.lastTraffic;
+			if (last && this.pageReady && JSON.stringify(last.target) === JSON.stringify(msg.target)) this.sending = this.sending.then(() => void panel?.webview.postMessage(last));
+			return;
+		}
+		this.trafficAsked = { key, snap: rows.snap };
+		const sockets = trafficSockets(rows.live);
 		this.sending = this.sending
 			.then(async () => {
 				// Asked before the page is ready too: 'ready' brings the page again, and this with it.
