@@ -5,14 +5,19 @@
 import { commandLine } from './describe';
 import type { ProcessInfo, SocketInfo } from './snapshot';
 
-/** A `remote.portsAttributes` entry with a label: by port, port range, or command-line pattern. */
-export type PortLabel = { lo: number; hi: number; label: string } | { pattern: RegExp; label: string };
+/**
+ * A `remote.portsAttributes` entry with a label: by port, port range, or command-line pattern;
+ * with the entry's `protocol` when it gives one (the Ports view's "Change Port Protocol").
+ */
+export type PortLabel = ({ lo: number; hi: number } | { pattern: RegExp }) & { label: string; protocol?: 'http' | 'https' };
 
 export interface PortName {
 	port: number;
 	name: string;
 	/** Where the name came from. */
 	from: 'label' | 'services';
+	/** What a browser speaks to it, when its label's entry says. */
+	protocol?: 'http' | 'https';
 }
 
 /**
@@ -26,15 +31,17 @@ export function parsePortsAttributes(value: unknown): { labels: PortLabel[]; err
 	const errors: string[] = [];
 	if (!value || typeof value !== 'object') return { labels, errors };
 	for (const [key, attrs] of Object.entries(value as Record<string, unknown>)) {
-		const label = attrs && typeof attrs === 'object' ? (attrs as { label?: unknown }).label : undefined;
+		const a = attrs && typeof attrs === 'object' ? (attrs as { label?: unknown; protocol?: unknown }) : {};
+		const label = a.label;
 		if (typeof label !== 'string' || label.trim() === '') continue;
+		const protocol: Pick<PortLabel, 'protocol'> = a.protocol === 'http' || a.protocol === 'https' ? { protocol: a.protocol } : {};
 		const range = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(key);
 		if (range) {
-			labels.push({ lo: Number(range[1]), hi: Number(range[2] ?? range[1]), label });
+			labels.push({ lo: Number(range[1]), hi: Number(range[2] ?? range[1]), label, ...protocol });
 			continue;
 		}
 		try {
-			labels.push({ pattern: new RegExp(key), label });
+			labels.push({ pattern: new RegExp(key), label, ...protocol });
 		} catch (e) {
 			errors.push(`remote.portsAttributes: "${key}" is neither a port, a range nor a regular expression (${(e as Error).message})`);
 		}
@@ -58,7 +65,7 @@ export class PortNames {
 	name(kind: string, port: number, cmdlines: Lazy<string>): PortName | undefined {
 		let cmds: readonly string[] | undefined;
 		for (const l of this.labels) {
-			if ('lo' in l ? port >= l.lo && port <= l.hi : (cmds ??= force(cmdlines)).some((c) => l.pattern.test(c))) return { port, name: l.label, from: 'label' };
+			if ('lo' in l ? port >= l.lo && port <= l.hi : (cmds ??= force(cmdlines)).some((c) => l.pattern.test(c))) return { port, name: l.label, from: 'label', ...(l.protocol ? { protocol: l.protocol } : {}) };
 		}
 		// udplite shares udp's numbers in /etc/services.
 		const service = this.services.get(`${kind === 'udplite' ? 'udp' : kind}/${port}`);

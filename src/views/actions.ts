@@ -2,7 +2,9 @@
 // Registered once; each takes the tree node it was invoked on (menus pass it) or the current selection.
 import * as vscode from 'vscode';
 import { closeConnection, closeTarget, type CloseResult } from '../collect/closeConnection';
+import { browserUrl, schemeOf } from '../model/browserUrl';
 import { hostPort, localText } from '../model/describe';
+import type { PortNames } from '../model/portNames';
 import { isClosable } from '../model/select';
 import { toCsv } from '../model/csv';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
@@ -65,14 +67,16 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 		),
 		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode, selected?: readonly TreeNode[]) => copy(joined(rowsOf(n, selected), (r) => processOf(r) && String(processOf(r)!.pid), ' '), 'pid')),
 		vscode.commands.registerCommand('procnet.copyCommandLine', (n?: TreeNode) => copy(processOf(n) && processOf(n)!.cmdline.join(' '), 'command line')),
-		vscode.commands.registerCommand('procnet.openInBrowser', (n?: TreeNode) => {
-			// The menu hides it off this machine; a keybinding could still reach it.
-			if (hostOf(n).kind !== 'local') {
-				void vscode.window.showInformationMessage('Procnet: Open in Browser is for sockets on this machine; this one is on another host.');
-				return undefined;
-			}
-			return openInBrowser(socketOf(n));
-		}),
+		...(['external', 'simple'] as const).map((where) =>
+			vscode.commands.registerCommand(where === 'external' ? 'procnet.openInBrowser' : 'procnet.openInSimpleBrowser', (n?: TreeNode) => {
+				// The menu hides them off this machine; a keybinding could still reach them.
+				if (hostOf(n).kind !== 'local') {
+					void vscode.window.showInformationMessage('Procnet: Open in Browser is for sockets on this machine; this one is on another host.');
+					return undefined;
+				}
+				return openInBrowser(socketOf(n), tree.options.portNames, where);
+			}),
+		),
 		// Every selected row's process, one confirmation per host.
 		vscode.commands.registerCommand('procnet.killProcess', async (n?: TreeNode, selected?: readonly TreeNode[]) => {
 			const groups = [...groupByHost(rowsOf(n, selected), (r) => processOf(r)?.pid)];
@@ -98,20 +102,19 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 	];
 }
 
-/** The URL a browser should open for a listening TCP socket (wildcards and mapped addresses become loopback). */
-export function browserUrl(s: SocketInfo): string {
-	let host = s.localAddress ?? 'localhost';
-	if (host === '0.0.0.0' || host === '::') host = 'localhost';
-	else if (host.startsWith('::ffff:')) host = host.slice(7);
-	return `http://${host.includes(':') ? `[${host}]` : host}:${s.localPort}/`;
-}
-
-export async function openInBrowser(s: SocketInfo | undefined): Promise<vscode.Uri | undefined> {
+/**
+ * Opens a listening TCP socket of this machine in the system browser, or in VS Code's Simple
+ * Browser (an editor tab, as the Ports view's Preview in Editor), as http or https (schemeOf).
+ * asExternalUri forwards the port when the extension runs on a remote host.
+ */
+export async function openInBrowser(s: SocketInfo | undefined, names?: PortNames, where: 'external' | 'simple' = 'external'): Promise<{ url: string; uri: vscode.Uri } | undefined> {
 	if (!s || s.kind !== 'tcp' || s.localPort === null) return undefined;
-	// asExternalUri forwards the port when the extension runs on a remote host.
-	const uri = await vscode.env.asExternalUri(vscode.Uri.parse(browserUrl(s)));
-	await vscode.env.openExternal(uri);
-	return uri;
+	const url = browserUrl(s, schemeOf(s.localPort, names?.ofSocket(s, [])));
+	// The address as this host names it, and as the browser reaches it (code-server, for one, maps a port to its proxy).
+	const uri = await vscode.env.asExternalUri(vscode.Uri.parse(url));
+	if (where === 'simple') await vscode.commands.executeCommand('simpleBrowser.show', uri.toString(true));
+	else await vscode.env.openExternal(uri);
+	return { url, uri };
 }
 
 /**

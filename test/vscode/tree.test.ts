@@ -458,6 +458,29 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('"Open in Simple Browser" on a listener opens VS Code\'s Simple Browser on its address, https where remote.portsAttributes says so', async () => {
+		await api.store.refresh();
+		const row = socketsOf(mine()!).find((n) => n.socket.state === 'LISTEN' && n.socket.localPort === portOf(server))!;
+		assert.ok(row);
+		const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /simpleBrowser/i.test(t.input.viewType));
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		const opened = (await vscode.commands.executeCommand('procnet.openInSimpleBrowser', row)) as { url: string; uri: vscode.Uri };
+		assert.strictEqual(opened.url, `http://127.0.0.1:${portOf(server)}/`);
+		// asExternalUri may map the address (code-server's port proxy); it still reaches the port.
+		assert.match(opened.uri.toString(true), new RegExp(`${portOf(server)}`));
+		await waitFor('a Simple Browser tab', () => tabs().length === 1, 10000);
+		const attrs = { [String(portOf(server))]: { label: 'tls-app', protocol: 'https' } };
+		await vscode.workspace.getConfiguration('remote').update('portsAttributes', attrs, vscode.ConfigurationTarget.Global);
+		try {
+			await waitFor('the setting read', () => api.tree.options.portNames.name('tcp', portOf(server), [])?.protocol === 'https', 10000);
+			const tls = (await vscode.commands.executeCommand('procnet.openInSimpleBrowser', row)) as { url: string };
+			assert.strictEqual(tls.url, `https://127.0.0.1:${portOf(server)}/`);
+		} finally {
+			await vscode.workspace.getConfiguration('remote').update('portsAttributes', undefined, vscode.ConfigurationTarget.Global);
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		}
+	});
+
 	it('"Close Connection" on a connection row aborts it: the extension host\'s own client sees ECONNABORTED, and the row is marked closed, then goes', async () => {
 		const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
 		const client = net.connect(portOf(server), '127.0.0.1');
