@@ -13,8 +13,10 @@ import { sshSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { trafficLoop } from './cliTraffic';
+import { killPorts } from './cliKillPort';
+import { isAlive, signalProcess, type SignalResult } from './collect/processControl';
 import { readTcpInfoByNamespace } from './collect/tcpInfo';
-import { MAX_SPAN, parseEphemeralRange, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
+import { MAX_SPAN, parseEphemeralRange, parsePort, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
 import { visible } from './model/describe';
@@ -22,7 +24,7 @@ import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
-import type { Snapshot, SocketInfo } from './model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 import type { SocketKind } from './procfs/types';
 
 const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
@@ -50,6 +52,11 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
                                          (default 2 s): the kernel's counters by ss, on this
                                          machine; --count processes per interval (default 10);
                                          --samples intervals before it ends (default: Ctrl-C)
+       procnet kill-port PORT[,PORT...]  terminate what listens on those ports (TCP; --udp for
+                                         UDP): SIGTERM to each owner, parents first, while it
+                                         still has the start time read; SIGKILL to those still
+                                         running after --grace SECONDS (default 3); --ssh HOST
+                                         does it there through one session
        procnet free-port PORT|FROM-TO    which ports a server could bind now, and what holds
                                          the others: from FROM on until --count N (default 5)
                                          free ones; --udp for UDP (default TCP); --json; exit
@@ -74,7 +81,9 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port' | 'traffic';
+	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port' | 'traffic' | 'kill-port';
+	/** kill-port: the ports, and ms between SIGTERM and SIGKILL. */
+	killPort?: { ports: number[]; protocol: PortProtocol; graceMs: number };
 	/** traffic: intervals to print before ending. */
 	samples?: number;
 	json: boolean;
@@ -121,13 +130,14 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic' && command !== 'kill-port') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
 	// close: its --id, or its two ends; free-port: its range (the only arguments that are not options).
 	let id: string | undefined;
 	const ends: string[] = [];
 	let protocol: PortProtocol = 'tcp';
 	let count: number | undefined;
+	let graceMs: number | undefined;
 	for (let i = 1; i < argv.length; i++) {
 		const a = argv[i];
 		const eq = a.indexOf('=');
@@ -188,6 +198,13 @@ function parseArgs(argv: string[]): Options | 'help' {
 				o.intervalMs = Math.round(secs * 1000);
 				break;
 			}
+			case '--grace': {
+				const v = value();
+				const secs = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+				if (!(secs >= 0 && secs <= 60)) throw new UsageError(`--grace takes seconds from 0 to 60, not ${JSON.stringify(v)}`);
+				graceMs = Math.round(secs * 1000);
+				break;
+			}
 			case '--samples': {
 				const v = value();
 				o.samples = /^[1-9]\d{0,5}$/.test(v) ? Number(v) : NaN;
@@ -205,7 +222,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 				break;
 			}
 			default:
-				if ((command !== 'close' && command !== 'free-port') || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
+				if ((command !== 'close' && command !== 'free-port' && command !== 'kill-port') || a.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(a)}`);
 				ends.push(a);
 		}
 	}
@@ -230,6 +247,14 @@ function parseArgs(argv: string[]): Options | 'help' {
 		o.freePort = { range, protocol, count: count ?? 5 };
 		return o;
 	}
+	if (command === 'kill-port') {
+		const ports = ends.length === 1 ? ends[0].split(',').map(parsePort) : [];
+		if (!ports.length || ports.some((p) => p === undefined)) throw new UsageError(`kill-port takes PORT or PORT,PORT,... (1-65535)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
+		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || o.selection.pids || o.selection.kinds || o.selection.listening) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE]');
+		o.killPort = { ports: [...new Set(ports as number[])], protocol, graceMs: graceMs ?? 3000 };
+		return o;
+	}
+	if (graceMs !== undefined) throw new UsageError('--grace goes with kill-port');
 	if (command === 'traffic') {
 		// ss reads the kernel it runs on: a copied /proc, a capture or another host has no counters to ask.
 		if (o.procRoot || o.fromCapture || o.ssh || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads this machine: it takes --pid, --children, --interval, --count, --samples and --json');
@@ -305,6 +330,7 @@ export async function main(argv: string[]): Promise<number> {
 		if (o.close) return await closeCommand(o, o.close);
 		if (o.command === 'watch') return await watchCommand(o);
 		if (o.command === 'traffic') return await trafficCommand(o);
+		if (o.killPort) return await killPortCommand(o, o.killPort);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -346,6 +372,25 @@ function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: 
 	const out = formatFreePorts(snap, { protocol: f.protocol, range: f.range, netns: selfNetns(snap), ephemeral }, f.count, o.json);
 	writeOut(out.text);
 	return out.code;
+}
+
+/** `procnet kill-port`: a fresh read of this machine, or of an ssh host over one session that then signals. */
+async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>): Promise<number> {
+	const print = { out: (t: string) => void writeOut(t), err: (t: string) => void process.stderr.write(t) };
+	if (!o.ssh) {
+		const snap = buildSnapshot(readProcTree({ root: '/proc' }));
+		const send = async (p: ProcessInfo, sig: 'TERM' | 'KILL') => signalProcess(p.pid, p.startTicks, sig === 'TERM' ? 'SIGTERM' : 'SIGKILL');
+		return killPorts(snap, k.ports, k.protocol, k.graceMs, { send, alive: async (p) => isAlive(p.pid, p.startTicks), pollMs: 100, ...print });
+	}
+	const src = sshOf(o.ssh, o.sshConfig);
+	try {
+		const snap = await src.snapshot();
+		const send = (p: ProcessInfo, sig: 'TERM' | 'KILL' | '0'): Promise<SignalResult> =>
+			p.startTicks === null ? Promise.resolve({ ok: false, reason: 'error', message: `the start time of pid ${p.pid} is unknown, so it cannot be checked` }) : src.signal(p.pid, p.startTicks, sig);
+		return await killPorts(snap, k.ports, k.protocol, k.graceMs, { send, alive: async (p) => (await send(p, '0')).ok, pollMs: 250, ...print });
+	} finally {
+		await src.disposeAndWait();
+	}
 }
 
 /**

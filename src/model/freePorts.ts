@@ -33,6 +33,12 @@ export interface PortStatus {
 /** How many ports one search looks at, at most: the list is for a person to read. */
 export const MAX_SPAN = 10000;
 
+/** 1-65535, as a number or a text of digits; anything else is not a port. */
+export function parsePort(arg: unknown): number | undefined {
+	const n = typeof arg === 'number' ? arg : typeof arg === 'string' && /^\s*[1-9]\d{0,4}\s*$/.test(arg) ? Number(arg) : NaN;
+	return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
+}
+
 /**
  * "3000", "3000-3100", "3000 - 3100" or "3000..3100" → a range of 1-65535, at most MAX_SPAN ports
  * long; anything else (0, 70000, reversed ends, words) is undefined.

@@ -33,6 +33,24 @@ export function listenersOf(snap: Snapshot, pid: number): SocketInfo[] {
 	return snap.sockets.filter((s) => s.state === 'LISTEN' && ownedBy(s, pid));
 }
 
+/** The listening sockets on `port` (any address; of `kind` when given, else any protocol). */
+export function listenersOn(snap: Snapshot, port: number, kind?: SocketInfo['kind']): SocketInfo[] {
+	return snap.sockets.filter((s) => s.localPort === port && isListening(s) && (kind === undefined || s.kind === kind));
+}
+
+/**
+ * The processes holding a listener on `port` (Kill Process on Port, `procnet kill-port`): a
+ * pre-forked server's children share their parent's listener, so the ones whose parent is not
+ * among them come first (kill the parent, and it takes its workers with it).
+ */
+export function portOwners(snap: Snapshot, port: number, kind?: SocketInfo['kind']): ProcessInfo[] {
+	const pids = new Set<number>();
+	for (const s of listenersOn(snap, port, kind)) for (const o of s.owners) pids.add(o.pid);
+	const procs = snap.processes.filter((p) => pids.has(p.pid));
+	const top = (p: ProcessInfo) => (pids.has(p.ppid ?? -1) ? 1 : 0);
+	return procs.sort((a, b) => top(a) - top(b) || a.pid - b.pid);
+}
+
 /** The given pids plus every descendant (by ppid) present in the snapshot. */
 export function withDescendants(processes: readonly ProcessInfo[], pids: readonly number[]): Set<number> {
 	const children = new Map<number, number[]>();

@@ -8,36 +8,13 @@
 import * as vscode from 'vscode';
 import { commandLine, localText } from '../model/describe';
 import { ownerCount } from '../model/owners';
-import { isListening } from '../model/select';
-import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
+import { parsePort } from '../model/freePorts';
+import { isListening, listenersOn, portOwners } from '../model/select';
+import type { Snapshot, SocketInfo } from '../model/snapshot';
 import { killProcess } from './kill';
 import type { HostEntry } from './hosts';
 import { UNKNOWN_REASON } from './treeIndex';
 import { pickOrType } from './pickOrType';
-
-/** 1-65535, as a number or a text of digits; anything else is not a port. */
-export function parsePort(arg: unknown): number | undefined {
-	const n = typeof arg === 'number' ? arg : typeof arg === 'string' && /^\s*[1-9]\d{0,4}\s*$/.test(arg) ? Number(arg) : NaN;
-	return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
-}
-
-/** The listening sockets on `port` (any address, any protocol). */
-function listenersOn(snap: Snapshot, port: number): SocketInfo[] {
-	return snap.sockets.filter((s) => s.localPort === port && isListening(s));
-}
-
-/**
- * The processes holding a listener on `port`: a pre-forked server's children share their
- * parent's listener, so the ones whose parent is not among them come first (kill the parent,
- * and it takes its workers with it).
- */
-export function portOwners(snap: Snapshot, port: number): ProcessInfo[] {
-	const pids = new Set<number>();
-	for (const s of listenersOn(snap, port)) for (const o of s.owners) pids.add(o.pid);
-	const procs = snap.processes.filter((p) => pids.has(p.pid));
-	const top = (p: ProcessInfo) => (pids.has(p.ppid ?? -1) ? 1 : 0);
-	return procs.sort((a, b) => top(a) - top(b) || a.pid - b.pid);
-}
 
 interface PortPick extends vscode.QuickPickItem {
 	port: number;

@@ -3,7 +3,7 @@
 // "remote" host is this machine, so a remote snapshot can be checked against a local one of the
 // same sockets, which this test opens.
 import * as assert from 'assert';
-import { execFile, execFileSync, spawnSync } from 'child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -397,6 +397,22 @@ function childrenOf(pid: number): number[] {
 			const s = await runCli(['snapshot', '--from-capture', file, '--json']);
 			assert.strictEqual(s.code, 0, s.stderr);
 			assertSameAsLocal(JSON.parse(s.stdout) as Snapshot, buildSnapshot(readProcTree()));
+		});
+
+		it('kill-port --ssh HOST PORT: reads and signals through one session; the listener\'s owner ends by SIGTERM', async () => {
+			const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'inherit'] });
+			const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, sig) => r(sig)));
+			try {
+				const port = Number(String(await new Promise((r) => child.stdout!.once('data', r))).trim());
+				const sessions = await settled();
+				const r = await runCli(['kill-port', String(port), '--ssh', 'procnet-test', '--ssh-config', sshd.configFile]);
+				assert.strictEqual(r.code, 0, r.stderr);
+				assert.strictEqual(await exited, 'SIGTERM');
+				assert.match(r.stdout, new RegExp(`^terminated node \\(pid ${child.pid}\\) on ${port}/tcp$`, 'm'));
+				assert.strictEqual(await settled(), sessions + 1, 'the read and the signals share one ssh session');
+			} finally {
+				child.kill('SIGKILL');
+			}
 		});
 
 		(spawnSync('ss', ['-V']).status === 0 ? it : it.skip)('close --ssh HOST LOCAL REMOTE: reads and closes through one session; the owner sees ECONNABORTED; a listener is refused', async () => {
