@@ -354,14 +354,18 @@ export class DetailPanel implements vscode.Disposable {
 			return;
 		}
 		this.trafficAsked = { key, snap: rows.snap };
-		const sockets = trafficSockets(rows.live);
+		// Counted from the page's counts by kind and state, not by walking the process's sockets: a
+		// 17k-socket server's are a full transfer's, whose fields are decoded at each read, and that
+		// walk made the panel's opening block 2-3 times longer (bench/exthost.mjs).
+		const connections = msg.detail.table.counts.reduce((n, c) => n + ((c.kind === 'tcp' || c.kind === 'tcp6') && c.state !== 'LISTEN' ? c.n : 0), 0);
+		const sockets = connections > MAX_CONNECTIONS ? [] : trafficSockets(rows.live);
 		this.sending = this.sending
 			.then(async () => {
 				// Asked before the page is ready too: 'ready' brings the page again, and this with it.
 				if (this.panel !== panel || !panel) return;
 				let traffic: ProcessTraffic | null = null;
 				let note: string | undefined;
-				if (sockets.length > MAX_CONNECTIONS) note = `it holds ${sockets.length} TCP connections, more than procnet asks ss about at each refresh (${MAX_CONNECTIONS})`;
+				if (connections > MAX_CONNECTIONS) note = `it holds ${connections} TCP connections, more than procnet asks ss about at each refresh (${MAX_CONNECTIONS})`;
 				else {
 					const target = shell ? trafficTarget(sockets, p.pid) : undefined;
 					const r: TcpInfoManyResult = !shell
