@@ -132,9 +132,11 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		vscode.commands.registerCommand('procnet.pause', () => timer.setPaused(true)),
 		vscode.commands.registerCommand('procnet.resume', () => timer.setPaused(false)),
 		vscode.commands.registerCommand('procnet.showPortsForPid', async (arg?: unknown) => {
-			const node = await showPortsForPid(store, tree, view, arg);
-			if (node) panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks });
-			return node?.process.pid;
+			const node = await showPortsForPid(hosts, tree, view, arg);
+			if (!node) return undefined;
+			const h = hostNodeOf(node).host;
+			panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks, hostId: h.kind === 'local' ? undefined : h.id });
+			return node.process.pid;
 		}),
 		vscode.commands.registerCommand('procnet.killPort', (arg?: unknown) => killPort(hosts.local, arg)),
 		// From a host row: that host; from the palette, keybindings and tasks (a port or range): this machine.

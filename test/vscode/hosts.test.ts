@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { standaloneScript } from '../../src/collect/remoteScript';
 import type { ProcnetApi } from '../../src/extension';
 import type { HostNode, MessageNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
+import { pickItems } from '../../src/views/showPortsForPid';
 import { sleep, waitFor } from './wait';
 import { sshdAvailable, startSshd, type TestSshd } from '../integration/sshd';
 
@@ -161,6 +162,13 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		}
 		await vscode.commands.executeCommand('procnet.copyPid', node);
 		assert.strictEqual(await vscode.env.clipboard.readText(), String(process.pid));
+		// Show Ports for PID's pick lists the ssh host's processes too, after this machine's, named by their host.
+		const items = pickItems(api.hosts.all(), api.tree);
+		const mine = items.filter((i) => i.pid === process.pid);
+		assert.deepStrictEqual(mine.map((i) => i.hostId), [undefined, remote.host.id], 'this machine\'s row first, then the ssh host\'s');
+		assert.match(String(mine[1].description), /^on procnet-test · /);
+		const firstRemote = items.findIndex((i) => i.hostId !== undefined);
+		assert.ok(firstRemote > 0 && items.slice(firstRemote).every((i) => i.hostId !== undefined), 'every local row before any remote one');
 	});
 
 	it('refreshes remote hosts too, sharing one session', async () => {

@@ -106,7 +106,7 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			assert.ok(tip.value.replace(/&nbsp;/g, ' ').includes(`container docker ${id.slice(0, 12)}`), tip.value);
 			assert.ok(tip.value.replace(/&nbsp;/g, ' ').includes(`cgroup /procnet-vscode-${process.pid}/docker-${id}.scope`), tip.value);
 			// Show Ports for PID's pick says it too, so typing the id finds the process.
-			assert.match(String(pickItems(api.store, api.tree).find((i) => i.pid === child.pid)?.description), new RegExp(`^docker ${id.slice(0, 12)} · :\\d+`));
+			assert.match(String(pickItems(api.hosts.all(), api.tree).find((i) => i.pid === child.pid)?.description), new RegExp(`^docker ${id.slice(0, 12)} · :\\d+`));
 			// A part of the id past the 12 digits shown still finds it; nothing else is in that container.
 			await vscode.commands.executeCommand('procnet.filter', `container:${id.slice(20, 40)}`);
 			assert.deepStrictEqual(roots().filter((n) => n.type === 'process').map((n) => (n as ProcessNode).process.pid), [child.pid]);
