@@ -607,6 +607,10 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await frame.locator('table.grid tbody tr').first().waitFor({ timeout: 10000 });
 		await page.waitForTimeout(500);
 		assert.match(await summary.innerText(), withRate);
+		// The panel keeps its filter for the next process it shows (as it keeps its sort): cleared
+		// again, or a later test's page counts only matching rows.
+		await frame.locator('input[type="search"]').fill('');
+		await frame.locator('p.count').filter({ hasNotText: 'matching' }).waitFor({ timeout: 10000 });
 		// A row opens its socket's page.
 		await frame.locator('table.traffic tbody tr').first().click();
 		await frame.locator('h1', { hasText: `127.0.0.1:${info.pump}` }).waitFor({ timeout: 15000 });
