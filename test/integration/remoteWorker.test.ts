@@ -54,6 +54,22 @@ function niceOf(pid: number): number {
 		await new Promise<void>((r) => client.once('connect', r));
 		return { client, peer: await accepted };
 	};
+	/**
+	 * A worker over the test's sshd, and a connection whose client has sent `bytes` that its peer
+	 * has read and acknowledged; then the worker's snapshot. The caller destroys the two ends.
+	 */
+	const sent = async (bytes: number) => {
+		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
+		const { client, peer } = await connection();
+		const got = new Promise<void>((r) => {
+			let n = 0;
+			peer.on('data', (d) => (n += d.length) === bytes && r());
+		});
+		client.write(Buffer.alloc(bytes, 1));
+		await got;
+		await new Promise((r) => setTimeout(r, 100)); // the last ack
+		return { src, client, peer, snap: await src.snapshot() };
+	};
 
 	before(async () => {
 		sshd = await startSshd();
@@ -166,17 +182,8 @@ function niceOf(pid: number): number {
 	});
 
 	it('asks the "remote"\'s ss about a TCP socket through the worker\'s session: bytes sent, by inode; after its fd check', async () => {
-		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
-		const { client, peer } = await connection();
-		const got = new Promise<void>((r) => {
-			let n = 0;
-			peer.on('data', (d) => (n += d.length) === 4321 && r());
-		});
-		client.write(Buffer.alloc(4321, 1));
+		const { src, client, peer, snap } = await sent(4321);
 		try {
-			await got;
-			await new Promise((r) => setTimeout(r, 100)); // the last ack
-			const snap = await src.snapshot();
 			const s = snap.sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort && x.remotePort === port)!;
 			const t = tcpInfoTarget(s)!;
 			assert.deepStrictEqual([t.pid, t.sport, t.dport, t.family], [process.pid, client.localPort, port, 4]);
@@ -194,17 +201,8 @@ function niceOf(pid: number): number {
 	});
 
 	it('asks the "remote"\'s ss about all of a process\'s connections in one round trip of the worker\'s session: each one\'s bytes, by inode; after its fd check', async () => {
-		const src = track(new WorkerSource(WORKER, '/proc', 10, { kind: 'ssh', spec: 'procnet-test', configFile: sshd.configFile }));
-		const { client, peer } = await connection();
-		const got = new Promise<void>((r) => {
-			let n = 0;
-			peer.on('data', (d) => (n += d.length) === 5000 && r());
-		});
-		client.write(Buffer.alloc(5000, 1));
+		const { src, client, peer, snap } = await sent(5000);
 		try {
-			await got;
-			await new Promise((r) => setTimeout(r, 100)); // the last ack
-			const snap = await src.snapshot();
 			const mine = trafficSockets(snap.sockets.filter((x) => x.owners.some((o) => o.pid === process.pid) && (x.localPort === port || x.remotePort === port)));
 			assert.strictEqual(mine.length, 2, 'both ends of the connection');
 			const t = trafficTarget(mine, process.pid)!;
