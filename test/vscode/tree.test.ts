@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as crypto from 'crypto';
 import { spawn } from 'child_process';
+import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -431,6 +432,20 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			assert.strictEqual(items[0].pid, process.pid, 'the extension host holds it');
 			assert.match(String(items[0].description), new RegExp(`^in use · LISTEN 127\\.0\\.0\\.1 · \\S+ \\(${process.pid}\\)$`));
 			assert.strictEqual(freePortItems(api.store.snapshot!, 'http', 'tcp', undefined), undefined);
+			// UDP (the pick's title button): a UDP socket holds its port for UDP, not for TCP.
+			const udp = dgram.createSocket('udp4');
+			await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+			try {
+				const u = udp.address().port;
+				await api.store.refresh();
+				const asUdp = freePortItems(api.store.snapshot!, String(u), 'udp', undefined)!;
+				assert.deepStrictEqual([asUdp[0].port, asUdp[0].free, asUdp[0].pid], [u, false, process.pid]);
+				assert.match(String(asUdp[0].description), /^in use · bound 127\.0\.0\.1 · /);
+				const asTcp = freePortItems(api.store.snapshot!, String(u), 'tcp', undefined)!;
+				assert.strictEqual(asTcp.find((i) => i.port === u)?.free, true, 'a UDP socket leaves the TCP port free');
+			} finally {
+				udp.close();
+			}
 
 			const take = async (arg: unknown) => {
 				let result: unknown;
