@@ -16,6 +16,8 @@ import { trafficLoop } from './cliTraffic';
 import { killPorts } from './cliKillPort';
 import { isAlive, signalProcess, type SignalResult } from './collect/processControl';
 import { readTcpInfoByNamespace } from './collect/tcpInfo';
+import { byNetns, trafficFilter, type TcpInfoManyResult } from './model/traffic';
+import type { TcpInfo } from './model/ssTcpInfo';
 import { MAX_SPAN, parseEphemeralRange, parsePort, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
@@ -46,12 +48,13 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
        procnet close --ssh HOST ...      the same on that host, through one ssh session (ss
                                          and the rights it needs there); --ssh-config FILE
        procnet traffic [--pid N[,M...] [--children]] [--interval SECONDS] [--count N]
-                                         [--samples N] [--json]
+                                         [--samples N] [--json] [--ssh HOST]
                                          each process's TCP traffic now, busiest first (bytes
                                          per second each way, and in all), every interval
-                                         (default 2 s): the kernel's counters by ss, on this
-                                         machine; --count processes per interval (default 10);
-                                         --samples intervals before it ends (default: Ctrl-C)
+                                         (default 2 s): the kernel's counters by ss, here or
+                                         on an ssh host over one session; --count processes
+                                         per interval (default 10); --samples intervals
+                                         before it ends (default: Ctrl-C)
        procnet kill-port PORT[,PORT...]  terminate what listens on those ports (TCP; --udp for
                                          UDP): SIGTERM to each owner, parents first, while it
                                          still has the start time read; SIGKILL to those still
@@ -257,7 +260,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (graceMs !== undefined) throw new UsageError('--grace goes with kill-port');
 	if (command === 'traffic') {
 		// ss reads the kernel it runs on: a copied /proc, a capture or another host has no counters to ask.
-		if (o.procRoot || o.fromCapture || o.ssh || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads this machine: it takes --pid, --children, --interval, --count, --samples and --json');
+		if (o.procRoot || o.fromCapture || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads a live kernel, this machine\'s or an ssh host\'s: it takes --pid, --children, --interval, --count, --samples, --json and --ssh HOST [--ssh-config FILE]');
 		o.count = count ?? 10;
 		return o;
 	}
@@ -396,28 +399,49 @@ async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>):
 /**
  * `procnet traffic`: this machine read as `procnet snapshot` reads it, and ss asked once per
  * network namespace per interval (by the selected processes' ports when --pid gives them, else
- * about every TCP socket there).
+ * about every TCP socket there); an ssh host's the same way, each read and each ss run one round
+ * trip of one session kept open (ss there runs after checking that an owner's fd still holds one
+ * of the namespace's sockets, and inside that namespace).
  */
 async function trafficCommand(o: Options): Promise<number> {
 	const stopped = new Promise<void>((resolve) => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 	});
-	const read = async () => {
-		const { capture, parsed, owners } = await loadCapture(o);
-		return buildSnapshot(capture, parsed, owners);
-	};
-	const pids = o.selection.pids;
-	if (pids) {
-		const missing = missingPids(await read(), pids);
-		if (missing) {
-			process.stderr.write(missing);
-			return 1;
+	const src = o.ssh ? sshOf(o.ssh, o.sshConfig) : undefined;
+	try {
+		const read = async () => {
+			if (src) return src.snapshot();
+			const { capture, parsed, owners } = await loadCapture(o);
+			return buildSnapshot(capture, parsed, owners);
+		};
+		const pids = o.selection.pids;
+		if (pids) {
+			const missing = missingPids(await read(), pids);
+			if (missing) {
+				process.stderr.write(missing);
+				return 1;
+			}
 		}
+		const io = { out: (text: string) => (writeOut(text), !stdoutClosed), err: (text: string) => void process.stderr.write(text), stopped };
+		const ask = async (sockets: SocketInfo[]): Promise<TcpInfoManyResult> => {
+			if (!src) return readTcpInfoByNamespace(sockets, !!pids, { maxBuffer: 1 << 30 });
+			const infos: TcpInfo[] = [];
+			for (const list of byNetns(sockets).values()) {
+				// Any socket of the namespace with an owner: the session checks it before ss runs, and enters its namespace.
+				const s = list.find((x) => x.owners.length);
+				if (!s) continue;
+				const f = pids ? trafficFilter(list) : undefined;
+				const r = await src.traffic({ pid: s.owners[0].pid, fd: s.owners[0].fd, inode: s.inode, key: f?.key ?? 'sport', ports: f?.ports ?? [] });
+				if (!r.ok) return r;
+				infos.push(...r.infos);
+			}
+			return { ok: true, infos };
+		};
+		return await trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
+	} finally {
+		await src?.disposeAndWait();
 	}
-	const io = { out: (text: string) => (writeOut(text), !stdoutClosed), err: (text: string) => void process.stderr.write(text), stopped };
-	const ask = (sockets: SocketInfo[]) => readTcpInfoByNamespace(sockets, !!pids, { maxBuffer: 1 << 30 });
-	return trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
 }
 
 /**

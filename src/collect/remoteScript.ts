@@ -294,20 +294,22 @@ procnet_traffic() {
 	(procnet_trafficbody "$@")
 	printf '@@PROCNET %s end\n' "$procnet_tn"
 }
-# ss -tie about every TCP socket whose KEY (sport or dport) is one of PORTS..., only if fd FD of
-# PID still is socket INODE, in PID's network namespace: a process's connections (trafficCommand),
-# picked from the answer by their inodes. One Z record, as procnet_tcpinfobody's.
+# ss -tie about every TCP socket whose KEY (sport or dport) is one of PORTS... (every TCP socket
+# when none is given), only if fd FD of PID still is socket INODE, in PID's network namespace: a
+# process's connections, or a namespace's (trafficCommand), picked from the answer by their
+# inodes. One Z record, as procnet_tcpinfobody's.
 procnet_trafficbody() {
 	procnet_sscheck "$1" "$2" "$3" "$4" || return 0
 	procnet_tr=$1; procnet_tp=$2; procnet_tk=$5
 	shift 5
-	procnet_tf='('
+	procnet_tf=''
 	for procnet_x in "$@"; do
-		[ "$procnet_tf" = '(' ] || procnet_tf="$procnet_tf or"
+		[ -z "$procnet_tf" ] && procnet_tf='(' || procnet_tf="$procnet_tf or"
 		procnet_tf="$procnet_tf $procnet_tk = :$procnet_x"
 	done
+	[ -z "$procnet_tf" ] || procnet_tf="$procnet_tf )"
 	# The filter's words split on purpose: each value in it is a number or sport/dport (trafficCommand).
-	if procnet_to=$(procnet_ssin "$procnet_tr" "$procnet_tp" -t -i -e -H -n state all $procnet_tf ')' 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
+	if procnet_to=$(procnet_ssin "$procnet_tr" "$procnet_tp" -t -i -e -H -n state all $procnet_tf 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
 	return 0
 }
 procnet_collect() {
@@ -394,13 +396,15 @@ export function tcpInfoCommand(nonce: string, root: string, t: { pid: number; fd
 }
 
 /**
- * The one line that asks the remote's ss about a process's connections (see procnet_trafficbody):
- * as tcpInfoCommand, every value checked to be a number of its kind (the key one of two words).
+ * The one line that asks the remote's ss about a process's connections, or with no ports about
+ * every TCP socket in that process's namespace (see procnet_trafficbody): as tcpInfoCommand, every
+ * value checked to be a number of its kind (the key one of two words).
  */
 export function trafficCommand(nonce: string, root: string, t: { pid: number; fd: number; inode: string; key: 'sport' | 'dport'; ports: readonly number[] }): string {
 	checkSocketCommand(nonce, root, t);
 	if (t.key !== 'sport' && t.key !== 'dport') throw new Error(`bad key ${JSON.stringify(t.key)}`);
-	if (!Array.isArray(t.ports) || !t.ports.length || t.ports.length > 200 || !t.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) throw new Error(`bad ports ${JSON.stringify(t.ports)}`);
+	// No ports: every TCP socket of the namespace (procnet traffic --ssh without --pid).
+	if (!Array.isArray(t.ports) || t.ports.length > 200 || !t.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) throw new Error(`bad ports ${JSON.stringify(t.ports)}`);
 	return `procnet_traffic ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.key} ${t.ports.join(' ')} </dev/null 2>/dev/null\n`;
 }
 

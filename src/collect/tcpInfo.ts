@@ -5,7 +5,7 @@
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
 import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
-import { trafficArgv, type TcpInfoManyResult } from '../model/traffic';
+import { byNetns, trafficArgv, type TcpInfoManyResult } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions, type SsRun } from './ssInNamespace';
 
@@ -46,14 +46,8 @@ export async function readTcpInfoMany(sockets: readonly SocketInfo[], o: SsOptio
  * of the namespace. Never throws; the first failure is the answer.
  */
 export async function readTcpInfoByNamespace(sockets: readonly SocketInfo[], byPorts: boolean, o: SsOptions = {}): Promise<TcpInfoManyResult> {
-	const byNs = new Map<string, SocketInfo[]>();
-	for (const s of sockets) {
-		const l = byNs.get(s.netns);
-		if (l) l.push(s);
-		else byNs.set(s.netns, [s]);
-	}
 	const infos: TcpInfo[] = [];
-	for (const list of byNs.values()) {
+	for (const list of byNetns(sockets).values()) {
 		const argv = (byPorts && trafficArgv(list)) || ['-t', '-i', '-e', '-H', '-n', 'state', 'all'];
 		const r = await runSsFor(list[0], argv, o, 20_000);
 		const failed = ssFailure(r, o);

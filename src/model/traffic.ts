@@ -113,6 +113,17 @@ export function trafficTarget(sockets: readonly SocketInfo[], pid: number): Traf
 	return undefined;
 }
 
+/** `sockets` by their network namespace: ss answers for one namespace at a time. */
+export function byNetns(sockets: readonly SocketInfo[]): Map<string, SocketInfo[]> {
+	const out = new Map<string, SocketInfo[]>();
+	for (const s of sockets) {
+		const l = out.get(s.netns);
+		if (l) l.push(s);
+		else out.set(s.netns, [s]);
+	}
+	return out;
+}
+
 /** ss's answers about many connections at once, or why there are none. */
 export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'no-ss' | 'too-many' | 'gone' | 'error'; message: string };
 

@@ -399,6 +399,26 @@ function childrenOf(pid: number): number[] {
 			assertSameAsLocal(JSON.parse(s.stdout) as Snapshot, buildSnapshot(readProcTree()));
 		});
 
+		(spawnSync('ss', ['-V']).status === 0 ? it : it.skip)('traffic --ssh HOST: a process\'s rates from the host\'s ss through one session, with --pid and without', async () => {
+			const code = `const net=require('net');const s=net.createServer((c)=>c.resume()).listen(0,'127.0.0.1',async()=>{const c=net.connect(s.address().port,'127.0.0.1');await new Promise((r)=>c.once('connect',r));setInterval(()=>c.write(Buffer.alloc(65536,1)),50);console.log('up');});`;
+			const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+			try {
+				await new Promise((r) => child.stdout!.once('data', r));
+				const sessions = await settled();
+				for (const args of [['--pid', String(child.pid)], ['--count', '1000']]) {
+					const r = await runCli(['traffic', '--ssh', 'procnet-test', '--ssh-config', sshd.configFile, '--interval', '1', '--samples', '1', '--json', ...args]);
+					assert.strictEqual(r.code, 0, r.stderr);
+					const row = (JSON.parse(r.stdout) as { processes: Array<{ pid: number; connections: number; sentRate: number; receivedRate: number }> }).processes.find((p) => p.pid === child.pid);
+					assert.ok(row, `${args.join(' ')}: ${r.stdout}`);
+					assert.strictEqual(row.connections, 2);
+					assert.ok(row.sentRate > 300_000 && row.receivedRate > 300_000, `${args.join(' ')}: ${JSON.stringify(row)}`);
+				}
+				assert.strictEqual(await settled(), sessions + 2, 'one ssh session per run: reads and ss runs share it');
+			} finally {
+				child.kill('SIGKILL');
+			}
+		});
+
 		it('kill-port --ssh HOST PORT: reads and signals through one session; the listener\'s owner ends by SIGTERM', async () => {
 			const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'inherit'] });
 			const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_c, sig) => r(sig)));
