@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseSsTcpInfo } from '../../src/model/ssTcpInfo';
@@ -59,5 +60,28 @@ describe('a process\'s TCP traffic', () => {
 		assert.deepStrictEqual(trafficTarget([shared, conn('22', 3000, 50002)], 9), { key: 'sport', ports: [3000], pid: 9, fd: 12, inode: '21' });
 		assert.strictEqual(trafficTarget([shared], 5), undefined, 'not its socket');
 		assert.strictEqual(trafficTarget([], 9), undefined);
+	});
+
+	it('for any counters: sums are the rows\' sums, a rate only where both answers have the connection with counters that grew, the busiest first', () => {
+		const counters = fc.record({ sent: fc.nat(1e12), received: fc.nat(1e12) });
+		fc.assert(
+			fc.property(fc.array(fc.tuple(fc.option(counters, { nil: undefined }), fc.option(counters, { nil: undefined })), { maxLength: 30 }), fc.integer({ min: 0, max: 5000 }), (pairs, gapMs) => {
+				const socks = pairs.map((_, i) => conn(String(100 + i), 40000 + i, 443));
+				const text = (k: 0 | 1) => pairs.map((p, i) => (p[k] ? answer(String(100 + i), p[k]!.sent, p[k]!.received) : '')).join('');
+				const a = processTraffic(socks, parseSsTcpInfo(text(0)), undefined, 1_000_000);
+				const b = processTraffic(socks, parseSsTcpInfo(text(1)), a.samples, 1_000_000 + gapMs).traffic;
+				const answered = pairs.filter((p) => p[1]).length;
+				assert.strictEqual(b.answered, answered);
+				assert.strictEqual(b.sent, pairs.reduce((n, p) => n + (p[1]?.sent ?? 0), 0));
+				const withRate = pairs.filter((p) => p[0] && p[1] && gapMs >= 500 && p[1].sent >= p[0].sent && p[1].received >= p[0].received);
+				const expected = withRate.reduce((n, p) => n + (p[1]!.sent - p[0]!.sent) / (gapMs / 1000), 0);
+				if (withRate.length) assert.ok(Math.abs(b.sentRate! - expected) <= 1e-6 * Math.max(1, expected));
+				else assert.strictEqual(b.sentRate, null);
+				for (const r of b.top) if (r.sentRate !== null) assert.ok(r.sentRate >= 0 && r.receivedRate! >= 0);
+				const rate = (r: (typeof b.top)[number]) => (r.sentRate ?? 0) + (r.receivedRate ?? 0);
+				for (let i = 1; i < b.top.length; i++) assert.ok(rate(b.top[i - 1]) >= rate(b.top[i]));
+				assert.strictEqual(b.top.length, Math.min(10, answered));
+			}),
+		);
 	});
 });
