@@ -11,37 +11,51 @@ import { ownerCount } from '../model/owners';
 import { parsePort } from '../model/freePorts';
 import { isListening, listenersOn, portOwners } from '../model/select';
 import type { Snapshot, SocketInfo } from '../model/snapshot';
-import { killProcess } from './kill';
+import { killProcess, killProcesses } from './kill';
 import type { HostEntry } from './hosts';
 import { UNKNOWN_REASON } from './treeIndex';
 import { pickOrType } from './pickOrType';
 
 interface PortPick extends vscode.QuickPickItem {
 	port: number;
+	/** A typed list of ports (the row that takes it). */
+	ports?: number[];
 }
 
-/** Returns what happened: killProcess's outcome, or 'bad-port', 'none', 'no-owner', 'cancelled'. */
-export async function killPort(host: HostEntry, arg?: unknown): Promise<string | undefined> {
+/** `3000`, `"3000"`, `"3000, 3001"` (Port Manager's comma list): the ports, each once; undefined when any part is not a port. */
+export function parsePorts(arg: unknown): number[] | undefined {
+	const parts = typeof arg === 'string' && arg.includes(',') ? arg.split(',') : [arg];
+	const ports = parts.map(parsePort);
+	return ports.every((p): p is number => p !== undefined) ? [...new Set(ports)] : undefined;
+}
+
+/**
+ * Returns what happened: killProcess's outcome, or 'bad-port', 'none', 'no-owner', 'cancelled';
+ * for several ports, killProcesses' outcomes (one confirmation for every owner of them all).
+ */
+export async function killPort(host: HostEntry, arg?: unknown): Promise<string | string[] | undefined> {
 	const store = host.store;
-	let port: number | undefined;
+	let ports: number[] | undefined;
 	if (arg !== undefined) {
-		port = parsePort(arg);
-		if (port === undefined) {
-			void vscode.window.showErrorMessage(`Procnet: ${JSON.stringify(arg)} is not a port (1-65535).`);
+		ports = parsePorts(arg);
+		if (ports === undefined) {
+			void vscode.window.showErrorMessage(`Procnet: ${JSON.stringify(arg)} is not a port (1-65535) or a list of ports (3000,3001).`);
 			return 'bad-port';
 		}
 	} else {
 		if (!store.snapshot) await store.refresh();
-		port = await pickPort(store.snapshot);
-		if (port === undefined) return 'cancelled';
+		ports = await pickPort(store.snapshot);
+		if (ports === undefined) return 'cancelled';
 	}
-	// What holds the port now, not at the last timed refresh: it may have been restarted since.
+	// What holds the ports now, not at the last timed refresh: they may have been restarted since.
 	await store.refresh();
 	const snap = store.snapshot;
 	if (!snap) {
 		void vscode.window.showErrorMessage(`Procnet: ${host.name} could not be read${store.error ? `: ${store.error}` : ''}.`);
 		return undefined;
 	}
+	if (ports.length > 1) return killPortsOf(host, snap, ports);
+	const port = ports[0];
 	const owners = portOwners(snap, port);
 	if (!owners.length) {
 		const held = listenersOn(snap, port).filter((s) => ownerCount(s) === 0);
@@ -70,8 +84,26 @@ export async function killPort(host: HostEntry, arg?: unknown): Promise<string |
 	return killProcess(host, pid);
 }
 
-/** The listening ports of `snap` to choose from; a typed port that is not among them is taken too. */
-function pickPort(snap: Snapshot | undefined): Promise<number | undefined> {
+/**
+ * Several ports at once: every owner of their listeners, terminated after one confirmation (no
+ * question of which one, as for a single port: a list asks for all of them); the ports nothing
+ * listens on are said first.
+ */
+async function killPortsOf(host: HostEntry, snap: Snapshot, ports: number[]): Promise<string[] | string | undefined> {
+	const pids = new Set<number>();
+	const idle: number[] = [];
+	for (const port of ports) {
+		const owners = portOwners(snap, port);
+		if (!owners.length) idle.push(port);
+		for (const p of owners) pids.add(p.pid);
+	}
+	if (idle.length) void vscode.window.showInformationMessage(`Procnet: no process procnet can see listens on port${idle.length > 1 ? 's' : ''} ${idle.join(', ')} on ${host.name}.`);
+	if (!pids.size) return 'none';
+	return killProcesses(host, [...pids]);
+}
+
+/** The listening ports of `snap` to choose from; a typed port (or list of ports) that is not among them is taken too. */
+function pickPort(snap: Snapshot | undefined): Promise<number[] | undefined> {
 	const byPort = new Map<number, SocketInfo[]>();
 	for (const s of snap?.sockets ?? []) {
 		if (s.localPort === null || !isListening(s) || s.kind === 'unix') continue;
@@ -97,10 +129,17 @@ function pickPort(snap: Snapshot | undefined): Promise<number | undefined> {
 	qp.matchOnDescription = true;
 	qp.items = items;
 	qp.onDidChangeValue((v) => {
+		const list = v.includes(',') ? parsePorts(v) : undefined;
+		if (list) {
+			// A list is taken as typed (Enter on this row).
+			qp.items = [{ port: list[0], ports: list, label: list.join(', '), description: 'these ports', alwaysShow: true }, ...items];
+			qp.activeItems = [qp.items[0]];
+			return;
+		}
 		const port = parsePort(v);
 		const exact = port !== undefined && items.find((i) => i.port === port);
 		qp.items = port !== undefined && !exact ? [{ port, label: String(port), description: 'not seen listening at the last refresh', alwaysShow: true }, ...items] : items;
 		if (exact) qp.activeItems = [exact];
 	});
-	return pickOrType(qp, (item) => item.port, parsePort);
+	return pickOrType(qp, (item) => item.ports ?? [item.port], parsePorts);
 }

@@ -421,6 +421,22 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('"Kill Process on Port" with a list of ports (3000,3001) terminates every owner of them all after one confirmation', async () => {
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.killPort', '3000,http'), 'bad-port');
+		const spawnListener = () => spawn(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const kids = [spawnListener(), spawnListener()];
+		const exits = kids.map((k) => new Promise<NodeJS.Signals | null>((r) => k.once('exit', (_c, sig) => r(sig))));
+		const ports = await Promise.all(kids.map((k) => new Promise<number>((r) => k.stdout!.once('data', (d) => r(Number(String(d).trim()))))));
+		await vscode.workspace.getConfiguration('procnet').update('confirmKill', false, vscode.ConfigurationTarget.Global);
+		try {
+			assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.killPort', ports.join(', ')), ['terminated', 'terminated']);
+			assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
+		} finally {
+			await vscode.workspace.getConfiguration('procnet').update('confirmKill', undefined, vscode.ConfigurationTarget.Global);
+			for (const k of kids) k.kill('SIGKILL');
+		}
+	});
+
 	it('"Find Free Port" lists a held port with its owner, and Enter copies the first free one after it, which the kernel lets a server bind; from a host row it looks at that host', async () => {
 		const held = await listen();
 		const port = portOf(held);
