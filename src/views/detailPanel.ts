@@ -343,7 +343,8 @@ export class DetailPanel implements vscode.Disposable {
 		const rows = this.gathered;
 		const p = msg.detail.process;
 		const shell = h.isRemote ? h.shell() : undefined;
-		if ((h.kind !== 'local' && !shell) || rows?.pid !== p.pid) return;
+		// A hidden panel has no page to show it (and is updated at each refresh all the same).
+		if ((h.kind !== 'local' && !shell) || rows?.pid !== p.pid || !this.panel?.visible) return;
 		const key = `${h.id}|${processKey(p)}`;
 		const panel = this.panel;
 		// Once per snapshot: a sort, a filter keystroke or "Show more" updates the page too, and
