@@ -111,8 +111,10 @@ export async function findFreePort(host: HostEntry, showOwner: (host: HostEntry,
 	const picked = new Promise<FreePortPick | undefined>((resolve) => {
 		subs.push(
 			qp.onDidAccept(() => {
+				// Enter before the fresh read has listed the ports (or on a row that says why there are
+				// none) leaves the pick open: the rows that come are what a person asked for.
 				const item = qp.activeItems[0];
-				if (item && Number.isNaN(item.port)) return;
+				if (!item || Number.isNaN(item.port)) return;
 				resolve(item);
 				qp.hide();
 			}),

@@ -10,7 +10,7 @@ import { commandLine, localText } from '../model/describe';
 import { ownerCount } from '../model/owners';
 import { parsePort } from '../model/freePorts';
 import { isListening, listenersOn, portOwners } from '../model/select';
-import type { Snapshot, SocketInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { killProcess, killProcesses } from './kill';
 import type { HostEntry } from './hosts';
 import { UNKNOWN_REASON } from './treeIndex';
@@ -67,21 +67,33 @@ export async function killPort(host: HostEntry, arg?: unknown): Promise<string |
 		void vscode.window.showInformationMessage(`Procnet: nothing listens on port ${port} on ${host.name}.`);
 		return 'none';
 	}
-	let pid = owners[0].pid;
+	let pid: number | undefined = owners[0].pid;
 	if (owners.length > 1) {
-		const picked = await vscode.window.showQuickPick(
-			owners.map((p, i) => ({
-				label: `${p.name} (${p.pid})`,
-				description: i === 0 && owners.some((o) => o.ppid === p.pid) ? 'parent of the others' : undefined,
-				detail: commandLine(p),
-				pid: p.pid,
-			})),
-			{ title: `Procnet: ${owners.length} processes hold port ${port}`, placeHolder: 'Which one to terminate' },
-		);
-		if (!picked) return 'cancelled';
-		pid = picked.pid;
+		pid = await pickOwner(owners, port);
+		if (pid === undefined) return 'cancelled';
 	}
 	return killProcess(host, pid);
+}
+
+/**
+ * Which of a listener's owners to terminate, the first (the parent) active. Its own quick pick,
+ * with the active row set before it shows: Enter pressed as it opens takes that row, where
+ * showQuickPick's could still have none and answered nothing (CI: 'cancelled').
+ */
+function pickOwner(owners: readonly ProcessInfo[], port: number): Promise<number | undefined> {
+	const items = owners.map((p, i) => ({
+		label: `${p.name} (${p.pid})`,
+		description: i === 0 && owners.some((o) => o.ppid === p.pid) ? 'parent of the others' : undefined,
+		detail: commandLine(p),
+		pid: p.pid,
+	}));
+	const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+	qp.title = `Procnet: ${owners.length} processes hold port ${port}`;
+	qp.placeholder = 'Which one to terminate';
+	qp.matchOnDetail = true;
+	qp.items = items;
+	qp.activeItems = [items[0]];
+	return pickOrType(qp, (item) => item.pid, () => undefined);
 }
 
 /**
