@@ -14,11 +14,11 @@ import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { trafficLoop } from './cliTraffic';
 import { killPorts } from './cliKillPort';
-import { isAlive, signalProcess, type SignalResult } from './collect/processControl';
+import { localSignaller, sessionSignaller } from './collect/signaller';
 import { readTcpInfoByNamespace } from './collect/tcpInfo';
 import { byNetns, trafficFilter, type TcpInfoManyResult } from './model/traffic';
 import type { TcpInfo } from './model/ssTcpInfo';
-import { MAX_SPAN, parseEphemeralRange, parsePort, parsePortRange, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
+import { MAX_SPAN, parseEphemeralRange, parsePortRange, parsePorts, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
 import { watch } from './cliWatch';
 import { visible } from './model/describe';
@@ -26,7 +26,7 @@ import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { selectSnapshot, type Selection } from './model/select';
-import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
+import type { Snapshot, SocketInfo } from './model/snapshot';
 import type { SocketKind } from './procfs/types';
 
 const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'unix', 'packet', 'netlink', 'sctp'];
@@ -251,10 +251,10 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (command === 'kill-port') {
-		const ports = ends.length === 1 ? ends[0].split(',').map(parsePort) : [];
-		if (!ports.length || ports.some((p) => p === undefined)) throw new UsageError(`kill-port takes PORT or PORT,PORT,... (1-65535)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
+		const ports = ends.length === 1 ? parsePorts(ends[0]) : undefined;
+		if (!ports) throw new UsageError(`kill-port takes PORT or PORT,PORT,... (1-65535)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
 		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || o.selection.pids || o.selection.kinds || o.selection.listening) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE]');
-		o.killPort = { ports: [...new Set(ports as number[])], protocol, graceMs: graceMs ?? 3000 };
+		o.killPort = { ports, protocol, graceMs: graceMs ?? 3000 };
 		return o;
 	}
 	if (graceMs !== undefined) throw new UsageError('--grace goes with kill-port');
@@ -380,17 +380,11 @@ function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: 
 /** `procnet kill-port`: a fresh read of this machine, or of an ssh host over one session that then signals. */
 async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>): Promise<number> {
 	const print = { out: (t: string) => void writeOut(t), err: (t: string) => void process.stderr.write(t) };
-	if (!o.ssh) {
-		const snap = buildSnapshot(readProcTree({ root: '/proc' }));
-		const send = async (p: ProcessInfo, sig: 'TERM' | 'KILL') => signalProcess(p.pid, p.startTicks, sig === 'TERM' ? 'SIGTERM' : 'SIGKILL');
-		return killPorts(snap, k.ports, k.protocol, k.graceMs, { send, alive: async (p) => isAlive(p.pid, p.startTicks), pollMs: 100, ...print });
-	}
+	if (!o.ssh) return killPorts(buildSnapshot(readProcTree({ root: '/proc' })), k.ports, k.protocol, k.graceMs, localSignaller(), print);
 	const src = sshOf(o.ssh, o.sshConfig);
 	try {
-		const snap = await src.snapshot();
-		const send = (p: ProcessInfo, sig: 'TERM' | 'KILL' | '0'): Promise<SignalResult> =>
-			p.startTicks === null ? Promise.resolve({ ok: false, reason: 'error', message: `the start time of pid ${p.pid} is unknown, so it cannot be checked` }) : src.signal(p.pid, p.startTicks, sig);
-		return await killPorts(snap, k.ports, k.protocol, k.graceMs, { send, alive: async (p) => (await send(p, '0')).ok, pollMs: 250, ...print });
+		const sig = sessionSignaller((pid, startTicks, s) => src.signal(pid, startTicks, s));
+		return await killPorts(await src.snapshot(), k.ports, k.protocol, k.graceMs, sig, print);
 	} finally {
 		await src.disposeAndWait();
 	}

@@ -39,6 +39,13 @@ export function parsePort(arg: unknown): number | undefined {
 	return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
 }
 
+/** `3000`, `"3000"`, `"3000, 3001"` (Port Manager's comma list): the ports, each once; undefined when any part is not a port. */
+export function parsePorts(arg: unknown): number[] | undefined {
+	const parts = typeof arg === 'string' && arg.includes(',') ? arg.split(',') : [arg];
+	const ports = parts.map(parsePort);
+	return ports.every((p): p is number => p !== undefined) ? [...new Set(ports)] : undefined;
+}
+
 /**
  * "3000", "3000-3100", "3000 - 3100" or "3000..3100" → a range of 1-65535, at most MAX_SPAN ports
  * long; anything else (0, 70000, reversed ends, words) is undefined.

@@ -51,6 +51,28 @@ export function portOwners(snap: Snapshot, port: number, kind?: SocketInfo['kind
 	return procs.sort((a, b) => top(a) - top(b) || a.pid - b.pid);
 }
 
+/**
+ * The owners of the listeners on each of `ports` (portOwners'), each process once with the ports
+ * it holds, in the order met; and the ports without one, with why when a listener is there but
+ * its owner is not known (`ownerUnknown`).
+ */
+export function portsOwners(snap: Snapshot, ports: readonly number[], kind?: SocketInfo['kind']): { owners: Array<{ p: ProcessInfo; ports: number[] }>; idle: Array<{ port: number; held?: string }> } {
+	const byPid = new Map<number, { p: ProcessInfo; ports: number[] }>();
+	const idle: Array<{ port: number; held?: string }> = [];
+	for (const port of ports) {
+		const owners = portOwners(snap, port, kind);
+		for (const p of owners) {
+			const o = byPid.get(p.pid);
+			if (o) o.ports.push(port);
+			else byPid.set(p.pid, { p, ports: [port] });
+		}
+		if (owners.length) continue;
+		const held = listenersOn(snap, port, kind)[0];
+		idle.push(held ? { port, held: held.ownerUnknown ?? 'owner not known' } : { port });
+	}
+	return { owners: [...byPid.values()], idle };
+}
+
 /** The given pids plus every descendant (by ppid) present in the snapshot. */
 export function withDescendants(processes: readonly ProcessInfo[], pids: readonly number[]): Set<number> {
 	const children = new Map<number, number[]>();

@@ -1,10 +1,9 @@
 // Kill Process: SIGTERM, then SIGKILL offered after a grace period, on this machine or through an
-// ssh / command host's session — one flow for both (it had been two near-copies). A signal is
-// sent only while the pid still has the start time the snapshot saw, so a pid reused since is
-// never hit: here processControl.ts re-reads /proc right before `kill`; on a remote host
-// procnet_kill does (remoteScript.ts).
+// ssh / command host's session — one flow for both (collect/signaller.ts, shared with `procnet
+// kill-port`). A signal is sent only while the pid still has the start time the snapshot saw, so
+// a pid reused since is never hit.
 import * as vscode from 'vscode';
-import { isAlive, signalProcess, type SignalResult } from '../collect/processControl';
+import { localSignaller, sessionSignaller, terminate, type Signaller } from '../collect/signaller';
 import { commandLine, localText } from '../model/describe';
 import { listenersOf } from '../model/select';
 import type { ProcessInfo, Snapshot } from '../model/snapshot';
@@ -12,35 +11,15 @@ import type { HostEntry } from './hosts';
 
 const GRACE_MS = 3000;
 
-/** How a host's processes are signalled: this machine's directly, another's through its session. */
-interface Signaller {
-	send(p: ProcessInfo, sig: 'TERM' | 'KILL'): Promise<SignalResult>;
-	alive(p: ProcessInfo): Promise<boolean>;
-	/** How often to look again in the grace period: a remote look is a round trip. */
-	pollMs: number;
-	/** ' on HOST', or '' on this machine, for the messages. */
-	where: string;
+/** ' on HOST', or '' on this machine, for the messages. */
+function whereOf(host: HostEntry): string {
+	return host.kind === 'local' ? '' : ` on ${host.name}`;
 }
 
 function signallerOf(host: HostEntry): Signaller | undefined {
-	if (host.kind === 'local') {
-		return {
-			send: async (p, sig) => signalProcess(p.pid, p.startTicks, sig === 'TERM' ? 'SIGTERM' : 'SIGKILL'),
-			alive: async (p) => isAlive(p.pid, p.startTicks),
-			pollMs: 100,
-			where: '',
-		};
-	}
+	if (host.kind === 'local') return localSignaller();
 	const shell = host.shell();
-	if (!shell) return undefined;
-	const send = async (p: ProcessInfo, sig: 'TERM' | 'KILL' | '0'): Promise<SignalResult> => {
-		try {
-			return await shell.signal(p.pid, p.startTicks!, sig);
-		} catch (e) {
-			return { ok: false, reason: 'error', message: (e as Error).message };
-		}
-	};
-	return { send, alive: async (p) => (await send(p, '0')).ok, pollMs: 250, where: ` on ${host.name}` };
+	return shell ? sessionSignaller((pid, startTicks, sig) => shell.signal(pid, startTicks, sig)) : undefined;
 }
 
 /**
@@ -82,29 +61,20 @@ export async function killProcesses(host: HostEntry, pids: readonly number[]): P
 	const targets = ps.filter((p) => !outcome.has(p));
 	const done = () => ps.map((p) => outcome.get(p)!);
 	if (!sig || targets.length === 0) return done();
-	const failed = (p: ProcessInfo, r: { message: string }) => void vscode.window.showErrorMessage(`Procnet: ${sig.where ? `${host.name}: ` : ''}${targets.length > 1 ? `${p.name} (pid ${p.pid}): ` : ''}${r.message}.`);
-	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true) && !(await confirm(snap, targets, sig.where))) {
+	const where = whereOf(host);
+	const failed = (p: ProcessInfo, r: { message: string }) => void vscode.window.showErrorMessage(`Procnet: ${where ? `${host.name}: ` : ''}${targets.length > 1 ? `${p.name} (pid ${p.pid}): ` : ''}${r.message}.`);
+	if (vscode.workspace.getConfiguration('procnet').get<boolean>('confirmKill', true) && !(await confirm(snap, targets, where))) {
 		for (const p of targets) outcome.set(p, 'cancelled');
 		return done();
 	}
-	const sent: ProcessInfo[] = [];
-	for (const p of targets) {
-		const r = await sig.send(p, 'TERM');
-		if (r.ok) sent.push(p);
-		else {
-			failed(p, r);
-			outcome.set(p, r.reason);
-		}
+	const { exited, running, refused } = await terminate(sig, targets, GRACE_MS);
+	for (const { p, r } of refused) {
+		failed(p, r);
+		outcome.set(p, r.reason);
 	}
-	const alive = async () => (await Promise.all(sent.map(async (p) => ((await sig.alive(p)) ? [p] : [])))).flat();
-	let running = await alive();
-	for (let waited = 0; waited < GRACE_MS && running.length; waited += sig.pollMs) {
-		await new Promise((res) => setTimeout(res, sig.pollMs));
-		running = await alive();
-	}
-	for (const p of sent) if (!running.includes(p)) outcome.set(p, 'terminated');
+	for (const p of exited) outcome.set(p, 'terminated');
 	if (running.length) {
-		const who = running.length === 1 ? `${running[0].name} (pid ${running[0].pid})${sig.where} is` : `${running.length} processes${sig.where} are`;
+		const who = running.length === 1 ? `${running[0].name} (pid ${running[0].pid})${where} is` : `${running.length} processes${where} are`;
 		const force = await vscode.window.showWarningMessage(`${who} still running after SIGTERM.`, 'Force (SIGKILL)');
 		for (const p of running) {
 			if (!force) {
@@ -117,7 +87,7 @@ export async function killProcesses(host: HostEntry, pids: readonly number[]): P
 		}
 		if (!force) return done();
 	}
-	if (sent.length) await host.store.refresh();
+	if (exited.length || running.length) await host.store.refresh();
 	return done();
 }
 

@@ -8,8 +8,8 @@
 import * as vscode from 'vscode';
 import { commandLine, localText } from '../model/describe';
 import { ownerCount } from '../model/owners';
-import { parsePort } from '../model/freePorts';
-import { isListening, listenersOn, portOwners } from '../model/select';
+import { parsePort, parsePorts } from '../model/freePorts';
+import { isListening, listenersOn, portOwners, portsOwners } from '../model/select';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import { killProcess, killProcesses } from './kill';
 import type { HostEntry } from './hosts';
@@ -20,13 +20,6 @@ interface PortPick extends vscode.QuickPickItem {
 	port: number;
 	/** A typed list of ports (the row that takes it). */
 	ports?: number[];
-}
-
-/** `3000`, `"3000"`, `"3000, 3001"` (Port Manager's comma list): the ports, each once; undefined when any part is not a port. */
-export function parsePorts(arg: unknown): number[] | undefined {
-	const parts = typeof arg === 'string' && arg.includes(',') ? arg.split(',') : [arg];
-	const ports = parts.map(parsePort);
-	return ports.every((p): p is number => p !== undefined) ? [...new Set(ports)] : undefined;
 }
 
 /**
@@ -102,16 +95,10 @@ function pickOwner(owners: readonly ProcessInfo[], port: number): Promise<number
  * listens on are said first.
  */
 async function killPortsOf(host: HostEntry, snap: Snapshot, ports: number[]): Promise<string[] | string | undefined> {
-	const pids = new Set<number>();
-	const idle: number[] = [];
-	for (const port of ports) {
-		const owners = portOwners(snap, port);
-		if (!owners.length) idle.push(port);
-		for (const p of owners) pids.add(p.pid);
-	}
-	if (idle.length) void vscode.window.showInformationMessage(`Procnet: no process procnet can see listens on port${idle.length > 1 ? 's' : ''} ${idle.join(', ')} on ${host.name}.`);
-	if (!pids.size) return 'none';
-	return killProcesses(host, [...pids]);
+	const { owners, idle } = portsOwners(snap, ports);
+	if (idle.length) void vscode.window.showInformationMessage(`Procnet: no process procnet can see listens on port${idle.length > 1 ? 's' : ''} ${idle.map((i) => i.port).join(', ')} on ${host.name}.`);
+	if (!owners.length) return 'none';
+	return killProcesses(host, owners.map((o) => o.p.pid));
 }
 
 /** The listening ports of `snap` to choose from; a typed port (or list of ports) that is not among them is taken too. */
