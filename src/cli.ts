@@ -9,18 +9,17 @@ import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collec
 import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
-import { sshSource } from './collect/shellSource';
+import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { trafficLoop } from './cliTraffic';
 import { killPorts } from './cliKillPort';
 import { localSignaller, sessionSignaller } from './collect/signaller';
-import { readTcpInfoByNamespace } from './collect/tcpInfo';
-import { byNetns, trafficFilter, type TcpInfoManyResult } from './model/traffic';
-import type { TcpInfo } from './model/ssTcpInfo';
-import { MAX_SPAN, parseEphemeralRange, parsePortRange, parsePorts, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
+import { readTcpInfoByNamespace, readTcpInfoOf } from './collect/tcpInfo';
+import { readEphemeralRange } from './collect/ephemeralRange';
+import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
-import { watch } from './cliWatch';
+import { watch, type WatchIo } from './cliWatch';
 import { visible } from './model/describe';
 import { parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
@@ -364,14 +363,7 @@ export async function main(argv: string[]): Promise<number> {
  * machine's (or --proc-root's), in that namespace; an ssh host's is not read.
  */
 function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: Snapshot): number {
-	let ephemeral: PortRange | undefined;
-	if (!o.ssh && !o.fromCapture) {
-		try {
-			ephemeral = parseEphemeralRange(fs.readFileSync(path.join(o.procRoot ?? '/proc', 'sys/net/ipv4/ip_local_port_range'), 'utf8'));
-		} catch {
-			// Not mounted there (a copied tree): the ports are listed without the mark.
-		}
-	}
+	const ephemeral = !o.ssh && !o.fromCapture ? readEphemeralRange(o.procRoot) : undefined;
 	const out = formatFreePorts(snap, { protocol: f.protocol, range: f.range, netns: selfNetns(snap), ephemeral }, f.count, o.json);
 	writeOut(out.text);
 	return out.code;
@@ -397,54 +389,43 @@ async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>):
  * trip of one session kept open (ss there runs after checking that an owner's fd still holds one
  * of the namespace's sockets, and inside that namespace).
  */
-async function trafficCommand(o: Options): Promise<number> {
-	const stopped = new Promise<void>((resolve) => {
-		process.once('SIGINT', resolve);
-		process.once('SIGTERM', resolve);
-	});
-	const src = o.ssh ? sshOf(o.ssh, o.sshConfig) : undefined;
-	try {
-		const read = async () => {
-			if (src) return src.snapshot();
-			const { capture, parsed, owners } = await loadCapture(o);
-			return buildSnapshot(capture, parsed, owners);
-		};
+function trafficCommand(o: Options): Promise<number> {
+	return live(o, async (read, io, src) => {
 		const pids = o.selection.pids;
 		if (pids) {
 			const missing = missingPids(await read(), pids);
 			if (missing) {
-				process.stderr.write(missing);
+				io.err(missing);
 				return 1;
 			}
 		}
-		const io = { out: (text: string) => (writeOut(text), !stdoutClosed), err: (text: string) => void process.stderr.write(text), stopped };
-		const ask = async (sockets: SocketInfo[]): Promise<TcpInfoManyResult> => {
-			if (!src) return readTcpInfoByNamespace(sockets, !!pids, { maxBuffer: 1 << 30 });
-			const infos: TcpInfo[] = [];
-			for (const list of byNetns(sockets).values()) {
-				// Any socket of the namespace with an owner: the session checks it before ss runs, and enters its namespace.
-				const s = list.find((x) => x.owners.length);
-				if (!s) continue;
-				const f = pids ? trafficFilter(list) : undefined;
-				const r = await src.traffic({ pid: s.owners[0].pid, fd: s.owners[0].fd, inode: s.inode, key: f?.key ?? 'sport', ports: f?.ports ?? [] });
-				if (!r.ok) return r;
-				infos.push(...r.infos);
-			}
-			return { ok: true, infos };
-		};
-		return await trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
-	} finally {
-		await src?.disposeAndWait();
-	}
+		const ask = (sockets: SocketInfo[]) =>
+			src
+				? readTcpInfoByNamespace(sockets, !!pids, (list, f) => {
+						// Any socket of the namespace with an owner: the session checks it before ss runs, and enters its namespace.
+						const s = list.find((x) => x.owners.length);
+						return s ? src.traffic({ pid: s.owners[0].pid, fd: s.owners[0].fd, inode: s.inode, key: f?.key ?? 'sport', ports: f?.ports ?? [] }) : Promise.resolve({ ok: true, infos: [] });
+					})
+				: readTcpInfoByNamespace(sockets, !!pids, (list, f) => readTcpInfoOf(list, f, { maxBuffer: 1 << 30 }));
+		return trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
+	});
 }
 
 /**
  * `procnet watch`: the reads of `procnet snapshot`, again and again; an ssh host's over one
  * session kept open, so a read is one round trip.
  */
-async function watchCommand(o: Options): Promise<number> {
-	// Caught, so that the loop ends between reads and the ssh session is closed; a second
-	// Ctrl-C, after the listener is gone, ends the process at once.
+function watchCommand(o: Options): Promise<number> {
+	return live(o, (read, io) => watch(read, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection }, io));
+}
+
+/**
+ * What `watch` and `traffic` run on: reads of this machine (as `procnet snapshot` reads it) or of
+ * an ssh host over one session kept open, stdout and stderr, and SIGINT / SIGTERM caught so that
+ * the loop ends between reads and the session is closed (a second Ctrl-C, after the listener is
+ * gone, ends the process at once).
+ */
+async function live(o: Options, run: (read: () => Promise<Snapshot>, io: WatchIo, src: ShellSource | undefined) => Promise<number>): Promise<number> {
 	const stopped = new Promise<void>((resolve) => {
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
@@ -461,7 +442,7 @@ async function watchCommand(o: Options): Promise<number> {
 		stopped,
 	};
 	try {
-		return await watch(read, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection }, io);
+		return await run(read, io, src);
 	} finally {
 		await src?.disposeAndWait();
 	}

@@ -12,7 +12,7 @@ import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
 import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, tcpInfoCommand, trafficCommand, type Compression, type RemoteSignal } from './remoteScript';
 import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
-import { parseSsTcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
+import { parseSsTcpInfo, type TcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import type { RemoteJob } from './scanWire';
 import type { SnapshotSource } from './source';
@@ -59,6 +59,9 @@ export interface ParsedCapture {
 	capture: Capture;
 	parsed?: ParsedNamespaces;
 }
+
+/** What the session's ss commands answer (a TcpInfoManyResult, and TcpInfoResult's failures). */
+type SsAnswer = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'gone' | 'no-ss' | 'error'; message: string };
 
 export class ShellSource implements SnapshotSource {
 	private session: Session | undefined;
@@ -207,25 +210,13 @@ export class ShellSource implements SnapshotSource {
 	 * owner's fd still is that socket), picking it from the answer by its inode.
 	 */
 	tcpInfo(t: TcpInfoTarget): Promise<TcpInfoResult> {
+		const { pid, fd } = t;
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
-		return this.queued(async (): Promise<TcpInfoResult> => {
-			if (t.pid === null || t.fd === null) return { ok: false, reason: 'gone', message: `no process on ${this.label} is known to hold it, so it cannot be checked` };
-			const pid = t.pid;
-			const fd = t.fd;
-			const z = await this.answer((nonce) => tcpInfoCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid, fd }));
-			const text = z ? z.content.toString('utf8') : '';
-			switch (z?.args[0]) {
-				case 'ok': {
-					const info = parseSsTcpInfo(text).find((i) => i.inode === t.inode);
-					return info ? { ok: true, info } : { ok: false, reason: 'gone', message: `ss on ${this.label} no longer lists this socket` };
-				}
-				case 'gone':
-					return { ok: false, reason: 'gone', message: `the socket is closed on ${this.label}` };
-				case 'no-ss':
-					return { ok: false, reason: 'no-ss', message: `${this.label} has no ss (iproute2)` };
-				default:
-					return { ok: false, reason: 'error', message: `ss on ${this.label} failed: ${text.trim().slice(0, 300) || 'no answer from the remote'}` };
-			}
+		if (pid === null || fd === null) return Promise.resolve({ ok: false, reason: 'gone', message: `no process on ${this.label} is known to hold it, so it cannot be checked` });
+		return this.askSs((nonce) => tcpInfoCommand(nonce, this.opts.procRoot ?? '/proc', { ...t, pid, fd }), `the socket is closed on ${this.label}`).then((r): TcpInfoResult => {
+			if (!r.ok) return r;
+			const info = r.infos.find((i) => i.inode === t.inode);
+			return info ? { ok: true, info } : { ok: false, reason: 'gone', message: `ss on ${this.label} no longer lists this socket` };
 		});
 	}
 
@@ -235,15 +226,20 @@ export class ShellSource implements SnapshotSource {
 	 * its connections from the answers by inode.
 	 */
 	traffic(t: TrafficTarget): Promise<TcpInfoManyResult> {
+		return this.askSs((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t), `the process no longer holds that socket on ${this.label}`);
+	}
+
+	/** One of the session's ss commands (procnet_tcpinfo, procnet_traffic), and its Z record read: ss's answers, or why there are none. */
+	private askSs(command: (nonce: string) => string, gone: string): Promise<SsAnswer> {
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
-		return this.queued(async (): Promise<TcpInfoManyResult> => {
-			const z = await this.answer((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t));
+		return this.queued(async (): Promise<SsAnswer> => {
+			const z = await this.answer(command);
 			const text = z ? z.content.toString('utf8') : '';
 			switch (z?.args[0]) {
 				case 'ok':
 					return { ok: true, infos: parseSsTcpInfo(text) };
 				case 'gone':
-					return { ok: false, reason: 'gone', message: `the process no longer holds that socket on ${this.label}` };
+					return { ok: false, reason: 'gone', message: gone };
 				case 'no-ss':
 					return { ok: false, reason: 'no-ss', message: `${this.label} has no ss (iproute2)` };
 				default:

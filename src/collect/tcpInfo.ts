@@ -5,7 +5,7 @@
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
 import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
-import { byNetns, trafficArgv, type TcpInfoManyResult } from '../model/traffic';
+import { byNetns, filterArgv, TOO_MANY_PORTS, trafficFilter, type TcpInfoManyResult, type TrafficFilter } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions, type SsRun } from './ssInNamespace';
 
@@ -28,31 +28,35 @@ export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<Tcp
 }
 
 /**
- * Asks ss once about many TCP connections of this machine, all in the first one's namespace (a
- * process's: trafficArgv builds the filter from their ports); never throws. The answers are every
- * socket the filter matched: the caller picks its own by inode.
+ * Asks ss once about many TCP connections of this machine, all in the first one's namespace: by
+ * `filter`'s ports (trafficFilter: a process's), or every TCP socket there without one; never
+ * throws. The answers are every socket matched: the caller picks its own by inode.
  */
-export async function readTcpInfoMany(sockets: readonly SocketInfo[], o: SsOptions = {}): Promise<TcpInfoManyResult> {
+export async function readTcpInfoOf(sockets: readonly SocketInfo[], filter: TrafficFilter | undefined, o: SsOptions = {}): Promise<TcpInfoManyResult> {
 	if (!sockets.length) return { ok: true, infos: [] };
-	const argv = trafficArgv(sockets);
-	if (!argv) return { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' };
-	const r = await runSsFor(sockets[0], argv, o, 5000);
+	const r = await runSsFor(sockets[0], filterArgv(filter), o, filter ? 5000 : 20_000);
 	return ssFailure(r, o) ?? { ok: true, infos: parseSsTcpInfo(r.stdout) };
 }
 
+/** A process's connections (readTcpInfoOf by their ports); 'too-many' when their ports are too many for a filter. */
+export function readTcpInfoMany(sockets: readonly SocketInfo[], o: SsOptions = {}): Promise<TcpInfoManyResult> {
+	if (!sockets.length) return Promise.resolve({ ok: true, infos: [] });
+	const filter = trafficFilter(sockets);
+	if (!filter) return Promise.resolve(TOO_MANY_PORTS);
+	return readTcpInfoOf(sockets, filter, o);
+}
+
 /**
- * Asks ss about the connections of `sockets` of this machine, once per network namespace they are
- * in: by their ports (trafficArgv) when `byPorts` and there are few enough, else every TCP socket
- * of the namespace. Never throws; the first failure is the answer.
+ * Asks about `sockets` once per network namespace they are in, with `ask` (this machine's ss, or
+ * an ssh host's through its session): by their ports when `byPorts` and there are few enough, else
+ * about every TCP socket of the namespace. The first failure is the answer.
  */
-export async function readTcpInfoByNamespace(sockets: readonly SocketInfo[], byPorts: boolean, o: SsOptions = {}): Promise<TcpInfoManyResult> {
+export async function readTcpInfoByNamespace(sockets: readonly SocketInfo[], byPorts: boolean, ask: (list: SocketInfo[], filter: TrafficFilter | undefined) => Promise<TcpInfoManyResult>): Promise<TcpInfoManyResult> {
 	const infos: TcpInfo[] = [];
 	for (const list of byNetns(sockets).values()) {
-		const argv = (byPorts && trafficArgv(list)) || ['-t', '-i', '-e', '-H', '-n', 'state', 'all'];
-		const r = await runSsFor(list[0], argv, o, 20_000);
-		const failed = ssFailure(r, o);
-		if (failed) return failed;
-		infos.push(...parseSsTcpInfo(r.stdout));
+		const r = await ask(list, byPorts ? trafficFilter(list) : undefined);
+		if (!r.ok) return r;
+		infos.push(...r.infos);
 	}
 	return { ok: true, infos };
 }

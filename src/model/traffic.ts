@@ -83,14 +83,14 @@ export function trafficFilter(sockets: readonly SocketInfo[]): TrafficFilter | u
 	return { key, ports: [...ports] };
 }
 
-/** ss's arguments for `sockets` (trafficFilter's), or undefined when there is no filter for them. */
-export function trafficArgv(sockets: readonly SocketInfo[]): string[] | undefined {
-	const f = trafficFilter(sockets);
-	if (!f) return undefined;
+/** ss's arguments for the TCP sockets `f` names, or for every TCP socket without one. */
+export function filterArgv(f: TrafficFilter | undefined): string[] {
+	const argv = ['-t', '-i', '-e', '-H', '-n', 'state', 'all'];
+	if (!f?.ports.length) return argv;
 	const filter: string[] = ['('];
 	for (const p of f.ports) filter.push(...(filter.length > 1 ? ['or'] : []), f.key, '=', `:${p}`);
 	filter.push(')');
-	return ['-t', '-i', '-e', '-H', '-n', 'state', 'all', ...filter];
+	return [...argv, ...filter];
 }
 
 /**
@@ -126,6 +126,9 @@ export function byNetns(sockets: readonly SocketInfo[]): Map<string, SocketInfo[
 
 /** ss's answers about many connections at once, or why there are none. */
 export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; reason: 'no-ss' | 'too-many' | 'gone' | 'error'; message: string };
+
+/** The answer for connections whose ports are too many for ss's filter (trafficFilter's undefined). */
+export const TOO_MANY_PORTS: TcpInfoManyResult = { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' };
 
 const num = (i: TcpInfo, k: string) => {
 	const v = Number(i.fields[k] ?? 0);

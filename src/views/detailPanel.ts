@@ -6,7 +6,7 @@ import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
-import { MAX_CONNECTIONS, processTraffic, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
+import { MAX_CONNECTIONS, processTraffic, TOO_MANY_PORTS, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
 import { PortNames } from '../model/portNames';
 import { ssInfoArgv, tcpInfoTarget, tcpThroughput, type TcpInfoResult, type TcpSample } from '../model/ssTcpInfo';
 import { hasId } from '../collect/socketIndex';
@@ -368,14 +368,7 @@ export class DetailPanel implements vscode.Disposable {
 				let note: string | undefined;
 				if (connections > MAX_CONNECTIONS) note = `it holds ${connections} TCP connections, more than procnet asks ss about at each refresh (${MAX_CONNECTIONS})`;
 				else {
-					const target = shell ? trafficTarget(sockets, p.pid) : undefined;
-					const r: TcpInfoManyResult = !shell
-						? await readTcpInfoMany(sockets)
-						: !sockets.length
-							? { ok: true, infos: [] }
-							: !target
-								? { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' }
-								: await shell.traffic(target).catch((e: Error): TcpInfoManyResult => ({ ok: false, reason: 'error', message: e.message }));
+					const r = shell ? await sessionTraffic(shell, sockets, p.pid) : await readTcpInfoMany(sockets);
 					if (!r.ok) note = r.message;
 					else {
 						const prev = this.trafficSamples?.key === key ? this.trafficSamples.samples : undefined;
@@ -544,6 +537,14 @@ function tcpAsker(h: HostEntry, s: SocketInfo): (() => Promise<TcpInfoResult>) |
 	const target = tcpInfoTarget(s);
 	if (!shell || !target) return undefined;
 	return () => shell.tcpInfo(target).catch((e: Error): TcpInfoResult => ({ ok: false, reason: 'error', message: e.message }));
+}
+
+/** readTcpInfoMany on another host: process `pid`'s connections, through the host's session. */
+async function sessionTraffic(shell: NonNullable<ReturnType<HostEntry['shell']>>, sockets: readonly SocketInfo[], pid: number): Promise<TcpInfoManyResult> {
+	if (!sockets.length) return { ok: true, infos: [] };
+	const target = trafficTarget(sockets, pid);
+	if (!target) return TOO_MANY_PORTS;
+	return shell.traffic(target).catch((e: Error): TcpInfoManyResult => ({ ok: false, reason: 'error', message: e.message }));
 }
 
 /** Whether the page of `b` shows exactly what the page of `a` shows, but for the time and the chart. */

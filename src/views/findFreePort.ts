@@ -2,10 +2,10 @@
 // bind there and what holds the others (freePorts.ts says what "free" means). Enter on a free
 // port copies it; on a held one it shows its owner (the tree and the panel). From the palette it
 // looks at this machine; from a host row, at that host.
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { visible } from '../model/describe';
-import { MAX_SPAN, holdText, holderPids, isFree, parseEphemeralRange, parsePortRange, searchPorts, selfNetns, type PortProtocol, type PortRange } from '../model/freePorts';
+import { readEphemeralRange } from '../collect/ephemeralRange';
+import { MAX_SPAN, holdText, holderPids, isFree, parsePortRange, searchPorts, selfNetns, type PortProtocol, type PortRange } from '../model/freePorts';
 import type { Snapshot } from '../model/snapshot';
 import type { HostEntry } from './hosts';
 
@@ -26,15 +26,6 @@ export function searchRange(text: string): PortRange | undefined {
 	const r = parsePortRange(text);
 	if (!r || r.from !== r.to) return r;
 	return { from: r.from, to: Math.min(65535, r.from + AFTER - 1) };
-}
-
-/** This machine's ephemeral range, read from the extension host (in its namespace, where the collector runs). */
-function localEphemeral(): PortRange | undefined {
-	try {
-		return parseEphemeralRange(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'));
-	} catch {
-		return undefined;
-	}
 }
 
 /** The pick's rows for `text` (undefined when it is not a port or a range), the free ones marked. */
@@ -75,7 +66,7 @@ export async function findFreePort(host: HostEntry, showOwner: (host: HostEntry,
 		void vscode.window.showErrorMessage(`Procnet: ${JSON.stringify(initial)} is not a port or a range of ports (3000, 3000-3100).`);
 		return undefined;
 	}
-	const ephemeral = host.kind === 'local' ? localEphemeral() : undefined;
+	const ephemeral = host.kind === 'local' ? readEphemeralRange() : undefined;
 	const qp = vscode.window.createQuickPick<FreePortPick>();
 	qp.title = `Procnet: Find Free Port on ${host.name}`;
 	qp.placeholder = `A port (it and the ports after it) or a range (3000-3100, ${MAX_SPAN} ports at most); Enter copies a free port`;

@@ -4,7 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSsTcpInfo } from '../../src/model/ssTcpInfo';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { processTraffic, trafficArgv, trafficSockets, trafficTarget } from '../../src/model/traffic';
+import { filterArgv, processTraffic, trafficFilter, trafficSockets, trafficTarget } from '../../src/model/traffic';
+
+/** ss's arguments for a process's connections, as the panel asks: undefined when their ports are too many for a filter. */
+const trafficArgv = (sockets: SocketInfo[]) => {
+	const f = trafficFilter(sockets);
+	return f && filterArgv(f);
+};
 
 const fixture = (rel: string): string => fs.readFileSync(path.join(__dirname, '../../../test/fixtures', rel), 'utf8');
 
