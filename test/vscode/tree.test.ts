@@ -402,7 +402,10 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			await api.store.refresh();
 			const listener = api.store.snapshot!.sockets.find((x) => x.localPort === ready.port && x.state === 'LISTEN');
 			assert.deepStrictEqual(listener?.owners.map((o) => o.pid).sort(), [parent.pid!, worker].sort(), 'both processes own the listener');
-			// Two owners: the command asks which; the first offered is the parent. Accept it once the pick is up.
+			// No editor open: a webview panel left open by an earlier test can take focus back from the
+		// pick when it redraws, and so close it (as the UI tests' typeInPidPick says; CI, twice).
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		// Two owners: the command asks which; the first offered is the parent. Accept it once the pick is up.
 			let result: unknown;
 			const done = Promise.resolve(vscode.commands.executeCommand('procnet.killPort', ready.port)).then((r) => (result = r));
 			for (const end = Date.now() + 20000; result === undefined && Date.now() < end; ) {
@@ -463,6 +466,8 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 				udp.close();
 			}
 
+			// No editor open: a panel's webview can take focus back from the pick (see the pre-forked test).
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 			const take = async (arg: unknown) => {
 				let result: unknown;
 				const done = Promise.resolve(vscode.commands.executeCommand('procnet.findFreePort', arg)).then((r) => (result = r ?? null));
