@@ -241,6 +241,37 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		assert.strictEqual(await frame.locator('table.grid tbody tr').count(), before);
 	});
 
+	it('a quick pick opened while the panel holds the keyboard stays open as the panel redraws (the page takes its focus back only when it has the focus)', async () => {
+		const frame = panelFrame(page);
+		await frame.locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 20000 });
+		// The keyboard in the panel's filter box, then the command palette from the workbench.
+		await frame.locator('input[type=search]').click();
+		await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } });
+		await page.keyboard.press('F1');
+		const palette = page.locator('.quick-input-widget input');
+		await palette.waitFor({ state: 'visible', timeout: 10000 });
+		// A connection to the listener changes its process, so the panel rebuilds its page: twice,
+		// once as it comes and once as it is marked closed.
+		const client = net.connect(listener.port, '127.0.0.1');
+		try {
+			await new Promise((r, j) => client.once('connect', r).once('error', j));
+			const mine = `127.0.0.1:${client.localPort}`;
+			const row = frame.locator('table.grid tbody tr').filter({ hasText: mine });
+			await row.first().waitFor({ timeout: 20000 });
+			await screenshot(page, '05a-palette-over-redrawn-panel');
+			assert.ok(await palette.isVisible(), 'the command palette closed when the panel redrew');
+			client.destroy();
+			await frame.locator('table.grid tbody tr.removed').filter({ hasText: mine }).first().waitFor({ timeout: 20000 });
+			assert.ok(await palette.isVisible(), 'the command palette closed when the panel marked the connection closed');
+			// Back in the panel, the keyboard is where it was: the filter box.
+			await page.keyboard.press('Escape');
+			await frame.locator('input[type=search]').click();
+			assert.strictEqual(await frame.locator('input[type=search]').evaluate((e) => e === document.activeElement), true);
+		} finally {
+			client.destroy();
+		}
+	});
+
 	it('draws the panel\'s icons with the codicon font shipped in the extension (no CDN), coloured by theme variables', async () => {
 		const frame = panelFrame(page);
 		await frame.locator('h1', { hasText: `(pid ${listener.pid})` }).waitFor({ timeout: 20000 });

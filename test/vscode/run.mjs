@@ -67,11 +67,30 @@ async function main() {
 		const workbenchLog = fs.createWriteStream(path.join(RESULTS, 'workbench.log'));
 		await page.exposeFunction('codeAutomationLog', (type, args) => {
 			const line = util.format(...(Array.isArray(args) ? args : [args]));
-			workbenchLog.write(`[${type}] ${line}\n`);
+			workbenchLog.write(`${new Date().toISOString().slice(11, 23)} [${type}] ${line}\n`);
 			if (!VERBOSE && NOISE.test(line)) return;
 			(type === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
 		});
 		page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+		// Where the workbench's keyboard focus goes, and when a quick input shows or hides, timed as
+		// workbench.log is: a test that answers a quick pick fails if something takes the focus from it
+		// (the pick hides), and this log says what did.
+		const focusLog = fs.createWriteStream(path.join(RESULTS, 'focus.log'));
+		await page.exposeFunction('procnetFocusLog', (line) => focusLog.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`));
+		await page.addInitScript(() => {
+			const name = (e) => (e instanceof Element ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${String(e.className).trim().split(/\s+/).slice(0, 4).join('.')}${e.getAttribute('aria-label') ? ` "${e.getAttribute('aria-label').slice(0, 60)}"` : ''}` : String(e));
+			const where = window === window.top ? '' : `[frame ${location.pathname.split('/').pop()}] `;
+			document.addEventListener('focusin', (e) => window.procnetFocusLog(`${where}focus ${name(e.target)}`), true);
+			window.addEventListener('blur', () => window.procnetFocusLog(`${where}window blur`));
+			window.addEventListener('focus', () => window.procnetFocusLog(`${where}window focus`));
+			if (where) return;
+			let shown = false;
+			new MutationObserver(() => {
+				const w = document.querySelector('.quick-input-widget');
+				const now = !!w && w.style.display !== 'none';
+				if (now !== shown) window.procnetFocusLog(`quick input ${(shown = now) ? 'shown' : 'hidden'}: ${w?.querySelector('.quick-input-title')?.textContent ?? ''}`);
+			}).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+		});
 		const url = server.workbenchUrl([
 			['extensionDevelopmentPath', server.remoteUri(REPO)],
 			['extensionTestsPath', server.remoteUri(testsIndex)],

@@ -452,11 +452,18 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			assert.match(String(items[0].description), new RegExp(`^in use · LISTEN 127\\.0\\.0\\.1 · \\S+ \\(${process.pid}\\)$`));
 			assert.strictEqual(freePortItems(api.store.snapshot!, 'http', 'tcp', undefined), undefined);
 			// UDP (the pick's title button): a UDP socket holds its port for UDP, not for TCP.
-			const udp = dgram.createSocket('udp4');
-			await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+			// A UDP port no TCP socket has: ephemeral TCP and UDP ports come from one range, and the
+			// soak test's thousands of TIME_WAITs can hold the one the kernel gave (CI, once).
+			let udp = dgram.createSocket('udp4');
+			for (let tries = 0; ; tries++) {
+				await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+				await api.store.refresh();
+				if (!api.store.snapshot!.sockets.some((s) => s.kind === 'tcp' && s.localPort === udp.address().port) || tries === 20) break;
+				udp.close();
+				udp = dgram.createSocket('udp4');
+			}
 			try {
 				const u = udp.address().port;
-				await api.store.refresh();
 				const asUdp = freePortItems(api.store.snapshot!, String(u), 'udp', undefined)!;
 				assert.deepStrictEqual([asUdp[0].port, asUdp[0].free, asUdp[0].pid], [u, false, process.pid]);
 				assert.match(String(asUdp[0].description), /^in use · bound 127\.0\.0\.1 · /);
