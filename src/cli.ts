@@ -76,7 +76,9 @@ snapshot options:
   --from-capture FILE  read a capture written by 'procnet capture' or by the recipe
   --ssh [USER@]HOST[:PORT]  read that host over ssh (your ssh config, keys and agent;
                        never a password prompt); --ssh-config FILE or $PROCNET_SSH_CONFIG
-                       passes 'ssh -F FILE'
+                       passes 'ssh -F FILE'; --sudo runs the remote sh as root through
+                       'sudo -n' (other users' sockets get their owners, as with sudo ss
+                       -tulpn; sudo must allow it without a password)
   -h, --help           this text
 `;
 
@@ -95,6 +97,8 @@ interface Options {
 	fromCapture?: string;
 	ssh?: string;
 	sshConfig?: string;
+	/** --sudo: the ssh host's sh runs as root through `sudo -n`. */
+	sudo?: boolean;
 	recipe?: boolean;
 	/** watch: ms from the end of one read to the start of the next. */
 	intervalMs?: number;
@@ -187,6 +191,9 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--ssh-config':
 				o.sshConfig = value();
 				break;
+			case '--sudo':
+				o.sudo = true;
+				break;
 			case '--recipe':
 				o.recipe = true;
 				break;
@@ -231,10 +238,12 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (o.selection.children && !o.selection.pids) throw new UsageError('--children goes with --pid');
 	if ([o.procRoot, o.fromCapture, o.ssh].filter((x) => x !== undefined).length > 1) throw new UsageError('--proc-root, --from-capture and --ssh exclude each other');
 	if (o.sshConfig && !o.ssh) throw new UsageError('--ssh-config goes with --ssh');
+	// Here, run procnet itself with sudo; --sudo is for the other machine's sh.
+	if (o.sudo && !o.ssh) throw new UsageError('--sudo goes with --ssh (on this machine, run procnet as root: sudo procnet ...)');
 	// ssh would read such a "host" as an option (-oProxyCommand=...).
 	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
 	if (command === 'close') {
-		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE]';
+		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE] [--sudo]';
 		if (o.json || o.csv || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
 		if (id !== undefined && ends.length === 0) o.close = { id };
 		else if (id === undefined && ends.length === 2) o.close = { local: parseEndpoint(ends[0]), remote: parseEndpoint(ends[1]) };
@@ -252,14 +261,14 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (command === 'kill-port') {
 		const ports = ends.length === 1 ? parsePorts(ends[0]) : undefined;
 		if (!ports) throw new UsageError(`kill-port takes PORT or PORT,PORT,... (1-65535)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
-		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || o.selection.pids || o.selection.kinds || o.selection.listening) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE]');
+		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || o.selection.pids || o.selection.kinds || o.selection.listening) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE] [--sudo]');
 		o.killPort = { ports, protocol, graceMs: graceMs ?? 3000 };
 		return o;
 	}
 	if (graceMs !== undefined) throw new UsageError('--grace goes with kill-port');
 	if (command === 'traffic') {
 		// ss reads the kernel it runs on: a copied /proc, a capture or another host has no counters to ask.
-		if (o.procRoot || o.fromCapture || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads a live kernel, this machine\'s or an ssh host\'s: it takes --pid, --children, --interval, --count, --samples, --json and --ssh HOST [--ssh-config FILE]');
+		if (o.procRoot || o.fromCapture || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads a live kernel, this machine\'s or an ssh host\'s: it takes --pid, --children, --interval, --count, --samples, --json and --ssh HOST [--ssh-config FILE] [--sudo]');
 		o.count = count ?? 10;
 		return o;
 	}
@@ -276,7 +285,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 }
 
 /** One ssh session to `host` (the user's config, keys and agent; -F from --ssh-config or $PROCNET_SSH_CONFIG). */
-const sshOf = (host: string, configFile: string | undefined) => sshSource(host, { configFile: configFile ?? (process.env.PROCNET_SSH_CONFIG || undefined) });
+const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined), sudo: o.sudo });
 
 async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces; owners?: OwnerIndex }> {
 	if (o.fromCapture) {
@@ -291,7 +300,7 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 	}
 	if (o.ssh) {
 		// One session, one refresh; the ssh child has exited before we go on.
-		const src = sshOf(o.ssh, o.sshConfig);
+		const src = sshOf({ ...o, ssh: o.ssh });
 		try {
 			// A snapshot parses the socket tables as they arrive, while the remote still lists fds.
 			return o.command === 'capture' ? { capture: await src.capture() } : await src.captureParsed();
@@ -373,7 +382,7 @@ function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: 
 async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>): Promise<number> {
 	const print = { out: (t: string) => void writeOut(t), err: (t: string) => void process.stderr.write(t) };
 	if (!o.ssh) return killPorts(buildSnapshot(readProcTree({ root: '/proc' })), k.ports, k.protocol, k.graceMs, localSignaller(), print);
-	const src = sshOf(o.ssh, o.sshConfig);
+	const src = sshOf({ ...o, ssh: o.ssh });
 	try {
 		const sig = sessionSignaller((pid, startTicks, s) => src.signal(pid, startTicks, s));
 		return await killPorts(await src.snapshot(), k.ports, k.protocol, k.graceMs, sig, print);
@@ -430,7 +439,7 @@ async function live(o: Options, run: (read: () => Promise<Snapshot>, io: WatchIo
 		process.once('SIGINT', resolve);
 		process.once('SIGTERM', resolve);
 	});
-	const src = o.ssh ? sshOf(o.ssh, o.sshConfig) : undefined;
+	const src = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
 	const read = async () => {
 		if (src) return src.snapshot();
 		const { capture, parsed, owners } = await loadCapture(o);
@@ -464,7 +473,7 @@ function sameAddress(a: string, b: string): boolean {
  */
 async function closeCommand(o: Options, c: NonNullable<Options['close']>): Promise<number> {
 	if (!o.ssh) return closeIn(buildSnapshot(readProcTree({ root: '/proc' })), c, (s) => closeConnection(s));
-	const src = sshOf(o.ssh, o.sshConfig);
+	const src = sshOf({ ...o, ssh: o.ssh });
 	try {
 		const { capture, parsed } = await src.captureParsed();
 		return await closeIn(buildSnapshot(capture, parsed), c, (s) => {

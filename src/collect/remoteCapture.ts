@@ -38,6 +38,7 @@ export type RemoteFailure =
 	| 'connection-closed'
 	| 'ssh-failed'
 	| 'command-not-found'
+	| 'sudo-refused'
 	| 'transport-exited'
 	| 'not-linux'
 	| 'no-proc'

@@ -19,7 +19,7 @@ import type { SocketColumns } from './socketColumns';
  * machine's /proc: the session, the decoding, the parse and the join all run on the worker's
  * thread. At 100k sockets they had held the caller's event loop for 0.5-1 s per refresh.
  */
-export type RemoteJob = { kind: 'ssh'; spec: string; configFile?: string } | { kind: 'command'; argv: string[]; label: string };
+export type RemoteJob = { kind: 'ssh'; spec: string; configFile?: string; sudo?: boolean } | { kind: 'command'; argv: string[]; label: string };
 
 /**
  * A capture file's bytes, parsed and joined by the worker once: a 100k-socket capture took 1.9 s

@@ -435,6 +435,10 @@ export function describeExit(kind: 'ssh' | 'command', label: string, argv: reado
 		if (/Connection closed|Connection reset|kex_exchange_identification|Broken pipe/i.test(stderr)) return err('connection-closed', 'the connection was closed by the remote side');
 		return err('ssh-failed', 'ssh failed');
 	}
+	// sudo -n (an ssh host's "sudo", or a command of sudo's): it never prompts, it says why and exits.
+	if (/^sudo: (a password is required|a terminal is required|sorry, you must have a tty)/im.test(stderr)) return err('sudo-refused', `sudo -n would not run sh as root without a password${kind === 'ssh' ? ' there' : ''}: procnet never types one. Let this user run it without one (NOPASSWD in sudoers), or read the host without sudo`);
+	if (/^sudo: .*(not in the sudoers|not allowed to|may not run)/im.test(stderr)) return err('sudo-refused', 'sudo refused this user: sudoers does not let it run sh as root');
+	if (/(^|\s|:)sudo: (command )?not found/im.test(stderr)) return err('command-not-found', `sudo is not installed${kind === 'ssh' ? ' on the remote host' : ''}`);
 	if (code === 127 || /(^|\s|:)(command )?not found/i.test(lines.join('\n'))) return err('command-not-found', kind === 'ssh' ? 'no POSIX sh on the remote host' : `command not found: ${argv.join(' ')}`);
 	return err('transport-exited', `${kind === 'ssh' ? 'the ssh session' : argv[0]} ended before answering`);
 }
@@ -506,6 +510,12 @@ export interface SshOptions {
 	strictHostKeyChecking?: 'yes' | 'accept-new';
 	/** The ssh binary (default `ssh` from PATH). */
 	ssh?: string;
+	/**
+	 * Run the remote sh as root through `sudo -n`, as `sudo ss -tulpn` is run: other users'
+	 * processes' fds (sshd's, nginx's, postgres's listeners) are readable only so. Never prompts:
+	 * a sudo that wants a password fails at once ('sudo-refused').
+	 */
+	sudo?: boolean;
 }
 
 /**
@@ -531,7 +541,7 @@ export function sshArgv(spec: string | HostSpec, opts: SshOptions = {}): string[
 	if (opts.strictHostKeyChecking) argv.push(...o(`StrictHostKeyChecking=${opts.strictHostKeyChecking}`));
 	if (h.user) argv.push('-l', h.user);
 	if (h.port) argv.push('-p', String(h.port));
-	argv.push('--', h.host, 'exec sh');
+	argv.push('--', h.host, opts.sudo ? 'exec sudo -n sh' : 'exec sh');
 	return argv;
 }
 
@@ -555,17 +565,17 @@ export async function resolveSshArgv(spec: string, opts: SshOptions = {}): Promi
 }
 
 /** How an ssh host's source names itself in errors and labels, on either side of the worker. */
-export const sshLabel = (spec: string): string => `ssh ${spec}`;
+export const sshLabel = (spec: string, sudo?: boolean): string => `ssh ${spec}${sudo ? ' (sudo)' : ''}`;
 
 /** A source for `ssh HOST`; the host is checked now (a RemoteSourceError('bad-host') is thrown here). */
 export function sshSource(spec: string, opts: SshOptions & ShellSourceOptions = {}): ShellSource {
 	parseHostSpec(spec);
-	return new ShellSource(() => resolveSshArgv(spec, opts), sshLabel(spec), 'ssh', opts);
+	return new ShellSource(() => resolveSshArgv(spec, opts), sshLabel(spec, opts.sudo), 'ssh', opts);
 }
 
 /** The source a worker's remote job names (scanWire.ts). */
 export function remoteJobSource(job: RemoteJob): ShellSource {
-	return job.kind === 'ssh' ? sshSource(job.spec, { configFile: job.configFile }) : commandSource(job.argv, job.label);
+	return job.kind === 'ssh' ? sshSource(job.spec, { configFile: job.configFile, sudo: job.sudo }) : commandSource(job.argv, job.label);
 }
 
 /** A source for any command that runs a POSIX sh on its stdin, e.g. ["docker","exec","-i","web-1","sh"]. */

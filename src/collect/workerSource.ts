@@ -69,7 +69,7 @@ export class WorkerSource implements SnapshotSource {
 	 * @param job read this host through a session (in the worker), or a capture file's bytes, instead of this machine's `root`.
 	 */
 	constructor(private readonly workerScript?: string, private readonly root = '/proc', private nice = SCAN_NICE, private readonly job?: RemoteJob | CaptureJob) {
-		this.label = !job ? 'local' : job.kind === 'ssh' ? sshLabel(job.spec) : job.label;
+		this.label = !job ? 'local' : job.kind === 'ssh' ? sshLabel(job.spec, job.sudo) : job.label;
 		this.remote = job?.kind === 'capture' ? undefined : job;
 	}
 
