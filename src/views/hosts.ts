@@ -18,7 +18,7 @@ export type HostKind = 'local' | 'ssh' | 'command' | 'capture';
 
 /** One entry of procnet.sshHosts, checked. `invalid` entries are still shown (with why) so they can be fixed or removed. */
 export type HostConfig =
-	| { kind: 'ssh'; name: string; spec: string }
+	| { kind: 'ssh'; name: string; spec: string; sudo?: boolean }
 	| { kind: 'command'; name: string; argv: string[] }
 	| { kind: 'invalid'; name: string; as: 'ssh' | 'command'; message: string };
 
@@ -58,7 +58,10 @@ export function readHostSettings(): HostSettings {
 /** The name an entry of the setting is known by (what "Remove Host" matches on). */
 export function entryName(e: unknown): string | undefined {
 	if (typeof e === 'string') return e;
-	if (e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string') return (e as { name: string }).name;
+	const o = e && typeof e === 'object' ? (e as { name?: unknown; host?: unknown; sudo?: unknown }) : undefined;
+	if (typeof o?.name === 'string' && o.name.trim()) return o.name.trim();
+	// As sshEntry names it.
+	if (typeof o?.host === 'string' && o.host.trim()) return `${o.host.trim()}${o.sudo === true ? ' (sudo)' : ''}`;
 	return undefined;
 }
 
@@ -71,13 +74,36 @@ export function parseHostEntry(e: unknown, index: number): HostConfig {
 			return { kind: 'invalid', name: e || `(empty #${index + 1})`, as: 'ssh', message: (err as Error).message };
 		}
 	}
-	const o = e && typeof e === 'object' ? (e as { name?: unknown; command?: unknown }) : undefined;
+	const o = e && typeof e === 'object' ? (e as { name?: unknown; command?: unknown; host?: unknown; sudo?: unknown }) : undefined;
+	if (o && o.host !== undefined) return sshEntry(o, index);
 	const name = typeof o?.name === 'string' && o.name.trim() ? o.name.trim() : `(entry #${index + 1})`;
 	if (!o || typeof o.name !== 'string' || !o.name.trim()) return { kind: 'invalid', name, as: 'command', message: 'an entry must be "user@host[:port]" or { "name": "...", "command": ["prog", "arg", ...] }: the name is missing' };
 	if (!Array.isArray(o.command) || o.command.length === 0 || !o.command.every((a): a is string => typeof a === 'string') || !o.command[0]) {
 		return { kind: 'invalid', name, as: 'command', message: '"command" must be a non-empty array of strings, the program first (it is run directly, without a shell)' };
 	}
 	return { kind: 'command', name, argv: o.command };
+}
+
+/**
+ * `{ "host": "deploy@web-1", "sudo": true, "name"?: "..." }`: an ssh host read as root through
+ * `sudo -n` (its name, unless given, is the host's with " (sudo)", so the same machine may be
+ * listed both ways).
+ */
+function sshEntry(o: { name?: unknown; command?: unknown; host?: unknown; sudo?: unknown }, index: number): HostConfig {
+	const spec = typeof o.host === 'string' ? o.host.trim() : '';
+	const sudo = o.sudo === true;
+	const given = typeof o.name === 'string' && o.name.trim() ? o.name.trim() : undefined;
+	const name = given ?? (spec ? `${spec}${sudo ? ' (sudo)' : ''}` : `(entry #${index + 1})`);
+	const bad = (message: string): HostConfig => ({ kind: 'invalid', name, as: 'ssh', message });
+	if (o.command !== undefined) return bad('an entry has either "host" (ssh) or "command", not both');
+	if (o.sudo !== undefined && typeof o.sudo !== 'boolean') return bad('"sudo" must be true or false');
+	if (!spec) return bad('"host" must be "user@host[:port]" or a Host alias of your ssh config');
+	try {
+		parseHostSpec(spec);
+	} catch (err) {
+		return bad((err as Error).message);
+	}
+	return { kind: 'ssh', name, spec, sudo };
 }
 
 /** `Host a b c` lines of an ssh_config, without patterns (`*`, `?`, `!`) and names ssh would not take from us. */
@@ -134,6 +160,8 @@ export class HostEntry implements vscode.Disposable {
 		/** How the entry is written in procnet.sshHosts (Remove Host), for ssh and command hosts. */
 		readonly configKey?: string,
 		private readonly remote?: WorkerSource,
+		/** An ssh host read as root through sudo -n. */
+		readonly sudo = false,
 	) {}
 
 	/** Refreshed by the timer: a capture never changes. */
@@ -244,10 +272,10 @@ export class HostRegistry implements vscode.Disposable {
 			const src = new InvalidSource(c.name, c.message);
 			return new HostEntry(id, c.name, c.as, new SnapshotStore(src), c.message, c.name);
 		}
-		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile } : { kind: 'command', argv: c.argv, label: c.name };
+		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile, sudo: c.sudo } : { kind: 'command', argv: c.argv, label: c.name };
 		const src = new WorkerSource(this.workerScript, '/proc', this.nice(), job);
-		const detail = c.kind === 'ssh' ? `${sshLabel(c.spec)}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
-		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src);
+		const detail = c.kind === 'ssh' ? `${sshLabel(c.spec, c.sudo)}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
+		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src, c.kind === 'ssh' && !!c.sudo);
 	}
 
 	/**

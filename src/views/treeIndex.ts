@@ -11,6 +11,7 @@ import { ownerCount, ownerPidAt } from '../model/owners';
 import { isListening } from '../model/select';
 import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot';
 import type { SocketKind } from '../procfs/types';
+import { parseHostSpec } from '../collect/shellSource';
 import type { HostEntry } from './hosts';
 import { drain } from './turns';
 import type { GroupNode, HostNode, Mark, ProcessNode, TreeNode } from './treeNodes';
@@ -428,6 +429,22 @@ export function adoptRoots(next: HostView): void {
 	}
 }
 
+const isHostSpec = (name: string): boolean => {
+	try {
+		parseHostSpec(name);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+/** How to read `h` with the rights that other users' fds need, as sudo ss -p is run; '' when it has them. */
+function elevateHint(h: HostEntry): string {
+	if (h.kind === 'ssh' && !h.sudo) return ` To read this host as root, write its entry in procnet.sshHosts as { "host": ${JSON.stringify(isHostSpec(h.name) ? h.name : 'user@host')}, "sudo": true }: procnet then runs sudo -n sh there, which must not ask for a password.`;
+	if (h.kind === 'local' && process.getuid?.() !== 0) return ' To read this machine as root, add { "name": "this machine as root", "command": ["sudo", "-n", "sh"] } to procnet.sshHosts (sudo must not ask for a password), or run VS Code\'s server as root.';
+	return '';
+}
+
 /** inode-0 sockets under the listener they belong to; the rest by reason (and uid). */
 function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketInfo[], procs: Map<number, ProcessInfo>, v: HostView): TreeNode[] {
 	const listeners = new Map<string, SocketInfo>();
@@ -452,7 +469,7 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 			else add('inode-0', 'Held by the kernel (no fd)', '', 'server-environment', UNKNOWN_REASON['inode-0'], s);
 		} else if (s.ownerUnknown === 'permission-denied') {
 			const uid = s.uid === null ? '?' : String(s.uid);
-			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', UNKNOWN_REASON['permission-denied'], s);
+			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', `I${UNKNOWN_REASON['permission-denied'].slice(1)}.${elevateHint(v.entry)}`, s);
 		} else {
 			add('nf', 'No process holds them', '', 'circle-slash', UNKNOWN_REASON['not-found'], s);
 		}
