@@ -18,6 +18,8 @@ export interface TestSshd {
 	logFile: string;
 	/** Lines of the sshd log that record an accepted connection. */
 	acceptedConnections(): number;
+	/** Lets `user` (an account of this machine) log in with the test's client key. */
+	authorize(user: string): void;
 	stop(): Promise<void>;
 }
 
@@ -75,6 +77,9 @@ export async function startSshd(): Promise<TestSshd> {
 	const clientPub = keygen(clientKey);
 	keygen(strangerKey);
 	fs.writeFileSync(path.join(dir, 'authorized_keys'), clientPub + '\n', { mode: 0o600 });
+	// Other users' keys: sshd reads a user's keys as that user, who cannot enter `dir` (0700).
+	const usersDir = `${dir}-users`;
+	fs.mkdirSync(usersDir, { mode: 0o755 });
 	const port = await freePort();
 	const logFile = path.join(dir, 'sshd.log');
 	const cfg = path.join(dir, 'sshd_config');
@@ -84,7 +89,7 @@ export async function startSshd(): Promise<TestSshd> {
 			'ListenAddress 127.0.0.1',
 			`Port ${port}`,
 			`HostKey ${hostKey}`,
-			`AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+			`AuthorizedKeysFile ${path.join(dir, 'authorized_keys')} ${path.join(usersDir, '%u')}`,
 			`PidFile ${path.join(dir, 'sshd.pid')}`,
 			'StrictModes no',
 			'UsePAM no',
@@ -149,10 +154,16 @@ export async function startSshd(): Promise<TestSshd> {
 		configFile,
 		logFile,
 		acceptedConnections: () => (fs.readFileSync(logFile, 'utf8').match(/^Connection from 127\.0\.0\.1 port \d+ on 127\.0\.0\.1 port \d+/gm) ?? []).length,
+		authorize(user: string) {
+			const file = path.join(usersDir, user);
+			fs.writeFileSync(file, clientPub + '\n', { mode: 0o600 });
+			execFileSync('chown', [user, file]);
+		},
 		async stop() {
 			if (child.exitCode === null) process.kill(pid, 'SIGTERM');
 			await exited;
 			fs.rmSync(dir, { recursive: true, force: true });
+			fs.rmSync(usersDir, { recursive: true, force: true });
 		},
 	};
 }

@@ -456,6 +456,9 @@ describe('ssh host specs and argv', () => {
 		assert.deepStrictEqual(argv.slice(argv.indexOf('-F'), argv.indexOf('-F') + 2), ['-F', '/tmp/cfg']);
 		assert.ok(!argv.some((a) => /StrictHostKeyChecking=no/i.test(a)));
 		assert.ok(sshArgv('h', { strictHostKeyChecking: 'accept-new' }).includes('StrictHostKeyChecking=accept-new'));
+		// sudo: the remote command alone changes, and sudo is never let prompt.
+		assert.deepStrictEqual(sshArgv('deploy@h', { sudo: true }).slice(0, -1), sshArgv('deploy@h').slice(0, -1));
+		assert.strictEqual(sshArgv('deploy@h', { sudo: true }).at(-1), 'exec sudo -n sh');
 	});
 
 	it('refuses options in disguise and shell syntax', () => {
@@ -473,6 +476,14 @@ describe('ssh host specs and argv', () => {
 		assert.strictEqual(r('@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n@@@@@@@@@@@\nHost key verification failed.\n'), 'host-key-changed');
 		assert.strictEqual(r('No ED25519 host key is known for h and you have requested strict checking.\nHost key verification failed.\n'), 'host-key-unknown');
 		assert.strictEqual(r('sh: 1: exec: sh: not found\n', 127), 'command-not-found');
+		// sudo -n's refusals (exit 1 through ssh), as sudo 1.9 words them; and no sudo at all.
+		assert.strictEqual(r('sudo: a password is required\n', 1), 'sudo-refused');
+		assert.strictEqual(r('sudo: sorry, you must have a tty to run sudo\n', 1), 'sudo-refused');
+		assert.strictEqual(r('deploy is not in the sudoers file.\nsudo: deploy is not in the sudoers file.  This incident will be reported.\n', 1), 'sudo-refused');
+		assert.match(describeExit('ssh', 'ssh h (sudo)', ['ssh'], 1, null, 'sudo: a password is required\n').message, /^ssh h \(sudo\): sudo -n would not run sh as root without a password there: .*NOPASSWD/);
+		assert.strictEqual(r('sh: 1: exec: sudo: not found\n', 127), 'command-not-found');
+		assert.match(describeExit('ssh', 'ssh h (sudo)', ['ssh'], 127, null, 'sh: 1: exec: sudo: not found\n').message, /sudo is not installed on the remote host/);
+		assert.strictEqual(describeExit('command', 'root', ['sudo', '-n', 'sh'], 1, null, 'sudo: a password is required\n').reason, 'sudo-refused');
 		assert.strictEqual(describeExit('command', 'docker web', ['docker'], 1, null, 'Error: No such container: web\n').reason, 'transport-exited');
 		assert.match(describeExit('command', 'docker web', ['docker'], 1, null, 'Error: No such container: web\n').message, /No such container: web/);
 	});

@@ -373,5 +373,14 @@ describe('ssh config Host parsing for "Add SSH Host"', () => {
 		assert.deepStrictEqual(parseHostEntry({ name: 'c', command: ['docker', 'exec', '-i', 'c', 'sh'] }, 0), { kind: 'command', name: 'c', argv: ['docker', 'exec', '-i', 'c', 'sh'] });
 		assert.strictEqual(parseHostEntry({ name: 'c', command: 'docker exec' }, 0).kind, 'invalid');
 		assert.strictEqual(parseHostEntry({ command: ['sh'] }, 0).kind, 'invalid');
+		// An ssh host read as root: named after the host with " (sudo)" unless named; checked as a string entry is.
+		const { entryName } = require('../../src/views/hosts') as typeof import('../../src/views/hosts');
+		assert.deepStrictEqual(parseHostEntry({ host: 'deploy@web-1', sudo: true }, 0), { kind: 'ssh', name: 'deploy@web-1 (sudo)', spec: 'deploy@web-1', sudo: true });
+		assert.strictEqual(entryName({ host: 'deploy@web-1', sudo: true }), 'deploy@web-1 (sudo)');
+		assert.deepStrictEqual(parseHostEntry({ host: 'web-1', sudo: true, name: 'web as root' }, 0), { kind: 'ssh', name: 'web as root', spec: 'web-1', sudo: true });
+		assert.deepStrictEqual(parseHostEntry({ host: 'web-1' }, 0), { kind: 'ssh', name: 'web-1', spec: 'web-1', sudo: false });
+		assert.match((parseHostEntry({ host: '-oProxyCommand=x', sudo: true }, 0) as { message: string }).message, /starts with "-"/);
+		assert.strictEqual(parseHostEntry({ host: 'web-1', sudo: 'yes' }, 0).kind, 'invalid');
+		assert.strictEqual(parseHostEntry({ host: 'web-1', command: ['sh'] }, 0).kind, 'invalid');
 	});
 });
