@@ -102,6 +102,36 @@ export async function addSshHost(arg?: unknown): Promise<string | undefined> {
 	return spec;
 }
 
+/**
+ * An ssh host's entry of procnet.sshHosts, read as root through sudo -n or not: "web-1" and
+ * { "host": "web-1", "sudo": true } (a name the user gave is kept). Resolves to the entry written,
+ * or undefined when `h` is not an ssh host of the user's settings.
+ */
+async function setSudo(h: HostEntry | undefined, on: boolean, hosts: HostRegistry): Promise<unknown> {
+	if (!h || h.kind !== 'ssh' || h.configKey === undefined) return undefined;
+	const list = globalHosts();
+	const i = list.findIndex((e) => entryName(e) === h.configKey);
+	if (i < 0) {
+		void vscode.window.showWarningMessage(`Procnet: ${h.name} is not in your user settings' procnet.sshHosts; change it where it is set.`);
+		return undefined;
+	}
+	const e = list[i];
+	const o = e && typeof e === 'object' ? (e as { host?: unknown; name?: unknown }) : undefined;
+	const spec = typeof e === 'string' ? e : typeof o?.host === 'string' ? o.host : undefined;
+	if (spec === undefined) return undefined;
+	const named = typeof o?.name === 'string' && o.name.trim() ? { name: o.name } : {};
+	const next = on ? { host: spec, sudo: true, ...named } : 'name' in named ? { host: spec, ...named } : spec;
+	if (on && list.some((x, j) => j !== i && entryName(x) === entryName(next))) {
+		void vscode.window.showInformationMessage(`Procnet: ${entryName(next)} is already in procnet.sshHosts.`);
+		return undefined;
+	}
+	list[i] = next;
+	await writeGlobalHosts(list);
+	// The configuration event does it too; now, so the command's caller finds the new row.
+	hosts.syncFromSettings();
+	return next;
+}
+
 export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEntry) => void): vscode.Disposable[] {
 	const hostOfArg = (n: unknown): HostEntry | undefined => {
 		if (typeof n === 'string') return hosts.all().find((h) => h.id === n || h.name === n);
@@ -124,6 +154,8 @@ export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEn
 			hosts.syncFromSettings();
 			return true;
 		}),
+		vscode.commands.registerCommand('procnet.readAsRoot', (n?: unknown) => setSudo(hostOfArg(n), true, hosts)),
+		vscode.commands.registerCommand('procnet.readAsUser', (n?: unknown) => setSudo(hostOfArg(n), false, hosts)),
 		vscode.commands.registerCommand('procnet.retryHost', (n?: unknown) => {
 			const h = hostOfArg(n);
 			return h?.store.refresh();

@@ -280,7 +280,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		const item = new vscode.TreeItem(h.name, vscode.TreeItemCollapsibleState.Expanded);
 		item.id = node.id;
 		item.iconPath = new vscode.ThemeIcon(h.kind === 'capture' ? 'archive' : 'remote', store.error ? new vscode.ThemeColor('errorForeground') : undefined);
-		item.contextValue = `host.${h.kind}`;
+		item.contextValue = `host.${h.kind}${h.sudo ? '.sudo' : ''}`;
 		const kind = h.kind === 'capture' ? 'capture' : h.kind;
 		// An ssh or command host's counts go above the tree (ProcessTreeProvider.status), as this machine's do:
 		// a row whose text changes is redrawn with every row under it, at nearly every refresh. A

@@ -165,3 +165,26 @@ describe('tree: grouped by port', () => {
 		assert.strictEqual((h.view.roots[MAX_CHILDREN] as { label: string }).label, '100 more ports');
 	});
 });
+
+describe('tree: the group of sockets whose owner this user may not read', () => {
+	/** The tooltip of the "Not readable by this user" group on a host of this kind. */
+	const tooltipOn = (entry: Partial<HostEntry>): string => {
+		const store = { snapshot: snapshot([proc(10, 'nginx')], [sock('1001', 10), sock('22', null, { ownerUnknown: 'permission-denied', uid: 0 })]), diff: undefined };
+		const e = { id: 'ssh:web-1', name: 'web-1', sudo: false, ...entry, store } as unknown as HostEntry;
+		const node: HostNode = { type: 'host', id: 'host', host: e };
+		const v = drain(indexHost(e, node, options(), undefined));
+		const unowned = v.roots.find((r) => r.type === 'group' && r.contextValue === 'group.unowned');
+		assert.ok(unowned && unowned.type === 'group');
+		const pd = unowned.children(unowned).find((c) => c.type === 'group' && /^Not readable/.test(c.label));
+		assert.ok(pd && pd.type === 'group');
+		return String(pd.tooltip);
+	};
+
+	it('says how to read an ssh host as root (Read as Root, the entry it writes); not when it is read so', () => {
+		assert.match(tooltipOn({ kind: 'ssh' }), /^Its owner may be a process whose fds this user may not read\. To read this host as root: Read as Root \(sudo -n\) on its row, which writes its entry in procnet\.sshHosts as \{ "host": "web-1", "sudo": true \}/);
+		assert.strictEqual(tooltipOn({ kind: 'ssh', sudo: true }), 'Its owner may be a process whose fds this user may not read.');
+		// A name that is no host (a named entry): the entry's shape, with a placeholder.
+		assert.match(tooltipOn({ kind: 'ssh', name: 'web servers' }), /\{ "host": "user@host", "sudo": true \}/);
+		assert.strictEqual(tooltipOn({ kind: 'command' }), 'Its owner may be a process whose fds this user may not read.');
+	});
+});

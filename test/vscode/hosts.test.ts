@@ -283,6 +283,26 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.ok(remote.host.sessionPid && remote.host.sessionPid !== pid, 'a new session');
 	});
 
+	it('"Read as Root (sudo -n)" on the ssh host\'s row rewrites its entry with sudo, and the new row reads through sudo; "Read as the Login User" turns it back', async () => {
+		const remote = await settled('procnet-test');
+		assert.strictEqual(api.tree.getTreeItem(remote).contextValue, 'host.ssh');
+		assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.readAsRoot', remote), { host: 'procnet-test', sudo: true });
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, [{ host: 'procnet-test', sudo: true }]);
+		const root = await settled('procnet-test (sudo)', 40000);
+		assert.strictEqual(root.host.store.error, undefined, root.host.store.error);
+		assert.strictEqual(rootNamed('procnet-test'), undefined, 'the plain row went with its entry');
+		assert.strictEqual(api.tree.getTreeItem(root).contextValue, 'host.ssh.sudo');
+		// The session's sh is sudo's child (the test logs in as root, whom sudo lets in without a password).
+		const snap = root.host.store.snapshot!;
+		const sudo = snap.processes.find((p) => p.name === 'sudo' && /sudo -n sh/.test(p.cmdline.join(' ')));
+		assert.ok(sudo, 'a "sudo -n sh" process on the host');
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.readAsUser', root), 'procnet-test');
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, ['procnet-test']);
+		const back = await settled('procnet-test', 40000);
+		assert.strictEqual(back.host.store.error, undefined, back.host.store.error);
+		assert.strictEqual(rootNamed('procnet-test (sudo)'), undefined);
+	});
+
 	it('"Remove Host" ends the host\'s ssh session: no ssh child is left', async () => {
 		const remote = rootNamed('procnet-test')!;
 		const pid = remote.host.sessionPid;
