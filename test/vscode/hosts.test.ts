@@ -286,8 +286,12 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 	it('"Read as Root (sudo -n)" on the ssh host\'s row rewrites its entry with sudo, and the new row reads through sudo; "Read as the Login User" turns it back', async () => {
 		const remote = await settled('procnet-test');
 		assert.strictEqual(api.tree.getTreeItem(remote).contextValue, 'host.ssh');
+		// Its entry alone changes, in its place.
+		const before = cfg().inspect<unknown[]>('sshHosts')!.globalValue!;
+		const at = before.indexOf('procnet-test');
+		assert.ok(at >= 0);
 		assert.deepStrictEqual(await vscode.commands.executeCommand('procnet.readAsRoot', remote), { host: 'procnet-test', sudo: true });
-		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, [{ host: 'procnet-test', sudo: true }]);
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, before.map((e, i) => (i === at ? { host: 'procnet-test', sudo: true } : e)));
 		const root = await settled('procnet-test (sudo)', 40000);
 		assert.strictEqual(root.host.store.error, undefined, root.host.store.error);
 		assert.strictEqual(rootNamed('procnet-test'), undefined, 'the plain row went with its entry');
@@ -297,7 +301,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		const sudo = snap.processes.find((p) => p.name === 'sudo' && /sudo -n sh/.test(p.cmdline.join(' ')));
 		assert.ok(sudo, 'a "sudo -n sh" process on the host');
 		assert.strictEqual(await vscode.commands.executeCommand('procnet.readAsUser', root), 'procnet-test');
-		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, ['procnet-test']);
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, before);
 		const back = await settled('procnet-test', 40000);
 		assert.strictEqual(back.host.store.error, undefined, back.host.store.error);
 		assert.strictEqual(rootNamed('procnet-test (sudo)'), undefined);
