@@ -132,6 +132,20 @@ async function setSudo(h: HostEntry | undefined, on: boolean, hosts: HostRegistr
 	return next;
 }
 
+/** The command host that reads this machine as root: sudo -n, never a password prompt. */
+export const ROOT_HOST = { name: 'this machine (sudo)', command: ['sudo', '-n', 'sh'] };
+
+/**
+ * Adds ROOT_HOST to procnet.sshHosts (once): as a plain user, the owners of other users' sockets
+ * on this machine are unreadable, as they are to ss -p without sudo. Resolves to its host.
+ */
+async function addRootCommandHost(hosts: HostRegistry): Promise<HostEntry | undefined> {
+	const list = globalHosts();
+	if (!list.some((e) => entryName(e) === ROOT_HOST.name)) await writeGlobalHosts([...list, ROOT_HOST]);
+	hosts.syncFromSettings();
+	return hosts.all().find((h) => h.kind === 'command' && h.name === ROOT_HOST.name);
+}
+
 export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEntry) => void): vscode.Disposable[] {
 	const hostOfArg = (n: unknown): HostEntry | undefined => {
 		if (typeof n === 'string') return hosts.all().find((h) => h.id === n || h.name === n);
@@ -156,6 +170,11 @@ export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEn
 		}),
 		vscode.commands.registerCommand('procnet.readAsRoot', (n?: unknown) => setSudo(hostOfArg(n), true, hosts)),
 		vscode.commands.registerCommand('procnet.readAsUser', (n?: unknown) => setSudo(hostOfArg(n), false, hosts)),
+		vscode.commands.registerCommand('procnet.readThisMachineAsRoot', async () => {
+			const h = await addRootCommandHost(hosts);
+			if (h) revealHost(h);
+			return h?.name;
+		}),
 		vscode.commands.registerCommand('procnet.retryHost', (n?: unknown) => {
 			const h = hostOfArg(n);
 			return h?.store.refresh();

@@ -312,7 +312,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		const item = new vscode.TreeItem(snap?.host.hostname ?? 'this machine', vscode.TreeItemCollapsibleState.Expanded);
 		item.id = node.id;
 		item.iconPath = new vscode.ThemeIcon(remote ? 'remote' : 'vm');
-		item.contextValue = 'host';
+		// '.user' when not root: other users' fds are unreadable, and the row offers Read as Root.
+		item.contextValue = process.getuid?.() === 0 ? 'host.local' : 'host.local.user';
 		// Its counts are in the view's message (status): a row whose text changes at each refresh
 		// would be redrawn with all its rows.
 		if (remote) item.description = remoteKind(remote);

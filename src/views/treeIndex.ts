@@ -441,7 +441,7 @@ const isHostSpec = (name: string): boolean => {
 /** How to read `h` with the rights that other users' fds need, as sudo ss -p is run; '' when it has them. */
 function elevateHint(h: HostEntry): string {
 	if (h.kind === 'ssh' && !h.sudo) return ` To read this host as root: Read as Root (sudo -n) on its row, which writes its entry in procnet.sshHosts as { "host": ${JSON.stringify(isHostSpec(h.name) ? h.name : 'user@host')}, "sudo": true }: procnet then runs sudo -n sh there, which must not ask for a password.`;
-	if (h.kind === 'local' && process.getuid?.() !== 0) return ' To read this machine as root, add { "name": "this machine as root", "command": ["sudo", "-n", "sh"] } to procnet.sshHosts (sudo must not ask for a password), or run VS Code\'s server as root.';
+	if (h.kind === 'local' && process.getuid?.() !== 0) return ' To read this machine as root: Read This Machine as Root (sudo -n) on its row, which adds { "name": "this machine (sudo)", "command": ["sudo", "-n", "sh"] } to procnet.sshHosts (sudo must not ask for a password); or run VS Code\'s server as root.';
 	return '';
 }
 

@@ -307,6 +307,21 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.strictEqual(rootNamed('procnet-test (sudo)'), undefined);
 	});
 
+	it('"Read This Machine as Root (sudo -n)" adds this machine as a command host through sudo -n, once, which reads it (and the local row says whether VS Code runs as root)', async () => {
+		const local = roots()[0];
+		assert.strictEqual(api.tree.getTreeItem(local).contextValue, process.getuid!() === 0 ? 'host.local' : 'host.local.user');
+		const before = cfg().inspect<unknown[]>('sshHosts')!.globalValue!;
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.readThisMachineAsRoot'), 'this machine (sudo)');
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.readThisMachineAsRoot'), 'this machine (sudo)');
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, [...before, { name: 'this machine (sudo)', command: ['sudo', '-n', 'sh'] }], 'added once');
+		const root = await settled('this machine (sudo)', 40000);
+		assert.strictEqual(root.host.store.error, undefined, root.host.store.error);
+		assert.strictEqual(root.host.kind, 'command');
+		await waitFor('the extension host under it', () => api.tree.processNodeOn(root.host.id, process.pid));
+		assert.strictEqual(await vscode.commands.executeCommand('procnet.removeHost', root), true);
+		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, before);
+	});
+
 	it('"Remove Host" ends the host\'s ssh session: no ssh child is left', async () => {
 		const remote = rootNamed('procnet-test')!;
 		const pid = remote.host.sessionPid;
