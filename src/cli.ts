@@ -12,6 +12,7 @@ import { captureRecipe } from './collect/remoteScript';
 import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
+import { formatPeers } from './cliPeers';
 import { trafficLoop } from './cliTraffic';
 import { killPorts } from './cliKillPort';
 import { localSignaller, sessionSignaller } from './collect/signaller';
@@ -59,6 +60,9 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
                                          still has the start time read; SIGKILL to those still
                                          running after --grace SECONDS (default 3); --ssh HOST
                                          does it there through one session
+       procnet peers [snapshot options]  connected sockets by remote address, the peer holding
+                                         the most first, with their states and the processes
+                                         that hold them; --count N peers (default 20); --json
        procnet free-port PORT|FROM-TO    which ports a server could bind now, and what holds
                                          the others: from FROM on until --count N (default 5)
                                          free ones; --udp for UDP (default TCP); --json; exit
@@ -85,7 +89,7 @@ snapshot options:
 class UsageError extends Error {}
 
 interface Options {
-	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port' | 'traffic' | 'kill-port';
+	command: 'snapshot' | 'watch' | 'capture' | 'close' | 'free-port' | 'traffic' | 'kill-port' | 'peers';
 	/** kill-port: the ports, and ms between SIGTERM and SIGKILL. */
 	killPort?: { ports: number[]; protocol: PortProtocol; graceMs: number };
 	/** traffic: intervals to print before ending. */
@@ -108,6 +112,8 @@ interface Options {
 	count?: number;
 	/** free-port: the ports to look at, the protocol, and how many free ones to list. */
 	freePort?: { range: PortRange; protocol: PortProtocol; count: number };
+	/** peers: how many to print. */
+	peerCount?: number;
 }
 
 interface Endpoint {
@@ -136,7 +142,7 @@ function parsePids(v: string): number[] {
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
-	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic' && command !== 'kill-port') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic' && command !== 'kill-port' && command !== 'peers') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
 	// close: its --id, or its two ends; free-port: its range (the only arguments that are not options).
 	let id: string | undefined;
@@ -273,7 +279,12 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (o.samples !== undefined) throw new UsageError('--samples goes with traffic');
-	if (protocol !== 'tcp' || count !== undefined) throw new UsageError('--udp, --tcp and --count go with free-port');
+	if (command === 'peers') {
+		if (o.csv || o.recipe || protocol !== 'tcp') throw new UsageError('peers takes --count, --json, the selection options (--pid, --children, --kind) and a source');
+		o.peerCount = count ?? 20;
+		count = undefined;
+	}
+	if (protocol !== 'tcp' || count !== undefined) throw new UsageError('--udp, --tcp and --count go with free-port, traffic and peers');
 	if (o.csv && (command !== 'snapshot' || o.json)) throw new UsageError('--csv goes with snapshot, without --json');
 	if (o.intervalMs !== undefined && command !== 'watch') throw new UsageError('--interval goes with watch and traffic');
 	// A capture is one moment: there is nothing to watch in it.
@@ -356,7 +367,8 @@ export async function main(argv: string[]): Promise<number> {
 			return 1;
 		}
 		const sel = selectSnapshot(snap, o.selection);
-		if (o.json) writeJson(sel);
+		if (o.command === 'peers') writeOut(formatPeers(sel, o.peerCount ?? 20, o.json));
+		else if (o.json) writeJson(sel);
 		else if (o.csv) writeOut(toCsv(sel));
 		else writeOut(formatSnapshot(sel));
 		return 0;

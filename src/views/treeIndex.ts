@@ -6,6 +6,7 @@
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, localText, portSummaryOf } from '../model/describe';
 import { matchesFilter, type Filter } from '../model/filter';
+import { groupByPeer, statesText } from '../model/peers';
 import type { PortNames } from '../model/portNames';
 import { ownerCount, ownerPidAt } from '../model/owners';
 import { isListening } from '../model/select';
@@ -16,7 +17,7 @@ import type { HostEntry } from './hosts';
 import { drain } from './turns';
 import type { GroupNode, HostNode, Mark, ProcessNode, TreeNode } from './treeNodes';
 
-export type GroupBy = 'process' | 'port' | 'netns';
+export type GroupBy = 'process' | 'port' | 'peer' | 'netns';
 
 export interface TreeOptions {
 	groupBy: GroupBy;
@@ -302,6 +303,40 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			v.roots.push(rest);
 			v.content.set(rest.id, []);
 		}
+	} else if (o.groupBy === 'peer') {
+		const { peers, none } = yield* groupByPeer(all, STEP);
+		const names = (pids: number[]) => {
+			const known = pids.flatMap((pid) => (procs.has(pid) && !hidden.has(pid) ? [`${procs.get(pid)!.name} (${pid})`] : []));
+			return known.slice(0, 3).join(', ') + (known.length > 3 ? ` +${known.length - 3}` : '');
+		};
+		for (const g of peers.slice(0, MAX_CHILDREN)) {
+			const conns = `${g.sockets.length} ${g.sockets.length === 1 ? 'socket' : 'sockets'}`;
+			const node: GroupNode = {
+				type: 'group', id: `${host.id}/peer:${g.peer}`, label: g.peer,
+				description: [g.loopback ? 'loopback' : '', conns, names(g.pids)].filter(Boolean).join(' · '),
+				icon: g.loopback ? 'vm' : 'globe',
+				tooltip: `${g.peer}${g.loopback ? ' (this machine)' : ''}: ${conns} connected to it (${statesText(g, 6)})${g.pids.length ? `, held by ${names(g.pids)}` : ''}.`,
+				contextValue: 'group.peer', parent: host, children: (self) => v.socketNodes(self, g.sockets),
+			};
+			v.roots.push(node);
+			v.content.set(node.id, g.sockets);
+			n += g.sockets.length;
+			if (n % STEP < g.sockets.length) yield;
+		}
+		if (peers.length > MAX_CHILDREN) {
+			const rest = more(host, peers.length - MAX_CHILDREN, 'peers');
+			v.roots.push(rest);
+			v.content.set(rest.id, []);
+		}
+		if (none.length) {
+			const node: GroupNode = {
+				type: 'group', id: `${host.id}/peer:none`, label: 'No peer', description: `listening, bound, unix… · ${none.length}`, icon: 'circle-outline',
+				tooltip: 'Sockets not connected to a remote address: listeners, bound datagram sockets, unix, packet and netlink sockets.',
+				contextValue: 'group.peer', parent: host, children: (self) => v.socketNodes(self, none),
+			};
+			v.roots.push(node);
+			v.content.set(node.id, none);
+		}
 	} else {
 		const byNs = new Map<string, SocketInfo[]>();
 		for (let i = 0; i < all.length; i++) {
@@ -483,10 +518,12 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 	});
 }
 
-function more(parent: HostNode | ProcessNode | GroupNode, n: number, what: 'sockets' | 'ports' = 'sockets'): GroupNode {
+function more(parent: HostNode | ProcessNode | GroupNode, n: number, what: 'sockets' | 'ports' | 'peers' = 'sockets'): GroupNode {
 	const [description, tooltip] = what === 'ports'
 		? ['filter to narrow them', `The tree shows ${MAX_CHILDREN} ports, listening ones first. A filter (port:8000-8100, state:listen) narrows the tree.`]
-		: ['filter, or open the details panel', 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.'];
+		: what === 'peers'
+			? ['filter to narrow them', `The tree shows the ${MAX_CHILDREN} peers holding the most sockets. A filter (addr:10.0.0.0/8) narrows the tree.`]
+			: ['filter, or open the details panel', 'The tree shows the first sockets only. The details panel lists them all; a filter narrows the tree.'];
 	return { type: 'group', id: `${parent.id}/more`, label: `${n} more ${what}`, description, icon: 'ellipsis', tooltip, contextValue: 'group.more', parent, children: () => [] };
 }
 

@@ -35,9 +35,10 @@ export function registerViewCommands(tree: ProcessTreeProvider, memento: vscode.
 			await tree.setOptions({ listeningOnly: false });
 		}),
 		vscode.commands.registerCommand('procnet.groupBy', async (arg?: unknown) => {
-			const options: Array<{ label: string; value: GroupBy }> = [
+			const options: Array<{ label: string; value: GroupBy; description?: string }> = [
 				{ label: 'Process', value: 'process' },
 				{ label: 'Port', value: 'port' },
+				{ label: 'Peer', value: 'peer', description: 'the remote address, the peers holding the most connections first' },
 				{ label: 'Network namespace', value: 'netns' },
 			];
 			const value = typeof arg === 'string' && options.some((o) => o.value === arg) ? (arg as GroupBy) : (await vscode.window.showQuickPick(options, { title: 'Procnet: Group Sockets By' }))?.value;

@@ -217,6 +217,40 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		await waitFor('this process as a root again', () => mine());
 	});
 
+	it('groups by peer: the remote address holding the most sockets first, each connection under the address it is connected to, listeners under "No peer"', async () => {
+		const v6 = await listen('::1');
+		const dial = (port: number, host: string) => new Promise<net.Socket>((r, j) => { const c = net.connect(port, host, () => r(c)); c.once('error', j); });
+		const clients = [await dial(portOf(server), '127.0.0.1'), await dial(portOf(server), '127.0.0.1'), await dial(portOf(server), '127.0.0.1'), await dial(portOf(v6), '::1')];
+		try {
+			await vscode.commands.executeCommand('procnet.groupBy', 'peer');
+			await api.store.refresh();
+			await api.tree.whenIndexed();
+			const peers = () => roots().filter((n): n is GroupNode => n.type === 'group' && n.contextValue === 'group.peer');
+			const g4 = await waitFor('a 127.0.0.1 group', () => peers().find((g) => g.label === '127.0.0.1'));
+			const in4 = socketsOf(g4).map((n) => n.socket);
+			for (const c of clients.slice(0, 3)) {
+				// The client's socket and the one the server accepted: both are connected to 127.0.0.1.
+				assert.ok(in4.some((x) => x.localPort === c.localPort && x.remotePort === portOf(server) && x.owners.some((o) => o.pid === process.pid)), `client :${c.localPort}`);
+				assert.ok(in4.some((x) => x.localPort === portOf(server) && x.remotePort === c.localPort), `accepted from :${c.localPort}`);
+			}
+			assert.match(String(g4.description), new RegExp(`^loopback · ${in4.length} sockets · .*\\(${process.pid}\\)`));
+			const g6 = peers().find((g) => g.label === '::1');
+			assert.ok(g6 && socketsOf(g6).some((n) => n.socket.localPort === clients[3].localPort && n.socket.remotePort === portOf(v6)), 'the IPv6 client under ::1');
+			// Most sockets first; "No peer" (the listeners) last.
+			const counts = peers().filter((g) => g.label !== 'No peer').map((g) => socketsOf(g).length);
+			assert.deepStrictEqual(counts, [...counts].sort((a, b) => b - a));
+			const none = peers().at(-1)!;
+			assert.strictEqual(none.label, 'No peer');
+			assert.ok(socketsOf(none).some((n) => n.socket.state === 'LISTEN' && n.socket.localPort === portOf(server)));
+			assert.match(String(api.view.description), /by peer/);
+		} finally {
+			for (const c of clients) c.destroy();
+			await new Promise((r) => v6.close(r));
+			await vscode.commands.executeCommand('procnet.groupBy', 'process');
+			await waitFor('this process as a root again', () => mine());
+		}
+	});
+
 	it('marks a new socket, then a closed one, across refreshes', async () => {
 		const extra = await listen();
 		const port = portOf(extra);
