@@ -680,6 +680,44 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
 	});
 
+	it('groups by peer from "Group Sockets By…": the remote addresses with their counts and owners; the host row\'s menu offers Find Free Port (and, VS Code being root here, no Read as Root)', async function () {
+		this.timeout(90000);
+		// A connection of the test's own to its listener: a 127.0.0.1 peer held by this mocha process.
+		const client = net.connect(listener.port, '127.0.0.1');
+		await new Promise((r, j) => client.once('connect', r).once('error', j));
+		try {
+			await openProcnetView(page);
+			const quick = await runCommand(page, 'Procnet: Group Sockets By…');
+			const peerItem = quick.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Peer$/ }) }).first();
+			await peerItem.waitFor({ timeout: 10000 });
+			await peerItem.click();
+			const row = await findRow(page, /^127\.0\.0\.1/);
+			const description = await row.locator('.label-description').first().innerText();
+			assert.match(description, /^loopback · \d+ sockets · /);
+			await screenshot(page, '19e-grouped-by-peer');
+			await row.click();
+			await row.press('ArrowRight');
+			// Its sockets under it: connections, each to 127.0.0.1.
+			await procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: '→ 127.0.0.1:' }).first().waitFor({ timeout: 15000 });
+			await screenshot(page, '19f-peer-expanded');
+		} finally {
+			client.destroy();
+			const quick = await runCommand(page, 'Procnet: Group Sockets By…');
+			const item = quick.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Process$/ }) }).first();
+			await item.waitFor({ timeout: 10000 });
+			await item.click();
+		}
+		await findRow(page, `node (${listener.pid})`);
+		const host = procnetTree(page).getByRole('treeitem', { level: 1 }).first();
+		await host.click({ button: 'right' });
+		const menu = page.locator('.context-view .monaco-menu .action-item');
+		await menu.filter({ hasText: 'Find Free Port…' }).first().waitFor({ timeout: 10000 });
+		assert.strictEqual(await menu.filter({ hasText: 'Read This Machine as Root' }).count(), 0, 'VS Code runs as root here: nothing to elevate to');
+		await page.waitForTimeout(300);
+		await screenshot(page, '19g-host-row-menu');
+		await page.keyboard.press('Escape');
+	});
+
 	it('"Find Free Port…" from the palette: a typed range lists the listener\'s port as in use by it and the free ports after it; Enter copies the first free one', async function () {
 		this.timeout(60000);
 		await runCommand(page, 'View: Close All Editors');
