@@ -14,9 +14,10 @@ import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
 import { trafficLoop } from './cliTraffic';
+import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
 import { localSignaller, sessionSignaller } from './collect/signaller';
-import { readTcpInfoByNamespace, readTcpInfoOf } from './collect/tcpInfo';
+import { readTcpInfoByNamespace } from './collect/tcpInfo';
 import { readEphemeralRange } from './collect/ephemeralRange';
 import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, type PortRange } from './model/freePorts';
 import { toCsv } from './model/csv';
@@ -420,14 +421,7 @@ function trafficCommand(o: Options): Promise<number> {
 				return 1;
 			}
 		}
-		const ask = (sockets: SocketInfo[]) =>
-			src
-				? readTcpInfoByNamespace(sockets, !!pids, (list, f) => {
-						// Any socket of the namespace with an owner: the session checks it before ss runs, and enters its namespace.
-						const s = list.find((x) => x.owners.length);
-						return s ? src.traffic({ pid: s.owners[0].pid, fd: s.owners[0].fd, inode: s.inode, key: f?.key ?? 'sport', ports: f?.ports ?? [] }) : Promise.resolve({ ok: true, infos: [] });
-					})
-				: readTcpInfoByNamespace(sockets, !!pids, (list, f) => readTcpInfoOf(list, f, { maxBuffer: 1 << 30 }));
+		const ask = (sockets: SocketInfo[]) => readTcpInfoByNamespace(sockets, !!pids, src ? askThrough(src) : askHere);
 		return trafficLoop(read, ask, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, count: o.count ?? 10, samples: o.samples }, io);
 	});
 }

@@ -3,53 +3,11 @@
 // does, asks ss once per network namespace for the kernel's byte counters (model/traffic.ts),
 // and prints each process's rates since the read before, busiest first.
 import { bytesText, visible } from './model/describe';
-import { ownerCount, ownerPidAt } from './model/owners';
 import { selectSnapshot, type Selection } from './model/select';
 import type { Snapshot, SocketInfo } from './model/snapshot';
 import type { TcpInfo } from './model/ssTcpInfo';
-import { processTraffic, trafficSockets, type TrafficSample } from './model/traffic';
+import { trafficRows, trafficSockets, type TrafficRow, type TrafficSample } from './model/traffic';
 import type { WatchIo } from './cliWatch';
-
-export interface TrafficRow {
-	pid: number;
-	name: string;
-	connections: number;
-	/** Bytes per second since the read before; null on the first read of a process's connections. */
-	sentRate: number | null;
-	receivedRate: number | null;
-	/** Bytes in all on the connections it holds now. */
-	sent: number;
-	received: number;
-}
-
-/**
- * Each process's traffic in `snap` from ss's answers, against the counters of the read before
- * (by inode); a socket several processes hold counts for each of them, as `ss -p` lists it under each.
- */
-export function trafficRows(snap: Snapshot, infos: readonly TcpInfo[], prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { rows: TrafficRow[]; samples: Map<string, TrafficSample> } {
-	const byPid = new Map<number, SocketInfo[]>();
-	for (const s of trafficSockets(snap.sockets)) {
-		const n = ownerCount(s);
-		for (let i = 0; i < n; i++) {
-			const pid = ownerPidAt(s, i);
-			const l = byPid.get(pid);
-			if (!l) byPid.set(pid, [s]);
-			else if (l[l.length - 1] !== s) l.push(s);
-		}
-	}
-	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
-	const samples = new Map<string, TrafficSample>();
-	const rows: TrafficRow[] = [];
-	for (const [pid, sockets] of byPid) {
-		const r = processTraffic(sockets, infos, prev, t);
-		for (const [inode, sample] of r.samples) samples.set(inode, sample);
-		const x = r.traffic;
-		rows.push({ pid, name: names.get(pid) ?? '?', connections: x.connections, sentRate: x.sentRate, receivedRate: x.receivedRate, sent: x.sent, received: x.received });
-	}
-	const rate = (r: TrafficRow) => (r.sentRate ?? 0) + (r.receivedRate ?? 0);
-	rows.sort((a, b) => rate(b) - rate(a) || b.sent + b.received - (a.sent + a.received) || a.pid - b.pid);
-	return { rows, samples };
-}
 
 /** Bytes or bytes per second in procnet's units (the column says which); `-` for no rate yet. */
 const amount = (n: number | null): string => (n === null ? '-' : bytesText(Math.round(n)));

@@ -13,6 +13,7 @@ import type { SignalResult } from './processControl';
 import type { ReadProcOptions } from './procfsReader';
 import type { RemoteSignal } from './remoteScript';
 import type { SocketColumns } from './socketColumns';
+import type { TrafficAllResult } from './trafficMeter';
 
 /**
  * A host the worker reads through a session of its own (shellSource.ts) instead of this
@@ -68,6 +69,8 @@ export type ScanRequest =
 	| { type: 'tcpinfo'; id: number; target: TcpInfoTarget }
 	/** A remote job only: ask ss about a process's connections through the session (ShellSource.traffic). */
 	| { type: 'traffic'; id: number; target: TrafficTarget }
+	/** Every process's TCP traffic, over the sockets of the worker's last scan (trafficMeter.ts). */
+	| { type: 'trafficAll'; id: number; root: string }
 	/** A remote job only: end the session (the next scan opens a new one). */
 	| { type: 'suspend'; id: number };
 
@@ -81,6 +84,7 @@ export type ScanResponse =
 	| { id: number; ok: true; type: 'closed'; result: CloseResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'tcpinfo'; result: TcpInfoResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'traffic'; result: TcpInfoManyResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'trafficAll'; result: TrafficAllResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }
 	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
 	| { id: number; ok: false; error: string; reason?: string; detail?: string };

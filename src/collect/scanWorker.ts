@@ -7,13 +7,14 @@ import { parentPort, workerData } from 'worker_threads';
 import { sameSocket } from '../model/diff';
 import { buildSnapshot } from '../model/join';
 import { OwnerIndex } from '../model/ownerIndex';
-import type { SocketInfo } from '../model/snapshot';
+import type { Snapshot, SocketInfo } from '../model/snapshot';
 import { scanProcesses, type ProcessesJob, type ProcessesMessage } from './parallelReader';
 import { readProcTreeParsed } from './procfsReader';
 import { captureFileSnapshot, RemoteSourceError } from './remoteCapture';
 import { COLUMNS_FROM, SLICE, type CaptureJob, type RemoteJob, type ScanJob, type ScanRequest, type ScanResponse, type SliceParts } from './scanWire';
 import { remoteJobSource, type ShellSource } from './shellSource';
 import { toColumns } from './socketColumns';
+import { askHere, askThrough, TrafficMeter, type TrafficAllResult } from './trafficMeter';
 import { niceThisThread } from './threadPriority';
 
 /** The sockets the caller holds after applying the last scan, by id. */
@@ -23,6 +24,19 @@ let pending: { scan: number; parts: SliceParts; full: boolean } | undefined;
 
 /** The remote job's source, opened at its first scan or signal and ended by 'suspend'. */
 let remote: ShellSource | undefined;
+
+/** The processes of the last scan (their names, for a traffic measurement over `baseline`). */
+let lastProcesses: Snapshot['processes'] | undefined;
+const meter = new TrafficMeter();
+
+/** Every process's traffic over the last scan's sockets: this machine's ss, or the host's through its session. */
+async function trafficAll(root: string, job: RemoteJob | CaptureJob | undefined): Promise<TrafficAllResult> {
+	if (job?.kind === 'capture') return { ok: false, message: 'a capture is a record: it has no live counters to ask' };
+	if (!job && root !== '/proc') return { ok: false, message: `ss reads this machine's kernel, not ${root}` };
+	if (!baseline || !lastProcesses) return { ok: false, message: 'the host has not been read yet' };
+	const snap = { sockets: [...baseline.values()], processes: lastProcesses };
+	return meter.measure(snap, job ? askThrough((remote ??= remoteJobSource(job))) : askHere);
+}
 
 async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined): Promise<ScanResponse> {
 	if (req.type === 'slice') {
@@ -42,6 +56,7 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 		await r?.disposeAndWait();
 		return { id: req.id, ok: true, type: 'suspended' };
 	}
+	if (req.type === 'trafficAll') return { id: req.id, ok: true, type: 'trafficAll', result: await trafficAll(req.root, job), sessionPid: remote?.sessionPid };
 	if (req.type === 'signal' || req.type === 'close' || req.type === 'tcpinfo' || req.type === 'traffic') {
 		// One-shot actions go through the remote job's session, opened here if no scan opened it.
 		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: `${req.type} goes through a remote session; this worker has none` };
@@ -73,6 +88,7 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 	}
 	if (!full) for (const id of baseline!.keys()) if (!next.has(id)) parts.removed.push(id);
 	baseline = next;
+	lastProcesses = head.processes;
 	pending = { scan: req.id, parts, full };
 	return { id: req.id, ok: true, type: 'scan', head, counts: { upserts: parts.upserts.length, removed: parts.removed.length }, full, sessionPid: remote?.sessionPid };
 }

@@ -26,6 +26,7 @@ import type { SnapshotSource } from './source';
 import { columnTableOf, fromColumns } from './socketColumns';
 import { SocketIndex } from './socketIndex';
 import { StringPool } from './stringPool';
+import type { TrafficAllResult } from './trafficMeter';
 
 /**
  * The scan thread's default nice value: a refresh is background work and gives way to the
@@ -173,6 +174,21 @@ export class WorkerSource implements SnapshotSource {
 	/** A remote job only: asks the host's ss about a process's connections through its session (ShellSource.traffic). */
 	traffic(target: TrafficTarget): Promise<TcpInfoManyResult> {
 		return this.sessionAction({ type: 'traffic', target }, (s) => s.traffic(target), (res) => (res.type === 'traffic' ? res.result : undefined));
+	}
+
+	/**
+	 * Every process's TCP traffic over the sockets of the last scan, measured in the worker (ss's
+	 * answer for a whole host is too big to parse on this thread); rates against the measurement
+	 * before, if recent. Needs the worker.
+	 */
+	async trafficAll(): Promise<TrafficAllResult> {
+		if (this.disposed) throw this.disposedError();
+		const w = this.ensureWorker();
+		if (!w) return { ok: false, message: 'measuring a whole host needs the scan worker' };
+		const res = await this.call(w, { type: 'trafficAll', root: this.root });
+		if (res.type !== 'trafficAll') throw new Error('scan worker answered out of turn');
+		if (this.remote) this.workerSessionPid = res.sessionPid;
+		return res.result;
 	}
 
 	/** A remote job only: aborts a TCP connection through the host's session (ShellSource.close). */

@@ -5,7 +5,8 @@
 // built from their ports; each answer is matched to its socket by inode. Pure: the panel asks ss
 // (collect/tcpInfo.ts) and the page draws the result.
 import { localText, remoteText } from './describe';
-import type { SocketInfo } from './snapshot';
+import { ownerCount, ownerPidAt } from './owners';
+import type { Snapshot, SocketInfo } from './snapshot';
 import type { TcpInfo } from './ssTcpInfo';
 
 /** A connection's counters at one answer of ss. */
@@ -140,9 +141,8 @@ const num = (i: TcpInfo, k: string) => {
  * answers, by inode); returns the samples to keep for the next time. A rate needs the connection
  * in both answers, at least half a second apart, with counters that did not go back.
  */
-export function processTraffic(sockets: readonly SocketInfo[], infos: readonly TcpInfo[], prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { traffic: ProcessTraffic; samples: Map<string, TrafficSample> } {
-	const byInode = new Map<string, TcpInfo>();
-	for (const i of infos) byInode.set(i.inode, i);
+export function processTraffic(sockets: readonly SocketInfo[], infos: readonly TcpInfo[] | ReadonlyMap<string, TcpInfo>, prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { traffic: ProcessTraffic; samples: Map<string, TrafficSample> } {
+	const byInode = infos instanceof Map ? infos : infosByInode(infos as readonly TcpInfo[]);
 	const samples = new Map<string, TrafficSample>();
 	const rows: ConnectionTraffic[] = [];
 	let seconds: number | null = null;
@@ -181,4 +181,52 @@ export function processTraffic(sockets: readonly SocketInfo[], infos: readonly T
 		traffic: { connections: sockets.length, answered: samples.size, seconds, sentRate, receivedRate, sent, received, top: rows.slice(0, TOP) },
 		samples,
 	};
+}
+
+const infosByInode = (infos: readonly TcpInfo[]): Map<string, TcpInfo> => new Map(infos.map((i) => [i.inode, i]));
+
+/** One process's line of a host's traffic (procnet traffic, Show Traffic by Process). */
+export interface TrafficRow {
+	pid: number;
+	name: string;
+	connections: number;
+	/** Bytes per second since the read before; null on the first read of a process's connections. */
+	sentRate: number | null;
+	receivedRate: number | null;
+	/** Bytes in all on the connections it holds now. */
+	sent: number;
+	received: number;
+}
+
+/**
+ * Each process's traffic in `snap` from ss's answers, against the counters of the read before
+ * (by inode), busiest first; a socket several processes hold counts for each of them, as `ss -p`
+ * lists it under each.
+ */
+export function trafficRows(snap: Pick<Snapshot, 'sockets' | 'processes'>, infos: readonly TcpInfo[], prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { rows: TrafficRow[]; samples: Map<string, TrafficSample> } {
+	const byPid = new Map<number, SocketInfo[]>();
+	for (const s of trafficSockets(snap.sockets)) {
+		const n = ownerCount(s);
+		for (let i = 0; i < n; i++) {
+			const pid = ownerPidAt(s, i);
+			const l = byPid.get(pid);
+			if (!l) byPid.set(pid, [s]);
+			else if (l[l.length - 1] !== s) l.push(s);
+		}
+	}
+	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
+	// Once for all processes: per process, it was a map of every answer each time (a host's
+	// thousand processes over 100k connections).
+	const byInode = infosByInode(infos);
+	const samples = new Map<string, TrafficSample>();
+	const rows: TrafficRow[] = [];
+	for (const [pid, sockets] of byPid) {
+		const r = processTraffic(sockets, byInode, prev, t);
+		for (const [inode, sample] of r.samples) samples.set(inode, sample);
+		const x = r.traffic;
+		rows.push({ pid, name: names.get(pid) ?? '?', connections: x.connections, sentRate: x.sentRate, receivedRate: x.receivedRate, sent: x.sent, received: x.received });
+	}
+	const rate = (r: TrafficRow) => (r.sentRate ?? 0) + (r.receivedRate ?? 0);
+	rows.sort((a, b) => rate(b) - rate(a) || b.sent + b.received - (a.sent + a.received) || a.pid - b.pid);
+	return { rows, samples };
 }
