@@ -61,7 +61,7 @@ export async function trafficLoop(read: () => Promise<Snapshot>, ask: (sockets: 
 			return 1;
 		}
 		const t = Date.now();
-		const { rows, samples } = trafficRows(snap, r.infos, prev?.samples, t);
+		const { rows, samples } = trafficRows(snap, r.infos, prev, t);
 		if (prev) {
 			if (!io.out(formatTraffic(rows, new Date(t).toISOString(), (t - prev.t) / 1000, o.json, o.count))) return 0;
 			if (o.samples !== undefined && ++printed >= o.samples) return 0;

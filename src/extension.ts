@@ -16,6 +16,7 @@ import { PortFinderHint } from './views/portFinderHint';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
 import { findFreePort } from './views/findFreePort';
+import { showTraffic } from './views/showTraffic';
 import { killPort } from './views/killPort';
 import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
@@ -144,6 +145,11 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			const onRow = !!arg && typeof arg === 'object' && 'type' in arg;
 			const host = onRow ? hostNodeOf(arg as TreeNode).host : hosts.local;
 			return findFreePort(host, showOwner, onRow ? undefined : arg);
+		}),
+		// From a host row: that host; from the palette: this machine.
+		vscode.commands.registerCommand('procnet.showTraffic', (arg?: unknown) => {
+			const onRow = !!arg && typeof arg === 'object' && 'type' in arg;
+			return showTraffic(onRow ? hostNodeOf(arg as TreeNode).host : hosts.local, showOwner);
 		}),
 		vscode.commands.registerCommand('procnet.openWatched', async () => {
 			const pid = statusBar.state?.openPid;

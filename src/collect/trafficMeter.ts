@@ -37,7 +37,7 @@ export class TrafficMeter {
 		if (!r.ok) return { ok: false, message: r.message };
 		const t = Date.now();
 		const prev = this.prev && t - this.prev.t <= STALE_MS ? this.prev : undefined;
-		const { rows, samples } = trafficRows(snap, r.infos, prev?.samples, t);
+		const { rows, samples } = trafficRows(snap, r.infos, prev, t);
 		this.prev = { t, samples };
 		return { ok: true, rows, at: t, seconds: prev ? (t - prev.t) / 1000 : null, connections: sockets.length };
 	}

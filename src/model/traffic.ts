@@ -139,9 +139,12 @@ const num = (i: TcpInfo, k: string) => {
 /**
  * The traffic of `sockets` from ss's answers (by inode), with rates against `prev` (the last
  * answers, by inode); returns the samples to keep for the next time. A rate needs the connection
- * in both answers, at least half a second apart, with counters that did not go back.
+ * in both answers, at least half a second apart, with counters that did not go back. With
+ * `prevAt`, the caller says the last answers were every connection there was at that time: one
+ * missing from them opened since, and all its bytes moved since then (a server's short-lived
+ * connections, each absent from the answer before, had left it without a rate at all).
  */
-export function processTraffic(sockets: readonly SocketInfo[], infos: readonly TcpInfo[] | ReadonlyMap<string, TcpInfo>, prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { traffic: ProcessTraffic; samples: Map<string, TrafficSample> } {
+export function processTraffic(sockets: readonly SocketInfo[], infos: readonly TcpInfo[] | ReadonlyMap<string, TcpInfo>, prev: ReadonlyMap<string, TrafficSample> | undefined, t: number, prevAt?: number): { traffic: ProcessTraffic; samples: Map<string, TrafficSample> } {
 	const byInode = infos instanceof Map ? infos : infosByInode(infos as readonly TcpInfo[]);
 	const samples = new Map<string, TrafficSample>();
 	const rows: ConnectionTraffic[] = [];
@@ -155,7 +158,8 @@ export function processTraffic(sockets: readonly SocketInfo[], infos: readonly T
 		samples.set(s.inode, now);
 		sent += now.sent;
 		received += now.received;
-		const before = prev?.get(s.inode);
+		// A connection new since a complete last answer: from nothing at that answer's time.
+		const before = prev?.get(s.inode) ?? (prev && prevAt !== undefined ? { t: prevAt, sent: 0, received: 0 } : undefined);
 		const dt = before ? (t - before.t) / 1000 : 0;
 		const ok = !!before && dt >= 0.5 && now.sent >= before.sent && now.received >= before.received;
 		const row: ConnectionTraffic = {
@@ -200,10 +204,10 @@ export interface TrafficRow {
 
 /**
  * Each process's traffic in `snap` from ss's answers, against the counters of the read before
- * (by inode), busiest first; a socket several processes hold counts for each of them, as `ss -p`
+ * (by inode, with its time), busiest first; a socket several processes hold counts for each of them, as `ss -p`
  * lists it under each.
  */
-export function trafficRows(snap: Pick<Snapshot, 'sockets' | 'processes'>, infos: readonly TcpInfo[], prev: ReadonlyMap<string, TrafficSample> | undefined, t: number): { rows: TrafficRow[]; samples: Map<string, TrafficSample> } {
+export function trafficRows(snap: Pick<Snapshot, 'sockets' | 'processes'>, infos: readonly TcpInfo[], prev: { t: number; samples: ReadonlyMap<string, TrafficSample> } | undefined, t: number): { rows: TrafficRow[]; samples: Map<string, TrafficSample> } {
 	const byPid = new Map<number, SocketInfo[]>();
 	for (const s of trafficSockets(snap.sockets)) {
 		const n = ownerCount(s);
@@ -221,7 +225,9 @@ export function trafficRows(snap: Pick<Snapshot, 'sockets' | 'processes'>, infos
 	const samples = new Map<string, TrafficSample>();
 	const rows: TrafficRow[] = [];
 	for (const [pid, sockets] of byPid) {
-		const r = processTraffic(sockets, byInode, prev, t);
+		// The answer before was about every connection of these processes (of the host, or of the
+		// processes selected): one it lacks is new since.
+		const r = processTraffic(sockets, byInode, prev?.samples, t, prev?.t);
 		for (const [inode, sample] of r.samples) samples.set(inode, sample);
 		const x = r.traffic;
 		rows.push({ pid, name: names.get(pid) ?? '?', connections: x.connections, sentRate: x.sentRate, receivedRate: x.receivedRate, sent: x.sent, received: x.received });

@@ -173,6 +173,12 @@ export class HostEntry implements vscode.Disposable {
 		return this.kind === 'ssh' || this.kind === 'command';
 	}
 
+	/** What measures every process's traffic in the host's scan worker; undefined for a capture. */
+	meter(): Pick<WorkerSource, 'trafficAll'> | undefined {
+		if (this.kind === 'capture') return undefined;
+		return this.remote ?? (this.store.source instanceof WorkerSource ? this.store.source : undefined);
+	}
+
 	/** The remote shell (its session opened on demand), for kill, Close Connection and the panel's ss. */
 	shell(): Pick<WorkerSource, 'signal' | 'close' | 'tcpInfo' | 'traffic'> | undefined {
 		return this.remote;

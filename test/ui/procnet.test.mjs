@@ -718,6 +718,31 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await page.keyboard.press('Escape');
 	});
 
+	it('"Show Traffic by Process…": each process with its rates each way, the busiest first, updated every 2 s; Enter opens its page', async function () {
+		this.timeout(90000);
+		// A process of the test's that pumps ~6 MB/s over a loopback connection to itself.
+		const pumper = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-pumper');const net=require('net');const s=net.createServer((c)=>c.on('data',()=>{})).listen(0,'127.0.0.1',()=>{const c=net.connect(s.address().port,'127.0.0.1',()=>{setInterval(()=>c.write(Buffer.alloc(65536,7)),10);console.log('up')})})"], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		await new Promise((r) => pumper.stdout.once('data', r));
+		await runCommand(page, 'View: Close All Editors');
+		await runCommand(page, 'Procnet: Show Traffic by Process…');
+		const rows = page.locator('.quick-input-widget .monaco-list-row');
+		// The first measurement lists the processes; the second gives rates, and the pumper leads.
+		await page.waitForFunction((pid) => {
+			const first = document.querySelector('.quick-input-widget .monaco-list-row[data-index="0"]');
+			return first && first.querySelector('.label-name')?.textContent?.endsWith(`(${pid})`) && /\/s/.test(first.querySelector('.label-description')?.textContent ?? '');
+		}, pumper.pid, { timeout: 30000 });
+		const first = rows.filter({ has: page.locator('.label-name', { hasText: `pn-pumper (${pumper.pid})` }) }).first();
+		const description = (await first.locator('.label-description').innerText()).trim();
+		// "↑ 6.2 MiB/s ↓ 6.2 MiB/s" (its client sends and its server receives): MiB each way.
+		assert.match(description, /^\d+(\.\d+)? MiB\/s\s+\d+(\.\d+)? MiB\/s$/, description);
+		assert.strictEqual(await first.locator('.codicon-arrow-up').count(), 1);
+		assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /^Procnet: TCP Traffic by Process on .+ · \d+ TCP connections · rates over \d+\.\d s$/);
+		await screenshot(page, '19h-traffic-by-process');
+		await page.keyboard.press('Enter');
+		await panelFrame(page).locator('h1', { hasText: `pn-pumper (pid ${pumper.pid})` }).waitFor({ timeout: 15000 });
+		await screenshot(page, '19i-traffic-opens-process');
+	});
+
 	it('"Find Free Port…" from the palette: a typed range lists the listener\'s port as in use by it and the free ports after it; Enter copies the first free one', async function () {
 		this.timeout(60000);
 		await runCommand(page, 'View: Close All Editors');

@@ -3,8 +3,8 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseSsTcpInfo } from '../../src/model/ssTcpInfo';
-import type { SocketInfo } from '../../src/model/snapshot';
-import { filterArgv, processTraffic, trafficFilter, trafficSockets, trafficTarget } from '../../src/model/traffic';
+import type { ProcessInfo, SocketInfo } from '../../src/model/snapshot';
+import { filterArgv, processTraffic, trafficFilter, trafficRows, trafficSockets, trafficTarget } from '../../src/model/traffic';
 
 /** ss's arguments for a process's connections, as the panel asks: undefined when their ports are too many for a filter. */
 const trafficArgv = (sockets: SocketInfo[]) => {
@@ -53,6 +53,24 @@ describe('a process\'s TCP traffic', () => {
 		// Counters that went back (an inode reused by a new connection) and answers too close: no rate.
 		assert.strictEqual(processTraffic(socks, parseSsTcpInfo(answer('12', 5, 5)), second.samples, 14_000).traffic.top[0].sentRate, null);
 		assert.strictEqual(processTraffic(socks, parseSsTcpInfo(answer('12', 9000, 5000)), second.samples, 12_200).traffic.top[0].sentRate, null);
+	});
+
+	it('with a complete answer before (prevAt), a connection new since counts all its bytes over the interval; the rows per process say so for a churning server', () => {
+		const socks = [conn('11', 40001, 443), conn('13', 40003, 443)];
+		const first = processTraffic(socks.slice(0, 1), parseSsTcpInfo(answer('11', 1000, 500)), undefined, 10_000);
+		// 13 opened after the first answer, at 10 s: its 700 bytes sent and 300 received moved within these 2 s.
+		const second = processTraffic(socks, parseSsTcpInfo(answer('11', 3000, 500) + answer('13', 700, 300)), first.samples, 12_000, 10_000).traffic;
+		assert.deepStrictEqual(second.top.map((r) => [r.id, r.sentRate, r.receivedRate]), [['n|tcp4|11', 1000, 0], ['n|tcp4|13', 350, 150]]);
+		assert.deepStrictEqual([second.sentRate, second.receivedRate, second.seconds], [1350, 150, 2]);
+		// Without prevAt (the panel's answers may have missed it), no rate for it.
+		const unsure = processTraffic(socks, parseSsTcpInfo(answer('11', 3000, 500) + answer('13', 700, 300)), first.samples, 12_000).traffic;
+		assert.deepStrictEqual(unsure.top.find((r) => r.id === 'n|tcp4|13')?.sentRate, null);
+		// A server whose every connection is new at each answer: a rate all the same.
+		const proc = { pid: 1, name: 'srv' } as ProcessInfo;
+		const a = trafficRows({ sockets: [conn('21', 3000, 50001)], processes: [proc] }, parseSsTcpInfo(answer('21', 100, 100)), undefined, 20_000);
+		const b = trafficRows({ sockets: [conn('22', 3000, 50002)], processes: [proc] }, parseSsTcpInfo(answer('22', 4000, 200)), { t: 20_000, samples: a.samples }, 22_000);
+		assert.deepStrictEqual(b.rows.map((r) => [r.pid, r.name, r.connections, r.sentRate, r.receivedRate]), [[1, 'srv', 1, 2000, 100]]);
+		assert.deepStrictEqual(a.rows.map((r) => r.sentRate), [null]);
 	});
 
 	it('reads a captured client answer: 100000 bytes sent (not bytes_acked, which counts the SYN)', () => {
