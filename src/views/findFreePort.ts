@@ -68,6 +68,9 @@ export async function findFreePort(host: HostEntry, showOwner: (host: HostEntry,
 	}
 	const ephemeral = host.kind === 'local' ? readEphemeralRange() : undefined;
 	const qp = vscode.window.createQuickPick<FreePortPick>();
+	// Open until Enter or Escape: one looks at the tree (or the panel an owner opens in) beside it,
+	// and a focus change in the workbench had dismissed it (CI).
+	qp.ignoreFocusOut = true;
 	qp.title = `Procnet: Find Free Port on ${host.name}`;
 	qp.placeholder = `A port (it and the ports after it) or a range (3000-3100, ${MAX_SPAN} ports at most); Enter copies a free port`;
 	qp.value = start;

@@ -86,6 +86,9 @@ function pickOwner(owners: readonly ProcessInfo[], port: number): Promise<number
 	qp.matchOnDetail = true;
 	qp.items = items;
 	qp.activeItems = [items[0]];
+	// A question before a signal: it waits for Enter or Escape. A focus change in the workbench (a
+	// view taking focus as an editor closes) had dismissed it, and the kill with it (CI, often).
+	qp.ignoreFocusOut = true;
 	return pickOrType(qp, (item) => item.pid, () => undefined);
 }
 

@@ -41,6 +41,8 @@ export async function showTraffic(host: HostEntry, open: (host: HostEntry, pid: 
 	qp.matchOnDescription = true;
 	qp.matchOnDetail = true;
 	qp.busy = true;
+	// A monitor: it stays up while one works elsewhere, until Escape or Enter.
+	qp.ignoreFocusOut = true;
 	let hidden = false;
 	let wake: (() => void) | undefined;
 	const chosen = new Promise<number | undefined>((resolve) => {

@@ -386,8 +386,9 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 				assert.ok(mine, 'the extension host is in the capture');
 				assert.ok(socketsOf(mine).some((s) => s.socket.localPort === port()));
 				assert.match(String(api.tree.getTreeItem(mine).contextValue), /\.capture$/, 'no Kill on a capture');
-				// Kill on a capture row is refused even when invoked directly.
+				// Kill on a capture row is refused even when invoked directly; so is measuring its traffic (no pick opens).
 				assert.strictEqual(await vscode.commands.executeCommand('procnet.killProcess', mine), undefined);
+				assert.strictEqual(await vscode.commands.executeCommand('procnet.showTraffic', root), undefined);
 			}
 			assert.deepStrictEqual(roots().map((r) => r.host.kind), ['local', 'capture', 'capture']);
 			for (const id of ids) await vscode.commands.executeCommand('procnet.closeCapture', roots().find((r) => r.host.id === id));

@@ -223,6 +223,9 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		const clients = [await dial(portOf(server), '127.0.0.1'), await dial(portOf(server), '127.0.0.1'), await dial(portOf(server), '127.0.0.1'), await dial(portOf(v6), '::1')];
 		try {
 			await vscode.commands.executeCommand('procnet.groupBy', 'peer');
+			// A group holds only its first sockets as rows, and after the soak 127.0.0.1 holds
+			// thousands (TIME_WAITs): the filter keeps the test's own.
+			await vscode.commands.executeCommand('procnet.filter', `port:${portOf(server)}`);
 			await api.store.refresh();
 			await api.tree.whenIndexed();
 			const peers = () => roots().filter((n): n is GroupNode => n.type === 'group' && n.contextValue === 'group.peer');
@@ -234,18 +237,25 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 				assert.ok(in4.some((x) => x.localPort === portOf(server) && x.remotePort === c.localPort), `accepted from :${c.localPort}`);
 			}
 			assert.match(String(g4.description), new RegExp(`^loopback · ${in4.length} sockets · .*\\(${process.pid}\\)`));
-			const g6 = peers().find((g) => g.label === '::1');
-			assert.ok(g6 && socketsOf(g6).some((n) => n.socket.localPort === clients[3].localPort && n.socket.remotePort === portOf(v6)), 'the IPv6 client under ::1');
-			// Most sockets first; "No peer" (the listeners) last.
-			const counts = peers().filter((g) => g.label !== 'No peer').map((g) => socketsOf(g).length);
-			assert.deepStrictEqual(counts, [...counts].sort((a, b) => b - a));
+			// "No peer" (the listeners) last.
 			const none = peers().at(-1)!;
 			assert.strictEqual(none.label, 'No peer');
 			assert.ok(socketsOf(none).some((n) => n.socket.state === 'LISTEN' && n.socket.localPort === portOf(server)));
 			assert.match(String(api.view.description), /by peer/);
+			await vscode.commands.executeCommand('procnet.filter', `port:${portOf(v6)}`);
+			await api.tree.whenIndexed();
+			const g6 = await waitFor('a ::1 group', () => peers().find((g) => g.label === '::1'));
+			assert.ok(socketsOf(g6).some((n) => n.socket.localPort === clients[3].localPort && n.socket.remotePort === portOf(v6)), 'the IPv6 client under ::1');
+			// Unfiltered: most sockets first.
+			await vscode.commands.executeCommand('procnet.clearFilter');
+			await api.tree.whenIndexed();
+			const counts = peers().filter((g) => g.label !== 'No peer').map((g) => Number(/(\d+) sockets?/.exec(String(g.description))![1]));
+			assert.ok(counts.length >= 2);
+			assert.deepStrictEqual(counts, [...counts].sort((a, b) => b - a));
 		} finally {
 			for (const c of clients) c.destroy();
 			await new Promise((r) => v6.close(r));
+			await vscode.commands.executeCommand('procnet.clearFilter');
 			await vscode.commands.executeCommand('procnet.groupBy', 'process');
 			await waitFor('this process as a root again', () => mine());
 		}
@@ -532,6 +542,28 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			assert.strictEqual(await vscode.commands.executeCommand('procnet.findFreePort', 'http'), undefined, 'not a port: refused before any pick');
 		} finally {
 			await new Promise((ok) => held.close(ok));
+		}
+	});
+
+	it('"Show Traffic by Process" lists the process that moves the most bytes first once it has rates; Enter takes it', async () => {
+		const pumper = spawn(process.execPath, ['-e', "const net=require('net');const s=net.createServer((c)=>c.on('data',()=>{})).listen(0,'127.0.0.1',()=>{const c=net.connect(s.address().port,'127.0.0.1',()=>{setInterval(()=>c.write(Buffer.alloc(65536,7)),10);console.log('up')})})"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		try {
+			await new Promise((r) => pumper.stdout!.once('data', r));
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+			let result: unknown;
+			const done = Promise.resolve(vscode.commands.executeCommand('procnet.showTraffic')).then((r) => (result = r ?? null));
+			// Two readings 2 s apart: the first lists, the second gives rates and puts the busiest first.
+			await sleep(6000);
+			for (const end = Date.now() + 20000; result === undefined && Date.now() < end; ) {
+				await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+				await sleep(300);
+			}
+			await done;
+			assert.strictEqual(result, pumper.pid);
+			await waitFor('its row revealed', () => api.tree.processNode(pumper.pid!));
+		} finally {
+			pumper.kill('SIGKILL');
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 		}
 	});
 
