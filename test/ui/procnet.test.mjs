@@ -658,9 +658,18 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await runCommand(page, 'Procnet: Refresh');
 		const a = await findRow(page, `pn-multi-a (${kids[0].pid})`);
 		const b = await findRow(page, `pn-multi-b (${kids[1].pid})`);
+		const selected = () => page.locator('.part.sidebar [role="treeitem"][aria-selected="true"]');
 		await a.click();
+		// A click on a process row also expands it: its socket rows come in below it and b moves
+		// down. Ctrl+click b once they are in (CI: the Ctrl+click raced the expansion, and the
+		// selection stayed one row).
+		await selected().and(a).waitFor({ timeout: 10000 });
+		await a.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 10000 });
+		await page.getByRole('treeitem', { level: 3 }).filter({ hasText: 'LISTEN' }).first().waitFor({ timeout: 10000 });
 		await b.click({ modifiers: ['Control'] });
-		await page.waitForFunction(() => document.querySelectorAll('.part.sidebar [role="treeitem"][aria-selected="true"]').length === 2, null, { timeout: 10000 });
+		await page.waitForFunction(() => document.querySelectorAll('.part.sidebar [role="treeitem"][aria-selected="true"]').length === 2, null, { timeout: 10000 }).catch(async (e) => {
+			throw new Error(`${e.message}; selected: ${JSON.stringify(await selected().allInnerTexts())}`);
+		});
 		await b.click({ button: 'right' });
 		const item = page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Kill Process…' });
 		await item.first().waitFor({ timeout: 10000 });
