@@ -2,15 +2,13 @@
 // processes that hold them. The netstat idiom it replaces (`ss -tn | awk '{print $5}' | cut -d: -f1
 // | sort | uniq -c | sort -rn`) splits IPv6 addresses at their first colon and loses the owners.
 import { visible } from './model/describe';
+import { drain } from './model/drain';
 import { groupByPeer, statesText } from './model/peers';
 import type { Snapshot } from './model/snapshot';
 
 /** The text (or JSON) of `snap`'s peers: the first `count` of them, and how many more there are. */
 export function formatPeers(snap: Snapshot, count: number, json: boolean): string {
-	const it = groupByPeer(snap.sockets, Infinity);
-	let r = it.next();
-	while (!r.done) r = it.next();
-	const { peers, none } = r.value;
+	const { peers, none } = drain(groupByPeer(snap.sockets, Infinity));
 	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
 	const shown = peers.slice(0, count);
 	if (json) {

@@ -1,6 +1,7 @@
 // Short texts for sockets and processes, shared by the CLI table, the tree and the quick pick
 // so that one socket reads the same everywhere.
 import type { Container } from '../procfs/cgroup';
+import { drain } from './drain';
 import type { ProcessInfo, SocketInfo } from './snapshot';
 
 export function hostPort(addr: string | null, port: number | null): string {
@@ -41,11 +42,7 @@ export function kindText(s: SocketInfo): string {
 
 /** `:3000 :9229 · 4 conn`: the listening ports, then how many other inet sockets. */
 export function portSummary(sockets: readonly SocketInfo[]): string {
-	const it = portSummaryOf(sockets, Infinity);
-	for (;;) {
-		const r = it.next();
-		if (r.done) return r.value;
-	}
+	return drain(portSummaryOf(sockets, Infinity));
 }
 
 /**

@@ -4,6 +4,7 @@
 // sockets again each time cost a walk over every socket per refresh (100k at our benchmark's
 // size, on the extension host's thread); a diff touches only what changed.
 import type { SnapshotDiff } from './diff';
+import { drain } from './drain';
 import { ownerCount, ownerPidAt } from './owners';
 import type { Snapshot, SocketInfo } from './snapshot';
 
@@ -30,11 +31,7 @@ export class StateTally {
 	 * Returns false when `snap` was already counted (a failed refresh fires with the old one).
 	 */
 	update(snap: Snapshot, base: Snapshot | undefined, diff: SnapshotDiff | undefined): boolean {
-		const it = this.updating(snap, base, diff);
-		for (;;) {
-			const r = it.next();
-			if (r.done) return r.value;
-		}
+		return drain(this.updating(snap, base, diff));
 	}
 
 	/**

@@ -20,7 +20,8 @@ import { checkQuery, DEFAULT_QUERY, PAGE, windowOf, type PageQuery, type PageWin
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { closeConnectionOf } from './actions';
 import type { HostEntry, HostRegistry } from './hosts';
-import { drain, nextTurn, runInTurns, SYNC_SOCKETS } from './turns';
+import { drain } from '../model/drain';
+import { nextTurn, runInTurns, SYNC_SOCKETS } from './turns';
 
 const VIEW_TYPE = 'procnet.detail';
 const HISTORY_MS = 10 * 60 * 1000;

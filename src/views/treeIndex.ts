@@ -14,7 +14,7 @@ import { processKey, type ProcessInfo, type SocketInfo } from '../model/snapshot
 import type { SocketKind } from '../procfs/types';
 import { parseHostSpec } from '../collect/shellSource';
 import type { HostEntry } from './hosts';
-import { drain } from './turns';
+import { drain } from '../model/drain';
 import type { GroupNode, HostNode, Mark, ProcessNode, TreeNode } from './treeNodes';
 
 export type GroupBy = 'process' | 'port' | 'peer' | 'netns';

@@ -12,13 +12,6 @@ export function nextTurn(): Promise<void> {
 	return new Promise((r) => setImmediate(r));
 }
 
-/** Runs a generator to its end in this turn and returns its result. */
-export function drain<T>(it: Generator<void, T>): T {
-	for (;;) {
-		const r = it.next();
-		if (r.done) return r.value;
-	}
-}
 
 /** A run under way: a step of its generator (true once it has ended), and whether it is still wanted. */
 interface Run {

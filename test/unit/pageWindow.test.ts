@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import fc from 'fast-check';
 import type { PageSocket } from '../../src/shared/pageSocket';
 import { cellOf, checkQuery, COLUMN_KEYS, DEFAULT_QUERY, PAGE, PAGE_ROWS, windowOf, type ColumnKey, type PageQuery } from '../../src/shared/pageWindow';
-import { drain } from '../../src/views/turns';
+import { drain } from '../../src/model/drain';
 
 const STATES = ['ESTABLISHED', 'LISTEN', 'TIME_WAIT', 'CLOSE_WAIT'];
 const KINDS = ['tcp', 'tcp6', 'udp', 'unix/stream'];

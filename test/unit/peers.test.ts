@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { groupByPeer, peerOf, statesText } from '../../src/model/peers';
 import type { SocketInfo } from '../../src/model/snapshot';
-import { drain } from '../../src/views/turns';
+import { drain } from '../../src/model/drain';
 
 let next = 1;
 function sock(p: Partial<SocketInfo>): SocketInfo {

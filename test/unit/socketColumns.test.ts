@@ -12,7 +12,7 @@ import { ownedBy, ownerCount, ownerPidAt } from '../../src/model/owners';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { pageSocket, SOCKET_ROWS } from '../../src/shared/pageSocket';
 import { COLUMN_KEYS, PAGE_ROWS, windowOf, type PageQuery } from '../../src/shared/pageWindow';
-import { drain } from '../../src/views/turns';
+import { drain } from '../../src/model/drain';
 import { fixture } from './fixtures';
 
 /** Every field of `plain` reads the same on `col` (Object.is: -0 and NaN too), and no other field is set. */

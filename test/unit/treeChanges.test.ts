@@ -6,7 +6,7 @@ import { diffSnapshots } from '../../src/model/diff';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
 import type { HostEntry } from '../../src/views/hosts';
 import { adoptRoots, HostView, indexHost, MAX_CHILDREN, type TreeOptions } from '../../src/views/treeIndex';
-import { drain } from '../../src/views/turns';
+import { drain } from '../../src/model/drain';
 import type { HostNode, ProcessNode } from '../../src/views/treeNodes';
 import { PortNames } from '../../src/model/portNames';
 
