@@ -311,11 +311,12 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		};
 		for (const g of peers.slice(0, MAX_CHILDREN)) {
 			const conns = `${g.sockets.length} ${g.sockets.length === 1 ? 'socket' : 'sockets'}`;
+			const owners = names(g.pids);
 			const node: GroupNode = {
 				type: 'group', id: `${host.id}/peer:${g.peer}`, label: g.peer,
-				description: [g.loopback ? 'loopback' : '', conns, names(g.pids)].filter(Boolean).join(' · '),
+				description: [g.loopback ? 'loopback' : '', conns, owners].filter(Boolean).join(' · '),
 				icon: g.loopback ? 'vm' : 'globe',
-				tooltip: `${g.peer}${g.loopback ? ' (this machine)' : ''}: ${conns} connected to it (${statesText(g, 6)})${g.pids.length ? `, held by ${names(g.pids)}` : ''}.`,
+				tooltip: `${g.peer}${g.loopback ? ' (this machine)' : ''}: ${conns} connected to it (${statesText(g, 6)})${owners ? `, held by ${owners}` : ''}.`,
 				contextValue: 'group.peer', parent: host, children: (self) => v.socketNodes(self, g.sockets),
 			};
 			v.roots.push(node);
@@ -491,6 +492,8 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 				listeners.get(`${s.netns}|${s.kind}|${s.ipVersion === 6 ? '::' : '0.0.0.0'}|${s.localPort}`) ??
 				listeners.get(`${s.netns}|${s.kind}|::|${s.localPort}`);
 	const groups = new Map<string, { label: string; description: string; icon: string; tooltip: string; list: SocketInfo[] }>();
+	// Made once for the pass, not per socket: it is the same for every unreadable one of the host.
+	const unreadable = `I${UNKNOWN_REASON['permission-denied'].slice(1)}.${elevateHint(v.entry)}`;
 	const add = (key: string, label: string, description: string, icon: string, tooltip: string, s: SocketInfo) => {
 		let g = groups.get(key);
 		if (!g) groups.set(key, (g = { label, description, icon, tooltip, list: [] }));
@@ -504,7 +507,7 @@ function unownedChildren(parent: GroupNode, unowned: SocketInfo[], all: SocketIn
 			else add('inode-0', 'Held by the kernel (no fd)', '', 'server-environment', UNKNOWN_REASON['inode-0'], s);
 		} else if (s.ownerUnknown === 'permission-denied') {
 			const uid = s.uid === null ? '?' : String(s.uid);
-			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', `I${UNKNOWN_REASON['permission-denied'].slice(1)}.${elevateHint(v.entry)}`, s);
+			add(`pd:${uid}`, `Not readable by this user${s.uid !== null ? ` (socket uid ${uid})` : ''}`, '', 'lock', unreadable, s);
 		} else {
 			add('nf', 'No process holds them', '', 'circle-slash', UNKNOWN_REASON['not-found'], s);
 		}
