@@ -20,7 +20,7 @@ import { showTraffic } from './views/showTraffic';
 import { killPort } from './views/killPort';
 import { showPortsForPid } from './views/showPortsForPid';
 import { SnapshotStore } from './views/snapshotStore';
-import { hostNodeOf, type TreeNode } from './views/treeNodes';
+import { hostNodeOf, rowHostOf, type TreeNode } from './views/treeNodes';
 import { registerViewCommands } from './views/viewCommands';
 import { WatchStatusBar } from './views/watchStatusBar';
 import { readTreeOptions, syncViewChrome } from './views/viewState';
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState, () => tree.options.portNames);
 	/** A process of a host in the tree and in the panel (Find Free Port's held ports). */
 	const showOwner = (h: HostEntry, pid: number) => {
-		const hostId = h.kind === 'local' ? undefined : h.id;
+		const { hostId } = h;
 		revealPid(hostId, pid);
 		const p = h.store.snapshot?.processes.find((x) => x.pid === pid);
 		if (p) panel.show({ kind: 'process', pid, startTicks: p.startTicks, hostId });
@@ -124,8 +124,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
 			const target = node ?? view.selection[0];
 			if (!target) return;
-			const h = hostNodeOf(target).host;
-			const hostId = h.kind === 'local' ? undefined : h.id;
+			const { hostId } = hostNodeOf(target).host;
 			if (target.type === 'process') panel.show({ kind: 'process', pid: target.process.pid, startTicks: target.process.startTicks, hostId });
 			else if (target.type === 'socket') panel.show({ kind: 'socket', id: target.socket.id, hostId });
 		}),
@@ -135,22 +134,17 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		vscode.commands.registerCommand('procnet.showPortsForPid', async (arg?: unknown) => {
 			const node = await showPortsForPid(hosts, tree, view, arg);
 			if (!node) return undefined;
-			const h = hostNodeOf(node).host;
-			panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks, hostId: h.kind === 'local' ? undefined : h.id });
+			panel.show({ kind: 'process', pid: node.process.pid, startTicks: node.process.startTicks, hostId: hostNodeOf(node).host.hostId });
 			return node.process.pid;
 		}),
 		vscode.commands.registerCommand('procnet.killPort', (arg?: unknown) => killPort(hosts.local, arg)),
 		// From a host row: that host; from the palette, keybindings and tasks (a port or range): this machine.
 		vscode.commands.registerCommand('procnet.findFreePort', (arg?: unknown) => {
-			const onRow = !!arg && typeof arg === 'object' && 'type' in arg;
-			const host = onRow ? hostNodeOf(arg as TreeNode).host : hosts.local;
-			return findFreePort(host, showOwner, onRow ? undefined : arg);
+			const row = rowHostOf(arg);
+			return findFreePort(row ?? hosts.local, showOwner, row ? undefined : arg);
 		}),
 		// From a host row: that host; from the palette: this machine.
-		vscode.commands.registerCommand('procnet.showTraffic', (arg?: unknown) => {
-			const onRow = !!arg && typeof arg === 'object' && 'type' in arg;
-			return showTraffic(onRow ? hostNodeOf(arg as TreeNode).host : hosts.local, showOwner);
-		}),
+		vscode.commands.registerCommand('procnet.showTraffic', (arg?: unknown) => showTraffic(rowHostOf(arg) ?? hosts.local, showOwner)),
 		vscode.commands.registerCommand('procnet.openWatched', async () => {
 			const pid = statusBar.state?.openPid;
 			if (pid === undefined) return vscode.commands.executeCommand('procnet.showPortsForPid');

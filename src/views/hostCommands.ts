@@ -6,8 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseHostSpec } from '../collect/shellSource';
-import { entryName, readHostSettings, sshConfigHosts, type HostEntry, type HostRegistry } from './hosts';
-import { hostNodeOf, type TreeNode } from './treeNodes';
+import { entryName, parseHostEntry, readHostSettings, sshConfigHosts, type HostEntry, type HostRegistry } from './hosts';
+import { rowHostOf } from './treeNodes';
 
 interface HostPick extends vscode.QuickPickItem {
 	spec?: string;
@@ -116,9 +116,11 @@ async function setSudo(h: HostEntry | undefined, on: boolean, hosts: HostRegistr
 		return undefined;
 	}
 	const e = list[i];
-	const o = e && typeof e === 'object' ? (e as { host?: unknown; name?: unknown }) : undefined;
-	const spec = typeof e === 'string' ? e : typeof o?.host === 'string' ? o.host : undefined;
-	if (spec === undefined) return undefined;
+	const c = parseHostEntry(e, i);
+	if (c.kind !== 'ssh') return undefined;
+	const spec = c.spec;
+	// A name the user gave is kept; a made one (the host's) follows the new entry.
+	const o = typeof e === 'object' ? (e as { name?: unknown }) : undefined;
 	const named = typeof o?.name === 'string' && o.name.trim() ? { name: o.name } : {};
 	const next = on ? { host: spec, sudo: true, ...named } : 'name' in named ? { host: spec, ...named } : spec;
 	if (on && list.some((x, j) => j !== i && entryName(x) === entryName(next))) {
@@ -149,8 +151,7 @@ async function addRootCommandHost(hosts: HostRegistry): Promise<HostEntry | unde
 export function registerHostCommands(hosts: HostRegistry, revealHost: (h: HostEntry) => void): vscode.Disposable[] {
 	const hostOfArg = (n: unknown): HostEntry | undefined => {
 		if (typeof n === 'string') return hosts.all().find((h) => h.id === n || h.name === n);
-		const t = n as TreeNode | undefined;
-		return t && typeof t === 'object' && 'type' in t ? hostNodeOf(t).host : undefined;
+		return rowHostOf(n);
 	};
 	return [
 		vscode.commands.registerCommand('procnet.addSshHost', addSshHost),

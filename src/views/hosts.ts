@@ -60,8 +60,7 @@ export function entryName(e: unknown): string | undefined {
 	if (typeof e === 'string') return e;
 	const o = e && typeof e === 'object' ? (e as { name?: unknown; host?: unknown; sudo?: unknown }) : undefined;
 	if (typeof o?.name === 'string' && o.name.trim()) return o.name.trim();
-	// As sshEntry names it.
-	if (typeof o?.host === 'string' && o.host.trim()) return `${o.host.trim()}${o.sudo === true ? ' (sudo)' : ''}`;
+	if (typeof o?.host === 'string' && o.host.trim()) return sudoEntryName(o.host.trim(), o.sudo === true);
 	return undefined;
 }
 
@@ -84,6 +83,9 @@ export function parseHostEntry(e: unknown, index: number): HostConfig {
 	return { kind: 'command', name, argv: o.command };
 }
 
+/** An unnamed `{ "host", "sudo" }` entry's name (entryName and sshEntry agree on it). */
+const sudoEntryName = (spec: string, sudo: boolean): string => `${spec}${sudo ? ' (sudo)' : ''}`;
+
 /**
  * `{ "host": "deploy@web-1", "sudo": true, "name"?: "..." }`: an ssh host read as root through
  * `sudo -n` (its name, unless given, is the host's with " (sudo)", so the same machine may be
@@ -93,7 +95,7 @@ function sshEntry(o: { name?: unknown; command?: unknown; host?: unknown; sudo?:
 	const spec = typeof o.host === 'string' ? o.host.trim() : '';
 	const sudo = o.sudo === true;
 	const given = typeof o.name === 'string' && o.name.trim() ? o.name.trim() : undefined;
-	const name = given ?? (spec ? `${spec}${sudo ? ' (sudo)' : ''}` : `(entry #${index + 1})`);
+	const name = given ?? (spec ? sudoEntryName(spec, sudo) : `(entry #${index + 1})`);
 	const bad = (message: string): HostConfig => ({ kind: 'invalid', name, as: 'ssh', message });
 	if (o.command !== undefined) return bad('an entry has either "host" (ssh) or "command", not both');
 	if (o.sudo !== undefined && typeof o.sudo !== 'boolean') return bad('"sudo" must be true or false');
@@ -163,6 +165,11 @@ export class HostEntry implements vscode.Disposable {
 		/** An ssh host read as root through sudo -n. */
 		readonly sudo = false,
 	) {}
+
+	/** How the panel and the tree's lookups name the host: undefined for this machine. */
+	get hostId(): string | undefined {
+		return this.kind === 'local' ? undefined : this.id;
+	}
 
 	/** Refreshed by the timer: a capture never changes. */
 	get live(): boolean {

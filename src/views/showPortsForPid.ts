@@ -68,7 +68,7 @@ export function pickItems(hosts: readonly HostEntry[], tree: ProcessTreeProvider
 	const items: PidPick[] = [];
 	const ordered = [...hosts].sort((a, b) => Number(b.kind === 'local') - Number(a.kind === 'local'));
 	for (const h of ordered) {
-		const hostId = h.kind === 'local' ? undefined : h.id;
+		const { hostId } = h;
 		for (const p of h.store.snapshot?.processes ?? []) {
 			const node = tree.processNodeOn(hostId, p.pid);
 			if (!node) continue;

@@ -79,4 +79,12 @@ export function hostNodeOf(node: TreeNode): HostNode {
 	return n;
 }
 
+/**
+ * The host of a command's argument when it is a tree row (a context-menu invocation passes its
+ * node); undefined for anything else (the palette passes nothing, keybindings a value).
+ */
+export function rowHostOf(arg: unknown): HostEntry | undefined {
+	return arg && typeof arg === 'object' && 'type' in arg ? hostNodeOf(arg as TreeNode).host : undefined;
+}
+
 export type TreeNode = HostNode | ProcessNode | SocketNode | GroupNode | MessageNode;
