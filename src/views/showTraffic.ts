@@ -62,7 +62,9 @@ export async function showTraffic(host: HostEntry, open: (host: HostEntry, pid: 
 	qp.show();
 	void (async () => {
 		while (!hidden) {
-			await host.store.refresh().catch(() => undefined);
+			// The timer's refreshes read the host too (the view open beside it): read it only when
+			// none did within the interval, rather than a second scan on top of each of them.
+			if (Date.now() - host.store.scannedAt >= INTERVAL_MS) await host.store.refresh().catch(() => undefined);
 			if (hidden) return;
 			const r = await meter.trafficAll().catch((e: Error) => ({ ok: false as const, message: e.message }));
 			if (hidden) return;

@@ -19,6 +19,8 @@ export class SnapshotStore implements vscode.Disposable {
 	errorReason: string | undefined;
 	/** How long the last refresh took, ms (the refresh timer adapts to it). */
 	lastCostMs = 0;
+	/** When the scan of `snapshot` started (ms since the epoch, this machine's clock); 0 before one. */
+	scannedAt = 0;
 	private inFlight: Promise<void> | undefined;
 	private readonly settlers = new Set<() => Promise<void>>();
 
@@ -64,6 +66,7 @@ export class SnapshotStore implements vscode.Disposable {
 			this.diff = this.snapshot ? this.source.lastDiff ?? diffSnapshots(this.snapshot, next) : undefined;
 			this.diffBase = this.snapshot;
 			this.snapshot = next;
+			this.scannedAt = t0;
 			this.error = undefined;
 			this.errorReason = undefined;
 		} catch (e) {
