@@ -3,32 +3,16 @@
 // worker's session to the test's real sshd. Two processes of the test's: one pumping bytes over a
 // loopback connection to itself, one holding an idle connection.
 import * as assert from 'assert';
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { execFileSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SCAN_NICE, WorkerSource } from '../../src/collect/workerSource';
 import type { TrafficAllResult } from '../../src/collect/trafficMeter';
 import { CLI, REPO } from './helpers';
+import { startLoopbackHolder } from './loopbackHolder';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 const WORKER = path.join(REPO, 'dist/scanWorker.js');
-
-/** A node process with a connection to its own server; `pump`: its client writes 64 KiB every 10 ms. */
-function holder(pump: boolean): Promise<ChildProcess> {
-	const code = `
-const net = require('net');
-const srv = net.createServer((c) => c.on('data', () => {})).listen(0, '127.0.0.1', () => {
-	const c = net.connect(srv.address().port, '127.0.0.1', () => {
-		if (${pump}) setInterval(() => c.write(Buffer.alloc(65536, 7)), 10);
-		console.log('up');
-	});
-});`;
-	const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-	return new Promise((resolve, reject) => {
-		child.once('error', reject);
-		child.stdout!.once('data', () => resolve(child));
-	});
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -40,7 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 	const track = (s: WorkerSource) => (sources.push(s), s);
 
 	before(async () => {
-		[pump, idle] = await Promise.all([holder(true), holder(false)]);
+		[pump, idle] = await Promise.all([startLoopbackHolder(true), startLoopbackHolder(false)]);
 		if (sshdAvailable()) sshd = await startSshd();
 	});
 

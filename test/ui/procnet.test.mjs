@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
 import { writableHierarchy } from '../../out/test/integration/cgroups.js';
+import { holderArgs } from '../../out/test/integration/loopbackHolder.js';
 import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, typeInPidPick, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show; `name`, when given, is its process name. */
@@ -730,7 +731,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 	it('"Show Traffic by Process…": each process with its rates each way, the busiest first, updated every 2 s; Enter opens its page', async function () {
 		this.timeout(90000);
 		// A process of the test's that pumps ~6 MB/s over a loopback connection to itself.
-		const pumper = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-pumper');const net=require('net');const s=net.createServer((c)=>c.on('data',()=>{})).listen(0,'127.0.0.1',()=>{const c=net.connect(s.address().port,'127.0.0.1',()=>{setInterval(()=>c.write(Buffer.alloc(65536,7)),10);console.log('up')})})"], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		const pumper = own(spawn(process.execPath, holderArgs(true, 'pn-pumper'), { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await new Promise((r) => pumper.stdout.once('data', r));
 		await runCommand(page, 'View: Close All Editors');
 		await runCommand(page, 'Procnet: Show Traffic by Process…');

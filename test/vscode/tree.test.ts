@@ -14,6 +14,7 @@ import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
 import { bytesText, cpuTimeText } from '../../src/model/describe';
 import { writableHierarchy } from '../integration/cgroups';
+import { holderArgs } from '../integration/loopbackHolder';
 import { pickItems } from '../../src/views/showPortsForPid';
 import { freePortItems } from '../../src/views/findFreePort';
 
@@ -546,7 +547,7 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 	});
 
 	it('"Show Traffic by Process" lists the process that moves the most bytes first once it has rates; Enter takes it', async () => {
-		const pumper = spawn(process.execPath, ['-e', "const net=require('net');const s=net.createServer((c)=>c.on('data',()=>{})).listen(0,'127.0.0.1',()=>{const c=net.connect(s.address().port,'127.0.0.1',()=>{setInterval(()=>c.write(Buffer.alloc(65536,7)),10);console.log('up')})})"], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const pumper = spawn(process.execPath, holderArgs(true), { stdio: ['ignore', 'pipe', 'ignore'] });
 		try {
 			await new Promise((r) => pumper.stdout!.once('data', r));
 			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
