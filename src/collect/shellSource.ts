@@ -526,6 +526,14 @@ export interface SshOptions {
  */
 export function sshArgv(spec: string | HostSpec, opts: SshOptions = {}): string[] {
 	const h = typeof spec === 'string' ? parseHostSpec(spec) : spec;
+	return [...sshBaseArgv(h, opts), '--', h.host, opts.sudo ? 'exec sudo -n sh' : 'exec sh'];
+}
+
+/**
+ * ssh and its options up to the host: what the scan session and a port forward (sshForward.ts)
+ * share. `forwarding` leaves ClearAllForwardings out, which would clear the forward's own `-L`.
+ */
+export function sshBaseArgv(h: HostSpec, opts: SshOptions & { forwarding?: boolean } = {}): string[] {
 	const o = (kv: string) => ['-o', kv];
 	const argv = [opts.ssh ?? 'ssh', '-T', '-x', '-a', '-e', 'none'];
 	if (opts.configFile) argv.push('-F', opts.configFile);
@@ -534,34 +542,39 @@ export function sshArgv(spec: string | HostSpec, opts: SshOptions = {}): string[
 		...o(`ConnectTimeout=${opts.connectTimeoutSec ?? 5}`),
 		...o(`ServerAliveInterval=${opts.serverAliveIntervalSec ?? 5}`),
 		...o(`ServerAliveCountMax=${opts.serverAliveCountMax ?? 3}`),
-		...o('ClearAllForwardings=yes'),
+		...(opts.forwarding ? [] : o('ClearAllForwardings=yes')),
 		...o('ControlMaster=no'),
 		...o('PermitLocalCommand=no'),
 	);
 	if (opts.strictHostKeyChecking) argv.push(...o(`StrictHostKeyChecking=${opts.strictHostKeyChecking}`));
 	if (h.user) argv.push('-l', h.user);
 	if (h.port) argv.push('-p', String(h.port));
-	argv.push('--', h.host, opts.sudo ? 'exec sudo -n sh' : 'exec sh');
 	return argv;
 }
 
 /**
- * sshArgv after asking ssh what the user's config says (`ssh -G`, no connection): when it turns
- * host key checking off, procnet uses accept-new instead (new hosts are learned, a changed key
- * is refused). Otherwise the user's setting stands.
+ * sshArgv after asking ssh what the user's config says (checkedSshOptions).
  */
 export async function resolveSshArgv(spec: string, opts: SshOptions = {}): Promise<string[]> {
 	const h = parseHostSpec(spec);
+	return sshArgv(h, await checkedSshOptions(h, opts));
+}
+
+/**
+ * The options after asking ssh what the user's config says (`ssh -G`, no connection): when it
+ * turns host key checking off, procnet uses accept-new instead (new hosts are learned, a changed
+ * key is refused). Otherwise the user's setting stands.
+ */
+export async function checkedSshOptions<T extends SshOptions>(h: HostSpec, opts: T): Promise<T> {
 	const base = sshArgv(h, opts);
 	// `ssh -G` takes the same options; drop the command at the end.
-	const probe = [...base.slice(1, -1)];
-	probe.splice(0, 0, '-G');
+	const probe = ['-G', ...base.slice(1, -1)];
 	const out = await new Promise<string>((resolve) => {
 		execFile(base[0], probe, { timeout: 5000 }, (err, stdout) => resolve(err ? '' : stdout));
 	});
 	const m = /^stricthostkeychecking (\S+)$/m.exec(out);
-	if (m && (m[1] === 'false' || m[1] === 'no' || m[1] === 'off')) return sshArgv(h, { ...opts, strictHostKeyChecking: 'accept-new' });
-	return base;
+	if (m && (m[1] === 'false' || m[1] === 'no' || m[1] === 'off')) return { ...opts, strictHostKeyChecking: 'accept-new' };
+	return opts;
 }
 
 /** How an ssh host's source names itself in errors and labels, on either side of the worker. */

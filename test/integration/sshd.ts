@@ -63,7 +63,12 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
 	});
 }
 
-export async function startSshd(): Promise<TestSshd> {
+export interface SshdOptions {
+	/** sshd's AllowTcpForwarding (default no: only the forwarding tests turn it on). */
+	allowTcpForwarding?: boolean;
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<TestSshd> {
 	const dir = tempDir('procnet-sshd-');
 	fs.chmodSync(dir, 0o700);
 	// Privilege separation directory: Debian's sshd refuses to start without it.
@@ -98,7 +103,7 @@ export async function startSshd(): Promise<TestSshd> {
 			'PermitRootLogin prohibit-password',
 			'LogLevel VERBOSE',
 			'PrintMotd no',
-			'AllowTcpForwarding no',
+			`AllowTcpForwarding ${opts.allowTcpForwarding ? 'local' : 'no'}`,
 			'X11Forwarding no',
 			'',
 		].join('\n'),
