@@ -12,7 +12,9 @@ import { registerActions } from './views/actions';
 import { DetailPanel } from './views/detailPanel';
 import { registerHostCommands } from './views/hostCommands';
 import { HostRegistry, type HostEntry } from './views/hosts';
+import { registerForwardCommands } from './views/forwardCommands';
 import { PortFinderHint } from './views/portFinderHint';
+import { PortForwards } from './views/portForwards';
 import { ProcessTreeProvider } from './views/processTree';
 import { RefreshTimer } from './views/refreshTimer';
 import { findFreePort } from './views/findFreePort';
@@ -42,6 +44,8 @@ export interface ProcnetApi {
 	debug: DebugTracker;
 	/** The status-bar item with the debugged processes' listening ports (`debugStatusBar.state`). */
 	debugStatusBar: DebugStatusBar;
+	/** The ports of ssh hosts forwarded to this machine. */
+	forwards: PortForwards;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	// Before the tree is built, so the first paint already has every configured host.
 	hosts.syncFromSettings();
 	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));
+	const forwards = new PortForwards(hosts);
 	// canSelectMany: Kill Process acts on every selected row at once (one confirmation); the other
 	// row actions take the row they were invoked on.
 	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
@@ -109,6 +114,8 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		debugStatusBar,
 		portFinderHint,
 		tree.setDebugTracker(debug),
+		forwards,
+		tree.setForwards(forwards),
 		debug.onDidChange(updateVisibility),
 		{ dispose: () => clearTimeout(suspendTimer) },
 		view.onDidChangeVisibility(updateVisibility),
@@ -163,11 +170,12 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		}),
 		vscode.commands.registerCommand('procnet.revealInTree', (pid?: unknown) => typeof pid === 'number' && revealPid(undefined, pid)),
 		...registerViewCommands(tree, context.workspaceState),
-		...registerActions(hosts, tree, view),
+		...registerActions(hosts, tree, view, forwards),
+		...registerForwardCommands(forwards, view),
 		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, hosts, tree, panel, view, timer, statusBar, debug, debugStatusBar };
+	return { store, hosts, tree, panel, view, timer, statusBar, debug, debugStatusBar, forwards };
 }
 
 export function deactivate(): void {

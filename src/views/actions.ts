@@ -13,8 +13,11 @@ import type { HostEntry, HostRegistry } from './hosts';
 import { attachDebugger } from '../debug/attach';
 import { killProcess, killProcesses } from './kill';
 import { hostNodeOf, type TreeNode } from './treeNodes';
+import { FORWARD_BIND } from '../collect/sshForward';
+import { forwardRow } from './forwardCommands';
+import { notForwardable, type PortForwards } from './portForwards';
 
-export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>): vscode.Disposable[] {
+export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, view: vscode.TreeView<TreeNode>, forwards: PortForwards): vscode.Disposable[] {
 	const pick = (n?: TreeNode) => n ?? view.selection[0];
 	const hostOf = (n?: TreeNode) => {
 		const t = pick(n);
@@ -68,13 +71,19 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 		vscode.commands.registerCommand('procnet.copyPid', (n?: TreeNode, selected?: readonly TreeNode[]) => copy(joined(rowsOf(n, selected), (r) => processOf(r) && String(processOf(r)!.pid), ' '), 'pid')),
 		vscode.commands.registerCommand('procnet.copyCommandLine', (n?: TreeNode) => copy(processOf(n) && processOf(n)!.cmdline.join(' '), 'command line')),
 		...(['external', 'simple'] as const).map((where) =>
-			vscode.commands.registerCommand(where === 'external' ? 'procnet.openInBrowser' : 'procnet.openInSimpleBrowser', (n?: TreeNode) => {
-				// The menu hides them off this machine; a keybinding could still reach them.
-				if (hostOf(n).kind !== 'local') {
-					void vscode.window.showInformationMessage('Procnet: Open in Browser is for sockets on this machine; this one is on another host.');
+			vscode.commands.registerCommand(where === 'external' ? 'procnet.openInBrowser' : 'procnet.openInSimpleBrowser', async (n?: TreeNode) => {
+				const host = hostOf(n);
+				const s = socketOf(n);
+				if (host.kind === 'local') return openInBrowser(s, tree.options.portNames, where);
+				// An ssh host's listener: through its forward to this machine (started now if it has none).
+				// The menu offers it only there; a keybinding could reach any row.
+				const why = s && notForwardable(host, s);
+				if (!s || why) {
+					void vscode.window.showInformationMessage(`Procnet: Open in Browser is for listening TCP sockets of this machine or of an ssh host${why ? `: ${why}` : ''}.`);
 					return undefined;
 				}
-				return openInBrowser(socketOf(n), tree.options.portNames, where);
+				const f = await forwardRow(forwards, host, s);
+				return f && openInBrowser(s, tree.options.portNames, where, f.localPort);
 			}),
 		),
 		// Every selected row's process, one confirmation per host.
@@ -105,11 +114,14 @@ export function registerActions(hosts: HostRegistry, tree: ProcessTreeProvider, 
 /**
  * Opens a listening TCP socket of this machine in the system browser, or in VS Code's Simple
  * Browser (an editor tab, as the Ports view's Preview in Editor), as http or https (schemeOf).
- * asExternalUri forwards the port when the extension runs on a remote host.
+ * asExternalUri forwards the port when the extension runs on a remote host. `forwardedTo`: an
+ * ssh host's listener, opened at the local end of its forward (portForwards.ts).
  */
-export async function openInBrowser(s: SocketInfo | undefined, names?: PortNames, where: 'external' | 'simple' = 'external'): Promise<{ url: string; uri: vscode.Uri } | undefined> {
+export async function openInBrowser(s: SocketInfo | undefined, names?: PortNames, where: 'external' | 'simple' = 'external', forwardedTo?: number): Promise<{ url: string; uri: vscode.Uri } | undefined> {
 	if (!s || s.kind !== 'tcp' || s.localPort === null) return undefined;
-	const url = browserUrl(s, schemeOf(s.localPort, names?.ofSocket(s, [])));
+	// http or https by the remote port (443 stays https when forwarded to 1443); the address is the forward's.
+	const scheme = schemeOf(s.localPort, names?.ofSocket(s, []));
+	const url = browserUrl(forwardedTo === undefined ? s : { ...s, localAddress: FORWARD_BIND, localPort: forwardedTo }, scheme);
 	// The address as this host names it, and as the browser reaches it (code-server, for one, maps a port to its proxy).
 	const uri = await vscode.env.asExternalUri(vscode.Uri.parse(url));
 	if (where === 'simple') await vscode.commands.executeCommand('simpleBrowser.show', uri.toString(true));

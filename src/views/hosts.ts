@@ -164,6 +164,8 @@ export class HostEntry implements vscode.Disposable {
 		private readonly remote?: WorkerSource,
 		/** An ssh host read as root through sudo -n. */
 		readonly sudo = false,
+		/** An ssh host's spec and config file: what a port forward (portForwards.ts) connects with. */
+		readonly ssh?: { spec: string; configFile?: string },
 	) {}
 
 	/** How the panel and the tree's lookups name the host: undefined for this machine. */
@@ -288,7 +290,8 @@ export class HostRegistry implements vscode.Disposable {
 		const job: RemoteJob = c.kind === 'ssh' ? { kind: 'ssh', spec: c.spec, configFile: sshConfigFile, sudo: c.sudo } : { kind: 'command', argv: c.argv, label: c.name };
 		const src = new WorkerSource(this.workerScript, '/proc', this.nice(), job);
 		const detail = c.kind === 'ssh' ? `${sshLabel(c.spec, c.sudo)}${sshConfigFile ? ` (-F ${sshConfigFile})` : ''}` : c.argv.join(' ');
-		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src, c.kind === 'ssh' && !!c.sudo);
+		const ssh = c.kind === 'ssh' ? { spec: c.spec, configFile: sshConfigFile } : undefined;
+		return new HostEntry(id, c.name, c.kind, new SnapshotStore(src), detail, c.name, src, c.kind === 'ssh' && !!c.sudo, ssh);
 	}
 
 	/**

@@ -12,6 +12,8 @@ import { shortCommand } from '../model/shortCommand';
 import type { PortNames } from '../model/portNames';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
+import { FORWARD_BIND } from '../collect/sshForward';
+import type { PortForwards } from './portForwards';
 import { drain } from '../model/drain';
 import { runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
@@ -74,6 +76,14 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			const local = this.views.find((v) => v.entry.kind === 'local');
 			if (local) this.rebuildHost(local.entry);
 		});
+	}
+
+	private forwards: Pick<PortForwards, 'localPortOf'> | undefined;
+
+	/** Marks the listeners of ssh hosts that are forwarded to this machine (and redraws when one starts or ends). */
+	setForwards(forwards: PortForwards): vscode.Disposable {
+		this.forwards = forwards;
+		return forwards.onDidChange(() => this.rebuild());
 	}
 
 	private view(hostId?: string): HostView | undefined {
@@ -247,7 +257,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'process':
 				return processItem(node);
 			case 'socket':
-				return socketItem(node, this.options.portNames);
+				return socketItem(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket));
 			case 'group': {
 				const state = node.contextValue === 'group.more'
 					? vscode.TreeItemCollapsibleState.None
@@ -419,7 +429,8 @@ function ownersOf(node: SocketNode): ProcessInfo[] {
 	return node.socket.owners.flatMap((o) => procs.filter((p) => p.pid === o.pid));
 }
 
-function socketItem(node: SocketNode, names: PortNames): vscode.TreeItem {
+/** `forwardedTo`: the local port an ssh host's listener is forwarded to (portForwards.ts). */
+function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | undefined): vscode.TreeItem {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
@@ -427,6 +438,7 @@ function socketItem(node: SocketNode, names: PortNames): vscode.TreeItem {
 	const bits: string[] = [node.mark === 'closed' ? `closed (was ${s.state})` : s.state];
 	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) bits.push(name.port === s.localPort ? visible(name.name) : `→ ${visible(name.name)}`);
+	if (forwardedTo !== undefined) bits.push(`forwarded to ${FORWARD_BIND}:${forwardedTo}`);
 	if (node.mark === 'new') bits.push('new');
 	if (node.mark === 'changed') bits.push('changed');
 	if (s.txQueue) bits.push(`send-q ${s.txQueue}`);
@@ -438,8 +450,11 @@ function socketItem(node: SocketNode, names: PortNames): vscode.TreeItem {
 	if (s.suspect) bits.push(`⚠ ${s.suspect}`);
 	item.description = bits.join(' · ');
 	item.iconPath = socketIcon(s, node.mark);
-	// socket.tcp.listen: Open in Browser; socket.tcp.connected: Close Connection.
-	item.contextValue = (s.state === 'LISTEN' && s.kind === 'tcp' ? 'socket.tcp.listen' : isClosable(s) ? 'socket.tcp.connected' : `socket.${s.kind}`) + node.contextSuffix;
+	// socket.tcp.listen: Open in Browser; socket.tcp.connected: Close Connection; an ssh host's
+	// listener (…remote.ssh): Forward Port, and Open in Browser through it; …forwarded: Stop Forwarding.
+	const listen = s.state === 'LISTEN' && s.kind === 'tcp';
+	item.contextValue = (listen ? 'socket.tcp.listen' : isClosable(s) ? 'socket.tcp.connected' : `socket.${s.kind}`) + node.contextSuffix;
+	if (listen && hostNodeOf(node).host.kind === 'ssh') item.contextValue += forwardedTo !== undefined ? '.ssh.forwarded' : '.ssh';
 	return item;
 }
 

@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -60,7 +61,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			const s = net.createServer(() => undefined);
 			s.listen(0, '127.0.0.1', () => r(s));
 		});
-		sshd = await startSshd();
+		sshd = await startSshd({ allowTcpForwarding: true });
 		await vscode.commands.executeCommand('procnet.clearFilter');
 		await vscode.commands.executeCommand('procnet.allSockets');
 		await cfg().update('sshConfigFile', sshd.configFile, vscode.ConfigurationTarget.Global);
@@ -117,7 +118,8 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.ok(localRow, `no :${port()} on this machine's root`);
 		assert.strictEqual(row.socket.inode, localRow.socket.inode);
 		assert.notStrictEqual(row.id, localRow.id);
-		assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.listen.remote', 'no Open in Browser for a remote port');
+		// An ssh host's listener: Open in Browser goes through a forward to this machine, Forward Port starts one.
+		assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.listen.remote.ssh');
 		assert.match(String(api.tree.getTreeItem(node).contextValue), /^process\.listening\.remote$/);
 
 		// The session is one ssh child of this extension host.
@@ -322,16 +324,75 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.deepStrictEqual(cfg().inspect('sshHosts')?.globalValue, before);
 	});
 
-	it('"Remove Host" ends the host\'s ssh session: no ssh child is left', async () => {
+	it('"Forward Port to This Machine" on an ssh host\'s listener: the page comes through 127.0.0.1, the row says where, Open in Simple Browser reuses it, Stop Forwarding ends it', async () => {
+		const token = `procnet-fwd-${Math.random().toString(36).slice(2)}`;
+		const web = http.createServer((_req, res) => res.end(token));
+		await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
+		const webPort = (web.address() as net.AddressInfo).port;
+		try {
+			const remote = await settled('procnet-test');
+			await remote.host.store.refresh();
+			const rowOf = () => {
+				const node = api.tree.processNodeOn(remote.host.id, process.pid);
+				return node && socketsOf(node).find((s) => s.socket.state === 'LISTEN' && s.socket.localPort === webPort);
+			};
+			const row = await waitFor(`:${webPort} under the ssh root`, rowOf);
+			assert.strictEqual(api.tree.getTreeItem(row).contextValue, 'socket.tcp.listen.remote.ssh');
+			const fwd = (await vscode.commands.executeCommand('procnet.forwardPort', row)) as { localPort: number; pid: number };
+			assert.ok(fwd, 'a forward');
+			// The "remote" is this machine, where the port is held: another local port was taken.
+			assert.notStrictEqual(fwd.localPort, webPort);
+			assert.ok(sshChildren().includes(fwd.pid), 'the forward is an ssh child of the extension host');
+			const body = await new Promise<string>((resolve, reject) => {
+				http.get({ host: '127.0.0.1', port: fwd.localPort, agent: false }, (res) => {
+					let b = '';
+					res.on('data', (d: Buffer) => (b += d.toString()));
+					res.on('end', () => resolve(b));
+				}).once('error', reject);
+			});
+			assert.strictEqual(body, token, 'the page came through the forward');
+			const item = await waitFor('the row marked forwarded', () => {
+				const r = rowOf();
+				const it = r && api.tree.getTreeItem(r);
+				return it?.contextValue === 'socket.tcp.listen.remote.ssh.forwarded' ? it : undefined;
+			});
+			assert.match(String(item.description), new RegExp(`forwarded to 127\\.0\\.0\\.1:${fwd.localPort}`));
+			assert.deepStrictEqual(api.forwards.list().map((f) => [f.hostName, f.destHost, f.destPort, f.localPort]), [['procnet-test', '127.0.0.1', webPort, fwd.localPort]]);
+			// Open in Simple Browser on the row: the forward's address, the same forward.
+			const opened = (await vscode.commands.executeCommand('procnet.openInSimpleBrowser', rowOf())) as { url: string };
+			assert.strictEqual(opened.url, `http://127.0.0.1:${fwd.localPort}/`);
+			assert.strictEqual(api.forwards.list().length, 1, 'no second forward');
+			// On this machine's root, the forward's ssh is the listener of the local port.
+			await api.store.refresh();
+			const local = api.store.snapshot!.sockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === fwd.localPort);
+			assert.deepStrictEqual(local?.owners.map((o) => o.pid), [fwd.pid]);
+			assert.strictEqual(local?.localAddress, '127.0.0.1', 'the local end is on loopback only');
+			// Stop Forwarding on the row.
+			assert.strictEqual(await vscode.commands.executeCommand('procnet.stopForwarding', rowOf()), 1);
+			assert.ok(!sshChildren().includes(fwd.pid), 'its ssh has exited');
+			assert.deepStrictEqual(api.forwards.list(), []);
+			await waitFor('the row no longer forwarded', () => api.tree.getTreeItem(rowOf()!).contextValue === 'socket.tcp.listen.remote.ssh' || undefined);
+			// A forward left running for the next test: removing the host ends it.
+			const again = (await vscode.commands.executeCommand('procnet.forwardPort', rowOf())) as { pid: number };
+			assert.ok(again && sshChildren().includes(again.pid));
+		} finally {
+			web.close();
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		}
+	});
+
+	it('"Remove Host" ends the host\'s ssh session and its forwards: no ssh child is left', async () => {
 		const remote = rootNamed('procnet-test')!;
 		const pid = remote.host.sessionPid;
 		assert.ok(pid && sshChildren().includes(pid));
+		assert.strictEqual(api.forwards.list().length, 1, 'the forward the test before left');
 		assert.strictEqual(await vscode.commands.executeCommand('procnet.removeHost', remote), true);
 		assert.strictEqual(rootNamed('procnet-test'), undefined);
 		assert.ok(!(cfg().inspect<unknown[]>('sshHosts')?.globalValue ?? []).includes('procnet-test'));
 		await cfg().update('sshHosts', undefined, vscode.ConfigurationTarget.Global);
 		await waitFor('only this machine', () => roots().length === 1 || undefined, 5000);
 		await waitFor('no ssh child of the extension host', () => sshChildren().length === 0 || undefined, 5000);
+		assert.deepStrictEqual(api.forwards.list(), []);
 	});
 
 	it('ignores procnet.sshHosts set by the workspace: no root, nothing run', async () => {
