@@ -312,7 +312,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
 		if (node.type === 'host') item.tooltip = node.host.kind === 'local' ? localHostTooltip(node) : hostTooltip(node);
 		else if (node.type === 'process') item.tooltip = processTooltip(node);
-		else if (node.type === 'socket') item.tooltip = socketTooltip(node, this.options.portNames);
+		else if (node.type === 'socket') item.tooltip = socketTooltip(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket));
 		return item;
 	}
 
@@ -459,7 +459,7 @@ function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | un
 }
 
 /** A socket row, on hover: its addresses, inode, fd, owners, and why it has none. */
-function socketTooltip(node: SocketNode, names: PortNames): string {
+function socketTooltip(node: SocketNode, names: PortNames, forwardedTo: number | undefined): string {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
@@ -470,5 +470,6 @@ function socketTooltip(node: SocketNode, names: PortNames): string {
 	if (s.owners.length > 1) lines.push(`shared by ${s.owners.map((o) => `pid ${o.pid} fd ${o.fd}`).join(', ')}`);
 	if (s.ownerUnknown) lines.push(`no known owner: ${UNKNOWN_REASON[s.ownerUnknown]}`);
 	if (s.suspect) lines.push(`suspect: ${s.suspect} — this record may be text of another socket's name`);
+	if (forwardedTo !== undefined) lines.push(`forwarded to this machine: ${FORWARD_BIND}:${forwardedTo} (ssh -L; Stop Forwarding Port ends it)`);
 	return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../
 import { launchBrowser } from '../../scripts/browser.mjs';
 import { writableHierarchy } from '../../out/test/integration/cgroups.js';
 import { holderArgs } from '../../out/test/integration/loopbackHolder.js';
+import { sshdAvailable, startSshd } from '../../out/test/integration/sshd.js';
 import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, typeInPidPick, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
 
 /** A process of ours with a known pid and a TCP listener on 127.0.0.1, for the tree to show; `name`, when given, is its process name. */
@@ -68,6 +69,8 @@ setInterval(() => {}, 1e6);`;
 
 describe('procnet in the VS Code workbench (code-server + Chromium)', function () {
 	let server, browser, page, listener;
+	/** A real sshd on 127.0.0.1 (forwarding allowed), its ssh_config the user setting procnet.sshConfigFile: Add SSH Host offers `procnet-test`. */
+	let sshd;
 	/**
 	 * Children a test started, killed after it whatever happened: a test that times out never
 	 * reaches its own `finally` (one left its child, and so this run's mocha, alive for 80 minutes).
@@ -81,7 +84,13 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		await provision();
 		const vsix = packageExtension({ quiet: true });
 		listener = await startListener();
+		if (sshdAvailable()) sshd = await startSshd({ allowTcpForwarding: true });
 		server = await startServer({ vsix, settings: QUIET_SETTINGS });
+		// procnet.sshConfigFile is machine-scoped: in a remote window (code-server's is one) VS Code reads it from the Machine settings only.
+		if (sshd) {
+			fs.mkdirSync(path.join(server.dir, 'udd', 'Machine'), { recursive: true });
+			fs.writeFileSync(path.join(server.dir, 'udd', 'Machine', 'settings.json'), JSON.stringify({ 'procnet.sshConfigFile': sshd.configFile }));
+		}
 		browser = await launchBrowser();
 		page = browser.page;
 		page.on('pageerror', (e) => console.error(`      [page error] ${e.message}`));
@@ -95,6 +104,7 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 		await browser?.close();
 		await server?.stop();
 		listener?.kill();
+		await sshd?.stop();
 	});
 
 	afterEach(async function () {
@@ -751,6 +761,84 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await page.keyboard.press('Enter');
 		await panelFrame(page).locator('h1', { hasText: `pn-pumper (pid ${pumper.pid})` }).waitFor({ timeout: 15000 });
 		await screenshot(page, '19i-traffic-opens-process');
+	});
+
+	it('"Forward Port to This Machine" on an ssh host\'s listener (a real sshd on 127.0.0.1): the row says where, and the Simple Browser shows the page through the forward', async function () {
+		if (!sshd) this.skip();
+		this.timeout(120000);
+		const token = `procnet-forward-${crypto.randomBytes(4).toString('hex')}`;
+		const page$ = `<!doctype html><title>pn-web</title><body style="font:20px sans-serif"><h1 id="t">${token}</h1><p>served on the ssh host, reached through ssh -L</p></body>`;
+		const web = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-web');const s=require('http').createServer((q,r)=>{r.setHeader('content-type','text/html');r.end(process.argv[1])}).listen(0,'127.0.0.1',()=>console.log(s.address().port));setInterval(()=>{},1e6)", page$], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		const webPort = Number(String(await new Promise((r) => web.stdout.once('data', r))).trim());
+		try {
+			await openProcnetView(page);
+			// As a user adds one: the pick offers the Host names of procnet.sshConfigFile.
+			const add = await runCommand(page, 'Procnet: Add SSH Host…');
+			await add.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^procnet-test$/ }) }).first().click();
+			const hostRow = await findRow(page, 'procnet-test', 60000);
+			await runCommand(page, 'Procnet: Filter Sockets…');
+			const input = page.locator('.quick-input-widget input');
+			await input.fill(`pid:${web.pid}`);
+			await input.press('Enter');
+			// The same process on both roots; the second is the ssh host's.
+			const procRows = procnetTree(page).getByRole('treeitem', { level: 2 }).filter({ has: page.locator('.label-name', { hasText: `pn-web (${web.pid})` }) });
+			await procRows.nth(1).waitFor({ timeout: 60000 });
+			await procRows.nth(1).click();
+			if ((await procRows.nth(1).getAttribute('aria-expanded')) !== 'true') await procRows.nth(1).press('ArrowRight');
+			const socketRow = procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: `127.0.0.1:${webPort}` }).first();
+			await socketRow.waitFor({ timeout: 30000 });
+			await socketRow.click({ button: 'right' });
+			const menu = page.locator('.context-view .monaco-menu .action-item');
+			/** Right-click `row`, then the menu entry: once the menu has settled (a click while it opens can be lost). */
+			const fromMenu = async (row, entry) => {
+				await row.click({ button: 'right' });
+				const item = menu.filter({ hasText: entry }).first();
+				await item.waitFor({ timeout: 10000 });
+				await page.waitForTimeout(300);
+				await item.click();
+				await item.waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+			};
+			await menu.filter({ hasText: 'Forward Port to This Machine' }).first().waitFor({ timeout: 10000 });
+			assert.strictEqual(await menu.filter({ hasText: 'Stop Forwarding Port' }).count(), 0, 'nothing to stop yet');
+			await page.waitForTimeout(300);
+			await screenshot(page, '20a-ssh-listener-menu');
+			await menu.filter({ hasText: 'Forward Port to This Machine' }).first().click();
+			const told = await page.waitForFunction((p) => {
+				for (const m of document.querySelectorAll('.notifications-toasts .notification-list-item-message')) {
+					const r = new RegExp(`procnet-test's port ${p} is forwarded to 127\\.0\\.0\\.1:(\\d+)\\.`).exec(m.textContent ?? '');
+					if (r) return Number(r[1]);
+				}
+				return false;
+			}, webPort, { timeout: 30000 });
+			const localPort = await told.jsonValue();
+			assert.notStrictEqual(localPort, webPort, 'the port is held here too (the host is this machine): another local one');
+			await page.waitForFunction(({ p, l }) => [...document.querySelectorAll('.monaco-list-row[aria-level="3"]')].some((r) => r.textContent.includes(`127.0.0.1:${p}`) && r.querySelector('.label-description')?.textContent?.includes(`forwarded to 127.0.0.1:${l}`)), { p: webPort, l: localPort }, { timeout: 30000 });
+			await screenshot(page, '20b-forwarded-row');
+			await fromMenu(socketRow, 'Open in Simple Browser');
+			// The Simple Browser's frame loads the forward's address (through code-server's port proxy): the page the ssh host served.
+			const deadline = Date.now() + 30000;
+			let shown = false;
+			while (!shown && Date.now() < deadline) {
+				for (const f of page.frames()) {
+					if ((await f.locator('#t').textContent({ timeout: 200 }).catch(() => '')) === token) shown = true;
+				}
+				if (!shown) await page.waitForTimeout(300);
+			}
+			if (!shown) {
+				await screenshot(page, '20c-FAILED-simple-browser');
+				for (const f of page.frames()) console.error(`      [frame] ${f.url().slice(0, 160)} ${(await f.evaluate(() => document.body?.innerText ?? '').catch((e) => e.message)).slice(0, 200).replace(/\s+/g, ' ')}`);
+			}
+			assert.ok(shown, 'the Simple Browser shows the page served on the ssh host');
+			await screenshot(page, '20c-simple-browser-through-forward');
+			await fromMenu(socketRow, 'Stop Forwarding Port');
+			await page.waitForFunction((p) => [...document.querySelectorAll('.monaco-list-row[aria-level="3"]')].some((r) => r.textContent.includes(`127.0.0.1:${p}`) && !r.querySelector('.label-description')?.textContent?.includes('forwarded')), webPort, { timeout: 30000 });
+			// Remove Host from its row ends the host's session and forwards.
+			await fromMenu(hostRow, 'Remove Host');
+			await hostRow.waitFor({ state: 'detached', timeout: 15000 });
+		} finally {
+			await runCommand(page, 'View: Close All Editors').catch(() => {});
+			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
+		}
 	});
 
 	it('"Find Free Port…" from the palette: a typed range lists the listener\'s port as in use by it and the free ports after it; Enter copies the first free one', async function () {
