@@ -13,6 +13,9 @@ import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
+import { lookupHere } from './collect/peerNames';
+import { drain } from './model/drain';
+import { groupByPeer } from './model/peers';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -63,7 +66,9 @@ const USAGE = `usage: procnet snapshot [options]     print sockets grouped by pr
                                          does it there through one session
        procnet peers [snapshot options]  connected sockets by remote address, the peer holding
                                          the most first, with their states and the processes
-                                         that hold them; --count N peers (default 20); --json
+                                         that hold them; --count N peers (default 20); --json;
+                                         --resolve names each peer by the host's own resolver
+                                         (getent hosts: /etc/hosts, DNS), there over --ssh
        procnet free-port PORT|FROM-TO    which ports a server could bind now, and what holds
                                          the others: from FROM on until --count N (default 5)
                                          free ones; --udp for UDP (default TCP); --json; exit
@@ -115,6 +120,8 @@ interface Options {
 	freePort?: { range: PortRange; protocol: PortProtocol; count: number };
 	/** peers: how many to print. */
 	peerCount?: number;
+	/** peers --resolve: name each peer by the host's resolver. */
+	resolve?: boolean;
 }
 
 interface Endpoint {
@@ -201,6 +208,9 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--sudo':
 				o.sudo = true;
 				break;
+			case '--resolve':
+				o.resolve = true;
+				break;
 			case '--recipe':
 				o.recipe = true;
 				break;
@@ -280,8 +290,11 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (o.samples !== undefined) throw new UsageError('--samples goes with traffic');
+	if (o.resolve && command !== 'peers') throw new UsageError('--resolve goes with peers');
+	// A capture is a record: who its peers were then is not what a resolver says now.
+	if (o.resolve && o.fromCapture) throw new UsageError('--resolve asks a live host\'s resolver: not with --from-capture');
 	if (command === 'peers') {
-		if (o.csv || o.recipe || protocol !== 'tcp') throw new UsageError('peers takes --count, --json, the selection options (--pid, --children, --kind) and a source');
+		if (o.csv || o.recipe || protocol !== 'tcp') throw new UsageError('peers takes --count, --json, --resolve, the selection options (--pid, --children, --kind) and a source');
 		o.peerCount = count ?? 20;
 		count = undefined;
 	}
@@ -298,6 +311,34 @@ function parseArgs(argv: string[]): Options | 'help' {
 
 /** One ssh session to `host` (the user's config, keys and agent; -F from --ssh-config or $PROCNET_SSH_CONFIG). */
 const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined), sudo: o.sudo });
+
+/**
+ * `procnet peers --resolve`: the peers, each named by the host's own resolver (getent hosts
+ * here; on an ssh host through the same session that read it, before it ends).
+ */
+async function peersResolved(o: Options): Promise<number> {
+	const session = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
+	try {
+		const here = () => {
+			const r = readProcTreeParsed({ root: o.procRoot ?? '/proc' });
+			return buildSnapshot(r.capture, r.parsed);
+		};
+		const snap = session ? await session.snapshot() : here();
+		const missing = o.selection.pids && missingPids(snap, o.selection.pids);
+		if (missing) {
+			process.stderr.write(missing);
+			return 1;
+		}
+		const sel = selectSnapshot(snap, o.selection);
+		const count = o.peerCount ?? 20;
+		const addrs = drain(groupByPeer(sel.sockets, Infinity)).peers.slice(0, count).map((g) => g.peer);
+		const names = addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>();
+		writeOut(formatPeers(sel, count, o.json, names));
+		return 0;
+	} finally {
+		await session?.disposeAndWait();
+	}
+}
 
 async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: ParsedNamespaces; owners?: OwnerIndex }> {
 	if (o.fromCapture) {
@@ -354,6 +395,7 @@ export async function main(argv: string[]): Promise<number> {
 		if (o.command === 'watch') return await watchCommand(o);
 		if (o.command === 'traffic') return await trafficCommand(o);
 		if (o.killPort) return await killPortCommand(o, o.killPort);
+		if (o.command === 'peers' && o.resolve) return await peersResolved(o);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');

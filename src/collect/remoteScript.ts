@@ -65,6 +65,7 @@
 //
 // The body runs in subshells with stderr to /dev/null (a process exiting mid-scan makes ls, od
 // and redirections complain; that is a normal race, as in procfsReader).
+import { canonicalAddress, MAX_RESOLVE } from './peerNames';
 
 /** Tables read per namespace; the same list as TABLE_NAMES (kept literal: the script is text). */
 const TABLES = 'tcp tcp6 udp udp6 udplite udplite6 raw raw6 icmp icmp6 unix packet netlink sctp/eps sctp/assocs';
@@ -312,6 +313,25 @@ procnet_trafficbody() {
 	if procnet_to=$(procnet_ssin "$procnet_tr" "$procnet_tp" -t -i -e -H -n state all $procnet_tf 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
 	return 0
 }
+procnet_resolve() {
+	procnet_rn=$1
+	shift
+	printf '@@PROCNET %s begin raw\n' "$procnet_rn"
+	(procnet_resolvebody "$@")
+	printf '@@PROCNET %s end\n' "$procnet_rn"
+}
+# getent hosts for each ADDRESS, all at once (a slow DNS answer holds only its own), each cut
+# off after 2 s where timeout(1) exists: the session answers one request at a time, so a hung
+# lookup would hold the next refresh. One Z record: ok (content: getent's lines) | no-getent.
+procnet_resolvebody() {
+	if ! command -v getent >/dev/null 2>&1; then procnet_rec Z "" no-getent; return 0; fi
+	procnet_rw=
+	command -v timeout >/dev/null 2>&1 && procnet_rw="timeout 2"
+	# $procnet_rw splits on purpose: empty, or the two words "timeout 2". Each address is checked (resolveCommand).
+	procnet_ro=$(for procnet_ra in "$@"; do $procnet_rw getent hosts "$procnet_ra" & done; wait)
+	procnet_rec Z "$procnet_ro" ok
+	return 0
+}
 procnet_collect() {
 	if [ "$3" = gzip ] && command -v gzip >/dev/null 2>&1 && command -v base64 >/dev/null 2>&1; then
 		# gzip -1: about half the CPU of the default -6 on these tables, for a fifth more bytes. A
@@ -406,6 +426,22 @@ export function trafficCommand(nonce: string, root: string, t: { pid: number; fd
 	// No ports: every TCP socket of the namespace (procnet traffic --ssh without --pid).
 	if (!Array.isArray(t.ports) || t.ports.length > 200 || !t.ports.every((p) => Number.isInteger(p) && p >= 1 && p <= 65535)) throw new Error(`bad ports ${JSON.stringify(t.ports)}`);
 	return `procnet_traffic ${nonce} ${shQuote(root)} ${t.pid} ${t.fd} ${t.inode} ${t.key} ${t.ports.join(' ')} </dev/null 2>/dev/null\n`;
+}
+
+/**
+ * The one line that asks the remote's resolver for names of addresses (see procnet_resolvebody):
+ * each value checked to be an IP address, written in its canonical form (hex digits and colons,
+ * or digits and dots), at most MAX_RESOLVE of them.
+ */
+export function resolveCommand(nonce: string, addrs: readonly string[]): string {
+	if (!/^[0-9a-zA-Z]{1,64}$/.test(nonce)) throw new Error(`bad nonce ${JSON.stringify(nonce)}`);
+	if (!addrs.length || addrs.length > MAX_RESOLVE) throw new Error(`bad address count ${addrs.length}`);
+	const list = addrs.map((a) => {
+		const c = canonicalAddress(a);
+		if (!c || !/^[0-9a-f:.]+$/.test(c)) throw new Error(`not an address: ${JSON.stringify(a)}`);
+		return c;
+	});
+	return `procnet_resolve ${nonce} ${list.join(' ')} </dev/null 2>/dev/null\n`;
 }
 
 /** The whole collector as one sh program: definitions + one uncompressed run (for files, recipes). */

@@ -71,6 +71,8 @@ export type ScanRequest =
 	| { type: 'traffic'; id: number; target: TrafficTarget }
 	/** Every process's TCP traffic, over the sockets of the worker's last scan (trafficMeter.ts). */
 	| { type: 'trafficAll'; id: number; root: string }
+	/** A remote job only: names of addresses from the host's resolver, through the session (ShellSource.resolve). */
+	| { type: 'resolve'; id: number; addrs: string[] }
 	/** A remote job only: end the session (the next scan opens a new one). */
 	| { type: 'suspend'; id: number };
 
@@ -85,6 +87,7 @@ export type ScanResponse =
 	| { id: number; ok: true; type: 'tcpinfo'; result: TcpInfoResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'traffic'; result: TcpInfoManyResult; sessionPid?: number }
 	| { id: number; ok: true; type: 'trafficAll'; result: TrafficAllResult; sessionPid?: number }
+	| { id: number; ok: true; type: 'resolved'; result: Map<string, string | null>; sessionPid?: number }
 	| { id: number; ok: true; type: 'suspended' }
 	/** reason, detail: a RemoteSourceError's, to be made one again on the caller's side. */
 	| { id: number; ok: false; error: string; reason?: string; detail?: string };

@@ -57,13 +57,14 @@ async function answer(req: ScanRequest, job: RemoteJob | CaptureJob | undefined)
 		return { id: req.id, ok: true, type: 'suspended' };
 	}
 	if (req.type === 'trafficAll') return { id: req.id, ok: true, type: 'trafficAll', result: await trafficAll(req.root, job), sessionPid: remote?.sessionPid };
-	if (req.type === 'signal' || req.type === 'close' || req.type === 'tcpinfo' || req.type === 'traffic') {
+	if (req.type === 'signal' || req.type === 'close' || req.type === 'tcpinfo' || req.type === 'traffic' || req.type === 'resolve') {
 		// One-shot actions go through the remote job's session, opened here if no scan opened it.
 		if (!job || job.kind === 'capture') return { id: req.id, ok: false, error: `${req.type} goes through a remote session; this worker has none` };
 		const session = (remote ??= remoteJobSource(job));
 		if (req.type === 'signal') return { id: req.id, ok: true, type: 'signal', result: await session.signal(req.pid, req.startTicks, req.signal), sessionPid: session.sessionPid };
 		if (req.type === 'close') return { id: req.id, ok: true, type: 'closed', result: await session.close(req.target), sessionPid: session.sessionPid };
 		if (req.type === 'traffic') return { id: req.id, ok: true, type: 'traffic', result: await session.traffic(req.target), sessionPid: session.sessionPid };
+		if (req.type === 'resolve') return { id: req.id, ok: true, type: 'resolved', result: await session.resolve(req.addrs), sessionPid: session.sessionPid };
 		return { id: req.id, ok: true, type: 'tcpinfo', result: await session.tcpInfo(req.target), sessionPid: session.sessionPid };
 	}
 	let snap;

@@ -10,7 +10,8 @@ import type { Snapshot } from '../model/snapshot';
 import type { Capture } from './capture';
 import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
-import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, tcpInfoCommand, trafficCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, resolveCommand, tcpInfoCommand, trafficCommand, type Compression, type RemoteSignal } from './remoteScript';
+import { canonicalAddress, parseGetentHosts } from './peerNames';
 import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
 import { parseSsTcpInfo, type TcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
@@ -227,6 +228,24 @@ export class ShellSource implements SnapshotSource {
 	 */
 	traffic(t: TrafficTarget): Promise<TcpInfoManyResult> {
 		return this.askSs((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t), `the process no longer holds that socket on ${this.label}`);
+	}
+
+	/**
+	 * Names for addresses from the remote's own resolver (procnet_resolve: getent hosts there), in
+	 * batches of 64 lookups run at once there. Every address asked is in the answer (null: no name).
+	 */
+	async resolve(addrs: readonly string[]): Promise<Map<string, string | null>> {
+		if (this.disposed) throw new RemoteSourceError('disposed', `${this.label}: source disposed`);
+		const list = [...new Set(addrs.map(canonicalAddress).filter((a): a is string => !!a))];
+		const out = new Map<string, string | null>();
+		for (let i = 0; i < list.length; i += 64) {
+			const batch = list.slice(i, i + 64);
+			const z = await this.queued(() => this.answer((nonce) => resolveCommand(nonce, batch)));
+			if (z?.args[0] === 'no-getent') throw new Error(`${this.label} has no getent to name addresses with`);
+			const names = parseGetentHosts(z ? z.content.toString('utf8') : '');
+			for (const a of batch) out.set(a, names.get(a) ?? null);
+		}
+		return out;
 	}
 
 	/** One of the session's ss commands (procnet_tcpinfo, procnet_traffic), and its Z record read: ss's answers, or why there are none. */

@@ -176,6 +176,11 @@ export class WorkerSource implements SnapshotSource {
 		return this.sessionAction({ type: 'traffic', target }, (s) => s.traffic(target), (res) => (res.type === 'traffic' ? res.result : undefined));
 	}
 
+	/** A remote job only: names of addresses from the host's own resolver, through its session (ShellSource.resolve). */
+	resolve(addrs: string[]): Promise<Map<string, string | null>> {
+		return this.sessionAction({ type: 'resolve', addrs }, (s) => s.resolve(addrs), (res) => (res.type === 'resolved' ? res.result : undefined));
+	}
+
 	/**
 	 * Every process's TCP traffic over the sockets of the last scan, measured in the worker (ss's
 	 * answer for a whole host is too big to parse on this thread); rates against the measurement

@@ -13,6 +13,7 @@ import { parseHostSpec, sshLabel } from '../collect/shellSource';
 import type { SnapshotSource } from '../collect/source';
 import type { Snapshot } from '../model/snapshot';
 import { SnapshotStore } from './snapshotStore';
+import { lookupHere, PeerNameCache } from '../collect/peerNames';
 
 export type HostKind = 'local' | 'ssh' | 'command' | 'capture';
 
@@ -191,6 +192,21 @@ export class HostEntry implements vscode.Disposable {
 	/** The remote shell (its session opened on demand), for kill, Close Connection and the panel's ss. */
 	shell(): Pick<WorkerSource, 'signal' | 'close' | 'tcpInfo' | 'traffic'> | undefined {
 		return this.remote;
+	}
+
+	private names: PeerNameCache | undefined;
+
+	/**
+	 * Names of peer addresses from this host's own resolver (getent here, or through the host's
+	 * session); undefined for a capture (a record: its peers' names then are not known) and for
+	 * an entry that could not be made.
+	 */
+	peerNames(): PeerNameCache | undefined {
+		if (this.names) return this.names;
+		const remote = this.remote;
+		if (remote) return (this.names = new PeerNameCache((a) => remote.resolve([...a])));
+		if (this.kind === 'local') return (this.names = new PeerNameCache((a) => lookupHere(a)));
+		return undefined;
 	}
 
 	/** Pid of the ssh / command child while a session is open. */

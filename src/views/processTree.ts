@@ -13,6 +13,7 @@ import type { PortNames } from '../model/portNames';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
 import { FORWARD_BIND } from '../collect/sshForward';
+import { RESOLVE_TIMEOUT_MS } from '../collect/peerNames';
 import type { PortForwards } from './portForwards';
 import { drain } from '../model/drain';
 import { runInTurns, SYNC_SOCKETS } from './turns';
@@ -170,10 +171,30 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			}
 			this.changed(i >= 0 ? v : undefined);
 			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
+			if (v.unnamedPeers.length) this.namePeers(entry, v.unnamedPeers);
 		};
 		if ((entry.store.snapshot?.sockets.length ?? 0) <= SYNC_SOCKETS) return land(drain(it));
 		// Not in this turn: the store's other listeners (the panel) run in it.
 		runInTurns(it, () => this.indexing.get(entry) === it && !this.disposed, land, 'next');
+	}
+
+	/**
+	 * Asks the host's resolver for the peers the rows show without a name, then indexes the host
+	 * again if any got one. Names are never waited for: the rows come first, named when known.
+	 */
+	private namePeers(entry: HostEntry, addrs: string[]): void {
+		void entry.peerNames()?.resolve(addrs).then((named) => {
+			if (named && !this.disposed && this.options.groupBy === 'peer' && this.options.resolvePeerNames) this.rebuildHost(entry);
+		});
+	}
+
+	/** The host's resolver's name for a connection's remote address: asked on hover, at most RESOLVE_TIMEOUT_MS + a little. */
+	private async remoteName(entry: HostEntry, s: SocketInfo): Promise<string | null | undefined> {
+		const addr = s.remoteAddress;
+		const names = this.options.resolvePeerNames ? entry.peerNames() : undefined;
+		if (!names || !addr || !s.remotePort || addr === '0.0.0.0' || addr === '::') return undefined;
+		if (names.get(addr) === undefined) await Promise.race([names.resolve([addr]), new Promise((r) => setTimeout(r, RESOLVE_TIMEOUT_MS + 500))]);
+		return names.get(addr);
 	}
 
 	private disposed = false;
@@ -309,10 +330,13 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * lexes a markdown tooltip when it takes the row, so every refresh that re-read a host's
 	 * process rows lexed all their command lines (a 41 ms block in a profile at 100k sockets).
 	 */
-	resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+	async resolveTreeItem(item: vscode.TreeItem, node: TreeNode): Promise<vscode.TreeItem> {
 		if (node.type === 'host') item.tooltip = node.host.kind === 'local' ? localHostTooltip(node) : hostTooltip(node);
 		else if (node.type === 'process') item.tooltip = processTooltip(node);
-		else if (node.type === 'socket') item.tooltip = socketTooltip(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket));
+		else if (node.type === 'socket') {
+			const host = hostNodeOf(node).host;
+			item.tooltip = socketTooltip(node, this.options.portNames, this.forwards?.localPortOf(host, node.socket), await this.remoteName(host, node.socket));
+		}
 		return item;
 	}
 
@@ -459,11 +483,12 @@ function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | un
 }
 
 /** A socket row, on hover: its addresses, inode, fd, owners, and why it has none. */
-function socketTooltip(node: SocketNode, names: PortNames, forwardedTo: number | undefined): string {
+function socketTooltip(node: SocketNode, names: PortNames, forwardedTo: number | undefined, remoteName: string | null | undefined): string {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const lines = [`${kindText(s)} ${s.state}${node.mark ? ` (${node.mark})` : ''}`, `local  ${localText(s)}`];
-	if (remote) lines.push(`remote ${remote}`);
+	// null: the host's resolver has no name for it (as `ss -r` then prints the address).
+	if (remote) lines.push(`remote ${remote}${remoteName ? ` (${remoteName})` : remoteName === null ? ' (no name)' : ''}`);
 	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) lines.push(`port ${name.port}: ${visible(name.name)} (${name.from === 'label' ? 'its label in remote.portsAttributes' : '/etc/services'})`);
 	lines.push(`inode ${s.inode}${node.fd !== undefined ? ` · fd ${node.fd}` : ''} · uid ${s.uid ?? '?'} · ${s.netns}`);

@@ -30,6 +30,8 @@ export interface TreeOptions {
 	hide: RegExp[];
 	/** Labels and service names of ports, shown beside the numbers. */
 	portNames: PortNames;
+	/** Name peers by the host's resolver (procnet.resolvePeerNames): the peer rows, a connection's tooltip. */
+	resolvePeerNames?: boolean;
 }
 
 /** More rows than this under one node are summarised: a tree is no place for 50k rows. */
@@ -88,6 +90,8 @@ export class HostView {
 	 * be 100k texts held here).
 	 */
 	readonly marks = new Map<SocketInfo, Mark>();
+	/** Grouped by peer, names on: the peers shown whose names the host's resolver has not given yet. */
+	unnamedPeers: string[] = [];
 
 	constructor(readonly entry: HostEntry, readonly node: HostNode) {}
 
@@ -309,14 +313,19 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			const known = pids.flatMap((pid) => (procs.has(pid) && !hidden.has(pid) ? [`${procs.get(pid)!.name} (${pid})`] : []));
 			return known.slice(0, 3).join(', ') + (known.length > 3 ? ` +${known.length - 3}` : '');
 		};
-		for (const g of peers.slice(0, MAX_CHILDREN)) {
+		// Names known now (the host's resolver is asked for the rest once this index lands: processTree.ts).
+		const resolver = o.resolvePeerNames ? entry.peerNames() : undefined;
+		const shownPeers = peers.slice(0, MAX_CHILDREN);
+		if (resolver) v.unnamedPeers = shownPeers.filter((g) => resolver.get(g.peer) === undefined).map((g) => g.peer);
+		for (const g of shownPeers) {
 			const conns = `${g.sockets.length} ${g.sockets.length === 1 ? 'socket' : 'sockets'}`;
 			const owners = names(g.pids);
+			const name = resolver?.get(g.peer) ?? undefined;
 			const node: GroupNode = {
 				type: 'group', id: `${host.id}/peer:${g.peer}`, label: g.peer,
-				description: [g.loopback ? 'loopback' : '', conns, owners].filter(Boolean).join(' · '),
+				description: [name ?? '', g.loopback ? 'loopback' : '', conns, owners].filter(Boolean).join(' · '),
 				icon: g.loopback ? 'vm' : 'globe',
-				tooltip: `${g.peer}${g.loopback ? ' (this machine)' : ''}: ${conns} connected to it (${statesText(g, 6)})${owners ? `, held by ${owners}` : ''}.`,
+				tooltip: `${g.peer}${name ? ` (${name})` : ''}${g.loopback ? ' (this machine)' : ''}: ${conns} connected to it (${statesText(g, 6)})${owners ? `, held by ${owners}` : ''}.`,
 				contextValue: 'group.peer', parent: host, children: (self) => v.socketNodes(self, g.sockets),
 			};
 			v.roots.push(node);

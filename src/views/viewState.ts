@@ -48,6 +48,7 @@ export function readTreeOptions(memento: vscode.Memento): TreeOptions {
 		showUnowned: cfg.get<boolean>('showUnowned', true),
 		hide,
 		portNames: readPortNames(),
+		resolvePeerNames: cfg.get<boolean>('resolvePeerNames', true),
 	};
 }
 

@@ -7,7 +7,7 @@
 // known pid and port) and finds it through "Procnet: Show Ports for PID".
 import * as assert from 'node:assert';
 import * as crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -712,8 +712,12 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await peerItem.waitFor({ timeout: 10000 });
 			await peerItem.click();
 			const row = await findRow(page, /^127\.0\.0\.1/);
+			// Named by this machine's resolver once its answer lands (getent hosts, as ss -r).
+			const name = spawnSync('getent', ['hosts', '127.0.0.1'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[1];
+			assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+			await page.waitForFunction((n) => [...document.querySelectorAll('.monaco-list-row')].some((r) => r.querySelector('.label-name')?.textContent?.startsWith('127.0.0.1') && r.querySelector('.label-description')?.textContent?.startsWith(`${n} · loopback · `)), name, { timeout: 15000 });
 			const description = await row.locator('.label-description').first().innerText();
-			assert.match(description, /^loopback · \d+ sockets · /);
+			assert.match(description, new RegExp(`^${name.replace(/\./g, '\\.')} · loopback · \\d+ sockets · `));
 			await screenshot(page, '19e-grouped-by-peer');
 			await row.click();
 			await row.press('ArrowRight');

@@ -357,7 +357,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 				return it?.contextValue === 'socket.tcp.listen.remote.ssh.forwarded' ? it : undefined;
 			});
 			assert.match(String(item.description), new RegExp(`forwarded to 127\\.0\\.0\\.1:${fwd.localPort}`));
-			const tip = api.tree.resolveTreeItem(item, rowOf()!).tooltip;
+			const tip = (await api.tree.resolveTreeItem(item, rowOf()!)).tooltip;
 			assert.match(String(tip), new RegExp(`forwarded to this machine: 127\\.0\\.0\\.1:${fwd.localPort}`));
 			assert.deepStrictEqual(api.forwards.list().map((f) => [f.hostName, f.destHost, f.destPort, f.localPort]), [['procnet-test', '127.0.0.1', webPort, fwd.localPort]]);
 			// Open in Simple Browser on the row: the forward's address, the same forward.

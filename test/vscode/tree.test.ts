@@ -2,7 +2,7 @@
 // extension host's API and commands, with sockets this test opens in the extension host itself.
 import * as assert from 'assert';
 import * as crypto from 'crypto';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -25,6 +25,12 @@ function listen(host = '127.0.0.1'): Promise<net.Server> {
 	});
 }
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
+
+/** What this machine's getent says of an address: the expectation comes from the system. */
+function getentName(addr: string): string | null {
+	const r = spawnSync('getent', ['hosts', addr], { encoding: 'utf8' });
+	return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] ?? null : null;
+}
 
 describe('the Processes & Sockets tree in a real extension host', function () {
 	this.timeout(30000);
@@ -237,7 +243,26 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 				assert.ok(in4.some((x) => x.localPort === c.localPort && x.remotePort === portOf(server) && x.owners.some((o) => o.pid === process.pid)), `client :${c.localPort}`);
 				assert.ok(in4.some((x) => x.localPort === portOf(server) && x.remotePort === c.localPort), `accepted from :${c.localPort}`);
 			}
-			assert.match(String(g4.description), new RegExp(`^loopback · ${in4.length} sockets · .*\\(${process.pid}\\)`));
+			// Named by this machine's resolver (getent hosts, as `ss -r`), once its answer lands: the rows come first.
+			const name = getentName('127.0.0.1');
+			assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+			const named = await waitFor('127.0.0.1 named', () => peers().find((g) => g.label === '127.0.0.1' && String(g.description).startsWith(`${name} · `)));
+			assert.match(String(named.description), new RegExp(`^${name.replace(/\./g, '\\.')} · loopback · ${in4.length} sockets · .*\\(${process.pid}\\)`));
+			assert.match(String(named.tooltip), new RegExp(`^127\\.0\\.0\\.1 \\(${name.replace(/\./g, '\\.')}\\) \\(this machine\\)`));
+			// A connection's tooltip names its remote end (asked on hover).
+			const row = socketsOf(named).find((n) => n.socket.localPort === clients[0].localPort)!;
+			const tip = String((await api.tree.resolveTreeItem(api.tree.getTreeItem(row), row)).tooltip);
+			assert.match(tip, new RegExp(`^remote 127\\.0\\.0\\.1:${portOf(server)} \\(${name.replace(/\./g, '\\.')}\\)$`, 'm'));
+			// Off: addresses only.
+			await vscode.workspace.getConfiguration('procnet').update('resolvePeerNames', false, vscode.ConfigurationTarget.Global);
+			try {
+				const bare = await waitFor('127.0.0.1 without its name', () => peers().find((g) => g.label === '127.0.0.1' && String(g.description).startsWith('loopback · ')));
+				assert.match(String(bare.description), new RegExp(`^loopback · ${in4.length} sockets · `));
+				const r = socketsOf(bare).find((n) => n.socket.localPort === clients[0].localPort)!;
+				assert.match(String((await api.tree.resolveTreeItem(api.tree.getTreeItem(r), r)).tooltip), new RegExp(`^remote 127\\.0\\.0\\.1:${portOf(server)}$`, 'm'));
+			} finally {
+				await vscode.workspace.getConfiguration('procnet').update('resolvePeerNames', undefined, vscode.ConfigurationTarget.Global);
+			}
 			// "No peer" (the listeners) last.
 			const none = peers().at(-1)!;
 			assert.strictEqual(none.label, 'No peer');
@@ -247,6 +272,10 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 			await api.tree.whenIndexed();
 			const g6 = await waitFor('a ::1 group', () => peers().find((g) => g.label === '::1'));
 			assert.ok(socketsOf(g6).some((n) => n.socket.localPort === clients[3].localPort && n.socket.remotePort === portOf(v6)), 'the IPv6 client under ::1');
+			// What this machine's resolver says of ::1 (a name, or none), in the client's tooltip.
+			const r6 = socketsOf(g6).find((n) => n.socket.localPort === clients[3].localPort)!;
+			const name6 = getentName('::1');
+			assert.match(String((await api.tree.resolveTreeItem(api.tree.getTreeItem(r6), r6)).tooltip), new RegExp(`^remote \\[::1\\]:${portOf(v6)} \\(${name6 ? name6.replace(/\./g, '\\.') : 'no name'}\\)$`, 'm'));
 			// Unfiltered: most sockets first.
 			await vscode.commands.executeCommand('procnet.clearFilter');
 			await api.tree.whenIndexed();

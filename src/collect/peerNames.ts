@@ -1,0 +1,122 @@
+// Names of peer addresses, as `ss -r`, netstat and TCPView show them: the host's own resolver
+// (`getent hosts`: /etc/hosts, DNS, whatever its nsswitch.conf says), asked on the host the
+// sockets are on. An ssh host's peers are named by that host (procnet_resolve through its
+// session), never by this machine's resolver, which may not know its network.
+import { execFile } from 'child_process';
+import * as net from 'net';
+
+/** A lookup that takes longer gives no name (and holds nothing else: each address is its own getent). */
+export const RESOLVE_TIMEOUT_MS = 2000;
+/** Addresses asked at once: the peer grouping shows 500 rows. */
+export const MAX_RESOLVE = 500;
+
+/**
+ * One form for an address that getent and the table decoder may write differently (an IPv6 zero
+ * run, letter case); undefined when it is not an address.
+ */
+export function canonicalAddress(a: string): string | undefined {
+	const v = net.isIP(a);
+	if (v === 4) return a;
+	// A zone (fe80::1%eth0) is never in a socket table's text: not an address asked about.
+	if (v !== 6 || a.includes('%')) return undefined;
+	let s = a.toLowerCase();
+	// A dotted tail (::ffff:1.2.3.4) as two groups.
+	const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
+	if (dotted) {
+		const b = dotted[1].split('.').map(Number);
+		s = s.slice(0, -dotted[1].length) + `${((b[0] << 8) | b[1]).toString(16)}:${((b[2] << 8) | b[3]).toString(16)}`;
+	}
+	const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
+	const h = head ? head.split(':') : [];
+	const t = tail ? tail.split(':') : [];
+	const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+	return groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+}
+
+/** `getent hosts` lines (`ADDRESS NAME [ALIASES…]`): canonical address → its first name. */
+export function parseGetentHosts(text: string): Map<string, string> {
+	const out = new Map<string, string>();
+	for (const line of text.split('\n')) {
+		const [addr, name] = line.trim().split(/\s+/);
+		const key = addr && canonicalAddress(addr);
+		// A name is shown as text, never as markup; still, only what a host name may hold.
+		if (key && name && /^[A-Za-z0-9._-]{1,253}$/.test(name) && !out.has(key)) out.set(key, name);
+	}
+	return out;
+}
+
+/** Names for addresses (canonical → name, or null for none); every address asked is in the answer. */
+export type PeerNameLookup = (addrs: readonly string[]) => Promise<Map<string, string | null>>;
+
+/**
+ * getent on this machine: one process per address (a slow DNS answer holds only its own), eight
+ * at a time, each killed after RESOLVE_TIMEOUT_MS. Addresses are argv entries, never a shell's.
+ */
+export async function lookupHere(addrs: readonly string[], opts: { timeoutMs?: number; getent?: string } = {}): Promise<Map<string, string | null>> {
+	const out = new Map<string, string | null>();
+	const todo = [...new Set(addrs.map(canonicalAddress).filter((a): a is string => !!a))];
+	let next = 0;
+	const one = (a: string) =>
+		new Promise<void>((resolve) => {
+			execFile(opts.getent ?? 'getent', ['hosts', a], { timeout: opts.timeoutMs ?? RESOLVE_TIMEOUT_MS }, (_err, stdout) => {
+				out.set(a, parseGetentHosts(String(stdout)).get(a) ?? null);
+				resolve();
+			});
+		});
+	const worker = async () => {
+		while (next < todo.length) await one(todo[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.min(8, todo.length) }, worker));
+	return out;
+}
+
+/**
+ * The names a host's resolver gave, kept a while (10 minutes; "no name" 2 minutes, so a
+ * resolver that was slow once is asked again). One lookup runs at a time per host.
+ */
+export class PeerNameCache {
+	private readonly known = new Map<string, { name: string | null; until: number }>();
+	private running: Promise<unknown> = Promise.resolve();
+
+	constructor(
+		private readonly lookup: PeerNameLookup,
+		private readonly ttlMs = 10 * 60_000,
+		private readonly negativeTtlMs = 2 * 60_000,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	/** The name of an address: a string, null when it has none, undefined when not (or no longer) known. */
+	get(addr: string): string | null | undefined {
+		const key = canonicalAddress(addr);
+		const k = key && this.known.get(key);
+		return k && k.until > this.now() ? k.name : undefined;
+	}
+
+	/**
+	 * Asks the resolver for those of `addrs` not known (at most MAX_RESOLVE); resolves with how
+	 * many got an answer that differs from what was known. A failed lookup answers 0 (and is told
+	 * to `onError`, when given): names are a courtesy, never a reason a view fails.
+	 */
+	resolve(addrs: readonly string[], onError?: (e: unknown) => void): Promise<number> {
+		const ask = () => this.ask(addrs).catch((e: unknown) => (onError?.(e), 0));
+		const p = this.running.then(ask, ask);
+		this.running = p;
+		return p;
+	}
+
+	private async ask(addrs: readonly string[]): Promise<number> {
+		const missing = [...new Set(addrs)].filter((a) => this.get(a) === undefined && canonicalAddress(a)).slice(0, MAX_RESOLVE);
+		if (!missing.length) return 0;
+		const answer = await this.lookup(missing);
+		let changed = 0;
+		const now = this.now();
+		for (const a of missing) {
+			const key = canonicalAddress(a)!;
+			const name = answer.get(key) ?? null;
+			// A first "no name" changes nothing shown.
+			if ((this.known.get(key)?.name ?? null) !== name) changed++;
+			this.known.set(key, { name, until: now + (name === null ? this.negativeTtlMs : this.ttlMs) });
+		}
+		return changed;
+	}
+}

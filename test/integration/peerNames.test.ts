@@ -1,0 +1,103 @@
+// Peer names for real (src/collect/peerNames.ts): getent on this machine, and the remote's own
+// resolver through a session — a command host in its own mount namespace whose /etc/hosts is a
+// file of the test's (so its names differ from this machine's), and the test's sshd.
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { canonicalAddress, lookupHere } from '../../src/collect/peerNames';
+import { commandSource, sshSource, type ShellSource } from '../../src/collect/shellSource';
+import { runCli, tempDir } from './helpers';
+import { sshdAvailable, startSshd, type TestSshd } from './sshd';
+
+/** What this machine's getent says of an address (the test's expectation comes from the system, not from a guess). */
+function getent(addr: string): string | null {
+	const r = spawnSync('getent', ['hosts', addr], { encoding: 'utf8' });
+	return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] ?? null : null;
+}
+
+/** Whether this machine lets the test make a mount namespace (root, unshare(1)). */
+const canUnshare = () => spawnSync('unshare', ['-m', 'true']).status === 0;
+
+describe('peer names from the host\'s own resolver (getent hosts)', function () {
+	this.timeout(60_000);
+	const dir = tempDir('procnet-names-');
+	const sources: ShellSource[] = [];
+	let sshd: TestSshd | undefined;
+
+	after(async () => {
+		for (const s of sources) await s.disposeAndWait();
+		await sshd?.stop();
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('here: names what /etc/hosts names, as getent does; an address without a name gets none, within the lookup\'s time', async () => {
+		const t0 = Date.now();
+		const names = await lookupHere(['127.0.0.1', '192.0.2.1', '::1']);
+		const ms = Date.now() - t0;
+		assert.strictEqual(names.get('127.0.0.1'), getent('127.0.0.1'));
+		assert.ok(names.get('127.0.0.1'), 'this machine\'s /etc/hosts names 127.0.0.1');
+		assert.strictEqual(names.get('192.0.2.1'), null, 'TEST-NET-1 has no name');
+		assert.strictEqual(names.get(canonicalAddress('::1')!), getent('::1'));
+		assert.ok(ms < 5000, `took ${ms} ms`);
+		// Not an address: never run.
+		assert.deepStrictEqual([...(await lookupHere(['$(touch /tmp/procnet-pwned)', '-s']))], []);
+		assert.ok(!fs.existsSync('/tmp/procnet-pwned'));
+	});
+
+	it('on a command host, names come from that host\'s resolver, not this machine\'s: its /etc/hosts differs', async function () {
+		if (process.getuid?.() !== 0 || !canUnshare()) this.skip();
+		const hosts = path.join(dir, 'hosts');
+		fs.writeFileSync(hosts, '127.0.0.1 procnet-remote-localhost\n192.0.2.7 procnet-remote-name\n');
+		// The "remote": sh in its own mount namespace, its /etc/hosts the file above.
+		const src = commandSource(['unshare', '-m', 'sh', '-c', `mount --bind ${hosts} /etc/hosts && exec sh`], 'private-hosts');
+		sources.push(src);
+		const remote = await src.resolve(['127.0.0.1', '192.0.2.7', '192.0.2.8']);
+		assert.strictEqual(remote.get('127.0.0.1'), 'procnet-remote-localhost');
+		assert.strictEqual(remote.get('192.0.2.7'), 'procnet-remote-name');
+		assert.strictEqual(remote.get('192.0.2.8'), null);
+		// This machine's resolver does not know the remote's name.
+		assert.strictEqual((await lookupHere(['192.0.2.7'])).get('192.0.2.7'), null);
+		// The session still answers a refresh after it.
+		const snap = await src.snapshot();
+		assert.ok(snap.sockets.length > 0);
+	});
+
+	it('through an ssh session, and `procnet peers --resolve` (here and --ssh) prints each peer with its name', async function () {
+		if (!sshdAvailable()) this.skip();
+		sshd = await startSshd();
+		const src = sshSource('procnet-test', { configFile: sshd.configFile });
+		sources.push(src);
+		const names = await src.resolve(['127.0.0.1', '192.0.2.1']);
+		assert.strictEqual(names.get('127.0.0.1'), getent('127.0.0.1'));
+		assert.strictEqual(names.get('192.0.2.1'), null);
+
+		// A connection of the test's own to a listener of its own: a 127.0.0.1 peer.
+		const server = net.createServer(() => undefined);
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		try {
+			const name = getent('127.0.0.1')!;
+			for (const extra of [[], ['--ssh', 'procnet-test', '--ssh-config', sshd.configFile]]) {
+				const text = await runCli(['peers', '--resolve', '--pid', String(process.pid), ...extra]);
+				assert.strictEqual(text.code, 0, text.stderr);
+				assert.match(text.stdout, new RegExp(`^\\s+\\d+  127\\.0\\.0\\.1 \\(${name.replace(/\./g, '\\.')}\\) \\(loopback\\)`, 'm'), text.stdout);
+				const json = await runCli(['peers', '--resolve', '--json', '--pid', String(process.pid), ...extra]);
+				assert.strictEqual(json.code, 0, json.stderr);
+				const peer = (JSON.parse(json.stdout) as { peers: Array<{ peer: string; name: string | null }> }).peers.find((p) => p.peer === '127.0.0.1');
+				assert.strictEqual(peer?.name, name);
+			}
+			const plain = await runCli(['peers', '--json', '--pid', String(process.pid)]);
+			assert.ok(!('name' in (JSON.parse(plain.stdout) as { peers: object[] }).peers[0]), 'no name without --resolve');
+			const refused = await runCli(['peers', '--resolve', '--from-capture', '/dev/null']);
+			assert.strictEqual(refused.code, 2);
+			assert.match(refused.stderr, /--resolve asks a live host/);
+		} finally {
+			client.destroy();
+			server.close();
+		}
+	});
+});
+
