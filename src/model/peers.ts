@@ -28,6 +28,16 @@ export function peerOf(s: SocketInfo): string | undefined {
 	return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
+/**
+ * The peer in a remote end as the table writes it (`10.0.0.5:443`, `[2001:db8::1]:443`), as
+ * peerOf would give it; undefined for `*`, a wildcard, port 0, a unix path or a packet socket's text.
+ */
+export function peerOfText(remote: string): string | undefined {
+	const m = /^\[([0-9A-Fa-f:.]+)\]:(\d+)$/.exec(remote) ?? /^([0-9.]+):(\d+)$/.exec(remote);
+	if (!m || m[2] === '0' || WILDCARD.has(m[1])) return undefined;
+	return m[1].startsWith('::ffff:') && m[1].includes('.') ? m[1].slice(7) : m[1];
+}
+
 export function isLoopback(address: string): boolean {
 	return address === '::1' || /^127\./.test(address);
 }

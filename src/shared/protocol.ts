@@ -66,6 +66,11 @@ export type ToWebview =
 	 */
 	| { type: 'traffic'; target: PanelTarget; traffic: ProcessTraffic | null; note?: string }
 	/**
+	 * Names of peer addresses the page shows (the host's resolver: collect/peerNames.ts), after its
+	 * rows: the page keeps them and writes each beside its address. Only addresses with a name.
+	 */
+	| { type: 'peerNames'; target: PanelTarget; names: Record<string, string> }
+	/**
 	 * One of `count` pieces of a 'process' message with many rows ("Show more" asked for them), as UTF-8
 	 * JSON: piece 0 has `head` (the message with its list empty), every piece one slice of the
 	 * list, in order (see packedMessage.ts for why).

@@ -4,6 +4,7 @@
 // again and is restored after a window reload through the serializer.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { peerOf, peerOfText } from '../model/peers';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
 import { MAX_CONNECTIONS, processTraffic, TOO_MANY_PORTS, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
@@ -173,11 +174,15 @@ export class DetailPanel implements vscode.Disposable {
 
 	private onMessage(m: FromWebview): void {
 		switch (m.type) {
-			case 'ready':
+			case 'ready': {
 				// The page's first message, or its answer to a delta it could not apply: the whole page.
 				this.pageReady = true;
+				this.namesPosted = undefined;
+				const h = this.host();
 				if (this.lastMessage) this.post(this.lastMessage);
+				if (this.lastMessage && h) this.namePeers(h, this.lastMessage);
 				return;
+			}
 			case 'query':
 				// From the page, so checked; answered with the window it asks for.
 				this.query = checkQuery(m.query);
@@ -324,6 +329,36 @@ export class DetailPanel implements vscode.Disposable {
 			this.post({ type: 'processTick', target: msg.target, takenAt: msg.takenAt, history: msg.detail.history });
 		} else this.post(msg);
 		if (msg.type === 'process' && h) this.askTraffic(h, msg);
+		if (h) this.namePeers(h, msg);
+	}
+
+	/** The names last posted to the page (it keeps them: only new ones are worth a message). */
+	private namesPosted: string | undefined;
+
+	/**
+	 * Names the peers of the rows the page shows (a process's table, a socket's remote end) by the
+	 * host's own resolver, and posts those that have one once it has answered: the page is never
+	 * held for them. Nothing is asked with procnet.resolvePeerNames off, or of a capture.
+	 */
+	private namePeers(h: HostEntry, msg: ToWebview): void {
+		const names = vscode.workspace.getConfiguration('procnet').get<boolean>('resolvePeerNames', true) ? h.peerNames() : undefined;
+		if (!names || (msg.type !== 'process' && msg.type !== 'socket')) return;
+		const list = msg.type === 'process' ? msg.detail.table.rows.map((r) => peerOfText(r.remote)) : [peerOf(msg.detail.socket)];
+		const addrs = [...new Set(list.filter((a): a is string => a !== undefined))];
+		if (!addrs.length) return;
+		const panel = this.panel;
+		void names.resolve(addrs).then(() => {
+			if (!panel || this.panel !== panel || !this.pageReady) return;
+			const known: Record<string, string> = {};
+			for (const a of addrs) {
+				const n = names.get(a);
+				if (n) known[a] = n;
+			}
+			const text = JSON.stringify([msg.target, known]);
+			if (!Object.keys(known).length || text === this.namesPosted) return;
+			this.namesPosted = text;
+			this.post({ type: 'peerNames', target: msg.target, names: known });
+		});
 	}
 
 	/** The process and snapshot ss was last asked about for the page's traffic. */

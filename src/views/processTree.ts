@@ -8,6 +8,7 @@ import { isNodeProcess } from '../debug/attach';
 import type { DebugTracker } from '../debug/debugTracker';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
 import { isClosable } from '../model/select';
+import { peerOf } from '../model/peers';
 import { shortCommand } from '../model/shortCommand';
 import type { PortNames } from '../model/portNames';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
@@ -190,9 +191,9 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 
 	/** The host's resolver's name for a connection's remote address: asked on hover, at most RESOLVE_TIMEOUT_MS + a little. */
 	private async remoteName(entry: HostEntry, s: SocketInfo): Promise<string | null | undefined> {
-		const addr = s.remoteAddress;
+		const addr = peerOf(s);
 		const names = this.options.resolvePeerNames ? entry.peerNames() : undefined;
-		if (!names || !addr || !s.remotePort || addr === '0.0.0.0' || addr === '::') return undefined;
+		if (!names || !addr) return undefined;
 		if (names.get(addr) === undefined) await Promise.race([names.resolve([addr]), new Promise((r) => setTimeout(r, RESOLVE_TIMEOUT_MS + 500))]);
 		return names.get(addr);
 	}

@@ -4,6 +4,7 @@ import type { ProcessInfo } from '../model/snapshot';
 import { samePageSocket, type PageSocket } from '../shared/pageSocket';
 import { assertNever, type FromWebview, type HistoryPoint, type PanelTarget, type ProcessDetail, type SocketDetail, type ToWebview } from '../shared/protocol';
 import { bytesText, containerText, cpuShare, cpuTimeText, kindText, localText, remoteText, visible } from '../model/describe';
+import { peerOf, peerOfText } from '../model/peers';
 import { processIcon, socketIcon, type Icon } from '../shared/icons';
 import { cellOf, COLUMN_KEYS, DEFAULT_QUERY, PAGE, type ColumnKey, type PageQuery } from '../shared/pageWindow';
 import { Unpacker } from '../shared/packedMessage';
@@ -52,6 +53,16 @@ const TITLES: Record<ColumnKey, string> = { kind: 'Kind', local: 'Local', remote
 /** The query the page asked for last: the answer to it may still be on its way. */
 let query: PageQuery = DEFAULT_QUERY;
 let last: ToWebview | undefined;
+/** Names of peer addresses, as the host's resolver gave them ('peerNames'): kept for the page's life, written beside the addresses. */
+const peerNames = new Map<string, string>();
+
+/** Writes the name of a cell's peer (data-peer) after its address, once known; text, never markup. */
+function namePeerCell(td: HTMLElement): void {
+	const name = td.dataset.peer ? peerNames.get(td.dataset.peer) : undefined;
+	if (!name || td.querySelector('.peer-name')) return;
+	td.append(el('span', { class: 'peer-name' }, ` ${name}`));
+	td.title = `${td.title || td.firstChild?.textContent || ''} (${name})`.trim();
+}
 
 function post(m: FromWebview): void {
 	vscode.postMessage(m);
@@ -243,8 +254,10 @@ function socketRow(r: Row, index: number): HTMLTableRowElement {
 	COLUMN_KEYS.forEach((key, i) => {
 		const v = String(cellOf(s, key));
 		// A text wider than its column ends in an ellipsis (panel.css); the cell's title has it whole.
-		const props = { role: 'cell', title: v.length > 18 ? v : undefined };
-		tr.append(i === 0 ? el('td', props, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), v) : el('td', props, v));
+		const props = { role: 'cell', title: v.length > 18 ? v : undefined, 'data-peer': key === 'remote' ? peerOfText(v) : undefined };
+		const td = i === 0 ? el('td', props, icon(socketIcon(s, cls === 'added' ? 'new' : cls === 'removed' ? 'closed' : undefined)), v) : el('td', props, v);
+		if (key === 'remote') namePeerCell(td);
+		tr.append(td);
 	});
 	const open = () => cls !== 'removed' && post({ type: 'showSocket', id: s.id });
 	tr.addEventListener('click', open);
@@ -368,6 +381,9 @@ function renderSocket(host: string, takenAt: string, d: SocketDetail): void {
 		owners.append(link(`${o.name} (pid ${o.pid}, fd ${o.fd})`, () => post({ type: 'showProcess', pid: o.pid })));
 	});
 	const rows: Array<[string, Child]> = [['Owners', owners]];
+	const peer = peerOf(s);
+	const peerName = peer ? peerNames.get(peer) : undefined;
+	if (peerName) rows.push(['Remote name', `${peerName} (the host's resolver)`]);
 	if (d.portName) rows.push(['Port name', `${visible(d.portName.name)} (port ${d.portName.port}, ${d.portName.from === 'label' ? 'its label in remote.portsAttributes' : '/etc/services'})`]);
 	for (const [k, v] of Object.entries(s)) {
 		if (k === 'owners' || v === null || v === undefined) continue;
@@ -406,6 +422,12 @@ function render(m: ToWebview): void {
 		if (last?.type !== 'process' || tick?.target !== target) return;
 		lastTraffic = { target, m };
 		tick.trafficSlot.replaceChildren(...trafficSection(m));
+		return;
+	}
+	if (m.type === 'peerNames') {
+		for (const [a, n] of Object.entries(m.names)) peerNames.set(a, n);
+		if (last?.type === 'socket' && JSON.stringify(last.target) === target) return render(last);
+		app.querySelectorAll<HTMLElement>('td[data-peer]').forEach(namePeerCell);
 		return;
 	}
 	if (m.type === 'processTick') {

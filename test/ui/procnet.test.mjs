@@ -767,6 +767,31 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await screenshot(page, '19i-traffic-opens-process');
 	});
 
+	it('names the peers in the panel by this machine\'s resolver: beside the address in the Remote column, and as "Remote name" on the socket\'s page', async function () {
+		this.timeout(90000);
+		const name = spawnSync('getent', ['hosts', '127.0.0.1'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[1];
+		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+		// A process of the test's with one connection to the test's listener: its peer is 127.0.0.1.
+		const client = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-client');const c=require('net').connect(Number(process.argv[1]),'127.0.0.1',()=>console.log(c.localPort));setInterval(()=>{},1e6)", String(listener.port)], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		await new Promise((r) => client.stdout.once('data', r));
+		await showPortsForPid(page, client.pid);
+		const frame = panelFrame(page);
+		const cell = frame.locator('table.grid tbody td[data-peer="127.0.0.1"]').first();
+		await cell.waitFor({ timeout: 15000 });
+		await frame.locator('table.grid tbody td[data-peer="127.0.0.1"] .peer-name').first().waitFor({ timeout: 15000 });
+		assert.strictEqual((await cell.innerText()).trim(), `127.0.0.1:${listener.port} ${name}`);
+		// The name is text in its own element, in the theme's muted colour (no markup from the resolver).
+		const [nameColour, mutedColour, cellColour] = await cell.locator('.peer-name').evaluate((e) => [getComputedStyle(e).color, getComputedStyle(document.querySelector('p.muted.count')).color, getComputedStyle(e.parentElement).color]);
+		assert.strictEqual(nameColour, mutedColour);
+		assert.notStrictEqual(nameColour, cellColour, 'set apart from the address');
+		await screenshot(page, '21a-panel-peer-names');
+		await cell.click();
+		const fact = frame.locator('dl.facts').filter({ hasText: 'Remote name' });
+		await fact.waitFor({ timeout: 15000 });
+		assert.match(await frame.locator('dl.facts').first().innerText(), new RegExp(`Remote name\\s+${name.replace(/\./g, '\\.')} \\(the host's resolver\\)`));
+		await screenshot(page, '21b-socket-page-remote-name');
+	});
+
 	it('"Forward Port to This Machine" on an ssh host\'s listener (a real sshd on 127.0.0.1): the row says where, and the Simple Browser shows the page through the forward', async function () {
 		if (!sshd) this.skip();
 		this.timeout(120000);
