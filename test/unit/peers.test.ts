@@ -1,6 +1,6 @@
 // Sockets by peer (src/model/peers.ts): the tree's "by peer" grouping and `procnet peers`.
 import * as assert from 'assert';
-import { groupByPeer, peerOf, statesText } from '../../src/model/peers';
+import { groupByPeer, peerOf, peerOfText, statesText } from '../../src/model/peers';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { drain } from '../../src/model/drain';
 
@@ -46,5 +46,12 @@ describe('sockets by peer', () => {
 		assert.deepStrictEqual(peers[0].pids, [7, 8]);
 		assert.deepStrictEqual(peers.map((g) => g.loopback), [false, false, false, true]);
 		assert.deepStrictEqual(none, [listener, unix, unconn, raw, v6listener]);
+	});
+
+	it('reads the peer from a remote end as the table writes it, as peerOf gives it', () => {
+		assert.strictEqual(peerOfText('10.0.0.5:443'), '10.0.0.5');
+		assert.strictEqual(peerOfText('[2001:db8::1]:443'), '2001:db8::1');
+		assert.strictEqual(peerOfText('[::ffff:10.0.0.5]:443'), '10.0.0.5');
+		for (const none of ['*', '0.0.0.0:0', '10.0.0.5:0', '[::]:80', '/run/x.sock', '@abstract', 'IP if2', '', '10.0.0.5']) assert.strictEqual(peerOfText(none), undefined, none);
 	});
 });
