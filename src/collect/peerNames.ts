@@ -77,6 +77,7 @@ export async function lookupHere(addrs: readonly string[], opts: { timeoutMs?: n
 export class PeerNameCache {
 	private readonly known = new Map<string, { name: string | null; until: number }>();
 	private running: Promise<unknown> = Promise.resolve();
+	private failedUntil = 0;
 
 	constructor(
 		private readonly lookup: PeerNameLookup,
@@ -98,7 +99,15 @@ export class PeerNameCache {
 	 * to `onError`, when given): names are a courtesy, never a reason a view fails.
 	 */
 	resolve(addrs: readonly string[], onError?: (e: unknown) => void): Promise<number> {
-		const ask = () => this.ask(addrs).catch((e: unknown) => (onError?.(e), 0));
+		const ask = () => {
+			// A host that failed (no getent there, a session that broke) is left alone a while, not asked at every refresh.
+			if (this.now() < this.failedUntil) return Promise.resolve(0);
+			return this.ask(addrs).catch((e: unknown) => {
+				this.failedUntil = this.now() + this.negativeTtlMs;
+				onError?.(e);
+				return 0;
+			});
+		};
 		const p = this.running.then(ask, ask);
 		this.running = p;
 		return p;

@@ -72,11 +72,23 @@ describe('peer names', () => {
 
 	it('a failed lookup gives no names and is told, never thrown: names are a courtesy', async () => {
 		const errors: unknown[] = [];
-		const cache = new PeerNameCache(async () => {
-			throw new Error('no getent there');
-		});
+		let now = 0;
+		let calls = 0;
+		let fail = true;
+		const cache = new PeerNameCache(async (addrs) => {
+			calls++;
+			if (fail) throw new Error('no getent there');
+			return new Map(addrs.map((a) => [a, 'db-1']));
+		}, 1000, 100, () => now);
 		assert.strictEqual(await cache.resolve(['10.0.0.5'], (e) => errors.push(e)), 0);
 		assert.match(String(errors[0]), /no getent/);
-		assert.strictEqual(cache.get('10.0.0.5'), undefined, 'not remembered as "no name": it may work next time');
+		assert.strictEqual(cache.get('10.0.0.5'), undefined, 'not remembered as "no name": it may work later');
+		// Not asked again at every refresh: left alone a while.
+		assert.strictEqual(await cache.resolve(['10.0.0.5']), 0);
+		assert.strictEqual(calls, 1);
+		now = 150;
+		fail = false;
+		assert.strictEqual(await cache.resolve(['10.0.0.5']), 1);
+		assert.strictEqual(cache.get('10.0.0.5'), 'db-1');
 	});
 });
