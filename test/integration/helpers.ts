@@ -1,5 +1,5 @@
 // Real sockets and real processes for the integration tests, and a runner for the built CLI.
-import { execFile, spawn, type ChildProcess } from 'child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import type * as net from 'net';
 import * as os from 'os';
@@ -145,4 +145,26 @@ export class Watcher {
 	stop(): void {
 		this.child.kill('SIGKILL');
 	}
+}
+
+/** What this machine's getent says of an address: tests take the expected name from the system, never a guess. */
+export function getentName(addr: string): string | null {
+	const r = spawnSync('getent', ['hosts', addr], { encoding: 'utf8' });
+	return r.status === 0 ? (r.stdout.trim().split(/\s+/)[1] ?? null) : null;
+}
+
+/** The processes whose parent is `ppid` and whose comm is `comm` (the ssh sessions and forwards a test or the extension started). */
+export function childrenNamed(ppid: number, comm: string): number[] {
+	const out: number[] = [];
+	for (const d of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(d)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (parent === ppid && stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) out.push(Number(d));
+		} catch {
+			// exited meanwhile
+		}
+	}
+	return out;
 }

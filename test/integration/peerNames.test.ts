@@ -8,14 +8,8 @@ import * as net from 'net';
 import * as path from 'path';
 import { canonicalAddress, lookupHere } from '../../src/collect/peerNames';
 import { commandSource, sshSource, type ShellSource } from '../../src/collect/shellSource';
-import { runCli, tempDir } from './helpers';
+import { getentName, runCli, tempDir } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
-
-/** What this machine's getent says of an address (the test's expectation comes from the system, not from a guess). */
-function getent(addr: string): string | null {
-	const r = spawnSync('getent', ['hosts', addr], { encoding: 'utf8' });
-	return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] ?? null : null;
-}
 
 /** Whether this machine lets the test make a mount namespace (root, unshare(1)). */
 const canUnshare = () => spawnSync('unshare', ['-m', 'true']).status === 0;
@@ -36,10 +30,10 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 		const t0 = Date.now();
 		const names = await lookupHere(['127.0.0.1', '192.0.2.1', '::1']);
 		const ms = Date.now() - t0;
-		assert.strictEqual(names.get('127.0.0.1'), getent('127.0.0.1'));
+		assert.strictEqual(names.get('127.0.0.1'), getentName('127.0.0.1'));
 		assert.ok(names.get('127.0.0.1'), 'this machine\'s /etc/hosts names 127.0.0.1');
 		assert.strictEqual(names.get('192.0.2.1'), null, 'TEST-NET-1 has no name');
-		assert.strictEqual(names.get(canonicalAddress('::1')!), getent('::1'));
+		assert.strictEqual(names.get(canonicalAddress('::1')!), getentName('::1'));
 		assert.ok(ms < 5000, `took ${ms} ms`);
 		// Not an address: never run.
 		assert.deepStrictEqual([...(await lookupHere(['$(touch /tmp/procnet-pwned)', '-s']))], []);
@@ -70,7 +64,7 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 		const src = sshSource('procnet-test', { configFile: sshd.configFile });
 		sources.push(src);
 		const names = await src.resolve(['127.0.0.1', '192.0.2.1']);
-		assert.strictEqual(names.get('127.0.0.1'), getent('127.0.0.1'));
+		assert.strictEqual(names.get('127.0.0.1'), getentName('127.0.0.1'));
 		assert.strictEqual(names.get('192.0.2.1'), null);
 
 		// A connection of the test's own to a listener of its own: a 127.0.0.1 peer.
@@ -79,7 +73,7 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 		const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
 		await new Promise((r) => client.once('connect', r));
 		try {
-			const name = getent('127.0.0.1')!;
+			const name = getentName('127.0.0.1')!;
 			for (const extra of [[], ['--ssh', 'procnet-test', '--ssh-config', sshd.configFile]]) {
 				const text = await runCli(['peers', '--resolve', '--pid', String(process.pid), ...extra]);
 				assert.strictEqual(text.code, 0, text.stderr);

@@ -10,6 +10,7 @@ import { RemoteSourceError } from '../../src/collect/shellSource';
 import { forwardDestination, listensOn, sshForwardArgv, startSshForward, type SshForward } from '../../src/collect/sshForward';
 import { readProcTree } from '../../src/collect/procfsReader';
 import { buildSnapshot } from '../../src/model/join';
+import { childrenNamed } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 interface Served {
@@ -38,22 +39,6 @@ async function serve(host: string, hold = false): Promise<Served> {
 		server.listen(0, host, () => resolve());
 	});
 	return { server, port: (server.address() as net.AddressInfo).port, token, requests, requested };
-}
-
-/** This process's ssh children (a forward that failed must leave none). */
-function sshChildren(): number[] {
-	const out: number[] = [];
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')) === 'ssh') out.push(Number(d));
-		} catch {
-			// exited meanwhile
-		}
-	}
-	return out;
 }
 
 function get(port: number): Promise<{ status: number; body: string }> {
@@ -183,7 +168,7 @@ function get(port: number): Promise<{ status: number; body: string }> {
 			assert.ok(err instanceof RemoteSourceError, `${spec}: expected a RemoteSourceError, got ${String(err)}`);
 			assert.strictEqual(err.reason, reason, err.message);
 			assert.ok(Date.now() - t0 < 10_000, `${spec}: took ${Date.now() - t0} ms`);
-			assert.deepStrictEqual(sshChildren(), [], `${spec}: no ssh child is left`);
+			assert.deepStrictEqual(childrenNamed(process.pid, 'ssh'), [], `${spec}: no ssh child is left`);
 		}
 	});
 

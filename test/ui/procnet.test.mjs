@@ -7,7 +7,7 @@
 // known pid and port) and finds it through "Procnet: Show Ports for PID".
 import * as assert from 'node:assert';
 import * as crypto from 'node:crypto';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { packageExtension, provision, QUIET_SETTINGS, startServer } from '../../scripts/vscode-server.mjs';
 import { launchBrowser } from '../../scripts/browser.mjs';
 import { writableHierarchy } from '../../out/test/integration/cgroups.js';
+import { getentName } from '../../out/test/integration/helpers.js';
 import { holderArgs } from '../../out/test/integration/loopbackHolder.js';
 import { sshdAvailable, startSshd } from '../../out/test/integration/sshd.js';
 import { findRow, notifications, openProcnetView, panelFrame, pickPidRow, procnetTree, runCommand, screenshot, showPortsForPid, treeRows, typeInPidPick, viewMessage, VIEW_NAME, waitForWorkbench } from './helpers.mjs';
@@ -713,7 +714,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await peerItem.click();
 			const row = await findRow(page, /^127\.0\.0\.1/);
 			// Named by this machine's resolver once its answer lands (getent hosts, as ss -r).
-			const name = spawnSync('getent', ['hosts', '127.0.0.1'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[1];
+			const name = getentName('127.0.0.1');
 			assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
 			await page.waitForFunction((n) => [...document.querySelectorAll('.monaco-list-row')].some((r) => r.querySelector('.label-name')?.textContent?.startsWith('127.0.0.1') && r.querySelector('.label-description')?.textContent?.startsWith(`${n} · loopback · `)), name, { timeout: 15000 });
 			const description = await row.locator('.label-description').first().innerText();
@@ -769,7 +770,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 
 	it('names the peers in the panel by this machine\'s resolver: beside the address in the Remote column, and as "Remote name" on the socket\'s page', async function () {
 		this.timeout(90000);
-		const name = spawnSync('getent', ['hosts', '127.0.0.1'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[1];
+		const name = getentName('127.0.0.1');
 		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
 		// A process of the test's with one connection to the test's listener: its peer is 127.0.0.1.
 		const client = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-client');const c=require('net').connect(Number(process.argv[1]),'127.0.0.1',()=>console.log(c.localPort));setInterval(()=>{},1e6)", String(listener.port)], { stdio: ['ignore', 'pipe', 'inherit'] }));

@@ -16,24 +16,11 @@ import type { HostNode, MessageNode, ProcessNode, SocketNode, TreeNode } from '.
 import { pickItems } from '../../src/views/showPortsForPid';
 import { sleep, waitFor } from './wait';
 import { sshdAvailable, startSshd, type TestSshd } from '../integration/sshd';
+import { childrenNamed } from '../integration/helpers';
 
 const cfg = () => vscode.workspace.getConfiguration('procnet');
-/** ssh processes whose parent is this extension host (the sessions procnet started). */
-function sshChildren(): number[] {
-	const out: number[] = [];
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === process.pid && comm === 'ssh') out.push(Number(d));
-		} catch {
-			/* exited meanwhile */
-		}
-	}
-	return out;
-}
+/** ssh processes whose parent is this extension host (the sessions and forwards procnet started). */
+const sshChildren = () => childrenNamed(process.pid, 'ssh');
 
 describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 	this.timeout(90000);

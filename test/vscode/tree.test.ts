@@ -2,7 +2,7 @@
 // extension host's API and commands, with sockets this test opens in the extension host itself.
 import * as assert from 'assert';
 import * as crypto from 'crypto';
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -13,6 +13,7 @@ import type { ProcnetApi } from '../../src/extension';
 import { sleep, waitFor } from './wait';
 import type { GroupNode, ProcessNode, SocketNode, TreeNode } from '../../src/views/treeNodes';
 import { bytesText, cpuTimeText } from '../../src/model/describe';
+import { getentName } from '../integration/helpers';
 import { writableHierarchy } from '../integration/cgroups';
 import { holderArgs } from '../integration/loopbackHolder';
 import { pickItems } from '../../src/views/showPortsForPid';
@@ -25,12 +26,6 @@ function listen(host = '127.0.0.1'): Promise<net.Server> {
 	});
 }
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port;
-
-/** What this machine's getent says of an address: the expectation comes from the system. */
-function getentName(addr: string): string | null {
-	const r = spawnSync('getent', ['hosts', addr], { encoding: 'utf8' });
-	return r.status === 0 ? r.stdout.trim().split(/\s+/)[1] ?? null : null;
-}
 
 describe('the Processes & Sockets tree in a real extension host', function () {
 	this.timeout(30000);
