@@ -153,15 +153,15 @@ export function getentName(addr: string): string | null {
 	return r.status === 0 ? (r.stdout.trim().split(/\s+/)[1] ?? null) : null;
 }
 
-/** The processes whose parent is `ppid` and whose comm is `comm` (the ssh sessions and forwards a test or the extension started). */
-export function childrenNamed(ppid: number, comm: string): number[] {
+/** The processes whose parent is `ppid` (and whose comm is `comm`, when given: the ssh sessions and forwards a test or the extension started). */
+export function childrenNamed(ppid: number, comm?: string): number[] {
 	const out: number[] = [];
 	for (const d of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(d)) continue;
 		try {
 			const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
 			const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			if (parent === ppid && stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) out.push(Number(d));
+			if (parent === ppid && (comm === undefined || stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm)) out.push(Number(d));
 		} catch {
 			// exited meanwhile
 		}

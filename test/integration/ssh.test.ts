@@ -16,7 +16,7 @@ import { captureRecipe } from '../../src/collect/remoteScript';
 import { commandSource, RemoteSourceError, ShellSource, sshArgv, sshSource, type RemoteFailure } from '../../src/collect/shellSource';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
-import { CLI, outcome, ownerPids, runCli, startPython, tempDir, Watcher } from './helpers';
+import { childrenNamed, CLI, outcome, ownerPids, runCli, startPython, tempDir, Watcher } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 function listen(server: net.Server, ...args: unknown[]): Promise<void> {
@@ -75,22 +75,6 @@ async function expectFailure(what: () => Promise<unknown>, reason: RemoteFailure
 function alive(pid: number): boolean {
 	// A zombie still has a /proc entry: count it as gone only when reaped.
 	return fs.existsSync(`/proc/${pid}`);
-}
-
-/** Children of a pid, from /proc/PID/task/PID/children or a scan of stat files. */
-function childrenOf(pid: number): number[] {
-	const out: number[] = [];
-	for (const d of fs.readdirSync('/proc')) {
-		if (!/^\d+$/.test(d)) continue;
-		try {
-			const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-			const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-			if (ppid === pid) out.push(Number(d));
-		} catch {
-			// exited
-		}
-	}
-	return out;
 }
 
 (sshdAvailable() ? describe : describe.skip)('remote sources: ssh to a real sshd, and shell commands', function () {
@@ -223,7 +207,7 @@ function childrenOf(pid: number): number[] {
 		const sshPid = src.sessionPid!;
 		const remoteShell = cap.selfPid!;
 		assert.ok(alive(sshPid) && alive(remoteShell));
-		assert.deepStrictEqual(childrenOf(process.pid).filter((p) => p === sshPid), [sshPid]);
+		assert.deepStrictEqual(childrenNamed(process.pid).filter((p) => p === sshPid), [sshPid]);
 		await src.disposeAndWait();
 		assert.ok(!alive(sshPid), 'the ssh child is gone (and reaped)');
 		for (let i = 0; i < 50 && alive(remoteShell); i++) await new Promise((r) => setTimeout(r, 100));
