@@ -127,6 +127,8 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 			if (e.affectsConfiguration('procnet.sshHosts') || e.affectsConfiguration('procnet.sshConfigFile')) hosts.syncFromSettings();
 			if (e.affectsConfiguration('procnet.statusBar')) updateVisibility();
 			if (e.affectsConfiguration('procnet.scanNice')) local.setNice(scanNice());
+			// Names turned off and on again are asked afresh (a resolver fixed meanwhile, /etc/hosts edited).
+			if (e.affectsConfiguration('procnet.resolvePeerNames')) for (const h of hosts.all()) h.peerNames()?.clear();
 		}),
 		vscode.commands.registerCommand('procnet.showDetails', (node?: TreeNode) => {
 			const target = node ?? view.selection[0];

@@ -86,6 +86,12 @@ export class PeerNameCache {
 		private readonly now: () => number = Date.now,
 	) {}
 
+	/** Forgets every name and failure (names turned off and on again: asked afresh). */
+	clear(): void {
+		this.known.clear();
+		this.failedUntil = 0;
+	}
+
 	/** The name of an address: a string, null when it has none, undefined when not (or no longer) known. */
 	get(addr: string): string | null | undefined {
 		const key = canonicalAddress(addr);

@@ -21,7 +21,7 @@ import { runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { adoptRoots, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { ToldHostRows } from './toldRows';
-import { hostNodeOf, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
+import { hostNodeOf, type GroupNode, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
 
@@ -189,6 +189,36 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		});
 	}
 
+	/** The name the host's resolver gave a socket's peer, if it has (never asked here: see nameChildren). */
+	private peerName(node: SocketNode): string | undefined {
+		if (!this.options.resolvePeerNames || (node.parent.type === 'group' && node.parent.contextValue === 'group.peer')) return undefined;
+		const peer = peerOf(node.socket);
+		return (peer && hostNodeOf(node).host.peerNames()?.get(peer)) || undefined;
+	}
+
+	/**
+	 * Asks the host's resolver for the peers of rows just shown under `parent` that it has not
+	 * named, and tells the workbench that row again when names came: its sockets' rows then say
+	 * them. Only for rows someone expanded, so a host's thousands of peers are not all asked.
+	 */
+	private nameChildren(host: HostEntry, parent: ProcessNode | GroupNode, children: readonly TreeNode[]): void {
+		const names = this.options.resolvePeerNames ? host.peerNames() : undefined;
+		if (!names) return;
+		const addrs = new Set<string>();
+		for (const c of children) {
+			const peer = c.type === 'socket' ? peerOf(c.socket) : undefined;
+			if (peer && names.get(peer) === undefined) addrs.add(peer);
+		}
+		if (!addrs.size) return;
+		void names.resolve([...addrs]).then((named) => {
+			if (!named || this.disposed) return;
+			// The row as the tree holds it now: an index since may have made a new one with the same id.
+			const v = this.view(host.id);
+			const now = parent.type === 'process' ? v?.byPid.get(parent.process.pid) : v?.roots.find((r) => r.id === parent.id);
+			if (now && now.id === parent.id) this._onDidChangeTreeData.fire(now);
+		});
+	}
+
 	/** The host's resolver's name for a connection's remote address: asked on hover, at most RESOLVE_TIMEOUT_MS + a little. */
 	private async remoteName(entry: HostEntry, s: SocketInfo): Promise<string | null | undefined> {
 		const addr = peerOf(s);
@@ -259,10 +289,18 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 				}
 				return v.roots;
 			}
-			case 'process':
-				return this.view(hostNodeOf(node).host.id)?.socketNodes(node, node.sockets) ?? [];
-			case 'group':
-				return node.children(node);
+			case 'process': {
+				const host = hostNodeOf(node).host;
+				const children = this.view(host.id)?.socketNodes(node, node.sockets) ?? [];
+				this.nameChildren(host, node, children);
+				return children;
+			}
+			case 'group': {
+				const children = node.children(node);
+				// A peer group's row names its one peer already.
+				if (node.contextValue !== 'group.peer') this.nameChildren(hostNodeOf(node).host, node, children);
+				return children;
+			}
 			default:
 				return [];
 		}
@@ -279,7 +317,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'process':
 				return processItem(node);
 			case 'socket':
-				return socketItem(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket));
+				return socketItem(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket), this.peerName(node));
 			case 'group': {
 				const state = node.contextValue === 'group.more'
 					? vscode.TreeItemCollapsibleState.None
@@ -455,7 +493,7 @@ function ownersOf(node: SocketNode): ProcessInfo[] {
 }
 
 /** `forwardedTo`: the local port an ssh host's listener is forwarded to (portForwards.ts). */
-function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | undefined): vscode.TreeItem {
+function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | undefined, peerName: string | undefined): vscode.TreeItem {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
@@ -463,6 +501,7 @@ function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | un
 	const bits: string[] = [node.mark === 'closed' ? `closed (was ${s.state})` : s.state];
 	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) bits.push(name.port === s.localPort ? visible(name.name) : `→ ${visible(name.name)}`);
+	if (peerName) bits.push(peerName);
 	if (forwardedTo !== undefined) bits.push(`forwarded to ${FORWARD_BIND}:${forwardedTo}`);
 	if (node.mark === 'new') bits.push('new');
 	if (node.mark === 'changed') bits.push('changed');

@@ -286,6 +286,36 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('names a connection\'s peer in its row once the host\'s resolver answers, for rows someone expanded', async () => {
+		const name = getentName('127.0.0.1');
+		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+		const client = net.connect(portOf(server), '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		try {
+			// Names turned off and on: the host's names are forgotten, so this row's are asked afresh.
+			const cfg = vscode.workspace.getConfiguration('procnet');
+			await cfg.update('resolvePeerNames', false, vscode.ConfigurationTarget.Global);
+			await cfg.update('resolvePeerNames', undefined, vscode.ConfigurationTarget.Global);
+			await waitFor('names on again', () => api.tree.options.resolvePeerNames);
+			assert.strictEqual(api.hosts.local.peerNames()!.get('127.0.0.1'), undefined, 'forgotten');
+			await api.store.refresh();
+			await api.tree.whenIndexed();
+			const rowOf = () => socketsOf(mine()!).find((n) => n.socket.localPort === client.localPort);
+			// Expanding the row (getChildren) asks for its peers' names; the row is told again when they come.
+			const item = await waitFor(`the client row naming ${name}`, () => {
+				const r = rowOf();
+				const it = r && api.tree.getTreeItem(r);
+				return it && String(it.description).split(' · ').includes(name) ? it : undefined;
+			});
+			assert.match(String(item.description), new RegExp(`^ESTABLISHED · (.+ · )?${name.replace(/\./g, '\\.')}`));
+			// A listener has no peer: nothing named.
+			const listener = socketsOf(mine()!).find((n) => n.socket.state === 'LISTEN' && n.socket.localPort === portOf(server))!;
+			assert.ok(!String(api.tree.getTreeItem(listener).description).split(' · ').includes(name));
+		} finally {
+			client.destroy();
+		}
+	});
+
 	it('marks a new socket, then a closed one, across refreshes', async () => {
 		const extra = await listen();
 		const port = portOf(extra);
