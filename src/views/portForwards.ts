@@ -2,7 +2,7 @@
 // kept until stopped, until its host leaves the tree, or until the extension ends. The tree marks a
 // forwarded listener, and Open in Browser on an ssh host's listener goes through its forward.
 import * as vscode from 'vscode';
-import { forwardDestination, startSshForward, type SshForward } from '../collect/sshForward';
+import { FORWARD_BIND, forwardDestination, startSshForward, type SshForward } from '../collect/sshForward';
 import type { SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
 
@@ -51,6 +51,21 @@ export class PortForwards implements vscode.Disposable {
 		if (host.kind !== 'ssh' || s.localAddress === null || s.localPort === null) return undefined;
 		const l = this.live.get(keyOf(host.id, forwardDestination(s.localAddress), s.localPort));
 		return l?.host === host ? l.forward.localPort : undefined;
+	}
+
+	/**
+	 * For a listener of this machine: which forward's local end it is (`procnet-test
+	 * 127.0.0.1:8080`), when its owner is that forward's ssh; else undefined.
+	 */
+	forwardHeldBy(s: SocketInfo): string | undefined {
+		if (s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress !== FORWARD_BIND) return undefined;
+		for (const { host, forward } of this.live.values()) {
+			if (forward.localPort === s.localPort && s.owners.some((o) => o.pid === forward.pid)) {
+				const d = forward.target.destHost;
+				return `${host.name} ${d.includes(':') ? `[${d}]` : d}:${forward.target.destPort}`;
+			}
+		}
+		return undefined;
 	}
 
 	list(): ForwardInfo[] {

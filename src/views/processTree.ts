@@ -80,7 +80,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		});
 	}
 
-	private forwards: Pick<PortForwards, 'localPortOf'> | undefined;
+	private forwards: Pick<PortForwards, 'localPortOf' | 'forwardHeldBy'> | undefined;
 
 	/** Marks the listeners of ssh hosts that are forwarded to this machine (and redraws when one starts or ends). */
 	setForwards(forwards: PortForwards): vscode.Disposable {
@@ -187,6 +187,18 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		void entry.peerNames()?.resolve(addrs).then((named) => {
 			if (named && !this.disposed && this.options.groupBy === 'peer' && this.options.resolvePeerNames) this.rebuildHost(entry);
 		});
+	}
+
+	/** What a socket row says beyond its socket (RowExtras), read at each drawing of the row. */
+	private rowExtras(node: SocketNode): RowExtras {
+		const host = hostNodeOf(node).host;
+		const s = node.socket;
+		const f = this.forwards;
+		return {
+			forwardedTo: f?.localPortOf(host, s),
+			forwardOf: f && host.kind === 'local' ? f.forwardHeldBy(s) : undefined,
+			peerName: this.peerName(node),
+		};
 	}
 
 	/** The name the host's resolver gave a socket's peer, if it has (never asked here: see nameChildren). */
@@ -317,7 +329,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 			case 'process':
 				return processItem(node);
 			case 'socket':
-				return socketItem(node, this.options.portNames, this.forwards?.localPortOf(hostNodeOf(node).host, node.socket), this.peerName(node));
+				return socketItem(node, this.options.portNames, this.rowExtras(node));
 			case 'group': {
 				const state = node.contextValue === 'group.more'
 					? vscode.TreeItemCollapsibleState.None
@@ -493,7 +505,16 @@ function ownersOf(node: SocketNode): ProcessInfo[] {
 }
 
 /** `forwardedTo`: the local port an ssh host's listener is forwarded to (portForwards.ts). */
-function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | undefined, peerName: string | undefined): vscode.TreeItem {
+/** What a socket row says beyond its socket: the forward of an ssh host's listener, or the one this machine's listener is; its peer's name. */
+interface RowExtras {
+	/** An ssh host's listener: the local port it is forwarded to. */
+	forwardedTo?: number;
+	/** This machine's listener that is a forward's local end: `procnet-test 127.0.0.1:8080`. */
+	forwardOf?: string;
+	peerName?: string;
+}
+
+function socketItem(node: SocketNode, names: PortNames, { forwardedTo, forwardOf, peerName }: RowExtras): vscode.TreeItem {
 	const s = node.socket;
 	const remote = remoteText(s);
 	const item = new vscode.TreeItem(`${kindText(s)} ${localText(s)}${remote && remote !== '*' ? ` → ${remote}` : ''}`, vscode.TreeItemCollapsibleState.None);
@@ -502,6 +523,7 @@ function socketItem(node: SocketNode, names: PortNames, forwardedTo: number | un
 	const name = names.ofSocket(s, () => ownersOf(node));
 	if (name) bits.push(name.port === s.localPort ? visible(name.name) : `→ ${visible(name.name)}`);
 	if (peerName) bits.push(peerName);
+	if (forwardOf) bits.push(`forward of ${forwardOf}`);
 	if (forwardedTo !== undefined) bits.push(`forwarded to ${FORWARD_BIND}:${forwardedTo}`);
 	if (node.mark === 'new') bits.push('new');
 	if (node.mark === 'changed') bits.push('changed');

@@ -356,6 +356,10 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			const local = api.store.snapshot!.sockets.find((s) => s.kind === 'tcp' && s.state === 'LISTEN' && s.localPort === fwd.localPort);
 			assert.deepStrictEqual(local?.owners.map((o) => o.pid), [fwd.pid]);
 			assert.strictEqual(local?.localAddress, '127.0.0.1', 'the local end is on loopback only');
+			// Its row on this machine's root says whose forward it is.
+			const sshRow = await waitFor('the forward\'s ssh on this machine\'s root', () => api.tree.processNode(fwd.pid));
+			const end = socketsOf(sshRow).find((n) => n.socket.state === 'LISTEN' && n.socket.localPort === fwd.localPort)!;
+			assert.match(String(api.tree.getTreeItem(end).description), new RegExp(`forward of procnet-test 127\\.0\\.0\\.1:${webPort}`));
 			// Stop Forwarding on the row.
 			assert.strictEqual(await vscode.commands.executeCommand('procnet.stopForwarding', rowOf()), 1);
 			assert.ok(!sshChildren().includes(fwd.pid), 'its ssh has exited');
