@@ -46,9 +46,9 @@ export class PortForwards implements vscode.Disposable {
 		this.subs = [this._onDidChange, hosts.onDidChangeHosts(() => this.dropGone())];
 	}
 
-	/** The local port an ssh host's listener is forwarded to, if it is. */
+	/** The local port an ssh host's listener is forwarded to, if it is (not its accepted connections, which share its port). */
 	localPortOf(host: HostEntry, s: SocketInfo): number | undefined {
-		if (host.kind !== 'ssh' || s.localAddress === null || s.localPort === null) return undefined;
+		if (host.kind !== 'ssh' || !this.live.size || s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress === null || s.localPort === null) return undefined;
 		const l = this.live.get(keyOf(host.id, forwardDestination(s.localAddress), s.localPort));
 		return l?.host === host ? l.forward.localPort : undefined;
 	}

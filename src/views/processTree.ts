@@ -504,7 +504,6 @@ function ownersOf(node: SocketNode): ProcessInfo[] {
 	return node.socket.owners.flatMap((o) => procs.filter((p) => p.pid === o.pid));
 }
 
-/** `forwardedTo`: the local port an ssh host's listener is forwarded to (portForwards.ts). */
 /** What a socket row says beyond its socket: the forward of an ssh host's listener, or the one this machine's listener is; its peer's name. */
 interface RowExtras {
 	/** An ssh host's listener: the local port it is forwarded to. */
