@@ -12,7 +12,7 @@ import type { CloseResult, CloseTarget } from './closeConnection';
 import { CaptureAssembler, FrameReader, parseRecords, RemoteSourceError, type Frame, type FrameReaderHooks } from './remoteCapture';
 import { closeCommand, COLLECTOR_SCRIPT, collectCommand, killCommand, resolveCommand, tcpInfoCommand, trafficCommand, type Compression, type RemoteSignal } from './remoteScript';
 import { canonicalAddress, parseGetentHosts } from './peerNames';
-import type { TcpInfoManyResult, TrafficTarget } from '../model/traffic';
+import { TRAFFIC_FIELDS, type TcpInfoManyResult, type TrafficTarget } from '../model/traffic';
 import { parseSsTcpInfo, type TcpInfo, type TcpInfoResult, type TcpInfoTarget } from '../model/ssTcpInfo';
 import type { SignalResult } from './processControl';
 import type { RemoteJob } from './scanWire';
@@ -227,7 +227,7 @@ export class ShellSource implements SnapshotSource {
 	 * its connections from the answers by inode.
 	 */
 	traffic(t: TrafficTarget): Promise<TcpInfoManyResult> {
-		return this.askSs((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t), `the process no longer holds that socket on ${this.label}`);
+		return this.askSs((nonce) => trafficCommand(nonce, this.opts.procRoot ?? '/proc', t), `the process no longer holds that socket on ${this.label}`, TRAFFIC_FIELDS);
 	}
 
 	/**
@@ -248,15 +248,15 @@ export class ShellSource implements SnapshotSource {
 		return out;
 	}
 
-	/** One of the session's ss commands (procnet_tcpinfo, procnet_traffic), and its Z record read: ss's answers, or why there are none. */
-	private askSs(command: (nonce: string) => string, gone: string): Promise<SsAnswer> {
+	/** One of the session's ss commands (procnet_tcpinfo, procnet_traffic), and its Z record read: ss's answers (`only` those fields: parseSsTcpInfo), or why there are none. */
+	private askSs(command: (nonce: string) => string, gone: string, only?: ReadonlySet<string>): Promise<SsAnswer> {
 		if (this.disposed) return Promise.reject(new RemoteSourceError('disposed', `${this.label}: source disposed`));
 		return this.queued(async (): Promise<SsAnswer> => {
 			const z = await this.answer(command);
 			const text = z ? z.content.toString('utf8') : '';
 			switch (z?.args[0]) {
 				case 'ok':
-					return { ok: true, infos: parseSsTcpInfo(text) };
+					return { ok: true, infos: parseSsTcpInfo(text, only) };
 				case 'gone':
 					return { ok: false, reason: 'gone', message: gone };
 				case 'no-ss':

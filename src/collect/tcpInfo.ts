@@ -5,7 +5,7 @@
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
 import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
-import { byNetns, filterArgv, TOO_MANY_PORTS, trafficFilter, type TcpInfoManyResult, type TrafficFilter } from '../model/traffic';
+import { byNetns, filterArgv, TOO_MANY_PORTS, TRAFFIC_FIELDS, trafficFilter, type TcpInfoManyResult, type TrafficFilter } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions, type SsRun } from './ssInNamespace';
 
@@ -35,7 +35,7 @@ export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<Tcp
 export async function readTcpInfoOf(sockets: readonly SocketInfo[], filter: TrafficFilter | undefined, o: SsOptions = {}): Promise<TcpInfoManyResult> {
 	if (!sockets.length) return { ok: true, infos: [] };
 	const r = await runSsFor(sockets[0], filterArgv(filter), o, filter ? 5000 : 20_000);
-	return ssFailure(r, o) ?? { ok: true, infos: parseSsTcpInfo(r.stdout) };
+	return ssFailure(r, o) ?? { ok: true, infos: parseSsTcpInfo(r.stdout, TRAFFIC_FIELDS) };
 }
 
 /** A process's connections (readTcpInfoOf by their ports); 'too-many' when their ports are too many for a filter. */
@@ -56,7 +56,8 @@ export async function readTcpInfoByNamespace(sockets: readonly SocketInfo[], byP
 	for (const list of byNetns(sockets).values()) {
 		const r = await ask(list, byPorts ? trafficFilter(list) : undefined);
 		if (!r.ok) return r;
-		infos.push(...r.infos);
+		// Not push(...r.infos): a spread of 100k arguments can overflow the stack.
+		for (const i of r.infos) infos.push(i);
 	}
 	return { ok: true, infos };
 }

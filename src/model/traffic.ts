@@ -131,6 +131,9 @@ export type TcpInfoManyResult = { ok: true; infos: TcpInfo[] } | { ok: false; re
 /** The answer for connections whose ports are too many for ss's filter (trafficFilter's undefined). */
 export const TOO_MANY_PORTS: TcpInfoManyResult = { ok: false, reason: 'too-many', message: 'its connections use too many ports to ask ss about at each refresh' };
 
+/** The fields of ss's answer that traffic reads: a many-socket answer is parsed for these alone (parseSsTcpInfo). */
+export const TRAFFIC_FIELDS: ReadonlySet<string> = new Set(['bytes_sent', 'bytes_received']);
+
 const num = (i: TcpInfo, k: string) => {
 	const v = Number(i.fields[k] ?? 0);
 	return Number.isFinite(v) ? v : 0;

@@ -21,6 +21,18 @@ describe('ss -tie output', () => {
 		assert.deepStrictEqual(accepted.raw.split('\n').map((l) => l.slice(0, 6)), ['ESTAB ', '\t ts s'], 'its two lines as ss printed them');
 	});
 
+	it('a lean read for many sockets keeps only the fields asked for: the same sockets, no rates, flags or raw text', () => {
+		const text = fixture('captured/ss_tie_listen_estab.txt');
+		const full = parseSsTcpInfo(text);
+		const lean = parseSsTcpInfo(text, new Set(['bytes_sent', 'bytes_received']));
+		assert.deepStrictEqual(lean.map((i) => [i.state, i.inode, i.recvQ, i.sendQ]), full.map((i) => [i.state, i.inode, i.recvQ, i.sendQ]));
+		// The accepted end has received 100000 bytes and sent none (ss prints no bytes_sent then).
+		assert.strictEqual(full[1].fields.bytes_sent, undefined);
+		assert.deepStrictEqual(lean[1].fields, { bytes_received: '100000' });
+		assert.ok(Object.keys(full[1].fields).length > 10, 'the full read has every field');
+		assert.deepStrictEqual([lean[1].rates, lean[1].flags, lean[1].raw], [{}, [], '']);
+	});
+
 	it('reads the client end: bytes sent and acknowledged (the SYN counts one), delivery rate', () => {
 		const [c] = parseSsTcpInfo(fixture('captured/ss_tie_client.txt'));
 		assert.deepStrictEqual([c.fields.bytes_sent, c.fields.bytes_acked, c.fields.data_segs_out], ['100000', '100001', '3']);
