@@ -4,7 +4,7 @@
 // so procnet asks `ss -tie` (iproute2), as Close Connection runs `ss -K` (ssInNamespace.ts): an
 // argv of the decoded ports, and the socket picked from ss's answer by its inode, so another
 // socket on the same ports is never taken for it.
-import { parseSsTcpInfo, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
+import { parseSsTcpInfo, SsTcpInfoReader, ssInfoArgv, type TcpInfo, type TcpInfoResult } from '../model/ssTcpInfo';
 import { byNetns, filterArgv, TOO_MANY_PORTS, TRAFFIC_FIELDS, trafficFilter, type TcpInfoManyResult, type TrafficFilter } from '../model/traffic';
 import type { SocketInfo } from '../model/snapshot';
 import { packageOf, runSsFor, type SsOptions, type SsRun } from './ssInNamespace';
@@ -34,8 +34,10 @@ export async function readTcpInfo(s: SocketInfo, o: SsOptions = {}): Promise<Tcp
  */
 export async function readTcpInfoOf(sockets: readonly SocketInfo[], filter: TrafficFilter | undefined, o: SsOptions = {}): Promise<TcpInfoManyResult> {
 	if (!sockets.length) return { ok: true, infos: [] };
-	const r = await runSsFor(sockets[0], filterArgv(filter), o, filter ? 5000 : 20_000);
-	return ssFailure(r, o) ?? { ok: true, infos: parseSsTcpInfo(r.stdout, TRAFFIC_FIELDS) };
+	// Read as it comes, only the byte counters kept: ss's answer about 100k connections is ~90 MB.
+	const reader = new SsTcpInfoReader(TRAFFIC_FIELDS);
+	const r = await runSsFor(sockets[0], filterArgv(filter), o, filter ? 5000 : 20_000, (l) => reader.line(l));
+	return ssFailure(r, o) ?? { ok: true, infos: reader.infos };
 }
 
 /** A process's connections (readTcpInfoOf by their ports); 'too-many' when their ports are too many for a filter. */

@@ -45,8 +45,8 @@ export class TrafficMeter {
 
 type Ask = (list: SocketInfo[], filter: TrafficFilter | undefined) => Promise<TcpInfoManyResult>;
 
-/** This machine's ss, in each namespace's own (readTcpInfoOf enters it through an owner). */
-export const askHere: Ask = (list, filter) => readTcpInfoOf(list, filter, { maxBuffer: 1 << 30 });
+/** This machine's ss, in each namespace's own (readTcpInfoOf enters it through an owner, and reads its answer as it comes). */
+export const askHere: Ask = (list, filter) => readTcpInfoOf(list, filter);
 
 /**
  * An ssh or command host's ss through its session: run after checking that an owner's fd still

@@ -34,12 +34,24 @@ const RATE_KEYS = new Set(['send', 'pacing_rate', 'delivery_rate']);
  * CLI's traffic (every field, and each socket's lines kept as its raw text).
  */
 export function parseSsTcpInfo(text: string, only?: ReadonlySet<string>): TcpInfo[] {
-	const out: TcpInfo[] = [];
-	let cur: TcpInfo | undefined;
-	for (const line of text.split('\n')) {
-		if (line.trim() === '') continue;
+	const r = new SsTcpInfoReader(only);
+	for (const line of text.split('\n')) r.line(line);
+	return r.infos;
+}
+
+/** parseSsTcpInfo a line at a time, for an answer read as it comes (readTcpInfoOf: never held whole). */
+export class SsTcpInfoReader {
+	readonly infos: TcpInfo[] = [];
+	private cur: TcpInfo | undefined;
+
+	constructor(private readonly only?: ReadonlySet<string>) {}
+
+	line(line: string): void {
+		if (line.trim() === '') return;
+		const only = this.only;
+		const cur = this.cur;
 		if (/^\s/.test(line)) {
-			if (!cur) continue;
+			if (!cur) return;
 			if (!only) cur.raw += `\n${line}`;
 			const t = line.trim().split(/\s+/);
 			for (let i = 0; i < t.length; i++) {
@@ -56,20 +68,19 @@ export function parseSsTcpInfo(text: string, only?: ReadonlySet<string>): TcpInf
 					if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') cur.fields[key] = w.slice(c + 1);
 				} else if (!only) cur.flags.push(w);
 			}
-			continue;
+			return;
 		}
 		const t = line.trim().split(/\s+/);
 		const hasState = !/^\d+$/.test(t[0]);
 		const [state, q1, q2] = hasState ? t : ['', ...t];
 		const ino = t.find((w) => w.startsWith('ino:'));
 		if (!/^\d+$/.test(q1 ?? '') || !/^\d+$/.test(q2 ?? '') || !ino) {
-			cur = undefined;
-			continue;
+			this.cur = undefined;
+			return;
 		}
-		cur = { state, recvQ: Number(q1), sendQ: Number(q2), inode: ino.slice(4), fields: {}, rates: {}, flags: [], raw: only ? '' : line };
-		out.push(cur);
+		this.cur = { state, recvQ: Number(q1), sendQ: Number(q2), inode: ino.slice(4), fields: {}, rates: {}, flags: [], raw: only ? '' : line };
+		this.infos.push(this.cur);
 	}
-	return out;
 }
 
 /** ss's arguments for the TCP sockets on `s`'s ports (its own among them), or undefined when `s` is not a TCP socket with a port. */
