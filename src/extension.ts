@@ -13,6 +13,7 @@ import { DetailPanel } from './views/detailPanel';
 import { registerHostCommands } from './views/hostCommands';
 import { HostRegistry, type HostEntry } from './views/hosts';
 import { registerForwardCommands } from './views/forwardCommands';
+import { ForwardStatusBar } from './views/forwardStatusBar';
 import { PortFinderHint } from './views/portFinderHint';
 import { PortForwards } from './views/portForwards';
 import { ProcessTreeProvider } from './views/processTree';
@@ -46,6 +47,8 @@ export interface ProcnetApi {
 	debugStatusBar: DebugStatusBar;
 	/** The ports of ssh hosts forwarded to this machine. */
 	forwards: PortForwards;
+	/** The status-bar item counting them (`forwardStatus.state`). */
+	forwardStatus: ForwardStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): ProcnetApi {
@@ -58,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	hosts.syncFromSettings();
 	const tree = new ProcessTreeProvider(hosts, readTreeOptions(context.workspaceState));
 	const forwards = new PortForwards(hosts);
+	const forwardStatus = new ForwardStatusBar(forwards);
 	// canSelectMany: Kill Process acts on every selected row at once (one confirmation); the other
 	// row actions take the row they were invoked on.
 	const view = vscode.window.createTreeView('procnet.processes', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
@@ -115,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		portFinderHint,
 		tree.setDebugTracker(debug),
 		forwards,
+		forwardStatus,
 		tree.setForwards(forwards),
 		debug.onDidChange(updateVisibility),
 		{ dispose: () => clearTimeout(suspendTimer) },
@@ -177,7 +182,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 		...registerHostCommands(hosts, revealHost),
 	);
 	void store.refresh();
-	return { store, hosts, tree, panel, view, timer, statusBar, debug, debugStatusBar, forwards };
+	return { store, hosts, tree, panel, view, timer, statusBar, debug, debugStatusBar, forwards, forwardStatus };
 }
 
 export function deactivate(): void {

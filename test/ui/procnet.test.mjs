@@ -843,6 +843,8 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			const localPort = await told.jsonValue();
 			assert.notStrictEqual(localPort, webPort, 'the port is held here too (the host is this machine): another local one');
 			await page.waitForFunction(({ p, l }) => [...document.querySelectorAll('.monaco-list-row[aria-level="3"]')].some((r) => r.textContent.includes(`127.0.0.1:${p}`) && r.querySelector('.label-description')?.textContent?.includes(`forwarded to 127.0.0.1:${l}`)), { p: webPort, l: localPort }, { timeout: 30000 });
+			// Counted in the status bar while it runs.
+			await page.locator('.statusbar-item', { hasText: '1 forwarded' }).first().waitFor({ timeout: 10000 });
 			await screenshot(page, '20b-forwarded-row');
 			await fromMenu(socketRow, 'Open in Simple Browser');
 			// The Simple Browser's frame loads the forward's address (through code-server's port proxy): the page the ssh host served.
@@ -862,6 +864,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await screenshot(page, '20c-simple-browser-through-forward');
 			await fromMenu(socketRow, 'Stop Forwarding Port');
 			await page.waitForFunction((p) => [...document.querySelectorAll('.monaco-list-row[aria-level="3"]')].some((r) => r.textContent.includes(`127.0.0.1:${p}`) && !r.querySelector('.label-description')?.textContent?.includes('forwarded')), webPort, { timeout: 30000 });
+			await page.locator('.statusbar-item', { hasText: 'forwarded' }).first().waitFor({ state: 'hidden', timeout: 10000 });
 			// Remove Host from its row ends the host's session and forwards.
 			await fromMenu(hostRow, 'Remove Host');
 			await hostRow.waitFor({ state: 'detached', timeout: 15000 });

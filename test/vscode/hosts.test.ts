@@ -347,6 +347,9 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			const tip = (await api.tree.resolveTreeItem(item, rowOf()!)).tooltip;
 			assert.match(String(tip), new RegExp(`forwarded to this machine: 127\\.0\\.0\\.1:${fwd.localPort}`));
 			assert.deepStrictEqual(api.forwards.list().map((f) => [f.hostName, f.destHost, f.destPort, f.localPort]), [['procnet-test', '127.0.0.1', webPort, fwd.localPort]]);
+			// Counted in the status bar while it runs (a click offers Stop Forwarding).
+			assert.strictEqual(api.forwardStatus.state?.text, '$(plug) 1 forwarded');
+			assert.match(String(api.forwardStatus.state?.tooltip), new RegExp(`^procnet-test 127\\.0\\.0\\.1:${webPort} → 127\\.0\\.0\\.1:${fwd.localPort}$`, 'm'));
 			// Open in Simple Browser on the row: the forward's address, the same forward.
 			const opened = (await vscode.commands.executeCommand('procnet.openInSimpleBrowser', rowOf())) as { url: string };
 			assert.strictEqual(opened.url, `http://127.0.0.1:${fwd.localPort}/`);
@@ -364,6 +367,7 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 			assert.strictEqual(await vscode.commands.executeCommand('procnet.stopForwarding', rowOf()), 1);
 			assert.ok(!sshChildren().includes(fwd.pid), 'its ssh has exited');
 			assert.deepStrictEqual(api.forwards.list(), []);
+			assert.strictEqual(api.forwardStatus.state, undefined, 'no item without a forward');
 			await waitFor('the row no longer forwarded', () => api.tree.getTreeItem(rowOf()!).contextValue === 'socket.tcp.listen.remote.ssh' || undefined);
 			// A forward left running for the next test: removing the host ends it.
 			const again = (await vscode.commands.executeCommand('procnet.forwardPort', rowOf())) as { pid: number };
