@@ -3,7 +3,8 @@
 // sockets are on. An ssh host's peers are named by that host (procnet_resolve through its
 // session), never by this machine's resolver, which may not know its network.
 import { execFile } from 'child_process';
-import * as net from 'net';
+import { parseIp } from '../model/filter';
+import { formatIPv4 } from '../procfs/address';
 
 /** A lookup that takes longer gives no name (and holds nothing else: each address is its own getent). */
 export const RESOLVE_TIMEOUT_MS = 2000;
@@ -12,25 +13,17 @@ export const MAX_RESOLVE = 500;
 
 /**
  * One form for an address that getent and the table decoder may write differently (an IPv6 zero
- * run, letter case); undefined when it is not an address.
+ * run, letter case, leading zeros): IPv4 dotted, IPv6 as its eight groups in hex. Parsed by the
+ * filter's parseIp; undefined when it is not an address (a zone, `fe80::1%eth0`, is never in a
+ * socket table's text).
  */
 export function canonicalAddress(a: string): string | undefined {
-	const v = net.isIP(a);
-	if (v === 4) return a;
-	// A zone (fe80::1%eth0) is never in a socket table's text: not an address asked about.
-	if (v !== 6 || a.includes('%')) return undefined;
-	let s = a.toLowerCase();
-	// A dotted tail (::ffff:1.2.3.4) as two groups.
-	const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-	if (dotted) {
-		const b = dotted[1].split('.').map(Number);
-		s = s.slice(0, -dotted[1].length) + `${((b[0] << 8) | b[1]).toString(16)}:${((b[2] << 8) | b[3]).toString(16)}`;
-	}
-	const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
-	const h = head ? head.split(':') : [];
-	const t = tail ? tail.split(':') : [];
-	const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-	return groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+	const b = parseIp(a);
+	if (!b) return undefined;
+	if (b.length === 4) return formatIPv4(b);
+	const groups: string[] = [];
+	for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
+	return groups.join(':');
 }
 
 /** `getent hosts` lines (`ADDRESS NAME [ALIASES…]`): canonical address → its first name. */
