@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ProcnetApi {
 	const reveal = (node: TreeNode | undefined) => node && view.reveal(node, { select: true, focus: false, expand: true }).then(undefined, () => undefined);
 	const revealPid = (hostId: string | undefined, pid: number) => void reveal(tree.processNodeOn(hostId, pid));
 	const revealHost = (h: HostEntry) => void reveal(tree.hostNode(h.id));
-	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState, () => tree.options.portNames);
+	const panel = new DetailPanel(context.extensionUri, hosts, revealPid, context.workspaceState, () => tree.options);
 	/** A process of a host in the tree and in the panel (Find Free Port's held ports). */
 	const showOwner = (h: HostEntry, pid: number) => {
 		const { hostId } = h;

@@ -54,8 +54,8 @@ export class DetailPanel implements vscode.Disposable {
 		private readonly hosts: HostRegistry,
 		private readonly onShowProcess: (hostId: string | undefined, pid: number) => void,
 		private readonly memento?: vscode.Memento,
-		/** The tree's port labels and service names, as they are now. */
-		private readonly portNames: () => PortNames = () => new PortNames(new Map()),
+		/** The tree's port labels and service names, and whether peers are named, as they are now. */
+		private readonly names: () => { portNames: PortNames; resolvePeerNames?: boolean } = () => ({ portNames: new PortNames(new Map()) }),
 	) {
 		this.disposables.push(
 			hosts.onDidChangeStore((h) => {
@@ -341,7 +341,7 @@ export class DetailPanel implements vscode.Disposable {
 	 * held for them. Nothing is asked with procnet.resolvePeerNames off, or of a capture.
 	 */
 	private namePeers(h: HostEntry, msg: ToWebview): void {
-		const names = vscode.workspace.getConfiguration('procnet').get<boolean>('resolvePeerNames', true) ? h.peerNames() : undefined;
+		const names = this.names().resolvePeerNames ? h.peerNames() : undefined;
 		if (!names || (msg.type !== 'process' && msg.type !== 'socket')) return;
 		const list = msg.type === 'process' ? msg.detail.table.rows.map((r) => peerOfText(r.remote)) : [peerOf(msg.detail.socket)];
 		const addrs = [...new Set(list.filter((a): a is string => a !== undefined))];
@@ -467,7 +467,7 @@ export class DetailPanel implements vscode.Disposable {
 			const socket = snap.sockets.find(hasId(target.id));
 			if (!socket) return { type: 'gone', target, message: 'This socket is closed.' };
 			const owners = socket.owners.map((o) => ({ ...o, name: byPid.get(o.pid)?.name ?? '?' }));
-			const portName = this.portNames().ofSocket(socket, () => socket.owners.flatMap((o) => byPid.get(o.pid) ?? []));
+			const portName = this.names().portNames.ofSocket(socket, () => socket.owners.flatMap((o) => byPid.get(o.pid) ?? []));
 			// The raw line is read before the post (update), off this thread.
 			return { type: 'socket', target, host, takenAt: snap.takenAt, detail: { socket, owners, rawLine: null, closable: h.kind !== 'capture' && isClosable(socket), portName } };
 		}
