@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import { promises as fsp } from 'fs';
 import * as net from 'net';
+import { hostPort } from '../model/describe';
 import { localByteOrder } from '../procfs/address';
 import { parseInetTable } from '../procfs/inet';
 import { checkedSshOptions, describeExit, parseHostSpec, RemoteSourceError, sshBaseArgv, type SshOptions } from './shellSource';
@@ -43,17 +44,16 @@ export interface ForwardTarget {
 export function sshForwardArgv(spec: string, opts: SshOptions, localPort: number, t: ForwardTarget): string[] {
 	const h = parseHostSpec(spec);
 	if (!net.isIP(t.destHost)) throw new RemoteSourceError('bad-host', `not an address to forward to: ${JSON.stringify(t.destHost)}`);
-	const port = (p: number, min: number) => {
-		if (!Number.isInteger(p) || p < min || p > 65535) throw new RemoteSourceError('bad-host', `not a port: ${p}`);
-		return String(p);
+	const port = (p: number) => {
+		if (!Number.isInteger(p) || p < 1 || p > 65535) throw new RemoteSourceError('bad-host', `not a port: ${p}`);
+		return p;
 	};
-	const dest = t.destHost.includes(':') ? `[${t.destHost}]` : t.destHost;
 	return [
 		...sshBaseArgv(h, { ...opts, forwarding: true }),
 		...['-o', 'ExitOnForwardFailure=no', '-o', 'ControlPath=none', '-o', 'LogLevel=INFO'],
 		'-N',
 		'-L',
-		`${FORWARD_BIND}:${port(localPort, 1)}:${dest}:${port(t.destPort, 1)}`,
+		`${FORWARD_BIND}:${port(localPort)}:${hostPort(t.destHost, port(t.destPort))}`,
 		'--',
 		h.host,
 	];

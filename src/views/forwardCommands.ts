@@ -1,7 +1,7 @@
 // Forward Port to This Machine and Stop Forwarding: the tree's commands over PortForwards.
 import * as vscode from 'vscode';
 import { FORWARD_BIND } from '../collect/sshForward';
-import { localText } from '../model/describe';
+import { hostPort, localText } from '../model/describe';
 import type { SocketInfo } from '../model/snapshot';
 import type { HostEntry } from './hosts';
 import type { PortForwards } from './portForwards';
@@ -61,7 +61,7 @@ export function registerForwardCommands(forwards: PortForwards, view: vscode.Tre
 			}
 			const picked = await vscode.window.showQuickPick(
 				list.map((f) => ({
-					label: `${f.hostName} ${f.destHost.includes(':') ? `[${f.destHost}]` : f.destHost}:${f.destPort}`,
+					label: `${f.hostName} ${hostPort(f.destHost, f.destPort)}`,
 					description: `→ ${FORWARD_BIND}:${f.localPort}`,
 					detail: `ssh -N -L (pid ${f.pid})`,
 					key: f.key,

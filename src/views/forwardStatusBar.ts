@@ -3,6 +3,7 @@
 // is stopped, so it should not be easy to forget. A click offers Stop Forwarding Port….
 import * as vscode from 'vscode';
 import { FORWARD_BIND } from '../collect/sshForward';
+import { hostPort } from '../model/describe';
 import type { PortForwards } from './portForwards';
 
 export class ForwardStatusBar implements vscode.Disposable {
@@ -29,7 +30,7 @@ export class ForwardStatusBar implements vscode.Disposable {
 		const text = `$(plug) ${list.length} forwarded`;
 		const tooltip = [
 			`Procnet: ${list.length === 1 ? 'a port' : `${list.length} ports`} of ssh hosts forwarded to this machine (click to stop):`,
-			...list.map((f) => `${f.hostName} ${f.destHost.includes(':') ? `[${f.destHost}]` : f.destHost}:${f.destPort} → ${FORWARD_BIND}:${f.localPort}`),
+			...list.map((f) => `${f.hostName} ${hostPort(f.destHost, f.destPort)} → ${FORWARD_BIND}:${f.localPort}`),
 		].join('\n');
 		this.state = { text, tooltip };
 		this.item.text = text;

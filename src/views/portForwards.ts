@@ -3,6 +3,7 @@
 // forwarded listener, and Open in Browser on an ssh host's listener goes through its forward.
 import * as vscode from 'vscode';
 import { FORWARD_BIND, forwardDestination, startSshForward, type SshForward } from '../collect/sshForward';
+import { hostPort } from '../model/describe';
 import type { SocketInfo } from '../model/snapshot';
 import type { HostEntry, HostRegistry } from './hosts';
 
@@ -22,7 +23,8 @@ interface Live {
 	forward: SshForward;
 }
 
-const keyOf = (hostId: string, destHost: string, destPort: number) => JSON.stringify([hostId, destHost, destPort]);
+/** A forward's key: one per host and destination. */
+const forwardKey = (hostId: string, destHost: string, destPort: number) => JSON.stringify([hostId, destHost, destPort]);
 
 /** Why a socket of a host cannot be forwarded, or undefined when it can. */
 export function notForwardable(host: HostEntry, s: SocketInfo): string | undefined {
@@ -49,7 +51,7 @@ export class PortForwards implements vscode.Disposable {
 	/** The local port an ssh host's listener is forwarded to, if it is (not its accepted connections, which share its port). */
 	localPortOf(host: HostEntry, s: SocketInfo): number | undefined {
 		if (host.kind !== 'ssh' || !this.live.size || s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress === null || s.localPort === null) return undefined;
-		const l = this.live.get(keyOf(host.id, forwardDestination(s.localAddress), s.localPort));
+		const l = this.live.get(forwardKey(host.id, forwardDestination(s.localAddress), s.localPort));
 		return l?.host === host ? l.forward.localPort : undefined;
 	}
 
@@ -60,10 +62,7 @@ export class PortForwards implements vscode.Disposable {
 	forwardHeldBy(s: SocketInfo): string | undefined {
 		if (s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress !== FORWARD_BIND) return undefined;
 		for (const { host, forward } of this.live.values()) {
-			if (forward.localPort === s.localPort && s.owners.some((o) => o.pid === forward.pid)) {
-				const d = forward.target.destHost;
-				return `${host.name} ${d.includes(':') ? `[${d}]` : d}:${forward.target.destPort}`;
-			}
+			if (forward.localPort === s.localPort && s.owners.some((o) => o.pid === forward.pid)) return `${host.name} ${hostPort(forward.target.destHost, forward.target.destPort)}`;
 		}
 		return undefined;
 	}
@@ -88,7 +87,7 @@ export class PortForwards implements vscode.Disposable {
 		const why = notForwardable(host, s);
 		if (why) throw new Error(why);
 		const target = { destHost: forwardDestination(s.localAddress!), destPort: s.localPort! };
-		const key = keyOf(host.id, target.destHost, target.destPort);
+		const key = forwardKey(host.id, target.destHost, target.destPort);
 		const running = this.live.get(key);
 		if (running?.host === host) return running.forward;
 		// Two clicks on Open in Browser start one forward.
@@ -137,7 +136,7 @@ export class PortForwards implements vscode.Disposable {
 	/** The key of a listener's forward (for stop), if it has one. */
 	keyOf(host: HostEntry, s: SocketInfo): string | undefined {
 		if (this.localPortOf(host, s) === undefined) return undefined;
-		return keyOf(host.id, forwardDestination(s.localAddress!), s.localPort!);
+		return forwardKey(host.id, forwardDestination(s.localAddress!), s.localPort!);
 	}
 
 	private dropGone(): void {
