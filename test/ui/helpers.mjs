@@ -61,13 +61,13 @@ export function procnetTree(page) {
 	return page.getByRole('tree', { name: new RegExp(VIEW_NAME.replace(/[&]/g, '.')) });
 }
 
-/** Visible rows of the Processes & Sockets tree as { label, description, level, expanded, locator }. Waits for at least `min` rows. */
 /** The text of the Processes & Sockets view's message (above the tree: this machine's counts, notes); '' when it has none. */
 export async function viewMessage(page) {
 	const m = page.locator('.part.sidebar .tree-explorer-viewlet-tree-view > .message').first();
 	return ((await m.isVisible().catch(() => false)) ? await m.innerText() : '').trim();
 }
 
+/** Visible rows of the Processes & Sockets tree as { label, description, level, expanded, locator }. Waits for at least `min` rows. */
 export async function treeRows(page, { min = 1, timeout = 30000 } = {}) {
 	const rows = procnetTree(page).getByRole('treeitem');
 	if (min > 0) await rows.nth(min - 1).waitFor({ state: 'visible', timeout });
@@ -85,6 +85,32 @@ export async function treeRows(page, { min = 1, timeout = 30000 } = {}) {
 }
 
 /** Waits until a row whose label matches `label` (string = exact, or RegExp) is visible; returns its locator. */
+/**
+ * Right-clicks `row` until its context menu is up and offers `entry`; returns the menu's entries.
+ * A right-click after which no menu stays up (none opened, or it closed by itself) is tried again,
+ * up to `attempts` times, each said in the log: on a loaded CI machine one was lost (no menu
+ * within 10 s, twentieth session). A menu that is up without `entry` fails at once, naming what
+ * it offers: that is the row's contextValue, the thing under test.
+ */
+export async function rowMenu(page, row, entry, { attempts = 3 } = {}) {
+	const menu = page.locator('.context-view .monaco-menu');
+	const items = menu.locator('.action-item');
+	const rowText = async () => JSON.stringify((await row.innerText({ timeout: 1000 }).catch(() => '?')).replace(/\s+/g, ' '));
+	for (let i = 1; ; i++) {
+		await row.click({ button: 'right' });
+		const opened = await menu.first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+		if (opened && (await items.filter({ hasText: entry }).first().waitFor({ timeout: 5000 }).then(() => true, () => false))) return items;
+		if (opened && (await menu.first().isVisible())) {
+			const offered = (await items.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+			throw new Error(`the menu of the row ${await rowText()} offers no "${entry}": ${JSON.stringify(offered)}`);
+		}
+		const what = `${opened ? 'the context menu closed by itself' : 'no context menu'} after a right-click on the row ${await rowText()} (attempt ${i} of ${attempts})`;
+		if (i >= attempts) throw new Error(what);
+		console.error(`      [menu] ${what}`);
+		await page.keyboard.press('Escape');
+	}
+}
+
 export async function findRow(page, label, timeout = 30000) {
 	const rows = procnetTree(page).getByRole('treeitem');
 	const match = typeof label === 'string' ? rows.filter({ has: page.locator('.label-name', { hasText: label }) }) : rows.filter({ hasText: label });
@@ -140,7 +166,20 @@ export function panelFrame(page) {
 export async function pickPidRow(page, pid, timeout) {
 	const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`\\(${pid}\\)$`) }) }).first();
 	await row.waitFor({ timeout });
+	// The pick redraws its rows once its fresh scan is in: a click between finding the row and that
+	// redraw lands on whichever row is then there (CI, twentieth session: another host's sshd).
+	await quickPickSettled(page, timeout);
 	await row.click();
+}
+
+/**
+ * Resolves once the quick pick is no longer busy. VS Code draws its progress bar (`.active`) only
+ * after 800 ms of busy, so this waits past that, then for the bar to go: a busy that ended sooner
+ * never drew it. (The bar's container itself is always there: waiting for it to hide never ends.)
+ */
+export async function quickPickSettled(page, timeout = 15000) {
+	await page.waitForTimeout(1000);
+	await page.locator('.quick-input-widget .quick-input-progress.active').waitFor({ state: 'hidden', timeout });
 }
 
 /**
