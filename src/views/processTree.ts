@@ -236,7 +236,11 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		const addr = peerOf(s);
 		const names = this.options.resolvePeerNames ? entry.peerNames() : undefined;
 		if (!names || !addr) return undefined;
-		if (names.get(addr) === undefined) await Promise.race([names.resolve([addr]), new Promise((r) => setTimeout(r, RESOLVE_TIMEOUT_MS + 500))]);
+		if (names.get(addr) === undefined) {
+			let cap: NodeJS.Timeout | undefined;
+			// The cap's timer goes with the answer: a hover over many rows left one running per row.
+			await Promise.race([names.resolve([addr]), new Promise((r) => (cap = setTimeout(r, RESOLVE_TIMEOUT_MS + 500)))]).finally(() => clearTimeout(cap));
+		}
 		return names.get(addr);
 	}
 
