@@ -5,6 +5,7 @@
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import type { SocketInfo } from '../model/snapshot';
+import { eachLine } from './lineStream';
 
 export interface SsOptions {
 	/** Where /proc is (tests, --proc-root); the socket must be this machine's. */
@@ -59,25 +60,19 @@ function streamed(file: string, args: string[], timeoutMs: number, onLine: LineS
 	return new Promise((resolve) => {
 		const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stderr = '';
-		let pending = '';
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
 			child.kill('SIGKILL');
 		}, timeoutMs);
-		child.stdout.setEncoding('utf8');
-		child.stdout.on('data', (d: string) => {
-			const lines = (pending + d).split('\n');
-			pending = lines.pop()!;
-			for (const l of lines) onLine(l);
-		});
+		const flush = eachLine(child.stdout, onLine);
 		child.stderr.setEncoding('utf8');
 		child.stderr.on('data', (d: string) => (stderr = (stderr + d).slice(-65536)));
 		let spawnError: NodeJS.ErrnoException | undefined;
 		child.once('error', (e: NodeJS.ErrnoException) => (spawnError = e));
 		child.once('close', (code, signal) => {
 			clearTimeout(timer);
-			if (pending) onLine(pending);
+			flush();
 			// As execFile's error would say: the spawn error's code (ENOENT), the signal, or the exit status.
 			const c = spawnError ? (spawnError.code ?? 1) : timedOut ? 'SIGKILL' : signal ?? code ?? 1;
 			resolve({ file, code: c === 0 ? 0 : c, stdout: '', stderr });

@@ -11,6 +11,7 @@ import * as net from 'net';
 import { hostPort } from '../model/describe';
 import { localByteOrder } from '../procfs/address';
 import { parseInetTable } from '../procfs/inet';
+import { eachLine } from './lineStream';
 import { checkedSshOptions, describeExit, parseHostSpec, RemoteSourceError, sshBaseArgv, type SshOptions } from './shellSource';
 
 /** The local end is on loopback only: a forward must not open the remote service to this machine's network. */
@@ -142,19 +143,14 @@ export class SshForward {
 		readonly target: ForwardTarget,
 		readonly localPort: number,
 	) {
-		let pending = '';
-		child.stderr?.setEncoding('utf8');
-		child.stderr?.on('data', (d: string) => {
-			// Kept short: a long-lived forward logs a line per failed connection.
-			this.stderrText = (this.stderrText + d).slice(-8192);
-			pending += d;
-			const lines = pending.split('\n');
-			pending = lines.pop()!;
-			for (const l of lines) {
+		if (child.stderr) {
+			eachLine(child.stderr, (l) => {
 				const why = channelFailure(l);
 				if (why) for (const f of this.failureListeners) f(why);
-			}
-		});
+			});
+			// Kept short: a long-lived forward logs a line per failed connection.
+			child.stderr.on('data', (d: string) => (this.stderrText = (this.stderrText + d).slice(-8192)));
+		}
 		this.ended = new Promise((resolve) => {
 			const done = (code: number | null, signal: NodeJS.Signals | null) =>
 				resolve({ stopped: this.stopping, error: this.stopping ? undefined : describeExit('ssh', `ssh ${spec}`, [], code, signal, this.stderrText) });
