@@ -3,10 +3,20 @@
 // negated with a leading `-`. Parsed once per change, matched per socket.
 //   port:3000  port:3000-3100  state:listen  kind:udp  pid:123  user:www-data  addr:10.0.0.0/8  netns:...
 //   unit:nginx (the owner's systemd unit)  container:docker, container:3f2a (the owner's container)
+//   peer:github (the remote address, or its name by the host's own resolver: see PeerNameOf)
 import { commandLine, containerText, kindText, localText, remoteText } from './describe';
+import { peerOf } from './peers';
 import type { ProcessInfo, SocketInfo } from './snapshot';
 
-export type FilterKey = 'port' | 'state' | 'kind' | 'pid' | 'user' | 'addr' | 'netns' | 'unit' | 'container' | 'text';
+export type FilterKey = 'port' | 'state' | 'kind' | 'pid' | 'user' | 'addr' | 'netns' | 'unit' | 'container' | 'peer' | 'text';
+
+/**
+ * The name the host's resolver gave a peer address (peerOf's form), if it is known. A `peer:`
+ * term matches the names it gives; without one it matches addresses only. Plain words never
+ * match names: which peers have been named depends on what was looked at, and a word's matches
+ * should not.
+ */
+export type PeerNameOf = (peer: string) => string | null | undefined;
 
 export interface FilterTerm {
 	key: FilterKey;
@@ -24,7 +34,7 @@ export interface Filter {
 	errors: string[];
 }
 
-const KEYS = new Set<FilterKey>(['port', 'state', 'kind', 'pid', 'user', 'addr', 'netns', 'unit', 'container']);
+const KEYS = new Set<FilterKey>(['port', 'state', 'kind', 'pid', 'user', 'addr', 'netns', 'unit', 'container', 'peer']);
 
 export function parseFilter(text: string): Filter {
 	const terms: FilterTerm[] = [];
@@ -117,7 +127,7 @@ function inCidr(addr: string | null, cidr: { bytes: Uint8Array; bits: number }):
 	return true;
 }
 
-function termMatches(t: FilterTerm, s: SocketInfo, owners: readonly ProcessInfo[]): boolean {
+function termMatches(t: FilterTerm, s: SocketInfo, owners: readonly ProcessInfo[], nameOf: PeerNameOf | undefined): boolean {
 	switch (t.key) {
 		case 'port': {
 			const [lo, hi] = t.range!;
@@ -143,6 +153,13 @@ function termMatches(t: FilterTerm, s: SocketInfo, owners: readonly ProcessInfo[
 		case 'container':
 			// The runtime, or any part of the whole id (not only the 12 digits shown).
 			return owners.some((p) => p.container && (containerText(p.container).toLowerCase().includes(t.value) || p.container.id.toLowerCase().includes(t.value)));
+		case 'peer': {
+			const peer = peerOf(s);
+			if (peer === undefined) return false;
+			if (peer.toLowerCase().includes(t.value)) return true;
+			const name = nameOf?.(peer);
+			return !!name && name.toLowerCase().includes(t.value);
+		}
 		case 'text': {
 			const hay = [localText(s), remoteText(s), s.state, kindText(s), s.inode, ...owners.flatMap((p) => [p.name, String(p.pid), commandLine(p)])];
 			return hay.some((h) => h.toLowerCase().includes(t.value));
@@ -150,8 +167,13 @@ function termMatches(t: FilterTerm, s: SocketInfo, owners: readonly ProcessInfo[
 	}
 }
 
-/** Whether a socket (with the processes that own it) passes every term. */
-export function matchesFilter(f: Filter, s: SocketInfo, owners: readonly ProcessInfo[]): boolean {
-	for (const t of f.terms) if (termMatches(t, s, owners) === t.negate) return false;
+/** Whether a socket (with the processes that own it) passes every term; `nameOf` names peers for `peer:` terms. */
+export function matchesFilter(f: Filter, s: SocketInfo, owners: readonly ProcessInfo[], nameOf?: PeerNameOf): boolean {
+	for (const t of f.terms) if (termMatches(t, s, owners, nameOf) === t.negate) return false;
 	return true;
+}
+
+/** Whether `f` has a `peer:` term, whose matches depend on the names of peers. */
+export function filtersByPeer(f: Filter | undefined): boolean {
+	return !!f?.terms.some((t) => t.key === 'peer');
 }

@@ -7,6 +7,7 @@ import { SocketIndex } from '../collect/socketIndex';
 import { isNodeProcess } from '../debug/attach';
 import type { DebugTracker } from '../debug/debugTracker';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
+import { filtersByPeer } from '../model/filter';
 import { isClosable } from '../model/select';
 import { peerOf } from '../model/peers';
 import { shortCommand } from '../model/shortCommand';
@@ -49,6 +50,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		permissionDenied: 0,
 		empty: false as false | 'filter' | 'error',
 		error: undefined as string | undefined,
+		/** Peers the hosts' resolvers are being asked about for a `peer:` filter, which matches them once named. */
+		namingPeers: 0,
 	};
 
 	private debug: DebugTracker | undefined;
@@ -170,9 +173,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 				else v.changes = undefined;
 				this.views[i] = v;
 			}
+			// Asked first: the status then counts them (a `peer:` filter is not "empty" while they are out).
+			if (v.unnamedPeers.length) this.namePeers(entry, v.unnamedPeers);
 			this.changed(i >= 0 ? v : undefined);
 			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
-			if (v.unnamedPeers.length) this.namePeers(entry, v.unnamedPeers);
 		};
 		if ((entry.store.snapshot?.sockets.length ?? 0) <= SYNC_SOCKETS) return land(drain(it));
 		// Not in this turn: the store's other listeners (the panel) run in it.
@@ -184,10 +188,22 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * again if any got one. Names are never waited for: the rows come first, named when known.
 	 */
 	private namePeers(entry: HostEntry, addrs: string[]): void {
-		void entry.peerNames()?.resolve(addrs).then((named) => {
-			if (named && !this.disposed && this.options.groupBy === 'peer' && this.options.resolvePeerNames) this.rebuildHost(entry);
+		const names = entry.peerNames();
+		if (!names) return;
+		// Counted while asked for a `peer:` filter: the view says so, and does not call the filter
+		// empty before the names are in.
+		const forFilter = filtersByPeer(this.options.filter);
+		if (forFilter) this.naming.set(entry, addrs.length);
+		void names.resolve(addrs).then((named) => {
+			if (forFilter) this.naming.delete(entry);
+			if (this.disposed) return;
+			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry);
+			else if (forFilter) this.changed(null);
 		});
 	}
+
+	/** Per host, how many peers its resolver is being asked about for a `peer:` filter. */
+	private readonly naming = new Map<HostEntry, number>();
 
 	/** What a socket row says beyond its socket (RowExtras), read at each drawing of the row. */
 	private rowExtras(node: SocketNode): RowExtras {
@@ -254,7 +270,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * tooltip being shown and the state of rows being revealed, so an unchanged row is not told.
 	 * Anything else (options, hosts, the empty state) redraws the whole tree.
 	 */
-	private changed(landed?: HostView): void {
+	private changed(landed?: HostView | null): void {
 		const local = this.views[0];
 		const store = local.entry.store;
 		this.status.shownSockets = local.shownSockets;
@@ -267,11 +283,15 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.liveHosts = this.views
 			.filter((v) => v.entry.isRemote && v.entry.store.snapshot && !v.entry.store.error)
 			.map((v) => ({ name: v.entry.name, processes: v.processes, sockets: v.shownSockets }));
-		// The welcome view replaces the tree only when nothing at all can be shown.
-		const nothingMatches = !!this.options.filter && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
+		this.status.namingPeers = [...this.naming.values()].reduce((a, b) => a + b, 0);
+		// The welcome view replaces the tree only when nothing at all can be shown (and no names that could match are still being asked).
+		const nothingMatches = !!this.options.filter && !this.status.namingPeers && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
 		const wasEmpty = this.status.empty;
 		this.status.empty = store.error && !others ? 'error' : nothingMatches ? 'filter' : false;
-		if (!landed || wasEmpty !== this.status.empty) {
+		// null: only the status (names asked for a filter came back with nothing new): the rows stand.
+		if (landed === null) {
+			if (wasEmpty !== this.status.empty) this._onDidChangeTreeData.fire();
+		} else if (!landed || wasEmpty !== this.status.empty) {
 			this._onDidChangeTreeData.fire();
 			this.hostTexts.toldAll(this.views.map((v) => [v.entry, this.hostText(v.node)] as const));
 		} else {

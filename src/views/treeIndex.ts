@@ -5,8 +5,9 @@
 // drives it); nothing here touches vscode.
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, localText, portSummaryOf } from '../model/describe';
-import { matchesFilter, type Filter } from '../model/filter';
-import { groupByPeer, statesText } from '../model/peers';
+import { filtersByPeer, matchesFilter, type Filter } from '../model/filter';
+import { groupByPeer, peerOf, statesText } from '../model/peers';
+import { MAX_RESOLVE } from '../collect/peerNames';
 import type { PortNames } from '../model/portNames';
 import { ownerCount, ownerPidAt } from '../model/owners';
 import { isListening } from '../model/select';
@@ -90,7 +91,11 @@ export class HostView {
 	 * be 100k texts held here).
 	 */
 	readonly marks = new Map<SocketInfo, Mark>();
-	/** Grouped by peer, names on: the peers shown whose names the host's resolver has not given yet. */
+	/**
+	 * Names on, grouped by peer: the peers shown whose names the host's resolver has not given yet.
+	 * Filtered by `peer:`: those of the sockets the rest of the filter lets through, the peers
+	 * holding the most first (at most MAX_RESOLVE): the term matches them once they are named.
+	 */
 	unnamedPeers: string[] = [];
 
 	constructor(readonly entry: HostEntry, readonly node: HostNode) {}
@@ -150,13 +155,25 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	// Each socket's owners are read once per pass: a full transfer's sockets build the list at each
 	// read (socketColumns.ts), and these passes run over every socket.
 	const ownersOf = (owners: SocketInfo['owners']) => owners.map((x) => procs.get(x.pid)).filter((p): p is ProcessInfo => !!p);
+	// A `peer:` term matches names too: the sockets the rest of the filter lets through count
+	// their unnamed peers, for the host's resolver to be asked (processTree.ts) and this index made again.
+	const resolver = o.resolvePeerNames ? entry.peerNames() : undefined;
+	const nameOf = resolver && ((peer: string) => resolver.get(peer));
+	let unnamed: Map<string, number> | undefined = resolver && filtersByPeer(o.filter) ? new Map() : undefined;
+	const rest: Filter | undefined = unnamed && o.filter && { ...o.filter, terms: o.filter.terms.filter((t) => t.key !== 'peer') };
 	const shown = (s: SocketInfo): boolean => {
 		if (o.kinds && !o.kinds.has(s.kind)) return false;
 		if (o.listeningOnly && !isListening(s)) return false;
 		if (!hidden.size && !o.filter) return true;
 		const owners = s.owners;
 		if (owners.length && owners.every((x) => hidden.has(x.pid))) return false;
-		return !o.filter || matchesFilter(o.filter, s, ownersOf(owners));
+		if (!o.filter) return true;
+		if (!unnamed || !rest) return matchesFilter(o.filter, s, ownersOf(owners), nameOf);
+		const procsOf = ownersOf(owners);
+		if (!matchesFilter(rest, s, procsOf)) return false;
+		const peer = peerOf(s);
+		if (peer !== undefined && resolver!.get(peer) === undefined) unnamed.set(peer, (unnamed.get(peer) ?? 0) + 1);
+		return matchesFilter(o.filter, s, procsOf, nameOf);
 	};
 	// Sized up front and cut to length after: grown by push, the list's copies were 1.7 MiB of
 	// a refresh's garbage at 100k.
@@ -173,6 +190,9 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	for (let i = 0; i < closed.length; i++) marks.set(closed[i], 'closed');
 	v.shownSockets = sockets.length;
 	v.visible = sockets;
+	if (unnamed?.size) v.unnamedPeers = [...unnamed].sort((a, b) => b[1] - a[1]).slice(0, MAX_RESOLVE).map(([peer]) => peer);
+	// The row closures below share this scope: the counts are not kept with the view.
+	unnamed = undefined;
 	yield;
 
 	// The sizes of the process lists of the view shown now, as numbers: no closure of this scope
@@ -314,9 +334,8 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 			return known.slice(0, 3).join(', ') + (known.length > 3 ? ` +${known.length - 3}` : '');
 		};
 		// Names known now (the host's resolver is asked for the rest once this index lands: processTree.ts).
-		const resolver = o.resolvePeerNames ? entry.peerNames() : undefined;
 		const shownPeers = peers.slice(0, MAX_CHILDREN);
-		if (resolver) v.unnamedPeers = shownPeers.filter((g) => resolver.get(g.peer) === undefined).map((g) => g.peer);
+		if (resolver) v.unnamedPeers = [...new Set([...v.unnamedPeers, ...shownPeers.filter((g) => resolver.get(g.peer) === undefined).map((g) => g.peer)])];
 		for (const g of shownPeers) {
 			const conns = `${g.sockets.length} ${g.sockets.length === 1 ? 'socket' : 'sockets'}`;
 			const owners = names(g.pids);

@@ -12,7 +12,7 @@ export function registerViewCommands(tree: ProcessTreeProvider, memento: vscode.
 					: await vscode.window.showInputBox({
 							title: 'Procnet: Filter Sockets',
 							value: tree.options.filter?.text ?? '',
-							prompt: 'Words match names, pids, command lines and addresses. Terms: port:3000 port:8000-8100 state:listen kind:udp pid:123 user:www-data addr:10.0.0.0/8 netns:… ; -term excludes.',
+							prompt: 'Words match names, pids, command lines and addresses. Terms: port:3000 port:8000-8100 state:listen kind:udp pid:123 user:www-data addr:10.0.0.0/8 peer:github (the remote address or its name by the host\'s resolver) netns:… ; -term excludes.',
 							validateInput: (v) => {
 								const e = parseFilter(v).errors;
 								return e.length ? e.join('; ') : undefined;

@@ -3,7 +3,7 @@
 // views, and shown in the view's description and message.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { parseFilter } from '../model/filter';
+import { filtersByPeer, parseFilter } from '../model/filter';
 import { parsePortsAttributes, PortNames } from '../model/portNames';
 import { parseServices } from '../procfs/services';
 import type { SocketKind } from '../procfs/types';
@@ -88,6 +88,10 @@ export function syncViewChrome(view: vscode.TreeView<unknown>, tree: ProcessTree
 	if (!st.empty) for (const h of st.liveHosts) notes.push(`${h.name}: ${counts(h.processes, h.sockets)}.`);
 	if (st.error) notes.push(`Cannot read sockets: ${st.error}`);
 	if (o.filter?.errors.length) notes.push(`Filter: ${o.filter.errors.join('; ')}`);
+	if (filtersByPeer(o.filter) && !st.empty) {
+		if (!o.resolvePeerNames) notes.push('peer: matches addresses only: procnet.resolvePeerNames is off.');
+		else if (st.namingPeers) notes.push(`Asking the host's resolver for ${st.namingPeers} ${st.namingPeers === 1 ? 'peer\'s name' : 'peers\' names'}: peer: matches them as they come.`);
+	}
 	if (st.permissionDenied && !st.empty) notes.push(`${st.permissionDenied} sockets cannot be attributed: some processes' fds are not readable by this user.`);
 	const message = notes.join(' ') || undefined;
 	if (view.message !== message) view.message = message;

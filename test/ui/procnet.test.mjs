@@ -794,6 +794,25 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await fact.waitFor({ timeout: 15000 });
 		assert.match(await frame.locator('dl.facts').first().innerText(), new RegExp(`Remote name\\s+${name.replace(/\./g, '\\.')} \\(the host's resolver\\)`));
 		await screenshot(page, '21b-socket-page-remote-name');
+		// The tree's filter by that name: the client's connection to 127.0.0.1 is shown, under its process.
+		await runCommand(page, 'View: Close All Editors');
+		await runCommand(page, 'Procnet: Filter Sockets…');
+		const input = page.locator('.quick-input-widget input');
+		await input.fill(`peer:${name} pid:${client.pid}`);
+		await input.press('Enter');
+		try {
+			await page.waitForFunction(({ n, pid }) => (document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '').startsWith(`The filter "peer:${n} pid:${pid}" matches 1 process · 1 socket.`), { n: name, pid: client.pid }, { timeout: 30000 });
+			const row = procnetTree(page).getByRole('treeitem', { level: 2 }).filter({ has: page.locator('.label-name', { hasText: `pn-client (${client.pid})` }) }).first();
+			await row.click();
+			if ((await row.getAttribute('aria-expanded')) !== 'true') await row.press('ArrowRight');
+			const conn = procnetTree(page).getByRole('treeitem', { level: 3 }).filter({ hasText: `127.0.0.1:${listener.port}` }).first();
+			await conn.waitFor({ timeout: 15000 });
+			// The row says the name too once its process is expanded.
+			await conn.locator('.label-description', { hasText: name }).waitFor({ timeout: 15000 });
+			await screenshot(page, '21c-tree-filtered-by-peer-name');
+		} finally {
+			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
+		}
 	});
 
 	it('"Forward Port to This Machine" on an ssh host\'s listener (a real sshd on 127.0.0.1): the row says where, and the Simple Browser shows the page through the forward', async function () {

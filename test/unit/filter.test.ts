@@ -60,6 +60,23 @@ describe('filter', () => {
 		assert.ok(m('/tmp/a', sock({ kind: 'unix', path: '/tmp/a b', localAddress: null }), []));
 	});
 
+	it('peer: matches the remote address, or its name by the host\'s resolver once known; plain words never match names', () => {
+		const conn = sock({ state: 'ESTABLISHED', remoteAddress: '::ffff:140.82.112.3', remotePort: 443, ipVersion: 6 });
+		const names = new Map<string, string | null>([['140.82.112.3', 'lb-140-82-112-3-iad.github.com'], ['10.0.0.9', null]]);
+		const nameOf = (peer: string) => names.get(peer);
+		const p = (text: string, s: SocketInfo) => matchesFilter(parseFilter(text), s, [www], nameOf);
+		assert.ok(p('peer:github', conn), 'by name (the IPv4-mapped peer asked as IPv4)');
+		assert.ok(p('peer:GitHub.com', conn));
+		assert.ok(p('peer:140.82', conn), 'by address');
+		assert.ok(!p('peer:gitlab', conn));
+		assert.ok(!p('-peer:github', conn) && p('-peer:gitlab', conn));
+		assert.ok(!m('peer:github', conn), 'no name known: addresses only');
+		assert.ok(!p('github', conn), 'a plain word does not match a name');
+		assert.ok(!p('peer:github', sock({ state: 'ESTABLISHED', remoteAddress: '10.0.0.9', remotePort: 5432 })), 'a peer with no name');
+		assert.ok(!p('peer:0.0.0.0', sock({})), 'a listener has no peer');
+		assert.ok(!p('peer:tmp', sock({ kind: 'unix', path: '/tmp/a', localAddress: null })), 'nor has a unix socket');
+	});
+
 	it('reports bad terms instead of dropping them', () => {
 		assert.deepStrictEqual(parseFilter('port:http addr:1.2.3.4/40 ok').errors.length, 2);
 		assert.strictEqual(parseFilter('port:http').terms.length, 0);

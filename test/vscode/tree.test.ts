@@ -316,6 +316,62 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		}
 	});
 
+	it('filters by peer: by the name the host\'s resolver gives the remote address (asked for the sockets the rest of the filter lets through), or by the address', async () => {
+		const name = getentName('127.0.0.1');
+		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+		// A peer this machine's resolver has no name for: a listener of the test's on 127.0.0.3.
+		assert.strictEqual(getentName('127.0.0.3'), null, 'nothing names 127.0.0.3 here');
+		const other = await listen('127.0.0.3');
+		const dial = (port: number, host: string) => new Promise<net.Socket>((r, j) => { const c = net.connect(port, host, () => r(c)); c.once('error', j); });
+		const named = await dial(portOf(server), '127.0.0.1');
+		const unnamed = await dial(portOf(other), '127.0.0.3');
+		const namedPort = named.localPort!;
+		const unnamedPort = unnamed.localPort!;
+		const cfg = vscode.workspace.getConfiguration('procnet');
+		try {
+			// Names forgotten (turned off and on): the filter has to ask for them.
+			await cfg.update('resolvePeerNames', false, vscode.ConfigurationTarget.Global);
+			await cfg.update('resolvePeerNames', undefined, vscode.ConfigurationTarget.Global);
+			await waitFor('names on again', () => api.tree.options.resolvePeerNames);
+			assert.strictEqual(api.hosts.local.peerNames()!.get('127.0.0.1'), undefined, 'forgotten');
+			await api.store.refresh(); // the live timer is paused in these tests: a scan with the two connections
+			const rowPorts = () => {
+				const m = mine();
+				return m ? socketsOf(m).map((n) => n.socket.localPort) : [];
+			};
+			await vscode.commands.executeCommand('procnet.filter', `peer:${name} pid:${process.pid}`);
+			// The name was asked of the resolver because of the filter, and the row came with it.
+			const shown = await waitFor(`the connection to 127.0.0.1 shown for peer:${name}`, () => rowPorts().includes(namedPort) && rowPorts()).catch((e: Error) => {
+				throw new Error(`${e.message} (view message: ${api.view.message}; the resolver's name of 127.0.0.1: ${api.hosts.local.peerNames()!.get('127.0.0.1')}; rows of this process: ${rowPorts()})`);
+			});
+			assert.ok(!shown.includes(unnamedPort), `the connection to 127.0.0.3 (no name) is not shown: ${shown}`);
+			assert.ok(socketsOf(mine()!).every((n) => n.socket.state !== 'LISTEN'), 'no listener: it has no peer');
+			assert.strictEqual(api.hosts.local.peerNames()!.get('127.0.0.1'), name);
+			assert.match(String(api.view.message), new RegExp(`^The filter "peer:${name.replace(/\./g, '\\.')} pid:${process.pid}" matches 1 process · \\d+ sockets?\\.`));
+			// Negated: the unnamed one, not the named.
+			await vscode.commands.executeCommand('procnet.filter', `-peer:${name} pid:${process.pid} state:established`);
+			const rest = await waitFor('the connection to 127.0.0.3 shown for -peer:', () => rowPorts().includes(unnamedPort) && rowPorts());
+			assert.ok(!rest.includes(namedPort), `the connection to ${name} is not shown: ${rest}`);
+			// By address: the same term's other half.
+			await vscode.commands.executeCommand('procnet.filter', `peer:127.0.0.3 pid:${process.pid}`);
+			const byAddr = await waitFor('the connection to 127.0.0.3 shown for peer:127.0.0.3', () => rowPorts().includes(unnamedPort) && rowPorts());
+			assert.ok(!byAddr.includes(namedPort));
+			// Names off: addresses only, and the view says so.
+			await cfg.update('resolvePeerNames', false, vscode.ConfigurationTarget.Global);
+			await waitFor('names off', () => !api.tree.options.resolvePeerNames);
+			await vscode.commands.executeCommand('procnet.filter', `peer:${name} pid:${process.pid}`);
+			await waitFor('nothing matches with names off', () => api.tree.getChildren(undefined).length === 0);
+			await vscode.commands.executeCommand('procnet.filter', `peer:127.0.0 pid:${process.pid}`);
+			await waitFor('the note that peer: matches addresses only', () => String(api.view.message).includes('peer: matches addresses only: procnet.resolvePeerNames is off.'));
+		} finally {
+			await cfg.update('resolvePeerNames', undefined, vscode.ConfigurationTarget.Global);
+			named.destroy();
+			unnamed.destroy();
+			await new Promise((r) => other.close(r));
+			await vscode.commands.executeCommand('procnet.clearFilter');
+		}
+	});
+
 	it('marks a new socket, then a closed one, across refreshes', async () => {
 		const extra = await listen();
 		const port = portOf(extra);
