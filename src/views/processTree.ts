@@ -140,9 +140,10 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.changed();
 	}
 
-	private rebuildHost(entry: HostEntry): void {
+	/** `afterNames`: made again because names came, which asks for no more (see namePeers). */
+	private rebuildHost(entry: HostEntry, afterNames = false): void {
 		const v = this.views.find((x) => x.entry === entry);
-		if (v) this.index(entry, v.node);
+		if (v) this.index(entry, v.node, afterNames);
 	}
 
 	/** The latest index started per host: an older one still running is dropped when it ends. */
@@ -159,7 +160,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	 * in turns of SLICE_MS (runInTurns), so a 100k-socket refresh never holds the extension host for
 	 * long; the tree shows the previous refresh until the new index is complete.
 	 */
-	private index(entry: HostEntry, node: HostNode): void {
+	private index(entry: HostEntry, node: HostNode, afterNames = false): void {
 		const current = this.views.find((x) => x.entry === entry);
 		const it = indexHost(entry, node, this.options, this.debug, current);
 		this.indexing.set(entry, it);
@@ -174,7 +175,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 				this.views[i] = v;
 			}
 			// Asked first: the status then counts them (a `peer:` filter is not "empty" while they are out).
-			if (v.unnamedPeers.length) this.namePeers(entry, v.unnamedPeers);
+			if (v.unnamedPeers.length && !afterNames) this.namePeers(entry, v.unnamedPeers);
 			this.changed(i >= 0 ? v : undefined);
 			if (!this.indexing.size) for (const r of this.indexWaiters.splice(0)) r();
 		};
@@ -186,6 +187,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	/**
 	 * Asks the host's resolver for the peers the rows show without a name, then indexes the host
 	 * again if any got one. Names are never waited for: the rows come first, named when known.
+	 * That index asks for no more: a `peer:` filter on a host of 50k peers would otherwise name
+	 * them all, 500 after 500, at once; it asks for the next ones at the host's next refresh.
 	 */
 	private namePeers(entry: HostEntry, addrs: string[]): void {
 		const names = entry.peerNames();
@@ -197,7 +200,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		void names.resolve(addrs).then((named) => {
 			if (forFilter) this.naming.delete(entry);
 			if (this.disposed) return;
-			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry);
+			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry, true);
 			else if (forFilter) this.changed(null);
 		});
 	}
