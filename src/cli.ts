@@ -13,9 +13,9 @@ import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
-import { lookupHere } from './collect/peerNames';
+import { canonicalAddress, lookupHere } from './collect/peerNames';
 import { drain } from './model/drain';
-import { groupByPeer } from './model/peers';
+import { groupByPeer, peerOf } from './model/peers';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -37,7 +37,8 @@ const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'u
 
 const USAGE = `usage: procnet snapshot [options]     print sockets grouped by process
        procnet watch [options]        print each socket that opens, closes or changes, as
-                                         it does (the snapshot options but --from-capture;
+                                         it does (the snapshot options but --from-capture
+                                         and --resolve;
                                          --interval SECONDS between reads, default 2; with
                                          --json one event per line); Ctrl-C stops, and with
                                          --pid it ends when those processes have exited
@@ -82,6 +83,9 @@ snapshot options:
   --children           with --pid: their descendants too
   --listening          only listening sockets (LISTEN, and bound datagram sockets)
   --kind K[,K...]      only these kinds: ${KINDS.join(', ')}
+  --resolve            name each socket's peer by the host's own resolver (getent hosts:
+                       /etc/hosts, DNS; there over --ssh), as ss -r does: "peer NAME" in
+                       the text, remoteName in --json (null: no name), remote_name in --csv
   --proc-root DIR      read DIR instead of /proc
   --from-capture FILE  read a capture written by 'procnet capture' or by the recipe
   --ssh [USER@]HOST[:PORT]  read that host over ssh (your ssh config, keys and agent;
@@ -120,7 +124,7 @@ interface Options {
 	freePort?: { range: PortRange; protocol: PortProtocol; count: number };
 	/** peers: how many to print. */
 	peerCount?: number;
-	/** peers --resolve: name each peer by the host's resolver. */
+	/** peers and snapshot --resolve: name each peer by the host's resolver. */
 	resolve?: boolean;
 }
 
@@ -290,7 +294,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (o.samples !== undefined) throw new UsageError('--samples goes with traffic');
-	if (o.resolve && command !== 'peers') throw new UsageError('--resolve goes with peers');
+	if (o.resolve && command !== 'peers' && command !== 'snapshot') throw new UsageError('--resolve goes with peers and snapshot');
 	// A capture is a record: who its peers were then is not what a resolver says now.
 	if (o.resolve && o.fromCapture) throw new UsageError('--resolve asks a live host\'s resolver: not with --from-capture');
 	if (command === 'peers') {
@@ -313,10 +317,11 @@ function parseArgs(argv: string[]): Options | 'help' {
 const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshSource(o.ssh, { configFile: o.sshConfig ?? (process.env.PROCNET_SSH_CONFIG || undefined), sudo: o.sudo });
 
 /**
- * `procnet peers --resolve`: the peers, each named by the host's own resolver (getent hosts
- * here; on an ssh host through the same session that read it, before it ends).
+ * `procnet peers --resolve` and `snapshot --resolve`: the peers (the first --count of them), or
+ * every socket's peer, named by the host's own resolver (getent hosts here; on an ssh host
+ * through the same session that read it, before it ends).
  */
-async function peersResolved(o: Options): Promise<number> {
+async function resolvedCommand(o: Options): Promise<number> {
 	const session = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
 	try {
 		const here = () => {
@@ -331,9 +336,21 @@ async function peersResolved(o: Options): Promise<number> {
 		}
 		const sel = selectSnapshot(snap, o.selection);
 		const count = o.peerCount ?? 20;
-		const addrs = drain(groupByPeer(sel.sockets, Infinity)).peers.slice(0, count).map((g) => g.peer);
+		const peers = drain(groupByPeer(sel.sockets, Infinity)).peers;
+		const addrs = (o.command === 'peers' ? peers.slice(0, count) : peers).map((g) => g.peer);
 		const names = addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>();
-		writeOut(formatPeers(sel, count, o.json, names));
+		if (o.command === 'peers') {
+			writeOut(formatPeers(sel, count, o.json, names));
+			return 0;
+		}
+		// A socket with a peer: its name, or null when the resolver has none; without one, undefined.
+		const nameOf = (s: SocketInfo) => {
+			const peer = peerOf(s);
+			return peer === undefined ? undefined : (names.get(canonicalAddress(peer) ?? peer) ?? null);
+		};
+		if (o.json) writeJson(sel, nameOf);
+		else if (o.csv) writeOut(toCsv(sel, nameOf));
+		else writeOut(formatSnapshot(sel, nameOf));
 		return 0;
 	} finally {
 		await session?.disposeAndWait();
@@ -395,7 +412,7 @@ export async function main(argv: string[]): Promise<number> {
 		if (o.command === 'watch') return await watchCommand(o);
 		if (o.command === 'traffic') return await trafficCommand(o);
 		if (o.killPort) return await killPortCommand(o, o.killPort);
-		if (o.command === 'peers' && o.resolve) return await peersResolved(o);
+		if (o.resolve) return await resolvedCommand(o);
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');
@@ -614,7 +631,17 @@ function writeBytes(buf: Buffer): void {
  * stringify + encode took ~250 ms in chunks of 200-250 sockets (~100 KB) against ~400 ms in
  * chunks of 2000, and ~490 ms with a stringify per socket joined with commas.
  */
-function writeJson(snap: object): void {
+/**
+ * Writes a snapshot as JSON, its sockets a chunk at a time. With `nameOf` (--resolve), each socket
+ * with a peer gets `remoteName`: the host's resolver's name of it, or null.
+ */
+function writeJson(snap: object, nameOf?: (s: SocketInfo) => string | null | undefined): void {
+	const named = (s: SocketInfo) => {
+		const name = nameOf!(s);
+		// A full transfer's socket is not a plain object: its fields come through its toJSON.
+		const plain = (s as { toJSON?: () => object }).toJSON?.() ?? s;
+		return name === undefined ? plain : { ...plain, remoteName: name };
+	};
 	let first = true;
 	writeOut('{');
 	for (const [key, value] of Object.entries(snap)) {
@@ -626,7 +653,8 @@ function writeJson(snap: object): void {
 		}
 		writeOut('[');
 		for (let i = 0; i < value.length; i += JSON_CHUNK) {
-			const n = encode(JSON.stringify(value.slice(i, i + JSON_CHUNK)));
+			const chunk = value.slice(i, i + JSON_CHUNK) as SocketInfo[];
+			const n = encode(JSON.stringify(nameOf ? chunk.map(named) : chunk));
 			// '[' and ']' are one byte each in UTF-8: the first chunk starts after its '[', a later one
 			// starts with a comma in its place, and every chunk ends before its ']'.
 			if (i) encoded[0] = 0x2c;

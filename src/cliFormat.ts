@@ -9,8 +9,13 @@ function pad(s: string, n: number): string {
 	return s.length >= n ? s + ' ' : s + ' '.repeat(n - s.length);
 }
 
-function extras(s: SocketInfo, multiNs: boolean): string {
+/** --resolve: the name the host's resolver gave a socket's peer; null when it has none, undefined when not asked. */
+export type SocketPeerName = (s: SocketInfo) => string | null | undefined;
+
+function extras(s: SocketInfo, multiNs: boolean, nameOf?: SocketPeerName): string {
 	const bits: string[] = [];
+	const name = nameOf?.(s);
+	if (name) bits.push(`peer ${name}`);
 	if (s.txQueue) bits.push(`tx ${s.txQueue}`);
 	if (s.rxQueue) bits.push(`rx ${s.rxQueue}`);
 	const timer = timerText(s);
@@ -26,8 +31,8 @@ function socketColumns(s: SocketInfo, state: string): string {
 	return pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28);
 }
 
-function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string): string {
-	return ('  ' + socketColumns(s, s.state) + pad(fdNote, 10) + extras(s, multiNs)).trimEnd();
+function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string, nameOf?: SocketPeerName): string {
+	return ('  ' + socketColumns(s, s.state) + pad(fdNote, 10) + extras(s, multiNs, nameOf)).trimEnd();
 }
 
 /** Why `--pid` cannot be honoured: the pids given that `snap` has no process for; undefined when it has them all. */
@@ -50,7 +55,7 @@ function processTitle(p: ProcessInfo): string {
 	return `${p.name} (pid ${p.pid}, ${p.user ?? 'uid ' + (p.uid ?? '?')}${place ? ', ' + visible(place) : ''})  ${usage}${short ? '  ' + short : ''}`;
 }
 
-export function formatSnapshot(snap: Snapshot): string {
+export function formatSnapshot(snap: Snapshot, nameOf?: SocketPeerName): string {
 	const out: string[] = [];
 	const multiNs = new Set(snap.sockets.map((s) => s.netns)).size > 1;
 	const byPid = new Map<number, Array<{ s: SocketInfo; fd: number }>>();
@@ -77,7 +82,7 @@ export function formatSnapshot(snap: Snapshot): string {
 		for (const { s, fd } of byPid.get(p.pid)!) {
 			const shared = s.owners.filter((o) => o.pid !== p.pid).map((o) => o.pid);
 			const note = `fd ${fd}` + (shared.length ? ` (also pid ${[...new Set(shared)].join(',')})` : '');
-			out.push(socketLine(s, multiNs, note));
+			out.push(socketLine(s, multiNs, note, nameOf));
 		}
 	}
 	if (unowned.length) {
@@ -85,7 +90,7 @@ export function formatSnapshot(snap: Snapshot): string {
 		const counts = new Map<string, number>();
 		for (const s of unowned) counts.set(s.ownerUnknown ?? '?', (counts.get(s.ownerUnknown ?? '?') ?? 0) + 1);
 		out.push(`Sockets without a known owner (${[...counts].map(([k, v]) => `${k}: ${v}`).join(', ')})`);
-		for (const s of unowned) out.push(socketLine(s, multiNs, `uid ${s.uid ?? '?'}`) + `  [${s.ownerUnknown}]`);
+		for (const s of unowned) out.push(socketLine(s, multiNs, `uid ${s.uid ?? '?'}`, nameOf) + `  [${s.ownerUnknown}]`);
 	}
 	if (snap.warnings.length) {
 		out.push('');

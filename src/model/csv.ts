@@ -2,12 +2,13 @@
 // Export and `procnet snapshot --csv` (tcpvcon's -c, lsof's -F for spreadsheets and scripts).
 // Every text here may come from another host or user (a unix path, a process name), so each cell
 // is quoted when it could split a row, and one that a spreadsheet would run as a formula is defused.
-import type { Snapshot } from './snapshot';
+import type { Snapshot, SocketInfo } from './snapshot';
 
 const CSV_COLUMNS = ['kind', 'ipVersion', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state', 'txQueue', 'rxQueue', 'uid', 'inode', 'netns', 'path', 'unixType', 'ownerUnknown'] as const;
 
 /** RFC 4180 rows under a header; a cell starting with = + - @ or a tab or CR gets a leading '. */
-export function toCsv(snap: Snapshot): string {
+/** With `nameOf` (--resolve), a last column `remote_name`: the host's resolver's name of the peer, empty when none. */
+export function toCsv(snap: Snapshot, nameOf?: (s: SocketInfo) => string | null | undefined): string {
 	const names = new Map(snap.processes.map((p) => [p.pid, p.name]));
 	const cell = (v: unknown) => {
 		const t = v === null || v === undefined ? '' : String(v);
@@ -15,7 +16,11 @@ export function toCsv(snap: Snapshot): string {
 		const safe = /^[=+\-@\t\r]/.test(t) ? `'${t}` : t;
 		return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 	};
-	const rows = [[...CSV_COLUMNS, 'owners'].join(',')];
-	for (const s of snap.sockets) rows.push([...CSV_COLUMNS.map((c) => cell(s[c])), cell(s.owners.map((o) => `${names.get(o.pid) ?? '?'}/${o.pid}/fd${o.fd}`).join(' '))].join(','));
+	const rows = [[...CSV_COLUMNS, 'owners', ...(nameOf ? ['remote_name'] : [])].join(',')];
+	for (const s of snap.sockets) {
+		const cells = [...CSV_COLUMNS.map((c) => cell(s[c])), cell(s.owners.map((o) => `${names.get(o.pid) ?? '?'}/${o.pid}/fd${o.fd}`).join(' '))];
+		if (nameOf) cells.push(cell(nameOf(s)));
+		rows.push(cells.join(','));
+	}
 	return rows.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@
 // file of the test's (so its names differ from this machine's), and the test's sshd.
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import * as dgram from 'dgram';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
@@ -58,7 +59,7 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 		assert.ok(snap.sockets.length > 0);
 	});
 
-	it('through an ssh session, and `procnet peers --resolve` (here and --ssh) prints each peer with its name', async function () {
+	it('through an ssh session, and `procnet peers --resolve` and `snapshot --resolve` (here and --ssh) print each peer with its name', async function () {
 		if (!sshdAvailable()) this.skip();
 		sshd = await startSshd();
 		const src = sshSource('procnet-test', { configFile: sshd.configFile });
@@ -82,6 +83,36 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 				assert.strictEqual(json.code, 0, json.stderr);
 				const peer = (JSON.parse(json.stdout) as { peers: Array<{ peer: string; name: string | null }> }).peers.find((p) => p.peer === '127.0.0.1');
 				assert.strictEqual(peer?.name, name);
+			}
+			// snapshot --resolve: each socket with a peer gets its name, or null where the resolver has none
+			// (a UDP socket of the test's connected to 192.0.2.1: connect sends nothing).
+			const udp = dgram.createSocket('udp4');
+			await new Promise<void>((r) => udp.connect(9, '192.0.2.1', () => r()));
+			try {
+				const port = (server.address() as net.AddressInfo).port;
+				for (const extra of [[], ['--ssh', 'procnet-test', '--ssh-config', sshd.configFile]]) {
+					const json = await runCli(['snapshot', '--resolve', '--json', '--pid', String(process.pid), ...extra]);
+					assert.strictEqual(json.code, 0, json.stderr);
+					const sockets = (JSON.parse(json.stdout) as { sockets: Array<{ kind: string; state: string; localPort: number; remoteAddress: string; remoteName?: string | null }> }).sockets;
+					const conn = sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort);
+					assert.strictEqual(conn?.remoteName, name, `the client's connection: ${JSON.stringify(conn)}`);
+					const listener = sockets.find((x) => x.state === 'LISTEN' && x.localPort === port);
+					assert.ok(listener && !('remoteName' in listener), 'a listener has no peer to name');
+					assert.strictEqual(sockets.find((x) => x.kind === 'udp' && x.remoteAddress === '192.0.2.1')?.remoteName, null, 'no name for 192.0.2.1');
+					const text = await runCli(['snapshot', '--resolve', '--pid', String(process.pid), ...extra]);
+					assert.match(text.stdout, new RegExp(`^  tcp +ESTABLISHED +127\\.0\\.0\\.1:${client.localPort} +127\\.0\\.0\\.1:${port} +fd \\d+ +peer ${name.replace(/\./g, '\\.')}$`, 'm'), text.stdout);
+					const csv = await runCli(['snapshot', '--resolve', '--csv', '--pid', String(process.pid), ...extra]);
+					const [header, ...rows] = csv.stdout.trim().split('\n');
+					assert.ok(header.endsWith(',owners,remote_name'), header);
+					assert.ok(rows.some((r) => r.startsWith(`tcp,4,127.0.0.1,${client.localPort},127.0.0.1,${port},ESTABLISHED,`) && r.endsWith(`,${name}`)), csv.stdout);
+				}
+				const bare = await runCli(['snapshot', '--json', '--pid', String(process.pid)]);
+				assert.ok(!bare.stdout.includes('"remoteName"'), 'no names without --resolve');
+				const watch = await runCli(['watch', '--resolve']);
+				assert.strictEqual(watch.code, 2);
+				assert.match(watch.stderr, /--resolve goes with peers and snapshot/);
+			} finally {
+				udp.close();
 			}
 			const plain = await runCli(['peers', '--json', '--pid', String(process.pid)]);
 			assert.ok(!('name' in (JSON.parse(plain.stdout) as { peers: object[] }).peers[0]), 'no name without --resolve');
