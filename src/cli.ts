@@ -15,7 +15,7 @@ import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
 import { canonicalAddress, lookupHere } from './collect/peerNames';
 import { drain } from './model/drain';
-import { groupByPeer, peerOf } from './model/peers';
+import { groupByPeer, peerOf, withRemoteName } from './model/peers';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -636,12 +636,7 @@ function writeBytes(buf: Buffer): void {
  * with a peer gets `remoteName`: the host's resolver's name of it, or null.
  */
 function writeJson(snap: object, nameOf?: (s: SocketInfo) => string | null | undefined): void {
-	const named = (s: SocketInfo) => {
-		const name = nameOf!(s);
-		// A full transfer's socket is not a plain object: its fields come through its toJSON.
-		const plain = (s as { toJSON?: () => object }).toJSON?.() ?? s;
-		return name === undefined ? plain : { ...plain, remoteName: name };
-	};
+	const named = (s: SocketInfo) => withRemoteName(s, nameOf!(s));
 	let first = true;
 	writeOut('{');
 	for (const [key, value] of Object.entries(snap)) {

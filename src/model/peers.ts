@@ -29,6 +29,17 @@ export function peerOf(s: SocketInfo): string | undefined {
 }
 
 /**
+ * A socket as JSON with its peer's name by the host's resolver (`remoteName`, null when it has
+ * none), or as it is when `name` is undefined (no peer, or not asked): `snapshot --resolve
+ * --json` and the view's Export. A full transfer's socket is not a plain object: its fields come
+ * through its toJSON, which a spread alone would lose.
+ */
+export function withRemoteName(s: SocketInfo, name: string | null | undefined): object {
+	const plain = (s as { toJSON?: () => object }).toJSON?.() ?? s;
+	return name === undefined ? plain : { ...plain, remoteName: name };
+}
+
+/**
  * The peer in a remote end as the table writes it (`10.0.0.5:443`, `[2001:db8::1]:443`), as
  * peerOf would give it; undefined for `*`, a wildcard, port 0, a unix path or a packet socket's text.
  */

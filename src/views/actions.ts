@@ -7,6 +7,8 @@ import { hostPort, localText } from '../model/describe';
 import type { PortNames } from '../model/portNames';
 import { isClosable } from '../model/select';
 import { toCsv } from '../model/csv';
+import { peerOf, withRemoteName } from '../model/peers';
+import { MAX_RESOLVE } from '../collect/peerNames';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -196,6 +198,32 @@ export async function closeConnectionsOf(host: HostEntry, list: readonly SocketI
 	return out;
 }
 
+/**
+ * With peer names on, the host's resolver is asked for every peer of the sockets exported (as
+ * `snapshot --resolve` does), MAX_RESOLVE at a time under a notification that can cancel it: a
+ * cancelled export leaves the rest unnamed (no remoteName), not "no name". Undefined with names off.
+ */
+async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, sockets: readonly SocketInfo[]): Promise<((s: SocketInfo) => string | null | undefined) | undefined> {
+	const names = tree.options.resolvePeerNames ? host.peerNames() : undefined;
+	if (!names) return undefined;
+	const peers = [...new Set(sockets.map(peerOf).filter((p): p is string => p !== undefined && names.get(p) === undefined))];
+	if (peers.length) {
+		await vscode.window.withProgress(
+			{ location: vscode.ProgressLocation.Notification, title: `Procnet: naming ${peers.length} ${peers.length === 1 ? 'peer' : 'peers'} for the export`, cancellable: true },
+			async (progress, token) => {
+				for (let i = 0; i < peers.length && !token.isCancellationRequested; i += MAX_RESOLVE) {
+					await names.resolve(peers.slice(i, i + MAX_RESOLVE));
+					progress.report({ increment: (Math.min(MAX_RESOLVE, peers.length - i) / peers.length) * 100 });
+				}
+			},
+		);
+	}
+	return (s) => {
+		const peer = peerOf(s);
+		return peer === undefined ? undefined : names.get(peer);
+	};
+}
+
 async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {
 	const snap = host.store.snapshot;
 	if (!snap) return;
@@ -212,7 +240,11 @@ async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promi
 	const data = choice.scope === 'all' ? snap : tree.visibleSnapshot(host.id);
 	const uri = await vscode.window.showSaveDialog({ filters: choice.format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] }, defaultUri: vscode.Uri.file(`procnet-${snap.host.hostname}.${choice.format}`) });
 	if (!uri) return;
-	const text = choice.format === 'json' ? JSON.stringify(data, null, 1) : toCsv(data);
+	const nameOf = await namesForExport(host, tree, data.sockets);
+	const text =
+		choice.format === 'json'
+			? JSON.stringify(nameOf ? { ...data, sockets: data.sockets.map((s) => withRemoteName(s, nameOf(s))) } : data, null, 1)
+			: toCsv(data, nameOf);
 	await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
 	void vscode.window.showInformationMessage(`Procnet: wrote ${data.sockets.length} sockets to ${uri.fsPath}`);
 }

@@ -815,6 +815,54 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		}
 	});
 
+	it('"Export Snapshot…" writes the view as CSV and as JSON through the workbench\'s save dialog, each connection with its peer\'s name by this machine\'s resolver', async function () {
+		this.timeout(120000);
+		const name = getentName('127.0.0.1');
+		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+		const client = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-export');const c=require('net').connect(Number(process.argv[1]),'127.0.0.1',()=>console.log(c.localPort));setInterval(()=>{},1e6)", String(listener.port)], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		const clientPort = Number(String(await new Promise((r) => client.stdout.once('data', r))).trim());
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procnet-ui-export-'));
+		try {
+			await openProcnetView(page);
+			await runCommand(page, 'Procnet: Filter Sockets…');
+			const input = page.locator('.quick-input-widget input');
+			await input.fill(`pid:${client.pid}`);
+			await input.press('Enter');
+			await findRow(page, `pn-export (${client.pid})`, 30000);
+			/** Export → `choice` → the save dialog (VS Code's own in a browser: a path in a quick input) → `file`. */
+			const exportAs = async (choice, file) => {
+				const pick = await runCommand(page, 'Procnet: Export Snapshot…');
+				const row = pick.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${choice}$`) }) }).first();
+				await row.waitFor({ timeout: 10000 });
+				await row.click();
+				// The save dialog's input starts with the suggested name (procnet-HOST.csv): a path of the test's instead.
+				await page.waitForFunction(() => /procnet-.+\.(csv|json)$/.test(document.querySelector('.quick-input-widget input')?.value ?? ''), null, { timeout: 15000 });
+				if (file.endsWith('.csv')) await screenshot(page, '22a-export-save-dialog');
+				await input.fill(file);
+				// OK, once the dialog has taken the typed path in (it lists the folder as it is typed: an Enter then was lost).
+				await page.waitForTimeout(500);
+				await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+				// The process's sockets: its connection, and the unix socket node made of its stdout pipe.
+				await page.locator('.notifications-toasts .notification-list-item-message', { hasText: `wrote 2 sockets to ${file}` }).first().waitFor({ timeout: 30000 });
+				return fs.readFileSync(file, 'utf8');
+			};
+			const [header, ...rows] = (await exportAs('Current view as CSV', path.join(dir, 'view.csv'))).trim().split('\n');
+			assert.ok(header.endsWith(',owners,remote_name'), header);
+			assert.strictEqual(rows.length, 2, rows.join(' | '));
+			const tcp = rows.filter((r) => r.startsWith('tcp,'));
+			assert.strictEqual(tcp.length, 1, rows.join(' | '));
+			assert.ok(tcp[0].startsWith(`tcp,4,127.0.0.1,${clientPort},127.0.0.1,${listener.port},ESTABLISHED,`) && tcp[0].endsWith(`,pn-export/${client.pid}/fd${tcp[0].split('/fd')[1].split(',')[0]},${name}`), tcp[0]);
+			assert.ok(rows.some((r) => r.startsWith('unix,') && r.endsWith(',')), `the unix socket has no peer to name: ${rows.join(' | ')}`);
+			const json = JSON.parse(await exportAs('Current view as JSON', path.join(dir, 'view.json')));
+			assert.deepStrictEqual(json.sockets.filter((x) => x.kind === 'tcp').map((x) => [x.localPort, x.remotePort, x.remoteName]), [[clientPort, listener.port, name]]);
+			assert.ok(json.sockets.some((x) => x.kind === 'unix' && !('remoteName' in x)), 'no remoteName without a peer');
+			await screenshot(page, '22b-export-written');
+		} finally {
+			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	it('"Forward Port to This Machine" on an ssh host\'s listener (a real sshd on 127.0.0.1): the row says where, and the Simple Browser shows the page through the forward', async function () {
 		if (!sshd) this.skip();
 		this.timeout(120000);
