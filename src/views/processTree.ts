@@ -196,9 +196,14 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		// Counted while asked for a `peer:` filter: the view says so, and does not call the filter
 		// empty before the names are in.
 		const forFilter = filtersByPeer(this.options.filter);
-		if (forFilter) this.naming.set(entry, addrs.length);
+		// Summed: a refresh can land while the last one's names are still out.
+		if (forFilter) this.naming.set(entry, (this.naming.get(entry) ?? 0) + addrs.length);
 		void names.resolve(addrs).then((named) => {
-			if (forFilter) this.naming.delete(entry);
+			if (forFilter) {
+				const left = (this.naming.get(entry) ?? 0) - addrs.length;
+				if (left > 0) this.naming.set(entry, left);
+				else this.naming.delete(entry);
+			}
 			if (this.disposed) return;
 			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry, true);
 			else if (forFilter) this.changed(null);
