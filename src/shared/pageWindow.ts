@@ -140,8 +140,9 @@ const STEP = 1024;
  * The window `query` asks for over a process's live rows (in snapshot order) and its rows closed
  * since the last refresh, read through `rows`; only the rows shown are made into the page's rows.
  * Ties keep the snapshot's order, in both directions. Yields every STEP rows; drain() runs it at once.
+ * With `nameOf`, the filter also matches a row's peer's name.
  */
-export function* windowOf<T extends object>(live: readonly T[], closed: readonly T[], query: PageQuery, rows: RowReader<T>): Generator<void, PageWindow> {
+export function* windowOf<T extends object>(live: readonly T[], closed: readonly T[], query: PageQuery, rows: RowReader<T>, nameOf?: (t: T) => string | null | undefined): Generator<void, PageWindow> {
 	const byKind = new Map<string, Map<string, number>>();
 	for (let i = 0; i < live.length; i++) {
 		const s = live[i];
@@ -161,7 +162,8 @@ export function* windowOf<T extends object>(live: readonly T[], closed: readonly
 		if (!needle) return list;
 		const out: T[] = [];
 		for (let i = 0; i < list.length; i++) {
-			if (filterTextOf(list[i], rows).includes(needle)) out.push(list[i]);
+			// Or the name the host's resolver gave its peer, which the page writes beside the address (not kept: names come later).
+			if (filterTextOf(list[i], rows).includes(needle) || nameOf?.(list[i])?.toLowerCase().includes(needle)) out.push(list[i]);
 			if (i % STEP === STEP - 1) yield;
 		}
 		return out;

@@ -358,6 +358,8 @@ export class DetailPanel implements vscode.Disposable {
 			if (!Object.keys(known).length || text === this.namesPosted) return;
 			this.namesPosted = text;
 			this.post({ type: 'peerNames', target: msg.target, names: known });
+			// A filter typed before the names came may match them now: the table again.
+			if (msg.type === 'process' && this.query.filter.trim()) this.update();
 		});
 	}
 
@@ -455,7 +457,13 @@ export class DetailPanel implements vscode.Disposable {
 	private *processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
 		let rows = this.gathered;
 		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherSockets(snap, diff, pid);
-		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS);
+		// The filter matches the peers' names the page shows (those of its rows, asked in namePeers).
+		const names = this.names().resolvePeerNames ? this.host()?.peerNames() : undefined;
+		const nameOf = names && ((s: SocketInfo) => {
+			const peer = peerOf(s);
+			return peer === undefined ? undefined : names.get(peer);
+		});
+		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS, nameOf);
 		const fresh = rows.fresh;
 		return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };
 	}

@@ -794,6 +794,19 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await fact.waitFor({ timeout: 15000 });
 		assert.match(await frame.locator('dl.facts').first().innerText(), new RegExp(`Remote name\\s+${name.replace(/\./g, '\\.')} \\(the host's resolver\\)`));
 		await screenshot(page, '21b-socket-page-remote-name');
+		// The table's filter matches the name too (the address says 127.0.0.1, the name ${name}).
+		await showPortsForPid(page, client.pid);
+		const search = panelFrame(page).locator('input[type="search"]');
+		await search.fill(name);
+		const byName = panelFrame(page).locator('p.count').filter({ hasText: /^1 of 1 matching sockets? shown \(\d+ in all\)/ });
+		await byName.waitFor({ timeout: 15000 }).catch(async (e) => {
+			throw new Error(`${e.message}; count line: ${await panelFrame(page).locator('p.count').first().innerText().catch(() => '?')}`);
+		});
+		assert.strictEqual((await panelFrame(page).locator('table.grid tbody td[data-peer="127.0.0.1"]').first().innerText()).trim(), `127.0.0.1:${listener.port} ${name}`);
+		await screenshot(page, '21d-panel-filtered-by-peer-name');
+		// Cleared: the panel keeps its filter for the next process it shows.
+		await search.fill('');
+		await panelFrame(page).locator('p.count').filter({ hasNotText: 'matching' }).waitFor({ timeout: 10000 });
 		// The tree's filter by that name: the client's connection to 127.0.0.1 is shown, under its process.
 		await runCommand(page, 'View: Close All Editors');
 		await runCommand(page, 'Procnet: Filter Sockets…');
