@@ -13,9 +13,9 @@ import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
-import { canonicalAddress, lookupHere } from './collect/peerNames';
+import { lookupHere, nameIn } from './collect/peerNames';
 import { drain } from './model/drain';
-import { groupByPeer, peerOf, withRemoteName } from './model/peers';
+import { groupByPeer, peerNameOf, withRemoteName } from './model/peers';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -344,10 +344,7 @@ async function resolvedCommand(o: Options): Promise<number> {
 			return 0;
 		}
 		// A socket with a peer: its name, or null when the resolver has none; without one, undefined.
-		const nameOf = (s: SocketInfo) => {
-			const peer = peerOf(s);
-			return peer === undefined ? undefined : (names.get(canonicalAddress(peer) ?? peer) ?? null);
-		};
+		const nameOf = (s: SocketInfo) => peerNameOf(s, (p) => nameIn(names, p));
 		if (o.json) writeJson(sel, nameOf);
 		else if (o.csv) writeOut(toCsv(sel, nameOf));
 		else writeOut(formatSnapshot(sel, nameOf));

@@ -1,7 +1,7 @@
 // `procnet peers`: connected sockets by remote address, the peer holding the most first, with the
 // processes that hold them. The netstat idiom it replaces (`ss -tn | awk '{print $5}' | cut -d: -f1
 // | sort | uniq -c | sort -rn`) splits IPv6 addresses at their first colon and loses the owners.
-import { canonicalAddress } from './collect/peerNames';
+import { nameIn } from './collect/peerNames';
 import { visible } from './model/describe';
 import { drain } from './model/drain';
 import { groupByPeer, statesText } from './model/peers';
@@ -12,7 +12,7 @@ import type { Snapshot } from './model/snapshot';
  * with `names` (--resolve), each peer's name from the host's resolver, or none.
  */
 export function formatPeers(snap: Snapshot, count: number, json: boolean, names?: ReadonlyMap<string, string | null>): string {
-	const nameOf = (peer: string) => (names ? (names.get(canonicalAddress(peer) ?? peer) ?? null) : undefined);
+	const nameOf = (peer: string) => (names ? nameIn(names, peer) : undefined);
 	const { peers, none } = drain(groupByPeer(snap.sockets, Infinity));
 	const procNames = new Map(snap.processes.map((p) => [p.pid, p.name]));
 	const shown = peers.slice(0, count);

@@ -41,6 +41,11 @@ export function parseGetentHosts(text: string): Map<string, string> {
 /** Names for addresses (canonical → name, or null for none); every address asked is in the answer. */
 export type PeerNameLookup = (addrs: readonly string[]) => Promise<Map<string, string | null>>;
 
+/** A peer's name in a lookup's answer (keyed by canonicalAddress): null when it has none. */
+export function nameIn(answer: ReadonlyMap<string, string | null>, peer: string): string | null {
+	return answer.get(canonicalAddress(peer) ?? peer) ?? null;
+}
+
 /**
  * getent on this machine: one process per address (a slow DNS answer holds only its own), eight
  * at a time, each killed after RESOLVE_TIMEOUT_MS. Addresses are argv entries, never a shell's.

@@ -29,6 +29,16 @@ export function peerOf(s: SocketInfo): string | undefined {
 }
 
 /**
+ * The name `nameOf` gives `s`'s peer (peerOf's form): undefined when it has no peer (a listener, a
+ * unix socket) or the name is not known, null when the resolver has none. The tree's rows, the
+ * panel's filter, Export and `snapshot --resolve` all ask this way.
+ */
+export function peerNameOf(s: SocketInfo, nameOf: (peer: string) => string | null | undefined): string | null | undefined {
+	const peer = peerOf(s);
+	return peer === undefined ? undefined : nameOf(peer);
+}
+
+/**
  * A socket as JSON with its peer's name by the host's resolver (`remoteName`, null when it has
  * none), or as it is when `name` is undefined (no peer, or not asked): `snapshot --resolve
  * --json` and the view's Export. A full transfer's socket is not a plain object: its fields come

@@ -7,7 +7,7 @@ import { hostPort, localText } from '../model/describe';
 import type { PortNames } from '../model/portNames';
 import { isClosable } from '../model/select';
 import { toCsv } from '../model/csv';
-import { peerOf, withRemoteName } from '../model/peers';
+import { peerNameOf, peerOf, withRemoteName } from '../model/peers';
 import { MAX_RESOLVE } from '../collect/peerNames';
 import type { ProcessInfo, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
@@ -218,10 +218,7 @@ async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, socket
 			},
 		);
 	}
-	return (s) => {
-		const peer = peerOf(s);
-		return peer === undefined ? undefined : names.get(peer);
-	};
+	return (s) => peerNameOf(s, (p) => names.get(p));
 }
 
 async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {

@@ -4,7 +4,7 @@
 // again and is restored after a window reload through the serializer.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { peerOf, peerOfText } from '../model/peers';
+import { peerNameOf, peerOf, peerOfText } from '../model/peers';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
 import { MAX_CONNECTIONS, processTraffic, TOO_MANY_PORTS, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
@@ -459,10 +459,7 @@ export class DetailPanel implements vscode.Disposable {
 		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherSockets(snap, diff, pid);
 		// The filter matches the peers' names the page shows (those of its rows, asked in namePeers).
 		const names = this.names().resolvePeerNames ? this.host()?.peerNames() : undefined;
-		const nameOf = names && ((s: SocketInfo) => {
-			const peer = peerOf(s);
-			return peer === undefined ? undefined : names.get(peer);
-		});
+		const nameOf = names && ((s: SocketInfo) => peerNameOf(s, (p) => names.get(p)));
 		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS, nameOf);
 		const fresh = rows.fresh;
 		return { table, added: table.rows.filter((r) => fresh.has(r.id)).map((r) => r.id) };

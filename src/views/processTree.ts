@@ -9,7 +9,7 @@ import type { DebugTracker } from '../debug/debugTracker';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from '../model/describe';
 import { filtersByPeer } from '../model/filter';
 import { isClosable } from '../model/select';
-import { peerOf } from '../model/peers';
+import { peerNameOf, peerOf } from '../model/peers';
 import { shortCommand } from '../model/shortCommand';
 import type { PortNames } from '../model/portNames';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
@@ -228,8 +228,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 	/** The name the host's resolver gave a socket's peer, if it has (never asked here: see nameChildren). */
 	private peerName(node: SocketNode): string | undefined {
 		if (!this.options.resolvePeerNames || (node.parent.type === 'group' && node.parent.contextValue === 'group.peer')) return undefined;
-		const peer = peerOf(node.socket);
-		return (peer && hostNodeOf(node).host.peerNames()?.get(peer)) || undefined;
+		const names = hostNodeOf(node).host.peerNames();
+		return (names && peerNameOf(node.socket, (p) => names.get(p))) || undefined;
 	}
 
 	/**
