@@ -778,6 +778,8 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		// A process of the test's with one connection to the test's listener: its peer is 127.0.0.1.
 		const client = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-client');const c=require('net').connect(Number(process.argv[1]),'127.0.0.1',()=>console.log(c.localPort));setInterval(()=>{},1e6)", String(listener.port)], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		await new Promise((r) => client.stdout.once('data', r));
+		// Run alone (--grep), this is the workbench's first test: the view, and so the extension, first.
+		await openProcnetView(page);
 		await showPortsForPid(page, client.pid);
 		const frame = panelFrame(page);
 		const cell = frame.locator('table.grid tbody td[data-peer="127.0.0.1"]').first();
