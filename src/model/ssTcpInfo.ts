@@ -25,10 +25,7 @@ const RATE_KEYS = new Set(['send', 'pacing_rate', 'delivery_rate']);
 /**
  * Parses `ss -t -i -e -H -n` output: per socket a line `STATE RECV-Q SEND-Q LOCAL PEER ext...`
  * (the state is left out when the filter named one state) and, indented, its info line. Lines
- * that do not read are skipped.
- */
-/**
- * ss -tie's answer, one TcpInfo per socket. With `only`, a lean read for many sockets at once
+ * that do not read are skipped. One TcpInfo per socket. With `only`, a lean read for many sockets at once
  * (traffic: every connection of a host): only those `key:value` fields, no rates, flags or raw
  * text. At 100k connections ss prints ~90 MB, and the full read held ~1.1 GB at its peak in the
  * CLI's traffic (every field, and each socket's lines kept as its raw text).
