@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import fc from 'fast-check';
 import { parseInetTable } from '../../src/procfs/inet';
 import { fixture } from './fixtures';
 
@@ -116,5 +117,23 @@ describe('inet tables (tcp/udp/raw/icmp)', () => {
 		const r = parseInetTable(text, 'tcp', { byteOrder: 'LE' });
 		assert.deepStrictEqual(r.rows.map((x) => x.inode), ['1', '18446744073709551615']);
 		assert.deepStrictEqual(r.warnings.map((w) => w.line), [3, 4, 5, 6, 7, 9]);
+	});
+
+	it('reads the same rows whatever whitespace splits the columns (tabs, runs, CRLF): both tokenizers agree', () => {
+		// A part with only spaces is split by indexOf (tokenizeSpaced), one with a tab or a CR by a
+		// test per character (tokenize): the kernel prints spaces, but the rule is any whitespace.
+		const text = fixture('reference-6.18/tcp.txt') + fixture('linux-6.18-host/tcp.txt');
+		const want = parseInetTable(text, 'tcp', { byteOrder: 'LE', clkTck: 100 });
+		assert.ok(want.rows.length > 40);
+		fc.assert(
+			fc.property(fc.array(fc.constantFrom(' ', '  ', '\t', ' \t '), { minLength: 1, maxLength: 50 }), fc.boolean(), (seps, crlf) => {
+				let k = 0;
+				const changed = text.replace(/ +/g, (run) => (k++ % 3 === 0 ? seps[k % seps.length] : run));
+				const got = parseInetTable(crlf ? changed.replace(/\n/g, '\r\n') : changed, 'tcp', { byteOrder: 'LE', clkTck: 100 });
+				assert.deepStrictEqual(got.rows, want.rows);
+				assert.deepStrictEqual(got.warnings.map((w) => [w.line, w.reason]), want.warnings.map((w) => [w.line, w.reason]));
+			}),
+			{ numRuns: 60 },
+		);
 	});
 });
