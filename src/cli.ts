@@ -324,11 +324,11 @@ const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshS
 async function resolvedCommand(o: Options): Promise<number> {
 	const session = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
 	try {
-		const here = () => {
-			const r = readProcTreeParsed({ root: o.procRoot ?? '/proc' });
-			return buildSnapshot(r.capture, r.parsed);
+		const here = async () => {
+			const { capture, parsed, owners } = await readForSnapshot(o.procRoot ?? '/proc');
+			return buildSnapshot(capture, parsed, owners);
 		};
-		const snap = session ? await session.snapshot() : here();
+		const snap = session ? await session.snapshot() : await here();
 		const missing = o.selection.pids && missingPids(snap, o.selection.pids);
 		if (missing) {
 			process.stderr.write(missing);
@@ -375,14 +375,21 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 			await src.disposeAndWait();
 		}
 	}
-	// A big host is scanned on two threads (fd walk | tables + parse); a small one is not worth a
-	// thread. A capture to save is read on one: the two-thread scan keeps the fds in its index only.
 	const root = o.procRoot ?? '/proc';
+	// A capture to save is read on one thread: the two-thread scan keeps the fds in its index only.
+	return o.command === 'capture' ? { capture: readProcTree({ root }) } : readForSnapshot(root);
+}
+
+/**
+ * This machine's /proc (or a copy of one) read for a snapshot. A big host is scanned on two
+ * threads (fd walk | tables + parse); a small one is not worth a thread.
+ */
+async function readForSnapshot(root: string): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners?: OwnerIndex }> {
 	const worker = path.join(__dirname, 'scanWorker.js');
 	const force = process.env.PROCNET_PARALLEL;
-	const parallel = o.command !== 'capture' && (force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD));
+	const parallel = force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD);
 	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker);
-	return o.command === 'capture' ? { capture: readProcTree({ root }) } : readProcTreeParsed({ root });
+	return readProcTreeParsed({ root });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -90,8 +90,10 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 			await new Promise<void>((r) => udp.connect(9, '192.0.2.1', () => r()));
 			try {
 				const port = (server.address() as net.AddressInfo).port;
-				for (const extra of [[], ['--ssh', 'procnet-test', '--ssh-config', sshd.configFile]]) {
-					const json = await runCli(['snapshot', '--resolve', '--json', '--pid', String(process.pid), ...extra]);
+				// Here on one thread and on two (the scan a big host gets), and through the ssh session.
+				const ways: Array<[string[], NodeJS.ProcessEnv | undefined]> = [[[], { PROCNET_PARALLEL: '0' }], [[], { PROCNET_PARALLEL: '1' }], [['--ssh', 'procnet-test', '--ssh-config', sshd.configFile], undefined]];
+				for (const [extra, env] of ways) {
+					const json = await runCli(['snapshot', '--resolve', '--json', '--pid', String(process.pid), ...extra], { env });
 					assert.strictEqual(json.code, 0, json.stderr);
 					const sockets = (JSON.parse(json.stdout) as { sockets: Array<{ kind: string; state: string; localPort: number; remoteAddress: string; remoteName?: string | null }> }).sockets;
 					const conn = sockets.find((x) => x.kind === 'tcp' && x.localPort === client.localPort);
@@ -99,9 +101,9 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 					const listener = sockets.find((x) => x.state === 'LISTEN' && x.localPort === port);
 					assert.ok(listener && !('remoteName' in listener), 'a listener has no peer to name');
 					assert.strictEqual(sockets.find((x) => x.kind === 'udp' && x.remoteAddress === '192.0.2.1')?.remoteName, null, 'no name for 192.0.2.1');
-					const text = await runCli(['snapshot', '--resolve', '--pid', String(process.pid), ...extra]);
+					const text = await runCli(['snapshot', '--resolve', '--pid', String(process.pid), ...extra], { env });
 					assert.match(text.stdout, new RegExp(`^  tcp +ESTABLISHED +127\\.0\\.0\\.1:${client.localPort} +127\\.0\\.0\\.1:${port} +fd \\d+ +peer ${name.replace(/\./g, '\\.')}$`, 'm'), text.stdout);
-					const csv = await runCli(['snapshot', '--resolve', '--csv', '--pid', String(process.pid), ...extra]);
+					const csv = await runCli(['snapshot', '--resolve', '--csv', '--pid', String(process.pid), ...extra], { env });
 					const [header, ...rows] = csv.stdout.trim().split('\n');
 					assert.ok(header.endsWith(',owners,remote_name'), header);
 					assert.ok(rows.some((r) => r.startsWith(`tcp,4,127.0.0.1,${client.localPort},127.0.0.1,${port},ESTABLISHED,`) && r.endsWith(`,${name}`)), csv.stdout);
