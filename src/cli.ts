@@ -15,7 +15,8 @@ import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
 import { lookupHere, nameIn } from './collect/peerNames';
 import { drain } from './model/drain';
-import { groupByPeer, peerNameOf, withRemoteName } from './model/peers';
+import { groupByPeer, peerNameOf } from './model/peers';
+import { snapshotJsonPieces } from './model/snapshotJson';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -627,45 +628,22 @@ function writeBytes(buf: Buffer): void {
 }
 
 /**
- * Writes the snapshot as compact JSON, the sockets in chunks: at 100k sockets one
- * JSON.stringify of everything builds (and then copies) a 46 MB string. A chunk is one
- * JSON.stringify of a slice of sockets, written with its '[' dropped and its ']' turned into
- * the next comma. The slice is small because V8 gives a string over 128 KiB its own memory
- * pages, and copying such a string into a Buffer cost more than making it: at 100k sockets,
- * stringify + encode took ~250 ms in chunks of 200-250 sockets (~100 KB) against ~400 ms in
- * chunks of 2000, and ~490 ms with a stringify per socket joined with commas.
- */
-/**
- * Writes a snapshot as JSON, its sockets a chunk at a time. With `nameOf` (--resolve), each socket
- * with a peer gets `remoteName`: the host's resolver's name of it, or null.
+ * Writes a snapshot as compact JSON, a piece at a time (model/snapshotJson.ts). With `nameOf`
+ * (--resolve), each socket with a peer gets `remoteName`: the host's resolver's name of it, or null.
  */
 function writeJson(snap: object, nameOf?: (s: SocketInfo) => string | null | undefined): void {
-	const named = (s: SocketInfo) => withRemoteName(s, nameOf!(s));
-	let first = true;
-	writeOut('{');
-	for (const [key, value] of Object.entries(snap)) {
-		writeOut(`${first ? '' : ','}${JSON.stringify(key)}:`);
-		first = false;
-		if (key !== 'sockets' || !Array.isArray(value)) {
-			writeOut(JSON.stringify(value));
+	for (const p of snapshotJsonPieces(snap, { nameOf })) {
+		if (!p.array) {
+			writeOut(p.text);
 			continue;
 		}
-		writeOut('[');
-		for (let i = 0; i < value.length; i += JSON_CHUNK) {
-			const chunk = value.slice(i, i + JSON_CHUNK) as SocketInfo[];
-			const n = encode(JSON.stringify(nameOf ? chunk.map(named) : chunk));
-			// '[' and ']' are one byte each in UTF-8: the first chunk starts after its '[', a later one
-			// starts with a comma in its place, and every chunk ends before its ']'.
-			if (i) encoded[0] = 0x2c;
-			writeBytes(encoded.subarray(i ? 0 : 1, n - 1));
-		}
-		writeOut(']');
+		const n = encode(p.text);
+		// '[' and ']' are one byte each in UTF-8: the first piece starts after its '[', a later one
+		// starts with a comma in its place, and every piece ends before its ']'.
+		if (p.array === 'next') encoded[0] = 0x2c;
+		writeBytes(encoded.subarray(p.array === 'next' ? 0 : 1, n - 1));
 	}
-	writeOut('}\n');
 }
-
-/** Sockets per JSON chunk: ~460 bytes each, so a chunk's string stays under V8's 128 KiB. */
-const JSON_CHUNK = 200;
 
 if (require.main === module) {
 	main(process.argv.slice(2)).then(
