@@ -6,11 +6,11 @@ import { browserUrl, schemeOf } from '../model/browserUrl';
 import { hostPort, localText } from '../model/describe';
 import type { PortNames } from '../model/portNames';
 import { isClosable } from '../model/select';
-import { toCsv } from '../model/csv';
+import { csvLines } from '../model/csv';
 import { peerNameOf, peerOf } from '../model/peers';
 import { pieceText, snapshotJsonPieces } from '../model/snapshotJson';
 import { MAX_RESOLVE } from '../collect/peerNames';
-import type { ProcessInfo, SocketInfo } from '../model/snapshot';
+import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
 import { attachDebugger } from '../debug/attach';
@@ -223,21 +223,33 @@ async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, socket
 }
 
 /**
- * Export's JSON: a line per top-level key and per element of an array (a socket, a process), so
- * that an editor can open a big one. Made a piece at a time, with a turn of the event loop every
- * 10 ms: in one JSON.stringify, 100k sockets held the extension host for ~0.5 s.
+ * Export's bytes, made a piece at a time with a turn of the event loop every 10 ms: in one
+ * JSON.stringify (or one CSV string), 100k sockets held the extension host for ~0.5 s. JSON gets
+ * a line per top-level key and per element of an array (a socket, a process), so that an editor
+ * can open a big one.
  */
-async function exportJson(data: object, nameOf: ((s: SocketInfo) => string | null | undefined) | undefined): Promise<Buffer> {
+async function exportBytes(data: Snapshot, format: 'json' | 'csv', nameOf: ((s: SocketInfo) => string | null | undefined) | undefined): Promise<Buffer> {
+	const texts = format === 'json' ? map(snapshotJsonPieces(data, { nameOf, lines: true }), pieceText) : csvLines(data, nameOf);
 	const parts: Buffer[] = [];
+	let pending = '';
 	let since = Date.now();
-	for (const p of snapshotJsonPieces(data, { nameOf, lines: true })) {
-		parts.push(Buffer.from(pieceText(p), 'utf8'));
+	for (const t of texts) {
+		// Texts are gathered into ~64 KB before they are encoded: a Buffer per CSV row would be 100k of them.
+		pending += t;
+		if (pending.length < 1 << 16) continue;
+		parts.push(Buffer.from(pending, 'utf8'));
+		pending = '';
 		if (Date.now() - since > 10) {
 			await new Promise((r) => setImmediate(r));
 			since = Date.now();
 		}
 	}
+	parts.push(Buffer.from(pending, 'utf8'));
 	return Buffer.concat(parts);
+}
+
+function* map<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
+	for (const t of items) yield f(t);
 }
 
 async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promise<void> {
@@ -257,7 +269,7 @@ async function exportSnapshot(host: HostEntry, tree: ProcessTreeProvider): Promi
 	const uri = await vscode.window.showSaveDialog({ filters: choice.format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] }, defaultUri: vscode.Uri.file(`procnet-${snap.host.hostname}.${choice.format}`) });
 	if (!uri) return;
 	const nameOf = await namesForExport(host, tree, data.sockets);
-	const bytes = choice.format === 'json' ? await exportJson(data, nameOf) : Buffer.from(toCsv(data, nameOf), 'utf8');
+	const bytes = await exportBytes(data, choice.format, nameOf);
 	await vscode.workspace.fs.writeFile(uri, bytes);
 	void vscode.window.showInformationMessage(`Procnet: wrote ${data.sockets.length} sockets to ${uri.fsPath}`);
 }
