@@ -9,7 +9,6 @@ import { isClosable } from '../model/select';
 import { csvLines } from '../model/csv';
 import { peerNameOf, peerOf } from '../model/peers';
 import { pieceText, snapshotJsonPieces } from '../model/snapshotJson';
-import { MAX_RESOLVE } from '../collect/peerNames';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
 import type { HostEntry, HostRegistry } from './hosts';
@@ -201,7 +200,7 @@ export async function closeConnectionsOf(host: HostEntry, list: readonly SocketI
 
 /**
  * With peer names on, the host's resolver is asked for every peer of the sockets exported (as
- * `snapshot --resolve` does), MAX_RESOLVE at a time under a notification that can cancel it: a
+ * `snapshot --resolve` does), in batches (PeerNameCache.resolveAll) under a notification that can cancel it: a
  * cancelled export leaves the rest unnamed (no remoteName), not "no name". Undefined with names off.
  */
 async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, sockets: readonly SocketInfo[]): Promise<((s: SocketInfo) => string | null | undefined) | undefined> {
@@ -212,10 +211,14 @@ async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, socket
 		await vscode.window.withProgress(
 			{ location: vscode.ProgressLocation.Notification, title: `Procnet: naming ${peers.length} ${peers.length === 1 ? 'peer' : 'peers'} for the export`, cancellable: true },
 			async (progress, token) => {
-				for (let i = 0; i < peers.length && !token.isCancellationRequested; i += MAX_RESOLVE) {
-					await names.resolve(peers.slice(i, i + MAX_RESOLVE));
-					progress.report({ increment: (Math.min(MAX_RESOLVE, peers.length - i) / peers.length) * 100 });
-				}
+				let before = 0;
+				await names.resolveAll(peers, {
+					cancelled: () => token.isCancellationRequested,
+					done: (n, of) => {
+						progress.report({ increment: ((n - before) / of) * 100 });
+						before = n;
+					},
+				});
 			},
 		);
 	}

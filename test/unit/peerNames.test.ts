@@ -91,4 +91,30 @@ describe('peer names', () => {
 		assert.strictEqual(await cache.resolve(['10.0.0.5']), 1);
 		assert.strictEqual(cache.get('10.0.0.5'), 'db-1');
 	});
+
+	it('resolveAll asks for all it does not know, MAX_RESOLVE at a time, one batch after another, and stops when cancelled', async () => {
+		const asked: number[] = [];
+		let inFlight = 0;
+		const cache = new PeerNameCache(async (addrs) => {
+			assert.strictEqual(inFlight++, 0, 'one batch at a time');
+			asked.push(addrs.length);
+			await new Promise((r) => setImmediate(r));
+			inFlight--;
+			return new Map(addrs.map((a) => [canonicalAddress(a)!, `h-${a}`]));
+		});
+		const addrs = Array.from({ length: 2 * MAX_RESOLVE + 7 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
+		await cache.resolve(addrs.slice(0, 3));
+		const done: Array<[number, number]> = [];
+		await cache.resolveAll([...addrs, ...addrs, 'junk'], { done: (n, of) => done.push([n, of]) });
+		const left = addrs.length - 3;
+		assert.deepStrictEqual(asked, [3, MAX_RESOLVE, MAX_RESOLVE, left - 2 * MAX_RESOLVE], 'the 3 known ones are not asked again');
+		assert.deepStrictEqual(done, [[MAX_RESOLVE, left], [2 * MAX_RESOLVE, left], [left, left]]);
+		assert.ok(addrs.every((a) => cache.get(a) === `h-${a}`), 'every address named');
+
+		const other = new PeerNameCache(async (a) => (asked.push(a.length), new Map()));
+		asked.length = 0;
+		let batches = 0;
+		await other.resolveAll(addrs, { cancelled: () => batches > 0, done: () => batches++ });
+		assert.deepStrictEqual(asked, [MAX_RESOLVE], 'cancelled after the first batch');
+	});
 });
