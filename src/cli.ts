@@ -13,7 +13,7 @@ import { sshSource, type ShellSource } from './collect/shellSource';
 import { formatSnapshot, missingPids } from './cliFormat';
 import { formatFreePorts } from './cliFreePort';
 import { formatPeers } from './cliPeers';
-import { lookupHere, nameIn } from './collect/peerNames';
+import { lookupHere, nameIn, PeerNameCache } from './collect/peerNames';
 import { drain } from './model/drain';
 import { groupByPeer, peerNameOf } from './model/peers';
 import { snapshotJsonPieces } from './model/snapshotJson';
@@ -38,10 +38,10 @@ const KINDS: readonly SocketKind[] = ['tcp', 'udp', 'udplite', 'raw', 'icmp', 'u
 
 const USAGE = `usage: procnet snapshot [options]     print sockets grouped by process
        procnet watch [options]        print each socket that opens, closes or changes, as
-                                         it does (the snapshot options but --from-capture
-                                         and --resolve;
+                                         it does (the snapshot options but --from-capture;
                                          --interval SECONDS between reads, default 2; with
-                                         --json one event per line); Ctrl-C stops, and with
+                                         --json one event per line; --resolve names the
+                                         peers of what it prints); Ctrl-C stops, and with
                                          --pid it ends when those processes have exited
        procnet capture [--proc-root DIR | --ssh HOST] write one raw capture (JSON) to stdout
        procnet capture --recipe          print a one-line sh command that writes a capture
@@ -264,6 +264,8 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (o.sudo && !o.ssh) throw new UsageError('--sudo goes with --ssh (on this machine, run procnet as root: sudo procnet ...)');
 	// ssh would read such a "host" as an option (-oProxyCommand=...).
 	if (o.ssh?.startsWith('-')) throw new UsageError(`--ssh takes a host, not ${JSON.stringify(o.ssh)}`);
+	// Before the commands that return early (close, free-port, kill-port, traffic), which would ignore it.
+	if (o.resolve && command !== 'peers' && command !== 'snapshot' && command !== 'watch') throw new UsageError('--resolve goes with peers, snapshot and watch');
 	if (command === 'close') {
 		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE] [--sudo]';
 		if (o.json || o.csv || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
@@ -295,7 +297,6 @@ function parseArgs(argv: string[]): Options | 'help' {
 		return o;
 	}
 	if (o.samples !== undefined) throw new UsageError('--samples goes with traffic');
-	if (o.resolve && command !== 'peers' && command !== 'snapshot') throw new UsageError('--resolve goes with peers and snapshot');
 	// A capture is a record: who its peers were then is not what a resolver says now.
 	if (o.resolve && o.fromCapture) throw new UsageError('--resolve asks a live host\'s resolver: not with --from-capture');
 	if (command === 'peers') {
@@ -495,7 +496,12 @@ function trafficCommand(o: Options): Promise<number> {
  * session kept open, so a read is one round trip.
  */
 function watchCommand(o: Options): Promise<number> {
-	return live(o, (read, io) => watch(read, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection }, io));
+	return live(o, (read, io, src) => {
+		// --resolve: one cache for the whole watch, so that a peer seen again is not asked again
+		// (10 minutes; "no name" 2), and asked of the host's resolver, over the session on an ssh host.
+		const names = o.resolve ? new PeerNameCache(src ? (a) => src.resolve(a) : (a) => lookupHere(a)) : undefined;
+		return watch(read, { intervalMs: o.intervalMs ?? 2000, json: o.json, selection: o.selection, names }, io);
+	});
 }
 
 /**

@@ -3,6 +3,7 @@
 // what changed between two, for `procnet watch`.
 import type { SnapshotDiff } from './model/diff';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from './model/describe';
+import { withRemoteName } from './model/peers';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
 
 function pad(s: string, n: number): string {
@@ -109,28 +110,33 @@ function ownersText(s: SocketInfo, names: Map<number, string>): string {
 const namesOf = (snap: Snapshot) => new Map(snap.processes.map((p) => [p.pid, visible(p.name)]));
 
 /** What changed, one line per socket (`procnet watch`): `- ` closed, `~ ` changed, `+ ` new; or one JSON object per line. */
-export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot, json: boolean): string {
+export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot, json: boolean, nameOf?: SocketPeerName): string {
 	if (!d.closedSockets.length && !d.changedSockets.length && !d.newSockets.length) return '';
 	const at = after.takenAt;
 	if (json) {
+		// --resolve: remoteName as in `snapshot --resolve --json` (null: no name; none without a peer).
+		const socket = (s: SocketInfo) => (nameOf ? withRemoteName(s, nameOf(s)) : s);
 		const lines: string[] = [];
-		for (const s of d.closedSockets) lines.push(JSON.stringify({ at, event: 'closed', socket: s }));
+		for (const s of d.closedSockets) lines.push(JSON.stringify({ at, event: 'closed', socket: socket(s) }));
 		for (const c of d.changedSockets) {
 			const was: Record<string, unknown> = {};
 			for (const f of c.fields) was[f] = c.before[f];
 			// A connection whose inode came or went (diff.ts joinContinued): its id before.
 			if (c.before.id !== c.after.id) was.id = c.before.id;
-			lines.push(JSON.stringify({ at, event: 'changed', fields: c.fields, before: was, socket: c.after }));
+			lines.push(JSON.stringify({ at, event: 'changed', fields: c.fields, before: was, socket: socket(c.after) }));
 		}
-		for (const s of d.newSockets) lines.push(JSON.stringify({ at, event: 'new', socket: s }));
+		for (const s of d.newSockets) lines.push(JSON.stringify({ at, event: 'new', socket: socket(s) }));
 		return lines.join('\n') + '\n';
 	}
 	// The reader's local clock time of the read, as `date` prints it.
 	const time = new Date(at).toTimeString().slice(0, 8);
 	const was = namesOf(before);
 	const now = namesOf(after);
-	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') =>
-		(`${time} ${mark} ` + socketColumns(s, state) + ownersText(s, names) + (more ? '  ' + more : '')).trimEnd();
+	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') => {
+		const name = nameOf?.(s);
+		const tail = [name ? `peer ${name}` : '', more].filter(Boolean).join('  ');
+		return (`${time} ${mark} ` + socketColumns(s, state) + ownersText(s, names) + (tail ? '  ' + tail : '')).trimEnd();
+	};
 	const out: string[] = [];
 	for (const s of d.closedSockets) out.push(line('-', s, s.state, was));
 	for (const c of d.changedSockets) {

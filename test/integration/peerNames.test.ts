@@ -9,7 +9,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { canonicalAddress, lookupHere } from '../../src/collect/peerNames';
 import { commandSource, sshSource, type ShellSource } from '../../src/collect/shellSource';
-import { getentName, runCli, tempDir } from './helpers';
+import { getentName, runCli, tempDir, Watcher } from './helpers';
 import { sshdAvailable, startSshd, type TestSshd } from './sshd';
 
 /** Whether this machine lets the test make a mount namespace (root, unshare(1)). */
@@ -110,9 +110,12 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 				}
 				const bare = await runCli(['snapshot', '--json', '--pid', String(process.pid)]);
 				assert.ok(!bare.stdout.includes('"remoteName"'), 'no names without --resolve');
-				const watch = await runCli(['watch', '--resolve']);
-				assert.strictEqual(watch.code, 2);
-				assert.match(watch.stderr, /--resolve goes with peers and snapshot/);
+				// Every other command refuses it, those that take their own path early (traffic ran on without names) included.
+				for (const command of ['traffic', 'close', 'free-port', 'kill-port', 'capture']) {
+					const refused = await runCli([command, '--resolve'], { timeoutMs: 10_000 });
+					assert.strictEqual(refused.code, 2, command);
+					assert.match(refused.stderr, /--resolve goes with peers, snapshot and watch/, command);
+				}
 			} finally {
 				udp.close();
 			}
@@ -126,5 +129,41 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 			server.close();
 		}
 	});
-});
 
+	it('`procnet watch --resolve` prints each change with its peer\'s name (text and --json), none for a socket without a peer', async function () {
+		const name = getentName('127.0.0.1');
+		if (!name) this.skip();
+		const args = ['--resolve', '--pid', String(process.pid), '--interval', '0.2'];
+		const json = new Watcher([...args, '--json']);
+		const text = new Watcher(args);
+		const server = net.createServer((c) => c.on('error', () => undefined));
+		const udp = dgram.createSocket('udp4');
+		let client: net.Socket | undefined;
+		try {
+			await Promise.all([json.started(), text.started()]);
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+			const port = (server.address() as net.AddressInfo).port;
+			const c = net.connect(port, '127.0.0.1');
+			client = c;
+			await new Promise((r) => c.once('connect', r));
+			await new Promise<void>((r) => udp.connect(9, '192.0.2.1', () => r()));
+			type Event = { event: string; socket: { kind: string; state: string; localPort: number; remoteAddress: string; remoteName?: string | null } };
+			const event = async (what: string, test: (e: Event) => boolean) => JSON.parse(await json.line((l) => test(JSON.parse(l) as Event), what)) as Event;
+			const conn = await event('the client\'s connection, new', (e) => e.event === 'new' && e.socket.kind === 'tcp' && e.socket.localPort === c.localPort);
+			assert.strictEqual(conn.socket.remoteName, name);
+			const listener = await event('the listener, new', (e) => e.event === 'new' && e.socket.state === 'LISTEN' && e.socket.localPort === port);
+			assert.ok(!('remoteName' in listener.socket), 'a listener has no peer to name');
+			const unnamed = await event('the UDP socket connected to 192.0.2.1', (e) => e.event === 'new' && e.socket.kind === 'udp' && e.socket.remoteAddress === '192.0.2.1');
+			assert.strictEqual(unnamed.socket.remoteName, null, 'no name for 192.0.2.1');
+			await text.line((l) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\+ tcp +ESTABLISHED +127\\.0\\.0\\.1:${c.localPort} +127\\.0\\.0\\.1:${port} +\\S+ \\(pid ${process.pid}\\)  peer ${name.replace(/\./g, '\\.')}$`).test(l), 'the connection\'s text line with its peer\'s name');
+			const listenLine = await text.line((l) => new RegExp(`\\+ tcp +LISTEN +127\\.0\\.0\\.1:${port} `).test(l), 'the listener\'s text line');
+			assert.ok(!listenLine.includes('peer '), listenLine);
+		} finally {
+			json.stop();
+			text.stop();
+			client?.destroy();
+			udp.close();
+			server.close();
+		}
+	});
+});
