@@ -11,7 +11,8 @@
 //   --sizes A,B,...     TCP socket counts to measure, ascending [BENCH_N, BENCH_SIZES]
 //   --rounds R          rounds per size; tools alternate within a round [BENCH_ROUNDS] (5)
 //   --iterations I      readProcTree+buildSnapshot iterations per in-process run (2)
-//   --tools a,b,...     subset of: procnet,inproc,ssh,ss,lsof,netstat,floor
+//   --tools a,b,...     subset of: procnet,procnet24,inproc,ssh,ss,lsof,netstat,floor
+//                       (procnet24: the same CLI on the Node 24 of npm run provision:vscode)
 //   --udp U             UDP sockets per load process (100)
 //   --unix P            connected unix pairs per load process (50)
 //   --out FILE          results file (bench/results-latest.txt); --no-out to skip it
@@ -35,6 +36,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_VERSION, paths as vscodePaths } from '../scripts/vscode-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
@@ -48,7 +50,7 @@ function parseOptions(argv) {
 		rounds: Number(process.env.BENCH_ROUNDS ?? 5),
 		iterations: 2,
 		hold: false,
-		tools: 'procnet,inproc,ssh,ss,lsof,netstat,floor',
+		tools: 'procnet,procnet24,inproc,ssh,ss,lsof,netstat,floor',
 		udp: 100,
 		unix: 50,
 		out: path.join(here, 'results-latest.txt'),
@@ -176,6 +178,9 @@ function which(cmd) {
 
 const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const node = process.execPath;
+// The Node the tests run code-server on (npm run provision:vscode), when it is there: the same CLI
+// on a newer V8, to show how much of procnet's time is the JavaScript engine's.
+const node24 = vscodePaths().node;
 const distCli = path.join(repo, 'dist', 'cli.js');
 // A copy taken at start, so a rebuild of dist/ by someone else mid-run does not change what is measured.
 const cliJs = path.join(repo, 'out', 'bench', 'cli.js');
@@ -187,6 +192,7 @@ const FLOOR = "cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 > /
 
 const TOOL_DEFS = {
 	procnet: { label: 'procnet', cmd: node, args: [cliJs, 'snapshot', '--json'], need: () => fs.existsSync(distCli) || 'dist/cli.js missing (run node esbuild.js)' },
+	procnet24: { label: `procnet, node ${NODE_VERSION.split('.')[0]}`, cmd: node24, args: [cliJs, 'snapshot', '--json'], need: () => (fs.existsSync(node24) && fs.existsSync(distCli)) || `${path.relative(repo, node24)} missing (npm run provision:vscode)` },
 	inproc: { label: 'inproc', cmd: node, args: [inprocJs, String(opts.iterations)], captureStdout: true, need: () => fs.existsSync(inprocJs) || 'out/bench/inproc.js missing' },
 	// args once sshd is up (its config file); the in-process half runs right after, in the same slot
 	ssh: { label: 'procnet --ssh', cmd: node, args: null, need: sshNeed },
@@ -565,6 +571,15 @@ function report(all, tools) {
 		say(padR(s.n, 8) + pad(fmtRatio(p, s.row.ss?.ms ?? null), 12) + pad(fmtRatio(p, s.row.floor?.ms ?? null), 15) + pad(fmtRatio(p, s.row.lsof?.ms ?? null), 14) + pad(fmtRatio(p, s.row.netstat?.ms ?? null), 17)
 			+ pad(fmtRatio(s.row.ss?.ms ?? null, s.row.floor?.ms ?? null), 10) + pad(fmtRatio(w, s.row.ss?.ms ?? null), 16) + pad(fmtRatio(w, s.row.floor?.ms ?? null), 19)
 			+ pad(fmtRatio(s.row.ssh?.ms ?? null, p), 13) + pad(fmtRatio(s.ssh?.warm?.total ?? null, w), 22));
+	}
+	if (all.some((s) => s.row.procnet24?.ms)) {
+		say('');
+		say(`the same CLI on Node ${NODE_VERSION} (${path.relative(repo, node24)}), ratios of medians:`);
+		say(padR('N', 8) + pad('node24/node', 13) + pad('node24/ss', 11) + pad('node24/floor', 14));
+		for (const s of all) {
+			const p24 = s.row.procnet24?.ms ?? null;
+			say(padR(s.n, 8) + pad(fmtRatio(p24, s.row.procnet?.ms ?? null), 13) + pad(fmtRatio(p24, s.row.ss?.ms ?? null), 11) + pad(fmtRatio(p24, s.row.floor?.ms ?? null), 14));
+		}
 	}
 	if (all.some((s) => s.ssh)) reportSsh(all);
 	if (all.some((s) => s.cold)) {
