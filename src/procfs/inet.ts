@@ -196,61 +196,61 @@ export class InetTableParser {
 	}
 
 	/** The line text[from, to): its text is only made for a warning. */
-	private line(line: string, from: number, to: number, lineNo: number): void {
+	private line(text: string, from: number, to: number, lineNo: number): void {
 		const { table, kind, v6, hz, warnings } = this;
-		const n = this.spaced ? tokenizeSpaced(line, from, to) : tokenize(line, from, to);
+		const n = this.spaced ? tokenizeSpaced(text, from, to) : tokenize(text, from, to);
 		if (n === 0) return;
 		const slEnd = tokEnd[0] - 1;
-		if (line.charCodeAt(slEnd) !== 58 || !isDecimalAt(line, tokStart[0], slEnd)) {
+		if (text.charCodeAt(slEnd) !== 58 || !isDecimalAt(text, tokStart[0], slEnd)) {
 			// The header ("sl local_address ...") is expected once, on the first line.
-			if (!(lineNo === 1 && line.slice(tokStart[0], tokEnd[0]) === 'sl')) warnings.push(makeWarning(table, lineNo, 'not a socket record', line.slice(from, to)));
+			if (!(lineNo === 1 && text.slice(tokStart[0], tokEnd[0]) === 'sl')) warnings.push(makeWarning(table, lineNo, 'not a socket record', text.slice(from, to)));
 			return;
 		}
 		if (n < 10) {
-			warnings.push(makeWarning(table, lineNo, `expected at least 10 columns, found ${n}`, line.slice(from, to)));
+			warnings.push(makeWarning(table, lineNo, `expected at least 10 columns, found ${n}`, text.slice(from, to)));
 			return;
 		}
-		const lc = colonAt(line, tokStart[1], tokEnd[1]);
-		const rc = colonAt(line, tokStart[2], tokEnd[2]);
-		const localAddress = lc > 0 ? this.addr(line, tokStart[1], lc) : null;
-		const remoteAddress = rc > 0 ? this.addr(line, tokStart[2], rc) : null;
-		const localPort = lc > 0 && tokEnd[1] - lc === 5 ? hexAt(line, lc + 1, tokEnd[1]) : -1;
-		const remotePort = rc > 0 && tokEnd[2] - rc === 5 ? hexAt(line, rc + 1, tokEnd[2]) : -1;
+		const lc = colonAt(text, tokStart[1], tokEnd[1]);
+		const rc = colonAt(text, tokStart[2], tokEnd[2]);
+		const localAddress = lc > 0 ? this.addr(text, tokStart[1], lc) : null;
+		const remoteAddress = rc > 0 ? this.addr(text, tokStart[2], rc) : null;
+		const localPort = lc > 0 && tokEnd[1] - lc === 5 ? hexAt(text, lc + 1, tokEnd[1]) : -1;
+		const remotePort = rc > 0 && tokEnd[2] - rc === 5 ? hexAt(text, rc + 1, tokEnd[2]) : -1;
 		if (localAddress === null || remoteAddress === null || localPort < 0 || remotePort < 0) {
-			warnings.push(makeWarning(table, lineNo, 'bad address', line.slice(from, to)));
+			warnings.push(makeWarning(table, lineNo, 'bad address', text.slice(from, to)));
 			return;
 		}
 		if (localAddress.includes(':') !== v6) {
-			warnings.push(makeWarning(table, lineNo, 'address family does not match the table', line.slice(from, to)));
+			warnings.push(makeWarning(table, lineNo, 'address family does not match the table', text.slice(from, to)));
 			return;
 		}
-		const st = hexAt(line, tokStart[3], tokEnd[3]);
-		const qc = colonAt(line, tokStart[4], tokEnd[4]);
-		const txQueue = qc > 0 ? hexAt(line, tokStart[4], qc) : -1;
-		const rxQueue = qc > 0 ? hexAt(line, qc + 1, tokEnd[4]) : -1;
-		const tc = colonAt(line, tokStart[5], tokEnd[5]);
-		const timerCode = tc > 0 ? hexAt(line, tokStart[5], tc) : -1;
-		const when = tc > 0 ? hexAt(line, tc + 1, tokEnd[5]) : -1;
-		const retransmits = hexAt(line, tokStart[6], tokEnd[6]);
+		const st = hexAt(text, tokStart[3], tokEnd[3]);
+		const qc = colonAt(text, tokStart[4], tokEnd[4]);
+		const txQueue = qc > 0 ? hexAt(text, tokStart[4], qc) : -1;
+		const rxQueue = qc > 0 ? hexAt(text, qc + 1, tokEnd[4]) : -1;
+		const tc = colonAt(text, tokStart[5], tokEnd[5]);
+		const timerCode = tc > 0 ? hexAt(text, tokStart[5], tc) : -1;
+		const when = tc > 0 ? hexAt(text, tc + 1, tokEnd[5]) : -1;
+		const retransmits = hexAt(text, tokStart[6], tokEnd[6]);
 		// uid and inode are printed unsigned (%u, %lu); timeout is %d.
-		const uid = isDecimalAt(line, tokStart[7], tokEnd[7]) ? decAt(line, tokStart[7], tokEnd[7]) : NaN;
-		const probes = decAt(line, tokStart[8], tokEnd[8]);
+		const uid = isDecimalAt(text, tokStart[7], tokEnd[7]) ? decAt(text, tokStart[7], tokEnd[7]) : NaN;
+		const probes = decAt(text, tokStart[8], tokEnd[8]);
 		// Every column up to the inode has one fixed shape (hex, hex:hex, decimal): a line where one
 		// does not fit has a column missing, an extra one or a damaged one, and its values cannot be
 		// trusted, so it is a warning rather than a row with some fields dropped.
-		if (st < 0 || txQueue < 0 || rxQueue < 0 || timerCode < 0 || when < 0 || retransmits < 0 || Number.isNaN(uid) || Number.isNaN(probes) || !isDecimalAt(line, tokStart[9], tokEnd[9])) {
-			warnings.push(makeWarning(table, lineNo, 'bad state, queue, timer, retransmit, uid, timeout or inode column', line.slice(from, to)));
+		if (st < 0 || txQueue < 0 || rxQueue < 0 || timerCode < 0 || when < 0 || retransmits < 0 || Number.isNaN(uid) || Number.isNaN(probes) || !isDecimalAt(text, tokStart[9], tokEnd[9])) {
+			warnings.push(makeWarning(table, lineNo, 'bad state, queue, timer, retransmit, uid, timeout or inode column', text.slice(from, to)));
 			return;
 		}
-		const ref = n > 10 ? decAt(line, tokStart[10], tokEnd[10]) : NaN;
+		const ref = n > 10 ? decAt(text, tokStart[10], tokEnd[10]) : NaN;
 		// Full TCP sockets add rto ato quick/pingpong cwnd ssthresh; mini-sockets (TIME_WAIT,
 		// SYN_RECV) stop after the pointer. udp/raw/icmp have drops there instead.
 		const full = kind === 'tcp' && n >= 17;
-		const rto = full ? decAt(line, tokStart[12], tokEnd[12]) : NaN;
-		const ato = full ? decAt(line, tokStart[13], tokEnd[13]) : NaN;
-		const cwnd = full ? decAt(line, tokStart[15], tokEnd[15]) : NaN;
-		const ssthresh = full ? decAt(line, tokStart[16], tokEnd[16]) : NaN;
-		const drops = kind !== 'tcp' && n >= 13 ? decAt(line, tokStart[12], tokEnd[12]) : NaN;
+		const rto = full ? decAt(text, tokStart[12], tokEnd[12]) : NaN;
+		const ato = full ? decAt(text, tokStart[13], tokEnd[13]) : NaN;
+		const cwnd = full ? decAt(text, tokStart[15], tokEnd[15]) : NaN;
+		const ssthresh = full ? decAt(text, tokStart[16], tokEnd[16]) : NaN;
+		const drops = kind !== 'tcp' && n >= 13 ? decAt(text, tokStart[12], tokEnd[12]) : NaN;
 		const raw = kind === 'raw';
 		// One object literal with every field (undefined when absent, which JSON leaves out):
 		// a single hidden class for all rows instead of a chain of property additions.
@@ -266,7 +266,7 @@ export class InetTableParser {
 			txQueue,
 			rxQueue,
 			uid,
-			inode: stripLeadingZeros(line.slice(tokStart[9], tokEnd[9])),
+			inode: stripLeadingZeros(text.slice(tokStart[9], tokEnd[9])),
 			path: null,
 			unixType: null,
 			timer: TIMERS[timerCode] ?? 'unknown',
