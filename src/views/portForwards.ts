@@ -50,9 +50,8 @@ export class PortForwards implements vscode.Disposable {
 
 	/** The local port an ssh host's listener is forwarded to, if it is (not its accepted connections, which share its port). */
 	localPortOf(host: HostEntry, s: SocketInfo): number | undefined {
-		if (host.kind !== 'ssh' || !this.live.size || s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress === null || s.localPort === null) return undefined;
-		const l = this.live.get(forwardKey(host.id, forwardDestination(s.localAddress), s.localPort));
-		return l?.host === host ? l.forward.localPort : undefined;
+		const key = this.keyOf(host, s);
+		return key === undefined ? undefined : this.live.get(key)!.forward.localPort;
 	}
 
 	/**
@@ -133,10 +132,11 @@ export class PortForwards implements vscode.Disposable {
 		return ending.length;
 	}
 
-	/** The key of a listener's forward (for stop), if it has one. */
+	/** The key of a listener's forward (for stop), if it has one: an ssh host's listener, forwarded from this very host entry. */
 	keyOf(host: HostEntry, s: SocketInfo): string | undefined {
-		if (this.localPortOf(host, s) === undefined) return undefined;
-		return forwardKey(host.id, forwardDestination(s.localAddress!), s.localPort!);
+		if (host.kind !== 'ssh' || !this.live.size || s.kind !== 'tcp' || s.state !== 'LISTEN' || s.localAddress === null || s.localPort === null) return undefined;
+		const key = forwardKey(host.id, forwardDestination(s.localAddress), s.localPort);
+		return this.live.get(key)?.host === host ? key : undefined;
 	}
 
 	private dropGone(): void {
