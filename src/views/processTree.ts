@@ -196,13 +196,21 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		// Counted while asked for a `peer:` filter: the view says so, and does not call the filter
 		// empty before the names are in.
 		const forFilter = filtersByPeer(this.options.filter);
-		// Summed: a refresh can land while the last one's names are still out.
-		if (forFilter) this.naming.set(entry, (this.naming.get(entry) ?? 0) + addrs.length);
+		// By address, with how many asks are out for it: a refresh can land while the last one's
+		// names are still out, and ask again for the same peers; each is counted once.
+		let asking = this.naming.get(entry);
+		if (forFilter) {
+			if (!asking) this.naming.set(entry, (asking = new Map()));
+			for (const a of addrs) asking.set(a, (asking.get(a) ?? 0) + 1);
+		}
 		void names.resolve(addrs).then((named) => {
-			if (forFilter) {
-				const left = (this.naming.get(entry) ?? 0) - addrs.length;
-				if (left > 0) this.naming.set(entry, left);
-				else this.naming.delete(entry);
+			if (forFilter && asking) {
+				for (const a of addrs) {
+					const n = (asking.get(a) ?? 0) - 1;
+					if (n > 0) asking.set(a, n);
+					else asking.delete(a);
+				}
+				if (!asking.size && this.naming.get(entry) === asking) this.naming.delete(entry);
 			}
 			if (this.disposed) return;
 			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry, true);
@@ -210,8 +218,8 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		});
 	}
 
-	/** Per host, how many peers its resolver is being asked about for a `peer:` filter. */
-	private readonly naming = new Map<HostEntry, number>();
+	/** Per host, the peers its resolver is being asked about for a `peer:` filter, each with how many asks are out. */
+	private readonly naming = new Map<HostEntry, Map<string, number>>();
 
 	/** What a socket row says beyond its socket (RowExtras), read at each drawing of the row. */
 	private rowExtras(node: SocketNode): RowExtras {
@@ -291,7 +299,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.liveHosts = this.views
 			.filter((v) => v.entry.isRemote && v.entry.store.snapshot && !v.entry.store.error)
 			.map((v) => ({ name: v.entry.name, processes: v.processes, sockets: v.shownSockets }));
-		this.status.namingPeers = [...this.naming.values()].reduce((a, b) => a + b, 0);
+		this.status.namingPeers = [...this.naming.values()].reduce((a, b) => a + b.size, 0);
 		// The welcome view replaces the tree only when nothing at all can be shown (and no names that could match are still being asked).
 		const nothingMatches = !!this.options.filter && !this.status.namingPeers && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
 		const wasEmpty = this.status.empty;
