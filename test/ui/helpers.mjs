@@ -104,11 +104,28 @@ export async function rowMenu(page, row, entry, { attempts = 3 } = {}) {
 			const offered = (await items.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
 			throw new Error(`the menu of the row ${await rowText()} offers no "${entry}": ${JSON.stringify(offered)}`);
 		}
-		const what = `${opened ? 'the context menu closed by itself' : 'no context menu'} after a right-click on the row ${await rowText()} (attempt ${i} of ${attempts})`;
+		const what = `${opened ? 'the context menu closed by itself' : 'no context menu'} after a right-click on the row ${await rowText()} (attempt ${i} of ${attempts}; ${await menuState(page, row)})`;
 		if (i >= attempts) throw new Error(what);
 		console.error(`      [menu] ${what}`);
 		await page.keyboard.press('Escape');
 	}
+}
+
+/**
+ * What the page looked like when a menu did not come (CI keeps only the log; the afterEach dump
+ * comes after the test's own cleanup): where the focus is, whether the row is still there and
+ * where, and what context views exist.
+ */
+async function menuState(page, row) {
+	const focus = await page
+		.evaluate(() => {
+			const a = document.activeElement;
+			return a ? `${a.tagName.toLowerCase()}.${String(a.className).slice(0, 60)} "${(a.getAttribute('aria-label') ?? '').slice(0, 60)}"` : 'none';
+		})
+		.catch((e) => `(unreadable: ${e.message})`);
+	const box = await row.boundingBox({ timeout: 1000 }).catch(() => null);
+	const views = await page.locator('.context-view').evaluateAll((vs) => vs.map((v) => `${v.className}:${getComputedStyle(v).display}:${v.childElementCount}`)).catch(() => []);
+	return `focus ${focus}; row ${box ? `at ${Math.round(box.x)},${Math.round(box.y)} ${Math.round(box.width)}x${Math.round(box.height)}` : 'gone'}; context views ${JSON.stringify(views)}`;
 }
 
 export async function findRow(page, label, timeout = 30000) {
