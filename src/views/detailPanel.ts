@@ -5,6 +5,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import { peerNameOf, peerOf, peerOfText } from '../model/peers';
+import type { PeerNameCache } from '../collect/peerNames';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
 import { MAX_CONNECTIONS, processTraffic, TOO_MANY_PORTS, trafficSockets, trafficTarget, type ProcessTraffic, type TcpInfoManyResult, type TrafficSample } from '../model/traffic';
@@ -343,6 +344,8 @@ export class DetailPanel implements vscode.Disposable {
 	private namePeers(h: HostEntry, msg: ToWebview): void {
 		const names = this.names().resolvePeerNames ? h.peerNames() : undefined;
 		if (!names || (msg.type !== 'process' && msg.type !== 'socket')) return;
+		// Before the rows' own: a filter that matches no row yet shows none to name.
+		if (msg.type === 'process' && msg.target.kind === 'process') this.nameAllForFilter(names, msg.target.pid);
 		const list = msg.type === 'process' ? msg.detail.table.rows.map((r) => peerOfText(r.remote)) : [peerOf(msg.detail.socket)];
 		const addrs = [...new Set(list.filter((a): a is string => a !== undefined))];
 		if (!addrs.length) return;
@@ -360,6 +363,36 @@ export class DetailPanel implements vscode.Disposable {
 			this.post({ type: 'peerNames', target: msg.target, names: known });
 			// A filter typed before the names came may match them now: the table again.
 			if (msg.type === 'process' && this.query.filter.trim()) this.update();
+		});
+	}
+
+	/** The process whose every peer is being named for the table's filter, while it is. */
+	private namingAll: number | undefined;
+
+	/**
+	 * The table's filter matches peers' names, so while it filters, every peer of the process is
+	 * asked for, not only those of the rows shown: a process of more than PAGE sockets had its
+	 * other rows found by address only. Asked MAX_RESOLVE at a time (PeerNameCache.resolveAll),
+	 * stopped when the filter is cleared or another page is shown; the table again once they are in.
+	 */
+	private nameAllForFilter(names: PeerNameCache, pid: number): void {
+		const rows = this.gathered;
+		if (!this.query.filter.trim() || this.namingAll === pid || rows?.pid !== pid) return;
+		const all = new Set<string>();
+		for (const s of [...rows.live, ...rows.closed]) {
+			const p = peerOf(s);
+			if (p !== undefined && names.get(p) === undefined) all.add(p);
+		}
+		if (!all.size) return;
+		const panel = this.panel;
+		const current = () => {
+			const t = this.target;
+			return this.panel === panel && t?.kind === 'process' && t.pid === pid && !!this.query.filter.trim();
+		};
+		this.namingAll = pid;
+		void names.resolveAll([...all], { cancelled: () => !current() }).then(() => {
+			if (this.namingAll === pid) this.namingAll = undefined;
+			if (current() && this.pageReady) this.update();
 		});
 	}
 

@@ -79,11 +79,22 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 	const started = [];
 	/** A child process, or a holder with its own kill(); killing one that has exited does nothing. */
 	const own = (child) => (started.push(() => child.kill('SIGKILL')), child);
-	/** Takes `key` out of the user settings.json, as a user editing the file would (VS Code watches it). */
-	const removeUserSetting = (key) => {
+	/** Sets `key` in the user settings.json (undefined: takes it out), as a user editing the file would (VS Code watches it). */
+	const setUserSetting = (key, value) => {
 		const file = path.join(server.dir, 'udd', 'User', 'settings.json');
 		const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
-		delete settings[key];
+		if (value === undefined) delete settings[key];
+		else settings[key] = value;
+		fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+	};
+	const removeUserSetting = (key) => setUserSetting(key, undefined);
+	/** The same in the workspace's .vscode/settings.json (undefined: takes it out). */
+	const setWorkspaceSetting = (key, value) => {
+		const file = path.join(server.folder, '.vscode', 'settings.json');
+		fs.mkdirSync(path.dirname(file), { recursive: true });
+		const settings = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+		if (value === undefined) delete settings[key];
+		else settings[key] = value;
 		fs.writeFileSync(file, JSON.stringify(settings, null, 2));
 	};
 
@@ -827,6 +838,68 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await screenshot(page, '21c-tree-filtered-by-peer-name');
 		} finally {
 			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
+		}
+	});
+
+	it('the panel\'s filter finds a socket by its peer\'s name past the first page of a process\'s 602 sockets: every peer is asked for while it filters, not only the rows shown', async function () {
+		this.timeout(120000);
+		const name = getentName('127.0.0.1');
+		assert.ok(name, 'this machine\'s /etc/hosts names 127.0.0.1');
+		// 600 UDP sockets connected to 127.0.0.3 (no name here; connect sends nothing) and one to 127.0.0.1.
+		const many = own(spawn(process.execPath, ['-e', "require('fs').writeFileSync('/proc/self/comm','pn-many');const d=require('dgram');const ss=[];let n=0;const up=()=>{if(++n===601)console.log('ready')};for(let i=0;i<600;i++){const s=d.createSocket('udp4');ss.push(s);s.connect(9,'127.0.0.3',up)}const l=d.createSocket('udp4');ss.push(l);l.connect(9,'127.0.0.1',up);setInterval(()=>{},1e6)"], { stdio: ['ignore', 'pipe', 'inherit'] }));
+		await new Promise((r) => many.stdout.once('data', r));
+		await openProcnetView(page);
+		const search = panelFrame(page).locator('input[type="search"]');
+		try {
+			await showPortsForPid(page, many.pid);
+			const frame = panelFrame(page);
+			// 601 UDP sockets and the unix socket of its stdout pipe.
+			await frame.locator('p.count', { hasText: /^500 of 602 sockets shown/ }).waitFor({ timeout: 30000 }).catch(async (e) => {
+				throw new Error(`${e.message}; count lines: ${JSON.stringify(await frame.locator('p.count').allInnerTexts().catch(() => []))}`);
+			});
+			// Sorted by Remote, descending: the 600 to 127.0.0.3 first, the one to 127.0.0.1 past the page.
+			const byRemote = frame.locator('button[aria-label="sort by Remote"]');
+			await byRemote.click();
+			await frame.locator('th[aria-sort="ascending"]', { has: byRemote }).waitFor({ timeout: 10000 });
+			await byRemote.click();
+			await frame.locator('th[aria-sort="descending"]', { has: byRemote }).waitFor({ timeout: 10000 });
+			assert.strictEqual(await frame.locator('table.grid tbody td[data-peer="127.0.0.1"]').count(), 0, 'the socket to 127.0.0.1 is past the page shown');
+
+			// Now every name is forgotten, so that 127.0.0.1's must be asked again: the page and the
+			// tree (which expanded the process to reveal it) may have asked for it already.
+			// - The tree's filter keeps unix sockets alone (no peers): it asks for no names itself,
+			//   and its note says when procnet.resolvePeerNames has been read.
+			// - procnet.resolvePeerNames off, then on again, in the workspace's settings: each change
+			//   clears every host's names. The page meanwhile asks only for its rows' (127.0.0.3).
+			const message = () => page.evaluate(() => document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '');
+			await runCommand(page, 'Procnet: Filter Sockets…');
+			const input = page.locator('.quick-input-widget input');
+			await input.fill('kind:unix -peer:zz');
+			await input.press('Enter');
+			setWorkspaceSetting('procnet.resolvePeerNames', false);
+			await page.waitForFunction(() => (document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '').includes('procnet.resolvePeerNames is off'), null, { timeout: 30000 }).catch(async (e) => {
+				throw new Error(`${e.message}; the tree's message: ${await message()}`);
+			});
+			setWorkspaceSetting('procnet.resolvePeerNames', undefined);
+			await page.waitForFunction(() => !(document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '').includes('procnet.resolvePeerNames is off'), null, { timeout: 30000 });
+			await search.fill(name);
+			const found = frame.locator('p.count').filter({ hasText: /^1 of 1 matching sockets? shown \(602 in all\)/ });
+			await found.waitFor({ timeout: 30000 }).catch(async (e) => {
+				throw new Error(`${e.message}; count line: ${await frame.locator('p.count').first().innerText().catch(() => '?')}`);
+			});
+			assert.match((await frame.locator('table.grid tbody td[data-peer="127.0.0.1"]').first().innerText()).trim(), new RegExp(`^127\\.0\\.0\\.1:9 ${name.replace(/\./g, '\\.')}$`));
+			await screenshot(page, '22c-panel-filter-names-past-the-page');
+		} finally {
+			setWorkspaceSetting('procnet.resolvePeerNames', undefined);
+			// The panel keeps its query for the next process: back to no filter, sorted by State.
+			await search.fill('').catch(() => {});
+			const byState = panelFrame(page).locator('button[aria-label="sort by State"]');
+			if (await byState.count().catch(() => 0)) {
+				await byState.click().catch(() => {});
+				await panelFrame(page).locator('th[aria-sort="ascending"]', { has: byState }).waitFor({ timeout: 10000 }).catch(() => {});
+			}
+			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
+			await runCommand(page, 'View: Close All Editors').catch(() => {});
 		}
 	});
 
