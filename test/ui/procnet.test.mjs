@@ -79,18 +79,15 @@ describe('procnet in the VS Code workbench (code-server + Chromium)', function (
 	const started = [];
 	/** A child process, or a holder with its own kill(); killing one that has exited does nothing. */
 	const own = (child) => (started.push(() => child.kill('SIGKILL')), child);
-	/** Sets `key` in the user settings.json (undefined: takes it out), as a user editing the file would (VS Code watches it). */
-	const setUserSetting = (key, value) => {
-		const file = path.join(server.dir, 'udd', 'User', 'settings.json');
-		const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
-		if (value === undefined) delete settings[key];
-		else settings[key] = value;
-		fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-	};
-	const removeUserSetting = (key) => setUserSetting(key, undefined);
-	/** The same in the workspace's .vscode/settings.json (undefined: takes it out). */
-	const setWorkspaceSetting = (key, value) => {
-		const file = path.join(server.folder, '.vscode', 'settings.json');
+	/**
+	 * Sets `key` in a settings file (undefined: takes it out), as a user editing it would. Which
+	 * file matters in code-server: machine-scoped settings (procnet.sshHosts, which Add SSH Host
+	 * writes) are in the server's Machine/settings.json, and the extension sees an edit of it or of
+	 * the workspace's .vscode/settings.json within a second or two; an edit of User/settings.json,
+	 * whose settings the browser holds, was not seen within 30 s.
+	 */
+	const setSetting = (where, key, value) => {
+		const file = where === 'machine' ? path.join(server.dir, 'udd', 'Machine', 'settings.json') : path.join(server.folder, '.vscode', 'settings.json');
 		fs.mkdirSync(path.dirname(file), { recursive: true });
 		const settings = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 		if (value === undefined) delete settings[key];
@@ -876,11 +873,11 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			const input = page.locator('.quick-input-widget input');
 			await input.fill('kind:unix -peer:zz');
 			await input.press('Enter');
-			setWorkspaceSetting('procnet.resolvePeerNames', false);
+			setSetting('workspace', 'procnet.resolvePeerNames', false);
 			await page.waitForFunction(() => (document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '').includes('procnet.resolvePeerNames is off'), null, { timeout: 30000 }).catch(async (e) => {
 				throw new Error(`${e.message}; the tree's message: ${await message()}`);
 			});
-			setWorkspaceSetting('procnet.resolvePeerNames', undefined);
+			setSetting('workspace', 'procnet.resolvePeerNames', undefined);
 			await page.waitForFunction(() => !(document.querySelector('.part.sidebar .tree-explorer-viewlet-tree-view > .message')?.textContent ?? '').includes('procnet.resolvePeerNames is off'), null, { timeout: 30000 });
 			await search.fill(name);
 			const found = frame.locator('p.count').filter({ hasText: /^1 of 1 matching sockets? shown \(602 in all\)/ });
@@ -890,7 +887,7 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			assert.match((await frame.locator('table.grid tbody td[data-peer="127.0.0.1"]').first().innerText()).trim(), new RegExp(`^127\\.0\\.0\\.1:9 ${name.replace(/\./g, '\\.')}$`));
 			await screenshot(page, '22c-panel-filter-names-past-the-page');
 		} finally {
-			setWorkspaceSetting('procnet.resolvePeerNames', undefined);
+			setSetting('workspace', 'procnet.resolvePeerNames', undefined);
 			// The panel keeps its query for the next process: back to no filter, sorted by State.
 			await search.fill('').catch(() => {});
 			const byState = panelFrame(page).locator('button[aria-label="sort by State"]');
@@ -1029,8 +1026,16 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 			await runCommand(page, 'View: Close All Editors').catch(() => {});
 			await runCommand(page, 'Procnet: Clear Filter').catch(() => {});
 			// Failed before Remove Host: the host goes anyway, or every later test sees each pid twice
-			// (CI: the next test's pid pick took the ssh host's sshd row). Remove Host has no palette entry.
-			if (hostAdded) removeUserSetting('procnet.sshHosts');
+			// (CI: the next test's pid pick took the ssh host's sshd row). Remove Host has no palette
+			// entry: the host comes out of the settings Add SSH Host wrote, and the test waits for its
+			// row to go, so that a cleanup that did nothing says so in the log.
+			if (hostAdded) {
+				setSetting('machine', 'procnet.sshHosts', undefined);
+				await procnetTree(page).getByRole('treeitem', { level: 1 }).filter({ hasText: 'procnet-test' }).first().waitFor({ state: 'detached', timeout: 15000 }).then(
+					() => console.error('      [cleanup] the ssh host procnet-test was removed through the machine settings'),
+					(e) => console.error(`      [cleanup] the ssh host procnet-test is still in the tree: ${e.message}`),
+				);
+			}
 		}
 	});
 
