@@ -6,8 +6,8 @@
 // marks come from. An ssh host is read over one session kept open (cli.ts).
 import { formatChanges, missingPids } from './cliFormat';
 import type { PeerNameCache } from './collect/peerNames';
-import { diffSnapshots, joinContinued, type SnapshotDiff } from './model/diff';
-import { peerNameOf, peerOf } from './model/peers';
+import { diffSnapshots, joinContinued } from './model/diff';
+import { peerNameOf, peersOf } from './model/peers';
 import { selectSnapshot, type Selection } from './model/select';
 import { processKey, type Snapshot } from './model/snapshot';
 
@@ -62,7 +62,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		const names = o.names;
 		// The names of the peers printed, as `snapshot --resolve` gives them (a slow resolver holds
 		// the lines for at most its 2 s; a failed one leaves them unnamed).
-		if (names) await names.resolve(peersOf(d), (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`));
+		if (names) await names.resolve(peersOf([...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets]), (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`));
 		const text = formatChanges(d, before, after, o.json, names && ((s) => peerNameOf(s, (p) => names.get(p))));
 		if (text && !io.out(text)) return 0;
 		before = after;
@@ -77,12 +77,3 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 	return 0;
 }
 
-/** The peers of the sockets a change is printed for, each once. */
-function peersOf(d: SnapshotDiff): string[] {
-	const out = new Set<string>();
-	for (const s of [...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets]) {
-		const p = peerOf(s);
-		if (p !== undefined) out.add(p);
-	}
-	return [...out];
-}

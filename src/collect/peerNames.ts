@@ -117,13 +117,18 @@ export class PeerNameCache {
 		return p;
 	}
 
+	/** Those of `addrs` that are addresses and have no name or "no name" known, each once. */
+	unknown(addrs: Iterable<string>): string[] {
+		return [...new Set(addrs)].filter((a) => this.get(a) === undefined && canonicalAddress(a));
+	}
+
 	/**
 	 * Asks for every one of `addrs` not known, MAX_RESOLVE at a time, each batch after the last
 	 * (Export names all it writes), until done or `cancelled()`. `done(n)` after each batch: n of
 	 * the `missing` it began with have been asked.
 	 */
 	async resolveAll(addrs: readonly string[], opts: { cancelled?: () => boolean; done?: (n: number, missing: number) => void } = {}): Promise<void> {
-		const missing = [...new Set(addrs)].filter((a) => this.get(a) === undefined && canonicalAddress(a));
+		const missing = this.unknown(addrs);
 		for (let i = 0; i < missing.length && !opts.cancelled?.(); i += MAX_RESOLVE) {
 			await this.resolve(missing.slice(i, i + MAX_RESOLVE));
 			opts.done?.(Math.min(missing.length, i + MAX_RESOLVE), missing.length);
@@ -131,7 +136,7 @@ export class PeerNameCache {
 	}
 
 	private async ask(addrs: readonly string[]): Promise<number> {
-		const missing = [...new Set(addrs)].filter((a) => this.get(a) === undefined && canonicalAddress(a)).slice(0, MAX_RESOLVE);
+		const missing = this.unknown(addrs).slice(0, MAX_RESOLVE);
 		if (!missing.length) return 0;
 		const answer = await this.lookup(missing);
 		let changed = 0;

@@ -28,6 +28,16 @@ export function peerOf(s: SocketInfo): string | undefined {
 	return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
+/** The peers of `sockets` (peerOf's form), each once, in the order first met. */
+export function peersOf(sockets: Iterable<SocketInfo>): string[] {
+	const out = new Set<string>();
+	for (const s of sockets) {
+		const p = peerOf(s);
+		if (p !== undefined) out.add(p);
+	}
+	return [...out];
+}
+
 /**
  * The name `nameOf` gives `s`'s peer (peerOf's form): undefined when it has no peer (a listener, a
  * unix socket) or the name is not known, null when the resolver has none. The tree's rows, the

@@ -7,7 +7,7 @@ import { hostPort, localText } from '../model/describe';
 import type { PortNames } from '../model/portNames';
 import { isClosable } from '../model/select';
 import { csvLines } from '../model/csv';
-import { peerNameOf, peerOf } from '../model/peers';
+import { peerNameOf, peersOf } from '../model/peers';
 import { pieceText, snapshotJsonPieces } from '../model/snapshotJson';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../model/snapshot';
 import type { ProcessTreeProvider } from './processTree';
@@ -206,7 +206,7 @@ export async function closeConnectionsOf(host: HostEntry, list: readonly SocketI
 async function namesForExport(host: HostEntry, tree: ProcessTreeProvider, sockets: readonly SocketInfo[]): Promise<((s: SocketInfo) => string | null | undefined) | undefined> {
 	const names = tree.options.resolvePeerNames ? host.peerNames() : undefined;
 	if (!names) return undefined;
-	const peers = [...new Set(sockets.map(peerOf).filter((p): p is string => p !== undefined && names.get(p) === undefined))];
+	const peers = names.unknown(peersOf(sockets));
 	if (peers.length) {
 		await vscode.window.withProgress(
 			{ location: vscode.ProgressLocation.Notification, title: `Procnet: naming ${peers.length} ${peers.length === 1 ? 'peer' : 'peers'} for the export`, cancellable: true },

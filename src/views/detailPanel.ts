@@ -4,7 +4,7 @@
 // again and is restored after a window reload through the serializer.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { peerNameOf, peerOf, peerOfText } from '../model/peers';
+import { peerNameOf, peerOf, peerOfText, peersOf } from '../model/peers';
 import type { PeerNameCache } from '../collect/peerNames';
 import { findRawLine } from '../collect/rawLine';
 import { readTcpInfo, readTcpInfoMany } from '../collect/tcpInfo';
@@ -378,19 +378,15 @@ export class DetailPanel implements vscode.Disposable {
 	private nameAllForFilter(names: PeerNameCache, pid: number): void {
 		const rows = this.gathered;
 		if (!this.query.filter.trim() || this.namingAll === pid || rows?.pid !== pid) return;
-		const all = new Set<string>();
-		for (const s of [...rows.live, ...rows.closed]) {
-			const p = peerOf(s);
-			if (p !== undefined && names.get(p) === undefined) all.add(p);
-		}
-		if (!all.size) return;
+		const all = names.unknown(peersOf([...rows.live, ...rows.closed]));
+		if (!all.length) return;
 		const panel = this.panel;
 		const current = () => {
 			const t = this.target;
 			return this.panel === panel && t?.kind === 'process' && t.pid === pid && !!this.query.filter.trim();
 		};
 		this.namingAll = pid;
-		void names.resolveAll([...all], { cancelled: () => !current() }).then(() => {
+		void names.resolveAll(all, { cancelled: () => !current() }).then(() => {
 			if (this.namingAll === pid) this.namingAll = undefined;
 			if (current() && this.pageReady) this.update();
 		});
@@ -490,7 +486,7 @@ export class DetailPanel implements vscode.Disposable {
 	private *processTable(snap: Snapshot, diff: SnapshotDiff | undefined, pid: number, query: PageQuery): Generator<void, ProcessTable> {
 		let rows = this.gathered;
 		if (rows?.snap !== snap || rows.pid !== pid) this.gathered = rows = yield* gatherSockets(snap, diff, pid);
-		// The filter matches the peers' names the page shows (those of its rows, asked in namePeers).
+		// The filter matches the peers' names known now (asked in namePeers and, while it filters, nameAllForFilter).
 		const names = this.names().resolvePeerNames ? this.host()?.peerNames() : undefined;
 		const nameOf = names && ((s: SocketInfo) => peerNameOf(s, (p) => names.get(p)));
 		const table = yield* windowOf(rows.live, rows.closed, query, SOCKET_ROWS, nameOf);
