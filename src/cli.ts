@@ -330,13 +330,8 @@ async function resolvedCommand(o: Options): Promise<number> {
 			const { capture, parsed, owners } = await readForSnapshot(o.procRoot ?? '/proc');
 			return buildSnapshot(capture, parsed, owners);
 		};
-		const snap = session ? await session.snapshot() : await here();
-		const missing = o.selection.pids && missingPids(snap, o.selection.pids);
-		if (missing) {
-			process.stderr.write(missing);
-			return 1;
-		}
-		const sel = selectSnapshot(snap, o.selection);
+		const sel = selected(o, session ? await session.snapshot() : await here());
+		if (!sel) return 1;
 		const count = o.peerCount ?? 20;
 		const peers = drain(groupByPeer(sel.sockets, Infinity)).peers;
 		const addrs = (o.command === 'peers' ? peers.slice(0, count) : peers).map((g) => g.peer);
@@ -346,10 +341,7 @@ async function resolvedCommand(o: Options): Promise<number> {
 			return 0;
 		}
 		// A socket with a peer: its name, or null when the resolver has none; without one, undefined.
-		const nameOf = (s: SocketInfo) => peerNameOf(s, (p) => nameIn(names, p));
-		if (o.json) writeJson(sel, nameOf);
-		else if (o.csv) writeOut(toCsv(sel, nameOf));
-		else writeOut(formatSnapshot(sel, nameOf));
+		writeSnapshot(o, sel, (s) => peerNameOf(s, (p) => nameIn(names, p)));
 		return 0;
 	} finally {
 		await session?.disposeAndWait();
@@ -426,22 +418,30 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		const snap = buildSnapshot(capture, parsed, owners);
 		if (o.freePort) return freePortCommand(o, o.freePort, snap);
-		const pids = o.selection.pids;
-		const missing = pids && missingPids(snap, pids);
-		if (missing) {
-			process.stderr.write(missing);
-			return 1;
-		}
-		const sel = selectSnapshot(snap, o.selection);
+		const sel = selected(o, snap);
+		if (!sel) return 1;
 		if (o.command === 'peers') writeOut(formatPeers(sel, o.peerCount ?? 20, o.json));
-		else if (o.json) writeJson(sel);
-		else if (o.csv) writeOut(toCsv(sel));
-		else writeOut(formatSnapshot(sel));
+		else writeSnapshot(o, sel);
 		return 0;
 	} catch (e) {
 		process.stderr.write(`procnet: ${(e as Error).message}\n`);
 		return 1;
 	}
+}
+
+/** The selection of `snap` (--pid, --kind, ...); undefined, said on stderr, when a --pid given has no process. */
+function selected(o: Options, snap: Snapshot): Snapshot | undefined {
+	const missing = o.selection.pids && missingPids(snap, o.selection.pids);
+	if (!missing) return selectSnapshot(snap, o.selection);
+	process.stderr.write(missing);
+	return undefined;
+}
+
+/** A snapshot as --json, --csv or text; with `nameOf` (--resolve), each peer's name too. */
+function writeSnapshot(o: Options, sel: Snapshot, nameOf?: (s: SocketInfo) => string | null | undefined): void {
+	if (o.json) writeJson(sel, nameOf);
+	else if (o.csv) writeOut(toCsv(sel, nameOf));
+	else writeOut(formatSnapshot(sel, nameOf));
 }
 
 /**
