@@ -572,6 +572,22 @@ function report(all, tools) {
 			+ pad(fmtRatio(s.row.ss?.ms ?? null, s.row.floor?.ms ?? null), 10) + pad(fmtRatio(w, s.row.ss?.ms ?? null), 16) + pad(fmtRatio(w, s.row.floor?.ms ?? null), 19)
 			+ pad(fmtRatio(s.row.ssh?.ms ?? null, p), 13) + pad(fmtRatio(s.ssh?.warm?.total ?? null, w), 22));
 	}
+	if (all.some((s) => s.row.procnet?.cpuMs && s.row.floor?.ms)) {
+		// The two-core bound: no split of procnet's work over both cores can end before half its
+		// CPU time. When that half is already over 1.3 x the floor, the floor target needs less CPU
+		// work, not more parallelism (a split that adds work can still make the wall time worse).
+		say('');
+		say('the two-core bound: procnet\'s cpu (user+sys, median) spread evenly over both cores, against the floor; cores used = cpu / wall');
+		const has24 = all.some((s) => s.row.procnet24?.cpuMs);
+		say(padR('N', 8) + pad('cpu/2/floor', 13) + pad('wall/floor', 12) + pad('cores used', 12) + (has24 ? pad('node24 cpu/2/floor', 20) + pad('node24 cores used', 19) : ''));
+		for (const s of all) {
+			const f = s.row.floor?.ms ?? null;
+			const half = (r) => (r?.cpuMs ? r.cpuMs / 2 : null);
+			const used = (r) => (r?.cpuMs && r.ms ? (r.cpuMs / r.ms).toFixed(2) : '-');
+			say(padR(s.n, 8) + pad(fmtRatio(half(s.row.procnet), f), 13) + pad(fmtRatio(s.row.procnet?.ms ?? null, f), 12) + pad(used(s.row.procnet), 12)
+				+ (has24 ? pad(fmtRatio(half(s.row.procnet24), f), 20) + pad(used(s.row.procnet24), 19) : ''));
+		}
+	}
 	if (all.some((s) => s.row.procnet24?.ms)) {
 		say('');
 		say(`the same CLI on Node ${NODE_VERSION} (${path.relative(repo, node24)}), ratios of medians:`);
