@@ -27,10 +27,10 @@ import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, typ
 import { toCsv } from './model/csv';
 import { watch, type WatchIo } from './cliWatch';
 import { visible } from './model/describe';
-import { parseIp, unmapped } from './model/filter';
+import { parseFilter, parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
-import { selectSnapshot, type Selection } from './model/select';
+import { narrows, selectSnapshot, type Selection } from './model/select';
 import type { Snapshot, SocketInfo } from './model/snapshot';
 import type { SocketKind } from './procfs/types';
 
@@ -84,6 +84,12 @@ snapshot options:
   --children           with --pid: their descendants too
   --listening          only listening sockets (LISTEN, and bound datagram sockets)
   --kind K[,K...]      only these kinds: ${KINDS.join(', ')}
+  --port P[,P...]      only sockets with this local or remote port (P, or FROM-TO), as
+                       lsof -i :P
+  --filter QUERY       only sockets that match QUERY, the tree's filter language: terms
+                       port:3000[-3100] state:listen kind:udp pid:123 user:NAME
+                       addr:10.0.0.0/8 netns:ID unit:NAME container:ID peer:ADDR and plain
+                       words, all of them; -TERM excludes (peer: matches addresses here)
   --resolve            name each socket's peer by the host's own resolver (getent hosts:
                        /etc/hosts, DNS; there over --ssh), as ss -r does: "peer NAME" in
                        the text, remoteName in --json (null: no name), remote_name in --csv
@@ -152,6 +158,16 @@ function parsePids(v: string): number[] {
 	return out;
 }
 
+/** `--port`: ports and FROM-TO ranges (1-65535) separated by commas. */
+function parsePortList(v: string): Array<[number, number]> {
+	return v.split(',').map((item) => {
+		const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
+		const lo = m ? Number(m[1]) : NaN, hi = m ? Number(m[2] ?? m[1]) : NaN;
+		if (!(lo >= 1 && hi <= 65535 && lo <= hi)) throw new UsageError(`--port takes ports (1-65535) or FROM-TO ranges separated by commas, not ${JSON.stringify(v)}`);
+		return [lo, hi];
+	});
+}
+
 function parseArgs(argv: string[]): Options | 'help' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
 	const command = argv[0];
@@ -192,6 +208,15 @@ function parseArgs(argv: string[]): Options | 'help' {
 			case '--listening':
 				o.selection.listening = true;
 				break;
+			case '--port':
+				o.selection.ports = parsePortList(value());
+				break;
+			case '--filter': {
+				const f = parseFilter(value());
+				if (f.errors.length) throw new UsageError(`--filter: ${f.errors.join('; ')}`);
+				if (f.terms.length) o.selection.filter = f;
+				break;
+			}
 			case '--kind': {
 				const ks = value().split(',');
 				for (const k of ks) if (!KINDS.includes(k as SocketKind)) throw new UsageError(`unknown kind ${JSON.stringify(k)}; kinds are ${KINDS.join(', ')}`);
@@ -268,7 +293,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (o.resolve && command !== 'peers' && command !== 'snapshot' && command !== 'watch') throw new UsageError('--resolve goes with peers, snapshot and watch');
 	if (command === 'close') {
 		const closeUsage = 'close takes LOCAL REMOTE (ADDR:PORT each) or --id ID, and --ssh HOST [--ssh-config FILE] [--sudo]';
-		if (o.json || o.csv || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
+		if (o.json || o.csv || narrows(o.selection) || o.procRoot || o.fromCapture || o.recipe) throw new UsageError(closeUsage);
 		if (id !== undefined && ends.length === 0) o.close = { id };
 		else if (id === undefined && ends.length === 2) o.close = { local: parseEndpoint(ends[0]), remote: parseEndpoint(ends[1]) };
 		else throw new UsageError(closeUsage);
@@ -278,21 +303,21 @@ function parseArgs(argv: string[]): Options | 'help' {
 	if (command === 'free-port') {
 		const range = ends.length === 1 ? parsePortRange(ends[0]) : undefined;
 		if (!range) throw new UsageError(`free-port takes one PORT or FROM-TO (1-65535, at most ${MAX_SPAN} ports)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
-		if (o.csv || o.recipe || o.selection.pids || o.selection.children || o.selection.kinds || o.selection.listening) throw new UsageError('free-port takes --udp, --count, --json and a source (--proc-root, --ssh, --from-capture)');
+		if (o.csv || o.recipe || narrows(o.selection)) throw new UsageError('free-port takes --udp, --count, --json and a source (--proc-root, --ssh, --from-capture)');
 		o.freePort = { range, protocol, count: count ?? 5 };
 		return o;
 	}
 	if (command === 'kill-port') {
 		const ports = ends.length === 1 ? parsePorts(ends[0]) : undefined;
 		if (!ports) throw new UsageError(`kill-port takes PORT or PORT,PORT,... (1-65535)${ends.length ? `, not ${JSON.stringify(ends.join(' '))}` : ''}`);
-		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || o.selection.pids || o.selection.kinds || o.selection.listening) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE] [--sudo]');
+		if (o.json || o.csv || o.recipe || o.procRoot || o.fromCapture || narrows(o.selection)) throw new UsageError('kill-port takes --udp, --grace and --ssh HOST [--ssh-config FILE] [--sudo]');
 		o.killPort = { ports, protocol, graceMs: graceMs ?? 3000 };
 		return o;
 	}
 	if (graceMs !== undefined) throw new UsageError('--grace goes with kill-port');
 	if (command === 'traffic') {
 		// ss reads the kernel it runs on: a copied /proc, a capture or another host has no counters to ask.
-		if (o.procRoot || o.fromCapture || o.recipe || o.csv || o.selection.kinds || o.selection.listening || protocol !== 'tcp') throw new UsageError('traffic reads a live kernel, this machine\'s or an ssh host\'s: it takes --pid, --children, --interval, --count, --samples, --json and --ssh HOST [--ssh-config FILE] [--sudo]');
+		if (o.procRoot || o.fromCapture || o.recipe || o.csv || o.selection.kinds || o.selection.listening || o.selection.ports || o.selection.filter || protocol !== 'tcp') throw new UsageError('traffic reads a live kernel, this machine\'s or an ssh host\'s: it takes --pid, --children, --interval, --count, --samples, --json and --ssh HOST [--ssh-config FILE] [--sudo]');
 		o.count = count ?? 10;
 		return o;
 	}
@@ -300,7 +325,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	// A capture is a record: who its peers were then is not what a resolver says now.
 	if (o.resolve && o.fromCapture) throw new UsageError('--resolve asks a live host\'s resolver: not with --from-capture');
 	if (command === 'peers') {
-		if (o.csv || o.recipe || protocol !== 'tcp') throw new UsageError('peers takes --count, --json, --resolve, the selection options (--pid, --children, --kind) and a source');
+		if (o.csv || o.recipe || protocol !== 'tcp') throw new UsageError('peers takes --count, --json, --resolve, the selection options (--pid, --children, --kind, --port, --filter) and a source');
 		o.peerCount = count ?? 20;
 		count = undefined;
 	}
@@ -310,7 +335,7 @@ function parseArgs(argv: string[]): Options | 'help' {
 	// A capture is one moment: there is nothing to watch in it.
 	if (command === 'watch' && (o.fromCapture || o.recipe)) throw new UsageError('watch reads a live host: /proc, --proc-root or --ssh');
 	if (o.recipe && (o.command !== 'capture' || o.procRoot || o.ssh)) throw new UsageError('--recipe goes with capture alone');
-	if (o.command === 'capture' && (o.fromCapture || o.json || o.selection.pids || o.selection.kinds || o.selection.listening))
+	if (o.command === 'capture' && (o.fromCapture || o.json || narrows(o.selection)))
 		throw new UsageError('capture takes only --proc-root, --ssh or --recipe');
 	return o;
 }

@@ -1,6 +1,7 @@
 // Narrowing a snapshot to what a user asked for: some pids (and their descendants), some
 // kinds, listening sockets only. Shared by the CLI flags and the views.
 import type { SocketKind } from '../procfs/types';
+import { matchesFilter, type Filter } from './filter';
 import { ownedBy } from './owners';
 import type { ProcessInfo, Snapshot, SocketInfo } from './snapshot';
 
@@ -9,6 +10,15 @@ export interface Selection {
 	children?: boolean;
 	kinds?: readonly SocketKind[];
 	listening?: boolean;
+	/** Sockets with a local or remote port in any of these ranges (inclusive), as `lsof -i :PORT`. */
+	ports?: ReadonlyArray<readonly [number, number]>;
+	/** Sockets that match a query in the tree's filter language (filter.ts); its peer: terms match addresses. */
+	filter?: Filter;
+}
+
+/** Whether `sel` narrows the sockets or processes at all. */
+export function narrows(sel: Selection): boolean {
+	return !!(sel.pids || sel.children || sel.kinds || sel.listening || sel.ports || sel.filter);
 }
 
 /** A socket that waits for peers: TCP/SCTP/unix LISTEN, or a bound datagram socket with no peer (as `ss -l` counts them). */
@@ -109,5 +119,16 @@ export function selectSnapshot(snap: Snapshot, sel: Selection): Snapshot {
 		sockets = sockets.filter((s) => kinds.has(s.kind));
 	}
 	if (sel.listening) sockets = sockets.filter(isListening);
+	if (sel.ports) {
+		const ranges = sel.ports;
+		const inRange = (p: number | null) => p !== null && ranges.some(([lo, hi]) => p >= lo && p <= hi);
+		sockets = sockets.filter((s) => inRange(s.localPort) || inRange(s.remotePort));
+	}
+	if (sel.filter) {
+		// The processes a term like user: or unit: looks at: every owner of the socket.
+		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
+		const f = sel.filter;
+		sockets = sockets.filter((s) => matchesFilter(f, s, s.owners.flatMap((o) => byPid.get(o.pid) ?? [])));
+	}
 	return { ...snap, processes, sockets };
 }

@@ -188,6 +188,45 @@ time.sleep(3600)`);
 		);
 	});
 
+	it('--port keeps the sockets with that local or remote port, as lsof -i :PORT; --filter takes the tree\'s filter language', async () => {
+		const port = (tcp4.address() as net.AddressInfo).port;
+		const cport = client4.localPort!;
+		const byPort = await snapshotJson(['--port', String(port)]);
+		// Every socket kept has the port on one end (this machine's other sockets may have it too) ...
+		assert.ok(byPort.sockets.length > 0);
+		for (const s of byPort.sockets) assert.ok(s.localPort === port || s.remotePort === port, `${s.id}: ${s.localPort} -> ${s.remotePort}`);
+		// ... and ours are all there: the listener, both ends of the connection (the client side shared with the child).
+		one(findInet(byPort, 'tcp', '127.0.0.1', port, (s) => s.state === 'LISTEN'), 'listener');
+		one(findInet(byPort, 'tcp', '127.0.0.1', port, (s) => s.remotePort === cport), 'server side');
+		const c = one(findInet(byPort, 'tcp', '127.0.0.1', cport, (s) => s.remotePort === port), 'client side');
+		assert.deepStrictEqual(ownerPids(c), [process.pid, child.pid!].sort((a, b) => a - b));
+		// A range and a list: the tcp6 listener's port is in the second item.
+		const p6 = (tcp6.address() as net.AddressInfo).port;
+		const two = await snapshotJson(['--port', `${port}-${port},${p6}`, '--pid', String(process.pid), '--listening']);
+		assert.deepStrictEqual(two.sockets.map((s) => `${s.localAddress}:${s.localPort}`).sort(), [`127.0.0.1:${port}`, `::1:${p6}`].sort());
+		const listener = await snapshotJson(['--filter', `port:${port} state:listen`]);
+		assert.deepStrictEqual(listener.sockets.map((s) => [s.localAddress, s.localPort, s.state]), [['127.0.0.1', port, 'LISTEN']]);
+		// Terms about processes: the child (a sleep) holds only the shared client socket.
+		const childs = await snapshotJson(['--filter', `pid:${child.pid} -kind:unix`]);
+		assert.deepStrictEqual(childs.sockets.map((s) => [s.localPort, s.remotePort]), [[cport, port]]);
+		for (const [args, message] of [
+			[['--port', '0'], '--port takes ports (1-65535) or FROM-TO ranges separated by commas, not "0"'],
+			[['--port', '80,x'], '--port takes ports (1-65535) or FROM-TO ranges separated by commas, not "80,x"'],
+			[['--port', '90-80'], '--port takes ports (1-65535) or FROM-TO ranges separated by commas, not "90-80"'],
+			[['--filter', 'port:http'], '--filter: port: expects a number or a range like 3000-3100, not "http"'],
+			[['--filter', 'addr:10.0.0.0/33'], '--filter: addr: "10.0.0.0/33" is not an address prefix like 10.0.0.0/8 or fd00::/8'],
+		] as Array<[string[], string]>) {
+			const r = await runCli(['snapshot', ...args]);
+			assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+			assert.ok(r.stderr.startsWith(`procnet: ${message}\n`), r.stderr.split('\n')[0]);
+		}
+		// Commands that act on one thing, or save everything, take no selection.
+		for (const args of [['capture', '--port', '80'], ['kill-port', '80', '--filter', 'pid:1'], ['close', '--id', 'x', '--port', '80'], ['free-port', '80', '--filter', 'x']]) {
+			const r = await runCli(args);
+			assert.strictEqual(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+		}
+	});
+
 	it('prints a readable table grouped by process', async () => {
 		const r = await runCli(['snapshot', '--pid', String(process.pid)]);
 		assert.strictEqual(r.code, 0, r.stderr);

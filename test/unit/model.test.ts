@@ -3,6 +3,7 @@ import type { Capture, ProcessCapture } from '../../src/collect/capture';
 import { changedFields, diffSnapshots, sameSocket } from '../../src/model/diff';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { buildSnapshot } from '../../src/model/join';
+import { parseFilter } from '../../src/model/filter';
 import { isListening, selectSnapshot, withDescendants } from '../../src/model/select';
 import { fixture } from './fixtures';
 
@@ -136,6 +137,22 @@ describe('select', () => {
 		assert.deepStrictEqual(selectSnapshot(snap, { pids: [10], children: true }).sockets.map((s) => s.inode), ['100', '101']);
 		assert.deepStrictEqual(selectSnapshot(snap, { listening: true }).sockets.map((s) => s.inode), ['100']);
 		assert.ok(isListening(snap.sockets[0]) && !isListening(snap.sockets[1]));
+	});
+
+	it('limits by local or remote port (--port) and by a query in the filter language (--filter)', () => {
+		const inodes = (sel: Parameters<typeof selectSnapshot>[1]) => selectSnapshot(snap, sel).sockets.map((s) => s.inode);
+		// 0x0BB8 = 3000 is the listener's local port and the client's remote one; 0xD431 = 54321 the client's local.
+		assert.deepStrictEqual(inodes({ ports: [[3000, 3000]] }), ['100', '101']);
+		assert.deepStrictEqual(inodes({ ports: [[54321, 54321]] }), ['101']);
+		assert.deepStrictEqual(inodes({ ports: [[1, 2999], [3001, 54320]] }), []);
+		assert.deepStrictEqual(inodes({ ports: [[1, 2999], [50000, 60000]] }), ['101']);
+		assert.deepStrictEqual(inodes({ filter: parseFilter('state:listen') }), ['100']);
+		assert.deepStrictEqual(inodes({ filter: parseFilter('port:3000 -state:listen') }), ['101']);
+		// Terms about processes look at every owner of the socket: pid 12 holds the client.
+		assert.deepStrictEqual(inodes({ filter: parseFilter('pid:12') }), ['101']);
+		assert.deepStrictEqual(inodes({ filter: parseFilter('pid:10-11') }), ['100']);
+		assert.deepStrictEqual(inodes({ filter: parseFilter('-pid:10') }), ['101']);
+		assert.deepStrictEqual(inodes({ filter: parseFilter('port:3000'), kinds: ['udp'] }), []);
 	});
 });
 
