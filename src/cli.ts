@@ -27,7 +27,7 @@ import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, typ
 import { toCsv } from './model/csv';
 import { watch, type WatchIo } from './cliWatch';
 import { visible } from './model/describe';
-import { parseFilter, parseIp, unmapped } from './model/filter';
+import { filtersByPeer, parseFilter, parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { narrows, selectSnapshot, type Selection } from './model/select';
@@ -89,7 +89,8 @@ snapshot options:
   --filter QUERY       only sockets that match QUERY, the tree's filter language: terms
                        port:3000[-3100] state:listen kind:udp pid:123 user:NAME
                        addr:10.0.0.0/8 netns:ID unit:NAME container:ID peer:ADDR and plain
-                       words, all of them; -TERM excludes (peer: matches addresses here)
+                       words, all of them; -TERM excludes (peer: matches addresses, and in
+                       snapshot and peers with --resolve the names too)
   --resolve            name each socket's peer by the host's own resolver (getent hosts:
                        /etc/hosts, DNS; there over --ssh), as ss -r does: "peer NAME" in
                        the text, remoteName in --json (null: no name), remote_name in --csv
@@ -355,12 +356,23 @@ async function resolvedCommand(o: Options): Promise<number> {
 			const { capture, parsed, owners } = await readForSnapshot(o.procRoot ?? '/proc');
 			return buildSnapshot(capture, parsed, owners);
 		};
-		const sel = selected(o, session ? await session.snapshot() : await here());
-		if (!sel) return 1;
+		// A filter's peer: terms match names too here: every peer of the rest of the selection is
+		// named first, and the filter applied after.
+		const filter = o.selection.filter;
+		const byName = filtersByPeer(filter);
+		const wide = selected(byName ? { ...o, selection: { ...o.selection, filter: undefined } } : o, session ? await session.snapshot() : await here());
+		if (!wide) return 1;
 		const count = o.peerCount ?? 20;
-		const peers = drain(groupByPeer(sel.sockets, Infinity)).peers;
-		const addrs = (o.command === 'peers' ? peers.slice(0, count) : peers).map((g) => g.peer);
-		const names = addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>();
+		const lookup = async (addrs: string[]) => (addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>());
+		let names: Map<string, string | null>;
+		let sel = wide;
+		if (byName) {
+			names = await lookup(drain(groupByPeer(wide.sockets, Infinity)).peers.map((g) => g.peer));
+			sel = selectSnapshot(wide, { filter }, (p) => nameIn(names, p));
+		} else {
+			const peers = drain(groupByPeer(wide.sockets, Infinity)).peers;
+			names = await lookup((o.command === 'peers' ? peers.slice(0, count) : peers).map((g) => g.peer));
+		}
 		if (o.command === 'peers') {
 			writeOut(formatPeers(sel, count, o.json, names));
 			return 0;

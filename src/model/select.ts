@@ -1,7 +1,7 @@
 // Narrowing a snapshot to what a user asked for: some pids (and their descendants), some
 // kinds, listening sockets only. Shared by the CLI flags and the views.
 import type { SocketKind } from '../procfs/types';
-import { matchesFilter, type Filter } from './filter';
+import { matchesFilter, type Filter, type PeerNameOf } from './filter';
 import { ownedBy } from './owners';
 import type { ProcessInfo, Snapshot, SocketInfo } from './snapshot';
 
@@ -106,7 +106,8 @@ export function withDescendants(processes: readonly ProcessInfo[], pids: readonl
 	return out;
 }
 
-export function selectSnapshot(snap: Snapshot, sel: Selection): Snapshot {
+/** `nameOf`: the host's resolver's names of peers, for the filter's peer: terms (addresses only without). */
+export function selectSnapshot(snap: Snapshot, sel: Selection, nameOf?: PeerNameOf): Snapshot {
 	let sockets = snap.sockets;
 	let processes = snap.processes;
 	if (sel.pids) {
@@ -128,7 +129,7 @@ export function selectSnapshot(snap: Snapshot, sel: Selection): Snapshot {
 		// The processes a term like user: or unit: looks at: every owner of the socket.
 		const byPid = new Map(snap.processes.map((p) => [p.pid, p]));
 		const f = sel.filter;
-		sockets = sockets.filter((s) => matchesFilter(f, s, s.owners.flatMap((o) => byPid.get(o.pid) ?? [])));
+		sockets = sockets.filter((s) => matchesFilter(f, s, s.owners.flatMap((o) => byPid.get(o.pid) ?? []), nameOf));
 	}
 	return { ...snap, processes, sockets };
 }

@@ -41,6 +41,41 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 		assert.ok(!fs.existsSync('/tmp/procnet-pwned'));
 	});
 
+	it('`--filter peer:NAME` with --resolve matches the names the resolver gives; without it, addresses only', async () => {
+		const name = getentName('127.0.0.1')!;
+		assert.ok(name && !name.includes('127.0.0.1'), `this machine's name of 127.0.0.1: ${name}`);
+		const server = net.createServer(() => undefined);
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+		const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+		await new Promise((r) => client.once('connect', r));
+		try {
+			const pid = String(process.pid);
+			const named = await runCli(['snapshot', '--resolve', '--json', '--pid', pid, '--filter', `peer:${name}`]);
+			assert.strictEqual(named.code, 0, named.stderr);
+			const sockets = (JSON.parse(named.stdout) as { sockets: Array<{ kind: string; localPort: number; remoteName?: string | null }> }).sockets;
+			assert.ok(sockets.some((x) => x.kind === 'tcp' && x.localPort === client.localPort), 'the client\'s connection, by its peer\'s name');
+			for (const x of sockets) assert.strictEqual(x.remoteName, name);
+			// The same filter negated keeps the rest: the listener (no peer) is in, the connection out.
+			const others = await runCli(['snapshot', '--resolve', '--json', '--pid', pid, '--filter', `-peer:${name}`]);
+			const rest = (JSON.parse(others.stdout) as { sockets: Array<{ state: string; localPort: number }> }).sockets;
+			assert.ok(rest.some((x) => x.state === 'LISTEN' && x.localPort === (server.address() as net.AddressInfo).port));
+			assert.ok(!rest.some((x) => x.localPort === client.localPort));
+			// Without --resolve no name is known: a peer: term matches addresses only.
+			const unnamed = await runCli(['snapshot', '--json', '--pid', pid, '--filter', `peer:${name}`]);
+			assert.deepStrictEqual((JSON.parse(unnamed.stdout) as { sockets: unknown[] }).sockets, []);
+			const byAddr = await runCli(['snapshot', '--json', '--pid', pid, '--filter', 'peer:127.0.0.1']);
+			assert.ok((JSON.parse(byAddr.stdout) as { sockets: Array<{ localPort: number }> }).sockets.some((x) => x.localPort === client.localPort));
+			const peers = await runCli(['peers', '--resolve', '--json', '--pid', pid, '--filter', `peer:${name}`]);
+			// (::1 may have the same name here: /etc/hosts often calls both localhost.)
+			const found = (JSON.parse(peers.stdout) as { peers: Array<{ peer: string; name: string | null }> }).peers;
+			assert.ok(found.some((p) => p.peer === '127.0.0.1'), peers.stdout);
+			for (const p of found) assert.strictEqual(p.name, name, p.peer);
+		} finally {
+			client.destroy();
+			server.close();
+		}
+	});
+
 	it('on a command host, names come from that host\'s resolver, not this machine\'s: its /etc/hosts differs', async function () {
 		if (process.getuid?.() !== 0 || !canUnshare()) this.skip();
 		const hosts = path.join(dir, 'hosts');
