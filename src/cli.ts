@@ -352,15 +352,11 @@ const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshS
 async function resolvedCommand(o: Options): Promise<number> {
 	const session = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
 	try {
-		const here = async () => {
-			const { capture, parsed, owners } = await readForSnapshot(o.procRoot ?? '/proc');
-			return buildSnapshot(capture, parsed, owners);
-		};
 		// A filter's peer: terms match names too here: every peer of the rest of the selection is
 		// named first, and the filter applied after.
 		const filter = o.selection.filter;
 		const byName = filtersByPeer(filter);
-		const wide = selected(byName ? { ...o, selection: { ...o.selection, filter: undefined } } : o, session ? await session.snapshot() : await here());
+		const wide = selected(byName ? { ...o, selection: { ...o.selection, filter: undefined } } : o, session ? await session.snapshot() : await snapshotHere(o.procRoot));
 		if (!wide) return 1;
 		const count = o.peerCount ?? 20;
 		const lookup = async (addrs: string[]) => (addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>());
@@ -409,6 +405,12 @@ async function loadCapture(o: Options): Promise<{ capture: Capture; parsed?: Par
 	const root = o.procRoot ?? '/proc';
 	// A capture to save is read on one thread: the two-thread scan keeps the fds in its index only.
 	return o.command === 'capture' ? { capture: readProcTree({ root }) } : readForSnapshot(root);
+}
+
+/** This machine's snapshot (or --proc-root's) as `procnet snapshot` reads it: what kill-port and close act on. */
+async function snapshotHere(root = '/proc'): Promise<Snapshot> {
+	const { capture, parsed, owners } = await readForSnapshot(root);
+	return buildSnapshot(capture, parsed, owners);
 }
 
 /**
@@ -496,7 +498,7 @@ function freePortCommand(o: Options, f: NonNullable<Options['freePort']>, snap: 
 /** `procnet kill-port`: a fresh read of this machine, or of an ssh host over one session that then signals. */
 async function killPortCommand(o: Options, k: NonNullable<Options['killPort']>): Promise<number> {
 	const print = { out: (t: string) => void writeOut(t), err: (t: string) => void process.stderr.write(t) };
-	if (!o.ssh) return killPorts(buildSnapshot(readProcTree({ root: '/proc' })), k.ports, k.protocol, k.graceMs, localSignaller(), print);
+	if (!o.ssh) return killPorts(await snapshotHere(), k.ports, k.protocol, k.graceMs, localSignaller(), print);
 	const src = sshOf({ ...o, ssh: o.ssh });
 	try {
 		const sig = sessionSignaller((pid, startTicks, s) => src.signal(pid, startTicks, s));
@@ -585,7 +587,7 @@ function sameAddress(a: string, b: string): boolean {
  * there, only while the owner's fd still is that socket).
  */
 async function closeCommand(o: Options, c: NonNullable<Options['close']>): Promise<number> {
-	if (!o.ssh) return closeIn(buildSnapshot(readProcTree({ root: '/proc' })), c, (s) => closeConnection(s));
+	if (!o.ssh) return closeIn(await snapshotHere(), c, (s) => closeConnection(s));
 	const src = sshOf({ ...o, ssh: o.ssh });
 	try {
 		const { capture, parsed } = await src.captureParsed();
