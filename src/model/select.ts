@@ -1,5 +1,6 @@
 // Narrowing a snapshot to what a user asked for: some pids (and their descendants), some
-// kinds, listening sockets only. Shared by the CLI flags and the views.
+// kinds, listening sockets only, some ports, a query in the filter language. Shared by the CLI
+// flags and the views.
 import type { SocketKind } from '../procfs/types';
 import { matchesFilter, type Filter, type PeerNameOf } from './filter';
 import { ownedBy } from './owners';
@@ -12,7 +13,7 @@ export interface Selection {
 	listening?: boolean;
 	/** Sockets with a local or remote port in any of these ranges (inclusive), as `lsof -i :PORT`. */
 	ports?: ReadonlyArray<readonly [number, number]>;
-	/** Sockets that match a query in the tree's filter language (filter.ts); its peer: terms match addresses. */
+	/** Sockets that match a query in the tree's filter language (filter.ts); its peer: terms match addresses, and names given to selectSnapshot. */
 	filter?: Filter;
 }
 
