@@ -686,32 +686,48 @@ setInterval(() => {}, 1e6);`], { stdio: ['ignore', 'pipe', 'inherit'] }));
 		const a = await findRow(page, `pn-multi-a (${kids[0].pid})`);
 		const b = await findRow(page, `pn-multi-b (${kids[1].pid})`);
 		const selected = () => page.locator('.part.sidebar [role="treeitem"][aria-selected="true"]');
-		await a.click();
-		// A click on a process row also expands it: its socket rows come in below it and b moves
-		// down. Ctrl+click b once they are in (CI: the Ctrl+click raced the expansion, and the
-		// selection stayed one row).
-		await selected().and(a).waitFor({ timeout: 10000 });
-		await a.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 10000 });
-		await page.getByRole('treeitem', { level: 3 }).filter({ hasText: 'LISTEN' }).first().waitFor({ timeout: 10000 });
-		await b.click({ modifiers: ['Control'] });
-		await page.waitForFunction(() => document.querySelectorAll('.part.sidebar [role="treeitem"][aria-selected="true"]').length === 2, null, { timeout: 10000 }).catch(async (e) => {
-			throw new Error(`${e.message}; selected: ${JSON.stringify(await selected().allInnerTexts())}`);
-		});
-		const item = (await rowMenu(page, b, 'Kill Process…')).filter({ hasText: 'Kill Process…' });
-		// A node process's menu (process.listening.node) also offers the debugger.
-		assert.strictEqual(await page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Attach Debugger' }).count(), 1);
-		await page.waitForTimeout(300); // the menu fades in: a readable screenshot, nothing asserted on it
-		await screenshot(page, '19c-two-rows-selected-menu');
-		await item.first().click();
-		const dialog = page.locator('.monaco-dialog-box');
-		await dialog.waitFor({ timeout: 15000 });
-		const text = await dialog.innerText();
-		assert.match(text, /Terminate 2 processes\?/);
-		assert.match(text, new RegExp(`pn-multi-a \\(pid ${kids[0].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
-		assert.match(text, new RegExp(`pn-multi-b \\(pid ${kids[1].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
-		await screenshot(page, '19d-kill-two-confirm');
-		await dialog.getByRole('button', { name: 'Terminate' }).click();
-		assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
+		// Live refresh is paused while the rows are clicked: a refresh that changes the host's top
+		// rows re-renders them (a README known limit), and a Ctrl+click landing in one was lost (CI,
+		// twenty-third session: the selection stayed one row, with the expansion waited for below).
+		await runCommand(page, 'Procnet: Pause Live Refresh');
+		try {
+			await a.click();
+			// A click on a process row also expands it: its socket rows come in below it and b moves
+			// down. Ctrl+click b once they are in and b has stopped moving (CI: the Ctrl+click raced
+			// the expansion, and the selection stayed one row).
+			await selected().and(a).waitFor({ timeout: 10000 });
+			await a.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 10000 });
+			await page.getByRole('treeitem', { level: 3 }).filter({ hasText: 'LISTEN' }).first().waitFor({ timeout: 10000 });
+			for (let last = '', t0 = Date.now(); ; await page.waitForTimeout(150)) {
+				const box = JSON.stringify(await b.boundingBox());
+				if (box === last) break;
+				if (Date.now() - t0 > 10000) throw new Error(`row b kept moving: ${box}`);
+				last = box;
+			}
+			await b.click({ modifiers: ['Control'] });
+			await page.waitForFunction(() => document.querySelectorAll('.part.sidebar [role="treeitem"][aria-selected="true"]').length === 2, null, { timeout: 10000 }).catch(async (e) => {
+				throw new Error(`${e.message}; selected: ${JSON.stringify(await selected().allInnerTexts())}`);
+			});
+			const item = (await rowMenu(page, b, 'Kill Process…')).filter({ hasText: 'Kill Process…' });
+			// A node process's menu (process.listening.node) also offers the debugger.
+			assert.strictEqual(await page.locator('.context-view .monaco-menu .action-item').filter({ hasText: 'Attach Debugger' }).count(), 1);
+			await page.waitForTimeout(300); // the menu fades in: a readable screenshot, nothing asserted on it
+			await screenshot(page, '19c-two-rows-selected-menu');
+			await item.first().click();
+			const dialog = page.locator('.monaco-dialog-box');
+			await dialog.waitFor({ timeout: 15000 });
+			const text = await dialog.innerText();
+			assert.match(text, /Terminate 2 processes\?/);
+			assert.match(text, new RegExp(`pn-multi-a \\(pid ${kids[0].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
+			assert.match(text, new RegExp(`pn-multi-b \\(pid ${kids[1].pid}\\), listening on 127\\.0\\.0\\.1:\\d+`));
+			await screenshot(page, '19d-kill-two-confirm');
+			await dialog.getByRole('button', { name: 'Terminate' }).click();
+			assert.deepStrictEqual(await Promise.all(exits), ['SIGTERM', 'SIGTERM']);
+		} finally {
+			// A dialog left up (a failed check) would keep the palette from opening.
+			if (await page.locator('.monaco-dialog-box').isVisible().catch(() => false)) await page.keyboard.press('Escape').catch(() => {});
+			await runCommand(page, 'Procnet: Resume Live Refresh');
+		}
 	});
 
 	it('groups by peer from "Group Sockets By…": the remote addresses with their counts and owners; the host row\'s menu offers Find Free Port (and, VS Code being root here, no Read as Root)', async function () {
