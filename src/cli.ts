@@ -27,7 +27,7 @@ import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, typ
 import { toCsv } from './model/csv';
 import { watch, type WatchIo } from './cliWatch';
 import { visible } from './model/describe';
-import { filtersByPeer, parseFilter, parseIp, unmapped } from './model/filter';
+import { filtersByPeer, parseFilter, parseIp, splitByPeer, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
 import { narrows, selectSnapshot, type Selection } from './model/select';
@@ -352,23 +352,17 @@ const sshOf = (o: Pick<Options, 'sshConfig' | 'sudo'> & { ssh: string }) => sshS
 async function resolvedCommand(o: Options): Promise<number> {
 	const session = o.ssh ? sshOf({ ...o, ssh: o.ssh }) : undefined;
 	try {
-		// A filter's peer: terms match names too here: every peer of the rest of the selection is
-		// named first, and the filter applied after.
-		const filter = o.selection.filter;
-		const byName = filtersByPeer(filter);
-		const wide = selected(byName ? { ...o, selection: { ...o.selection, filter: undefined } } : o, session ? await session.snapshot() : await snapshotHere(o.procRoot));
+		// A filter's peer: terms match names too here, as in the tree (treeIndex.ts): the selection
+		// is made with the other terms, its peers are named, and the peer: terms applied after.
+		const halves = o.selection.filter && filtersByPeer(o.selection.filter) ? splitByPeer(o.selection.filter) : undefined;
+		const wide = selected(halves ? { ...o, selection: { ...o.selection, filter: halves.rest } } : o, session ? await session.snapshot() : await snapshotHere(o.procRoot));
 		if (!wide) return 1;
 		const count = o.peerCount ?? 20;
-		const lookup = async (addrs: string[]) => (addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>());
-		let names: Map<string, string | null>;
-		let sel = wide;
-		if (byName) {
-			names = await lookup(drain(groupByPeer(wide.sockets, Infinity)).peers.map((g) => g.peer));
-			sel = selectSnapshot(wide, { filter }, (p) => nameIn(names, p));
-		} else {
-			const peers = drain(groupByPeer(wide.sockets, Infinity)).peers;
-			names = await lookup((o.command === 'peers' ? peers.slice(0, count) : peers).map((g) => g.peer));
-		}
+		const peers = drain(groupByPeer(wide.sockets, Infinity)).peers;
+		// `peers` prints the first `count`; a peer: term needs every name to match on.
+		const addrs = (o.command === 'peers' && !halves ? peers.slice(0, count) : peers).map((g) => g.peer);
+		const names = addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>();
+		const sel = halves ? selectSnapshot(wide, { filter: halves.byPeer }, (p) => nameIn(names, p)) : wide;
 		if (o.command === 'peers') {
 			writeOut(formatPeers(sel, count, o.json, names));
 			return 0;

@@ -173,6 +173,15 @@ export function matchesFilter(f: Filter, s: SocketInfo, owners: readonly Process
 	return true;
 }
 
+/**
+ * `f` as two filters: the terms that look at no peer's name, and the `peer:` terms, which do.
+ * A caller that names peers asks only for those of the sockets the first lets through, then
+ * matches the second (either may have no terms, and then matches everything).
+ */
+export function splitByPeer(f: Filter): { rest: Filter; byPeer: Filter } {
+	return { rest: { ...f, terms: f.terms.filter((t) => t.key !== 'peer') }, byPeer: { ...f, terms: f.terms.filter((t) => t.key === 'peer') } };
+}
+
 /** Whether `f` has a `peer:` term, whose matches depend on the names of peers. */
 export function filtersByPeer(f: Filter | undefined): boolean {
 	return !!f?.terms.some((t) => t.key === 'peer');

@@ -5,7 +5,7 @@
 // drives it); nothing here touches vscode.
 import type { DebugTracker } from '../debug/debugTracker';
 import { commandLine, localText, portSummaryOf } from '../model/describe';
-import { filtersByPeer, matchesFilter, type Filter } from '../model/filter';
+import { filtersByPeer, matchesFilter, splitByPeer, type Filter } from '../model/filter';
 import { groupByPeer, peerOf, statesText } from '../model/peers';
 import { MAX_RESOLVE } from '../collect/peerNames';
 import type { PortNames } from '../model/portNames';
@@ -161,8 +161,7 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 	const nameOf = resolver && ((peer: string) => resolver.get(peer));
 	let unnamed: Map<string, number> | undefined = resolver && filtersByPeer(o.filter) ? new Map() : undefined;
 	// The filter as its two halves: the peer terms are matched only on what the rest let through.
-	const rest: Filter | undefined = unnamed && o.filter && { ...o.filter, terms: o.filter.terms.filter((t) => t.key !== 'peer') };
-	const byPeer: Filter | undefined = unnamed && o.filter && { ...o.filter, terms: o.filter.terms.filter((t) => t.key === 'peer') };
+	const halves = unnamed && o.filter ? splitByPeer(o.filter) : undefined;
 	const shown = (s: SocketInfo): boolean => {
 		if (o.kinds && !o.kinds.has(s.kind)) return false;
 		if (o.listeningOnly && !isListening(s)) return false;
@@ -170,12 +169,12 @@ export function* indexHost(entry: HostEntry, host: HostNode, o: TreeOptions, deb
 		const owners = s.owners;
 		if (owners.length && owners.every((x) => hidden.has(x.pid))) return false;
 		if (!o.filter) return true;
-		if (!unnamed || !rest || !byPeer) return matchesFilter(o.filter, s, ownersOf(owners), nameOf);
+		if (!unnamed || !halves) return matchesFilter(o.filter, s, ownersOf(owners), nameOf);
 		const procsOf = ownersOf(owners);
-		if (!matchesFilter(rest, s, procsOf)) return false;
+		if (!matchesFilter(halves.rest, s, procsOf)) return false;
 		const peer = peerOf(s);
 		if (peer !== undefined && resolver!.get(peer) === undefined) unnamed.set(peer, (unnamed.get(peer) ?? 0) + 1);
-		return matchesFilter(byPeer, s, procsOf, nameOf);
+		return matchesFilter(halves.byPeer, s, procsOf, nameOf);
 	};
 	// Sized up front and cut to length after: grown by push, the list's copies were 1.7 MiB of
 	// a refresh's garbage at 100k.

@@ -55,6 +55,9 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 			const sockets = (JSON.parse(named.stdout) as { sockets: Array<{ kind: string; localPort: number; remoteName?: string | null }> }).sockets;
 			assert.ok(sockets.some((x) => x.kind === 'tcp' && x.localPort === client.localPort), 'the client\'s connection, by its peer\'s name');
 			for (const x of sockets) assert.strictEqual(x.remoteName, name);
+			// With a term that looks at no name: the rest narrows first, then the names match.
+			const both = await runCli(['snapshot', '--resolve', '--json', '--filter', `port:${client.localPort} peer:${name}`]);
+			assert.deepStrictEqual((JSON.parse(both.stdout) as { sockets: Array<{ localPort: number; remotePort: number }> }).sockets.map((x) => [x.localPort, x.remotePort]).sort(), [[client.localPort, (server.address() as net.AddressInfo).port], [(server.address() as net.AddressInfo).port, client.localPort]].sort());
 			// The same filter negated keeps the rest: the listener (no peer) is in, the connection out.
 			const others = await runCli(['snapshot', '--resolve', '--json', '--pid', pid, '--filter', `-peer:${name}`]);
 			const rest = (JSON.parse(others.stdout) as { sockets: Array<{ state: string; localPort: number }> }).sockets;
