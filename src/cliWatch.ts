@@ -76,4 +76,3 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 	}
 	return 0;
 }
-
