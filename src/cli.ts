@@ -89,8 +89,8 @@ snapshot options:
   --filter QUERY       only sockets that match QUERY, the tree's filter language: terms
                        port:3000[-3100] state:listen kind:udp pid:123 user:NAME
                        addr:10.0.0.0/8 netns:ID unit:NAME container:ID peer:ADDR and plain
-                       words, all of them; -TERM excludes (peer: matches addresses, and in
-                       snapshot and peers with --resolve the names too)
+                       words, all of them; -TERM excludes (peer: matches addresses, and
+                       with --resolve the names too)
   --resolve            name each socket's peer by the host's own resolver (getent hosts:
                        /etc/hosts, DNS; there over --ssh), as ss -r does: "peer NAME" in
                        the text, remoteName in --json (null: no name), remote_name in --csv

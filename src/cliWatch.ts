@@ -7,6 +7,7 @@
 import { formatChanges, missingPids } from './cliFormat';
 import type { PeerNameCache } from './collect/peerNames';
 import { diffSnapshots, joinContinued } from './model/diff';
+import { filtersByPeer, splitByPeer, type PeerNameOf } from './model/filter';
 import { peerNameOf, peersOf } from './model/peers';
 import { selectSnapshot, type Selection } from './model/select';
 import { processKey, type Snapshot } from './model/snapshot';
@@ -15,7 +16,10 @@ export interface WatchOptions {
 	intervalMs: number;
 	json: boolean;
 	selection: Selection;
-	/** --resolve: the peers of each read's changes are asked of it before they are printed. */
+	/**
+	 * --resolve: the peers of each read's changes are asked of it before they are printed; with a
+	 * `peer:` term in the selection's filter, every peer the rest of the selection lets through.
+	 */
 	names?: PeerNameCache;
 }
 
@@ -48,7 +52,8 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		}
 		watched = new Set(first.processes.filter((p) => pids.includes(p.pid)).map(processKey));
 	}
-	let before = selectSnapshot(first, o.selection);
+	const select = selector(o.selection, o.names, io);
+	let before = await select(first);
 	const seconds = o.intervalMs / 1000;
 	io.err(`procnet: watching ${first.host.hostname}: ${before.sockets.length} sockets now; read again ${seconds} s after each read (Ctrl-C stops)\n`);
 	while (!stop) {
@@ -57,7 +62,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		clearTimeout(timer);
 		if (stop) break;
 		const snap = await read();
-		const after = selectSnapshot(snap, o.selection);
+		const after = await select(snap);
 		const d = joinContinued(diffSnapshots(before, after));
 		const names = o.names;
 		// The names of the peers printed, as `snapshot --resolve` gives them (a slow resolver holds
@@ -75,4 +80,32 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		}
 	}
 	return 0;
+}
+
+/**
+ * How each read is narrowed to the selection. A filter's `peer:` terms match names too with
+ * --resolve, as in `snapshot` and the tree: the other terms select first, every peer of what they
+ * let through is named (all of them, not MAX_RESOLVE: a socket whose name is not in yet would be
+ * printed closed, and new when it comes), then the peer: terms apply. A name once given stays
+ * with its address for the watch, so that a name expiring, or a resolver that fails later, does
+ * not print sockets closed that did not close.
+ */
+function selector(sel: Selection, names: PeerNameCache | undefined, io: WatchIo): (snap: Snapshot) => Promise<Snapshot> {
+	if (!names || !sel.filter || !filtersByPeer(sel.filter)) return (snap) => Promise.resolve(selectSnapshot(snap, sel));
+	const { rest, byPeer } = splitByPeer(sel.filter);
+	let given = new Map<string, string | null>();
+	return async (snap) => {
+		const wide = selectSnapshot(snap, { ...sel, filter: rest });
+		const peers = peersOf(wide.sockets);
+		await names.resolveAll(peers, { onError: (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`) });
+		// Kept for the peers of this read only: a long watch does not hold every address it saw.
+		const kept = new Map<string, string | null>();
+		for (const p of peers) {
+			const n = names.get(p) ?? given.get(p);
+			if (n !== undefined) kept.set(p, n);
+		}
+		given = kept;
+		const nameOf: PeerNameOf = (p) => kept.get(p);
+		return selectSnapshot(wide, { filter: byPeer }, nameOf);
+	};
 }

@@ -127,10 +127,10 @@ export class PeerNameCache {
 	 * (Export names all it writes), until done or `cancelled()`. `done(n)` after each batch: n of
 	 * the `missing` it began with have been asked.
 	 */
-	async resolveAll(addrs: readonly string[], opts: { cancelled?: () => boolean; done?: (n: number, missing: number) => void } = {}): Promise<void> {
+	async resolveAll(addrs: readonly string[], opts: { cancelled?: () => boolean; done?: (n: number, missing: number) => void; onError?: (e: unknown) => void } = {}): Promise<void> {
 		const missing = this.unknown(addrs);
 		for (let i = 0; i < missing.length && !opts.cancelled?.(); i += MAX_RESOLVE) {
-			await this.resolve(missing.slice(i, i + MAX_RESOLVE));
+			await this.resolve(missing.slice(i, i + MAX_RESOLVE), opts.onError);
 			opts.done?.(Math.min(missing.length, i + MAX_RESOLVE), missing.length);
 		}
 	}

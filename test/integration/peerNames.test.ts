@@ -204,4 +204,41 @@ describe('peer names from the host\'s own resolver (getent hosts)', function () 
 			server.close();
 		}
 	});
+
+	it('`procnet watch --filter peer:NAME --resolve` prints the changes of sockets whose peer has that name, and no others', async function () {
+		const name = getentName('127.0.0.1');
+		if (!name || name.includes('127.0.0.1')) this.skip();
+		const w = new Watcher(['--resolve', '--json', '--pid', String(process.pid), '--interval', '0.2', '--filter', `peer:${name}`]);
+		const server = net.createServer((c) => c.on('error', () => undefined));
+		const udp = dgram.createSocket('udp4');
+		let client: net.Socket | undefined;
+		try {
+			await w.started();
+			// Opened first, so that they are in a read before the connection is: none of them may be printed.
+			await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+			const port = (server.address() as net.AddressInfo).port;
+			await new Promise<void>((r) => udp.connect(9, '192.0.2.1', () => r()));
+			await new Promise((r) => setTimeout(r, 600));
+			const c = net.connect(port, '127.0.0.1');
+			client = c;
+			await new Promise((r) => c.once('connect', r));
+			type Event = { event: string; socket: { kind: string; state: string; localPort: number; remotePort: number; remoteAddress: string; remoteName?: string | null } };
+			const event = async (what: string, test: (e: Event) => boolean) => JSON.parse(await w.line((l) => test(JSON.parse(l) as Event), what)) as Event;
+			const local = c.localPort; // gone from c once it is destroyed
+			const out = await event('the client\'s connection, new', (e) => e.event === 'new' && e.socket.kind === 'tcp' && e.socket.localPort === local);
+			assert.strictEqual(out.socket.remoteName, name);
+			await event('the server\'s end of it, new', (e) => e.event === 'new' && e.socket.kind === 'tcp' && e.socket.remotePort === local);
+			c.destroy();
+			await event('the client\'s connection, closed', (e) => e.event === 'closed' && e.socket.kind === 'tcp' && e.socket.localPort === local);
+			// Every line printed is about a socket whose peer has that name: not the listener (no
+			// peer), not the UDP socket (192.0.2.1 has none).
+			for (const l of w.lines) assert.strictEqual((JSON.parse(l) as Event).socket.remoteName, name, l);
+			assert.ok(!/peer names:/.test(w.stderr), w.stderr);
+		} finally {
+			w.stop();
+			client?.destroy();
+			udp.close();
+			server.close();
+		}
+	});
 });
