@@ -22,6 +22,7 @@ import { runInTurns, SYNC_SOCKETS } from './turns';
 import { socketIcon as sharedSocketIcon } from '../shared/icons';
 import { adoptRoots, HostView, indexHost, UNKNOWN_REASON, type TreeOptions } from './treeIndex';
 import { ToldHostRows } from './toldRows';
+import { AskedPeers } from './askedPeers';
 import { hostNodeOf, type GroupNode, type HostNode, type Mark, type MessageNode, type ProcessNode, type SocketNode, type TreeNode } from './treeNodes';
 
 export { MAX_CHILDREN, socketOrder, type GroupBy, type TreeOptions } from './treeIndex';
@@ -196,30 +197,17 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		// Counted while asked for a `peer:` filter: the view says so, and does not call the filter
 		// empty before the names are in.
 		const forFilter = filtersByPeer(this.options.filter);
-		// By address, with how many asks are out for it: a refresh can land while the last one's
-		// names are still out, and ask again for the same peers; each is counted once.
-		let asking = this.naming.get(entry);
-		if (forFilter) {
-			if (!asking) this.naming.set(entry, (asking = new Map()));
-			for (const a of addrs) asking.set(a, (asking.get(a) ?? 0) + 1);
-		}
+		const answered = forFilter ? this.asking.ask(entry, addrs) : undefined;
 		void names.resolve(addrs).then((named) => {
-			if (forFilter && asking) {
-				for (const a of addrs) {
-					const n = (asking.get(a) ?? 0) - 1;
-					if (n > 0) asking.set(a, n);
-					else asking.delete(a);
-				}
-				if (!asking.size && this.naming.get(entry) === asking) this.naming.delete(entry);
-			}
+			answered?.();
 			if (this.disposed) return;
 			if (named && this.options.resolvePeerNames && (this.options.groupBy === 'peer' || filtersByPeer(this.options.filter))) this.rebuildHost(entry, true);
 			else if (forFilter) this.changed(null);
 		});
 	}
 
-	/** Per host, the peers its resolver is being asked about for a `peer:` filter, each with how many asks are out. */
-	private readonly naming = new Map<HostEntry, Map<string, number>>();
+	/** Per host, the peers its resolver is being asked about for a `peer:` filter. */
+	private readonly asking = new AskedPeers<HostEntry>();
 
 	/** What a socket row says beyond its socket (RowExtras), read at each drawing of the row. */
 	private rowExtras(node: SocketNode): RowExtras {
@@ -299,7 +287,7 @@ export class ProcessTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
 		this.status.liveHosts = this.views
 			.filter((v) => v.entry.isRemote && v.entry.store.snapshot && !v.entry.store.error)
 			.map((v) => ({ name: v.entry.name, processes: v.processes, sockets: v.shownSockets }));
-		this.status.namingPeers = [...this.naming.values()].reduce((a, b) => a + b.size, 0);
+		this.status.namingPeers = this.asking.size;
 		// The welcome view replaces the tree only when nothing at all can be shown (and no names that could match are still being asked).
 		const nothingMatches = !!this.options.filter && !this.status.namingPeers && this.views.every((v) => v.entry.store.snapshot && !v.entry.store.error && v.roots.length === 0);
 		const wasEmpty = this.status.empty;
