@@ -27,13 +27,37 @@ function extras(s: SocketInfo, multiNs: boolean, nameOf?: SocketPeerName): strin
 	return bits.join('  ');
 }
 
-/** A socket's kind, state, local and remote ends in the columns of both the table and `watch`'s lines. */
-function socketColumns(s: SocketInfo, state: string): string {
-	return pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), 28) + pad(remoteText(s), 28);
+/** The widths of the local and remote columns. */
+interface EndWidths {
+	local: number;
+	remote: number;
 }
 
-function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string, nameOf?: SocketPeerName): string {
-	return ('  ' + socketColumns(s, s.state) + pad(fdNote, 10) + extras(s, multiNs, nameOf)).trimEnd();
+/** What `watch` prints in (its lines come one read at a time), and the least `snapshot` does: an IPv4 address and port fit. */
+const END_WIDTHS: EndWidths = { local: 28, remote: 28 };
+
+/**
+ * The table's end columns, as wide as the longest end printed (as `ss` and `lsof` size theirs),
+ * so that an IPv6 address or a long netlink name does not push the rest of its line out of step.
+ * At most 48, a full IPv6 address and port: a long unix path takes its own room on its line only.
+ */
+function endWidths(sockets: readonly SocketInfo[]): EndWidths {
+	let local = END_WIDTHS.local;
+	let remote = END_WIDTHS.remote;
+	for (let i = 0; i < sockets.length; i++) {
+		local = Math.max(local, Math.min(48, localText(sockets[i]).length + 1));
+		remote = Math.max(remote, Math.min(48, remoteText(sockets[i]).length + 1));
+	}
+	return { local, remote };
+}
+
+/** A socket's kind, state, local and remote ends in the columns of both the table and `watch`'s lines. */
+function socketColumns(s: SocketInfo, state: string, w: EndWidths = END_WIDTHS): string {
+	return pad(kindText(s), 15) + pad(state, 13) + pad(localText(s), w.local) + pad(remoteText(s), w.remote);
+}
+
+function socketLine(s: SocketInfo, multiNs: boolean, fdNote: string, w: EndWidths, nameOf?: SocketPeerName): string {
+	return ('  ' + socketColumns(s, s.state, w) + pad(fdNote, 10) + extras(s, multiNs, nameOf)).trimEnd();
 }
 
 /** Why `--pid` cannot be honoured: the pids given that `snap` has no process for; undefined when it has them all. */
@@ -73,6 +97,7 @@ export function formatSnapshot(snap: Snapshot, nameOf?: SocketPeerName): string 
 		}
 	}
 	out.push(`host ${snap.host.hostname} (Linux ${snap.host.kernel}) · ${snap.source.label} · ${snap.takenAt} · ${snap.sockets.length} sockets, ${byPid.size} processes with sockets`);
+	const widths = endWidths(snap.sockets);
 	const procs = snap.processes.filter((p) => byPid.has(p.pid));
 	// Listeners first, as a person scanning for "who serves this port" expects.
 	const listens = (p: ProcessInfo) => byPid.get(p.pid)!.some((x) => x.s.state === 'LISTEN');
@@ -83,7 +108,7 @@ export function formatSnapshot(snap: Snapshot, nameOf?: SocketPeerName): string 
 		for (const { s, fd } of byPid.get(p.pid)!) {
 			const shared = s.owners.filter((o) => o.pid !== p.pid).map((o) => o.pid);
 			const note = `fd ${fd}` + (shared.length ? ` (also pid ${[...new Set(shared)].join(',')})` : '');
-			out.push(socketLine(s, multiNs, note, nameOf));
+			out.push(socketLine(s, multiNs, note, widths, nameOf));
 		}
 	}
 	if (unowned.length) {
@@ -91,7 +116,7 @@ export function formatSnapshot(snap: Snapshot, nameOf?: SocketPeerName): string 
 		const counts = new Map<string, number>();
 		for (const s of unowned) counts.set(s.ownerUnknown ?? '?', (counts.get(s.ownerUnknown ?? '?') ?? 0) + 1);
 		out.push(`Sockets without a known owner (${[...counts].map(([k, v]) => `${k}: ${v}`).join(', ')})`);
-		for (const s of unowned) out.push(socketLine(s, multiNs, `uid ${s.uid ?? '?'}`, nameOf) + `  [${s.ownerUnknown}]`);
+		for (const s of unowned) out.push(socketLine(s, multiNs, `uid ${s.uid ?? '?'}`, widths, nameOf) + `  [${s.ownerUnknown}]`);
 	}
 	if (snap.warnings.length) {
 		out.push('');

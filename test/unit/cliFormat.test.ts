@@ -1,7 +1,8 @@
 // formatChanges (procnet watch): one line per change, marked -, ~, +, owners named by the snapshot
-// the socket is from; control characters in a process name never reach the terminal raw.
+// the socket is from; control characters in a process name never reach the terminal raw. And
+// formatSnapshot's columns (procnet snapshot).
 import * as assert from 'assert';
-import { formatChanges } from '../../src/cliFormat';
+import { formatChanges, formatSnapshot } from '../../src/cliFormat';
 import { diffSnapshots, joinContinued } from '../../src/model/diff';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
 
@@ -75,5 +76,28 @@ describe('formatChanges (procnet watch)', () => {
 		assert.deepStrictEqual(events.filter((e) => e.event === 'changed').map((e) => e.before!.id), ['net:[1]|tcp4|7', 'net:[1]|tcp4|0|127.0.0.1:3000|127.0.0.1:41001']);
 		// Nothing to pair: the diff itself.
 		assert.strictEqual(joinContinued(diffSnapshots(a, a)).newSockets.length, 0);
+	});
+});
+
+describe('formatSnapshot (procnet snapshot)', () => {
+	it('sizes the end columns to the longest end, so the fd column lines up under a full IPv6 address; a unix path longer than that takes its own room', () => {
+		const v6 = '2001:db8:1234:5678:9abc:def0:1234:5678';
+		const path = '/run/' + 'x'.repeat(80);
+		const s = snap([proc(10, 'srv')], [
+			sock('1', 10),
+			sock('2', 10, { ipVersion: 6, localAddress: v6, localPort: 65535, remoteAddress: v6, remotePort: 65534, state: 'ESTABLISHED', id: 'net:[1]|tcp6|2' }),
+			sock('3', 10, { kind: 'unix', ipVersion: null, localAddress: null, localPort: null, remoteAddress: null, remotePort: null, path, unixType: 'STREAM', id: 'net:[1]|unix|3' }),
+		], '2026-12-02T10:00:00.000Z');
+		const lines = formatSnapshot(s).split('\n').filter((l) => / fd 3/.test(l));
+		assert.strictEqual(lines.length, 3, lines.join('\n'));
+		const [v4, six, unix] = lines;
+		assert.ok(six.includes(`[${v6}]:65535 `) && six.includes(`[${v6}]:65534 `), six);
+		assert.strictEqual(v4.indexOf(' fd 3'), six.indexOf(' fd 3'), `the fd column lines up:\n${v4}\n${six}`);
+		// The remote column starts where the IPv6 line's does.
+		assert.strictEqual(v4.indexOf('*'), six.indexOf(`[${v6}]:65534`));
+		assert.ok(unix.includes(`${path} `) && unix.indexOf(' fd 3') > six.indexOf(' fd 3'), unix);
+		// Only IPv4 ends: the fixed widths watch prints in too.
+		const narrow = formatSnapshot(snap([proc(10, 'srv')], [sock('1', 10)], '2026-12-02T10:00:00.000Z')).split('\n').find((l) => / fd 3/.test(l))!;
+		assert.match(narrow, /^ {2}tcp {12}LISTEN {7}127\.0\.0\.1:3000 {14}\* {27}fd 3$/);
 	});
 });
