@@ -102,6 +102,7 @@ snapshot options:
                        'sudo -n' (other users' sockets get their owners, as with sudo ss
                        -tulpn; sudo must allow it without a password)
   -h, --help           this text
+  -V, --version        procnet's version
 `;
 
 class UsageError extends Error {}
@@ -169,8 +170,12 @@ function parsePortList(v: string): Array<[number, number]> {
 	});
 }
 
-function parseArgs(argv: string[]): Options | 'help' {
+/** package.json's version, put in by the bundler (esbuild.js); undefined when this file is run unbundled. */
+declare const PROCNET_VERSION: string | undefined;
+
+function parseArgs(argv: string[]): Options | 'help' | 'version' {
 	if (argv.length === 0 || argv[0] === '-h' || argv[0] === '--help') return 'help';
+	if (argv[0] === '-V' || argv[0] === '--version') return 'version';
 	const command = argv[0];
 	if (command !== 'snapshot' && command !== 'watch' && command !== 'capture' && command !== 'close' && command !== 'free-port' && command !== 'traffic' && command !== 'kill-port' && command !== 'peers') throw new UsageError(`unknown command ${JSON.stringify(command)}`);
 	const o: Options = { command, json: false, selection: {} };
@@ -420,7 +425,7 @@ async function readForSnapshot(root: string): Promise<{ capture: Capture; parsed
 }
 
 export async function main(argv: string[]): Promise<number> {
-	let o: Options | 'help';
+	let o: Options | 'help' | 'version';
 	try {
 		o = parseArgs(argv);
 	} catch (e) {
@@ -432,6 +437,10 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	if (o === 'help') {
 		process.stdout.write(USAGE);
+		return 0;
+	}
+	if (o === 'version') {
+		process.stdout.write(`procnet ${typeof PROCNET_VERSION === 'string' ? PROCNET_VERSION : '(unbundled)'}\n`);
 		return 0;
 	}
 	if (o.recipe) {

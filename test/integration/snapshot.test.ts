@@ -269,6 +269,19 @@ time.sleep(3600)`);
 		assert.match(r4.stderr, /cannot read \/nonexistent-procnet: ENOENT/);
 	});
 
+	it('--version and -V print the package\'s version, --help the usage, each with exit 0', async () => {
+		const version = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+		for (const flag of ['--version', '-V']) {
+			const r = await runCli([flag]);
+			assert.strictEqual(r.code, 0, r.stderr);
+			assert.strictEqual(r.stdout, `procnet ${version}\n`);
+		}
+		const help = await runCli(['--help']);
+		assert.strictEqual(help.code, 0);
+		assert.match(help.stdout, /^usage: procnet snapshot/);
+		assert.match(help.stdout, /-V, --version/);
+	});
+
 	it('round-trips through a saved capture', async () => {
 		const r = await runCli(['capture']);
 		assert.strictEqual(r.code, 0, r.stderr);
