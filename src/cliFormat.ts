@@ -33,20 +33,19 @@ interface EndWidths {
 	remote: number;
 }
 
-/** What `watch` prints in (its lines come one read at a time), and the least `snapshot` does: an IPv4 address and port fit. */
+/** The least the end columns take: an IPv4 address and port fit. */
 const END_WIDTHS: EndWidths = { local: 28, remote: 28 };
 
 /**
- * The table's end columns, as wide as the longest end printed (as `ss` and `lsof` size theirs),
- * so that an IPv6 address or a long netlink name does not push the rest of its line out of step.
+ * The end columns widened to the longest end of `sockets` (as `ss` and `lsof` size theirs), so
+ * that an IPv6 address or a long netlink name does not push the rest of its line out of step.
  * At most 48, a full IPv6 address and port: a long unix path takes its own room on its line only.
  */
-function endWidths(sockets: readonly SocketInfo[]): EndWidths {
-	let local = END_WIDTHS.local;
-	let remote = END_WIDTHS.remote;
-	for (let i = 0; i < sockets.length; i++) {
-		local = Math.max(local, Math.min(48, localText(sockets[i]).length + 1));
-		remote = Math.max(remote, Math.min(48, remoteText(sockets[i]).length + 1));
+function endWidths(sockets: Iterable<SocketInfo>, from: EndWidths = END_WIDTHS): EndWidths {
+	let { local, remote } = from;
+	for (const s of sockets) {
+		local = Math.max(local, Math.min(48, localText(s).length + 1));
+		remote = Math.max(remote, Math.min(48, remoteText(s).length + 1));
 	}
 	return { local, remote };
 }
@@ -134,8 +133,17 @@ function ownersText(s: SocketInfo, names: Map<number, string>): string {
 
 const namesOf = (snap: Snapshot) => new Map(snap.processes.map((p) => [p.pid, visible(p.name)]));
 
+/**
+ * The end columns of `procnet watch`'s lines, for the whole watch: they widen when a read brings a
+ * longer end and never narrow, so the lines after it line up (its lines come one read at a time;
+ * the table sizes its columns once).
+ */
+export class WatchColumns {
+	widths: EndWidths = END_WIDTHS;
+}
+
 /** What changed, one line per socket (`procnet watch`): `- ` closed, `~ ` changed, `+ ` new; or one JSON object per line. */
-export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot, json: boolean, nameOf?: SocketPeerName): string {
+export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot, json: boolean, nameOf?: SocketPeerName, columns = new WatchColumns()): string {
 	if (!d.closedSockets.length && !d.changedSockets.length && !d.newSockets.length) return '';
 	const at = after.takenAt;
 	if (json) {
@@ -155,12 +163,13 @@ export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot
 	}
 	// The reader's local clock time of the read, as `date` prints it.
 	const time = new Date(at).toTimeString().slice(0, 8);
+	const w = (columns.widths = endWidths([...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets], columns.widths));
 	const was = namesOf(before);
 	const now = namesOf(after);
 	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') => {
 		const name = nameOf?.(s);
 		const tail = [name ? `peer ${name}` : '', more].filter(Boolean).join('  ');
-		return (`${time} ${mark} ` + socketColumns(s, state) + ownersText(s, names) + (tail ? '  ' + tail : '')).trimEnd();
+		return (`${time} ${mark} ` + socketColumns(s, state, w) + ownersText(s, names) + (tail ? '  ' + tail : '')).trimEnd();
 	};
 	const out: string[] = [];
 	for (const s of d.closedSockets) out.push(line('-', s, s.state, was));

@@ -4,7 +4,7 @@
 // eye; this prints one line per change. Each read goes through the same source, parse, join and
 // select as `procnet snapshot`, and the changes come from diffSnapshots, the diff the tree's
 // marks come from. An ssh host is read over one session kept open (cli.ts).
-import { formatChanges, missingPids } from './cliFormat';
+import { formatChanges, missingPids, WatchColumns } from './cliFormat';
 import type { PeerNameCache } from './collect/peerNames';
 import { diffSnapshots, joinContinued } from './model/diff';
 import { filtersByPeer, splitByPeer, type PeerNameOf } from './model/filter';
@@ -54,6 +54,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 	}
 	const select = selector(o.selection, o.names, io);
 	let before = await select(first);
+	const columns = new WatchColumns();
 	const seconds = o.intervalMs / 1000;
 	io.err(`procnet: watching ${first.host.hostname}: ${before.sockets.length} sockets now; read again ${seconds} s after each read (Ctrl-C stops)\n`);
 	while (!stop) {
@@ -68,7 +69,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		// The names of the peers printed, as `snapshot --resolve` gives them (a slow resolver holds
 		// the lines for at most its 2 s; a failed one leaves them unnamed).
 		if (names) await names.resolve(peersOf([...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets]), (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`));
-		const text = formatChanges(d, before, after, o.json, names && ((s) => peerNameOf(s, (p) => names.get(p))));
+		const text = formatChanges(d, before, after, o.json, names && ((s) => peerNameOf(s, (p) => names.get(p))), columns);
 		if (text && !io.out(text)) return 0;
 		before = after;
 		if (watched) {

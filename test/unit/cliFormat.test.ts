@@ -2,7 +2,7 @@
 // the socket is from; control characters in a process name never reach the terminal raw. And
 // formatSnapshot's columns (procnet snapshot).
 import * as assert from 'assert';
-import { formatChanges, formatSnapshot } from '../../src/cliFormat';
+import { formatChanges, formatSnapshot, WatchColumns } from '../../src/cliFormat';
 import { diffSnapshots, joinContinued } from '../../src/model/diff';
 import type { ProcessInfo, Snapshot, SocketInfo } from '../../src/model/snapshot';
 
@@ -36,6 +36,22 @@ describe('formatChanges (procnet watch)', () => {
 		assert.ok(events.every((e) => e.at === after.takenAt));
 		assert.deepStrictEqual(events[1].fields, ['state', 'rxQueue']);
 		assert.deepStrictEqual(events[1].before, { state: 'ESTABLISHED', rxQueue: 0 });
+	});
+
+	it('text: the end columns widen for an IPv6 address and stay wide for the reads after it, so the owners line up', () => {
+		const v6 = '2001:db8:1234:5678:9abc:def0:1234:5678';
+		const columns = new WatchColumns();
+		const empty = snap([proc(20, 'web')], [], '2026-12-02T10:00:00.000Z');
+		const read = (sockets: SocketInfo[]) => {
+			const next = snap([proc(20, 'web')], sockets, '2026-12-02T10:00:02.000Z');
+			return formatChanges(diffSnapshots(empty, next), empty, next, false, undefined, columns).trimEnd();
+		};
+		const first = read([sock('1', 20)]);
+		const wide = read([sock('2', 20, { ipVersion: 6, localAddress: v6, localPort: 8443, remoteAddress: v6, remotePort: 50000, state: 'ESTABLISHED', id: 'net:[1]|tcp6|2' })]);
+		const after = read([sock('3', 20, { localPort: 4000 })]);
+		assert.ok(wide.includes(`[${v6}]:8443 `), wide);
+		assert.match(first, /127\.0\.0\.1:3000 {14}\* {27}web \(pid 20\)$/, 'before any wide end: the narrow columns');
+		assert.strictEqual(after.indexOf('web (pid 20)'), wide.indexOf('web (pid 20)'), `lined up:\n${wide}\n${after}`);
 	});
 
 	it('nothing changed: nothing written', () => {
