@@ -3,16 +3,12 @@
 // and the resolver later fails. The CLI runs it against this machine's getent in
 // test/integration/peerNames.test.ts.
 import * as assert from 'assert';
-import type { Capture } from '../../src/collect/capture';
 import { PeerNameCache } from '../../src/collect/peerNames';
 import { watch } from '../../src/cliWatch';
 import { parseFilter } from '../../src/model/filter';
 import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot } from '../../src/model/snapshot';
-
-const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-const tcpLine = (sl: number, local: string, rem: string, st: string, inode: string) =>
-	`   ${sl}: ${local} ${rem} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
+import { capture, proc, TCP_HEADER, tcpLine } from './captureText';
 
 /** One process (pid 10) holding a listener, a connection to 10.0.0.1 and one to 10.0.0.2. */
 function snapshot(): Snapshot {
@@ -21,34 +17,7 @@ function snapshot(): Snapshot {
 		tcpLine(0, '0100007F:0BB8', '00000000:0000', '0A', '100') + // 127.0.0.1:3000 LISTEN
 		tcpLine(1, '0100007F:D431', '0100000A:01BB', '01', '101') + // → 10.0.0.1:443
 		tcpLine(2, '0100007F:D432', '0200000A:01BB', '01', '102'); // → 10.0.0.2:443
-	const capture: Capture = {
-		format: 'procnet-capture',
-		version: 1,
-		source: { kind: 'file', label: 'test' },
-		host: { hostname: 'h', kernel: '6.18', byteOrder: 'LE', clkTck: 100, bootTime: 1_700_000_000 },
-		takenAt: '2026-11-25T00:00:00.000Z',
-		selfPid: null,
-		namespaces: [{ id: 'net:[1]', viaPid: 1, tables: { tcp } }],
-		processes: [
-			{
-				pid: 10,
-				uid: 0,
-				stat: '10 (client) S 1 10 10 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1010 0 0',
-				cmdline: 'client\0',
-				cwd: null,
-				netns: 'net:[1]',
-				fdAccess: 'ok',
-				fds: [
-					[3, '100'],
-					[4, '101'],
-					[5, '102'],
-				],
-			},
-		],
-		passwd: 'root:x:0:0::/root:/bin/sh\n',
-		errors: [],
-	};
-	return buildSnapshot(capture);
+	return buildSnapshot(capture(tcp, [proc(10, 1, 'client', [[3, '100'], [4, '101'], [5, '102']])]));
 }
 
 describe('procnet watch --filter peer:NAME --resolve', () => {

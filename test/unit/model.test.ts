@@ -1,44 +1,11 @@
 import * as assert from 'assert';
-import type { Capture, ProcessCapture } from '../../src/collect/capture';
 import { changedFields, diffSnapshots, sameSocket } from '../../src/model/diff';
 import type { SocketInfo } from '../../src/model/snapshot';
 import { buildSnapshot } from '../../src/model/join';
 import { parseFilter } from '../../src/model/filter';
 import { isListening, selectSnapshot, withDescendants } from '../../src/model/select';
+import { capture, proc, TCP_HEADER, tcpLine } from './captureText';
 import { fixture } from './fixtures';
-
-const TCP_HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n';
-const tcpLine = (sl: number, local: string, rem: string, st: string, inode: string, rx = '00000000') =>
-	`   ${sl}: ${local} ${rem} ${st} 00000000:${rx} 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
-
-function proc(pid: number, ppid: number, comm: string, fds: Array<[number, string]>, extra: Partial<ProcessCapture> = {}): ProcessCapture {
-	return {
-		pid,
-		uid: 1000,
-		stat: `${pid} (${comm}) S ${ppid} ${pid} ${pid} 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 ${1000 + pid} 0 0`,
-		cmdline: `${comm}\0--flag\0`,
-		cwd: null,
-		netns: 'net:[1]',
-		fdAccess: 'ok',
-		fds,
-		...extra,
-	};
-}
-
-function capture(tcp: string, processes: ProcessCapture[], unix?: string): Capture {
-	return {
-		format: 'procnet-capture',
-		version: 1,
-		source: { kind: 'file', label: 'test' },
-		host: { hostname: 'h', kernel: '6.18', byteOrder: 'LE', clkTck: 100, bootTime: 1_700_000_000 },
-		takenAt: '2026-11-25T00:00:00.000Z',
-		selfPid: null,
-		namespaces: [{ id: 'net:[1]', viaPid: 1, tables: unix === undefined ? { tcp } : { tcp, unix } }],
-		processes,
-		passwd: 'root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n',
-		errors: [],
-	};
-}
 
 describe('join: sockets to owners', () => {
 	const tcp =
