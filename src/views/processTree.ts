@@ -490,6 +490,9 @@ function processItem(node: ProcessNode): vscode.TreeItem {
 	item.description = [p.container ? containerText(p.container) : '', short, node.summary].filter(Boolean).join(' · ');
 	const listens = node.sockets.some((s) => s.state === 'LISTEN');
 	item.iconPath = new vscode.ThemeIcon(listens ? 'server-process' : 'terminal', node.mark ? new vscode.ThemeColor(MARK_COLOUR[node.mark]) : undefined);
+	// The mark is the icon's colour alone on this row (a socket row says it in its description):
+	// a screen reader, which reads the label and description, is told it in words.
+	if (node.mark) item.accessibilityInformation = { label: `${item.label as string}, ${node.mark}, ${item.description}` };
 	// process.node (this machine only): Attach Debugger.
 	item.contextValue = (listens ? 'process.listening' : 'process') + (node.contextSuffix === '' && isNodeProcess(p) ? '.node' : '') + node.contextSuffix;
 	return item;

@@ -388,6 +388,25 @@ describe('the Processes & Sockets tree in a real extension host', function () {
 		assert.strictEqual(socketsOf(mine()!).find((s) => s.socket.localPort === port), undefined);
 	});
 
+	it('marks a process that appeared since the last refresh as new, for a screen reader too (its row\'s mark is a colour)', async () => {
+		const holder = spawn(process.execPath, holderArgs(false), { stdio: ['ignore', 'pipe', 'ignore'] });
+		try {
+			await new Promise((r) => holder.stdout!.once('data', r));
+			await api.store.refresh();
+			const row = roots().find((n): n is ProcessNode => n.type === 'process' && n.process.pid === holder.pid);
+			assert.ok(row, 'a row for the new process');
+			assert.strictEqual(row.mark, 'new');
+			const item = api.tree.getTreeItem(row);
+			assert.strictEqual(item.accessibilityInformation?.label, `${item.label as string}, new, ${item.description}`);
+			await api.store.refresh();
+			const again = roots().find((n): n is ProcessNode => n.type === 'process' && n.process.pid === holder.pid)!;
+			assert.strictEqual(again.mark, undefined, 'a refresh later it is no longer new');
+			assert.strictEqual(api.tree.getTreeItem(again).accessibilityInformation, undefined, 'nothing but its label and description to read');
+		} finally {
+			holder.kill();
+		}
+	});
+
 	it('a connection\'s socket page: ss\'s tcp_info, and its throughput between two updates', async () => {
 		// A client that sends 64 KiB every 50 ms (about 1.3 MB/s) to a server that reads it all.
 		const sink = net.createServer((c) => c.resume());
