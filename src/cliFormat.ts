@@ -1,7 +1,7 @@
 // Human-readable rendering of a snapshot for `procnet snapshot`: like `ss -tunapx`, but
 // grouped by process, with sockets nobody could be named for listed apart with the reason; and of
 // what changed between two, for `procnet watch`.
-import type { SnapshotDiff } from './model/diff';
+import { socketsOfDiff, type SnapshotDiff } from './model/diff';
 import { bytesText, commandLine, containerText, cpuTimeText, kindText, localText, remoteText, timerText, visible } from './model/describe';
 import { withRemoteName } from './model/peers';
 import type { ProcessInfo, Snapshot, SocketInfo } from './model/snapshot';
@@ -163,7 +163,7 @@ export function formatChanges(d: SnapshotDiff, before: Snapshot, after: Snapshot
 	}
 	// The reader's local clock time of the read, as `date` prints it.
 	const time = new Date(at).toTimeString().slice(0, 8);
-	const w = (columns.widths = endWidths([...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets], columns.widths));
+	const w = (columns.widths = endWidths(socketsOfDiff(d), columns.widths));
 	const was = namesOf(before);
 	const now = namesOf(after);
 	const line = (mark: string, s: SocketInfo, state: string, names: Map<number, string>, more = '') => {

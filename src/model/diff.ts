@@ -28,6 +28,11 @@ function sameOwners(a: SocketInfo['owners'], b: SocketInfo['owners']): boolean {
 	return true;
 }
 
+/** The sockets a diff names, as `procnet watch` prints them: closed, changed (as they are now), new. */
+export function socketsOfDiff(d: Pick<SnapshotDiff, 'closedSockets' | 'changedSockets' | 'newSockets'>): SocketInfo[] {
+	return [...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets];
+}
+
 /** Which of the fields a user watches differ between two states of one socket (same id). */
 export function changedFields(b: SocketInfo, s: SocketInfo): SocketChange['fields'] {
 	const fields: SocketChange['fields'] = [];
