@@ -27,10 +27,10 @@ import { MAX_SPAN, parsePortRange, parsePorts, selfNetns, type PortProtocol, typ
 import { toCsv } from './model/csv';
 import { watch, type WatchIo } from './cliWatch';
 import { visible } from './model/describe';
-import { filtersByPeer, parseFilter, parseIp, splitByPeer, unmapped } from './model/filter';
+import { parseFilter, parseIp, unmapped } from './model/filter';
 import { buildSnapshot, type ParsedNamespaces } from './model/join';
 import type { OwnerIndex } from './model/ownerIndex';
-import { narrows, selectSnapshot, type Selection } from './model/select';
+import { narrows, selectSnapshot, splitSelectionByPeer, type Selection } from './model/select';
 import type { Snapshot, SocketInfo } from './model/snapshot';
 import type { SocketKind } from './procfs/types';
 
@@ -359,15 +359,15 @@ async function resolvedCommand(o: Options): Promise<number> {
 	try {
 		// A filter's peer: terms match names too here, as in the tree (treeIndex.ts): the selection
 		// is made with the other terms, its peers are named, and the peer: terms applied after.
-		const halves = o.selection.filter && filtersByPeer(o.selection.filter) ? splitByPeer(o.selection.filter) : undefined;
-		const wide = selected(halves ? { ...o, selection: { ...o.selection, filter: halves.rest } } : o, session ? await session.snapshot() : await snapshotHere(o.procRoot));
+		const halves = splitSelectionByPeer(o.selection);
+		const wide = selected(halves ? { ...o, selection: halves.wide } : o, session ? await session.snapshot() : await snapshotHere(o.procRoot));
 		if (!wide) return 1;
 		const count = o.peerCount ?? 20;
 		const peers = drain(groupByPeer(wide.sockets, Infinity)).peers;
 		// `peers` prints the first `count`; a peer: term needs every name to match on.
 		const addrs = (o.command === 'peers' && !halves ? peers.slice(0, count) : peers).map((g) => g.peer);
 		const names = addrs.length ? await (session ? session.resolve(addrs) : lookupHere(addrs)) : new Map<string, string | null>();
-		const sel = halves ? selectSnapshot(wide, { filter: halves.byPeer }, (p) => nameIn(names, p)) : wide;
+		const sel = halves ? selectSnapshot(wide, halves.byPeer, (p) => nameIn(names, p)) : wide;
 		if (o.command === 'peers') {
 			writeOut(formatPeers(sel, count, o.json, names));
 			return 0;

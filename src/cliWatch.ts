@@ -6,10 +6,10 @@
 // marks come from. An ssh host is read over one session kept open (cli.ts).
 import { formatChanges, missingPids, WatchColumns } from './cliFormat';
 import type { PeerNameCache } from './collect/peerNames';
-import { diffSnapshots, joinContinued } from './model/diff';
-import { filtersByPeer, splitByPeer, type PeerNameOf } from './model/filter';
+import { diffSnapshots, joinContinued, socketsOfDiff } from './model/diff';
+import type { PeerNameOf } from './model/filter';
 import { peerNameOf, peersOf } from './model/peers';
-import { selectSnapshot, type Selection } from './model/select';
+import { selectSnapshot, splitSelectionByPeer, type Selection } from './model/select';
 import { processKey, type Snapshot } from './model/snapshot';
 
 export interface WatchOptions {
@@ -68,7 +68,7 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
 		const names = o.names;
 		// The names of the peers printed, as `snapshot --resolve` gives them (a slow resolver holds
 		// the lines for at most its 2 s; a failed one leaves them unnamed).
-		if (names) await names.resolve(peersOf([...d.closedSockets, ...d.changedSockets.map((c) => c.after), ...d.newSockets]), (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`));
+		if (names) await names.resolve(peersOf(socketsOfDiff(d)), (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`));
 		const text = formatChanges(d, before, after, o.json, names && ((s) => peerNameOf(s, (p) => names.get(p))), columns);
 		if (text && !io.out(text)) return 0;
 		before = after;
@@ -92,11 +92,11 @@ export async function watch(read: () => Promise<Snapshot>, o: WatchOptions, io: 
  * not print sockets closed that did not close.
  */
 function selector(sel: Selection, names: PeerNameCache | undefined, io: WatchIo): (snap: Snapshot) => Promise<Snapshot> {
-	if (!names || !sel.filter || !filtersByPeer(sel.filter)) return (snap) => Promise.resolve(selectSnapshot(snap, sel));
-	const { rest, byPeer } = splitByPeer(sel.filter);
+	const halves = names && splitSelectionByPeer(sel);
+	if (!names || !halves) return (snap) => Promise.resolve(selectSnapshot(snap, sel));
 	let given = new Map<string, string | null>();
 	return async (snap) => {
-		const wide = selectSnapshot(snap, { ...sel, filter: rest });
+		const wide = selectSnapshot(snap, halves.wide);
 		const peers = peersOf(wide.sockets);
 		await names.resolveAll(peers, { onError: (e) => io.err(`procnet: peer names: ${(e as Error).message}\n`) });
 		// Kept for the peers of this read only: a long watch does not hold every address it saw.
@@ -107,6 +107,6 @@ function selector(sel: Selection, names: PeerNameCache | undefined, io: WatchIo)
 		}
 		given = kept;
 		const nameOf: PeerNameOf = (p) => kept.get(p);
-		return selectSnapshot(wide, { filter: byPeer }, nameOf);
+		return selectSnapshot(wide, halves.byPeer, nameOf);
 	};
 }

@@ -2,7 +2,7 @@
 // kinds, listening sockets only, some ports, a query in the filter language. Shared by the CLI
 // flags and the views.
 import type { SocketKind } from '../procfs/types';
-import { matchesFilter, type Filter, type PeerNameOf } from './filter';
+import { filtersByPeer, matchesFilter, splitByPeer, type Filter, type PeerNameOf } from './filter';
 import { ownedBy } from './owners';
 import type { ProcessInfo, Snapshot, SocketInfo } from './snapshot';
 
@@ -20,6 +20,18 @@ export interface Selection {
 /** Whether `sel` narrows the sockets or processes at all. */
 export function narrows(sel: Selection): boolean {
 	return !!(sel.pids || sel.children || sel.kinds || sel.listening || sel.ports || sel.filter);
+}
+
+/**
+ * A selection whose filter has `peer:` terms, as two: `wide`, everything but those terms, and
+ * `byPeer`, those terms alone, to apply to what `wide` selected once its peers are named (the
+ * CLI's --resolve: only the peers of what the rest lets through are asked for). Undefined when
+ * the filter has no peer: term.
+ */
+export function splitSelectionByPeer(sel: Selection): { wide: Selection; byPeer: Selection } | undefined {
+	if (!sel.filter || !filtersByPeer(sel.filter)) return undefined;
+	const { rest, byPeer } = splitByPeer(sel.filter);
+	return { wide: { ...sel, filter: rest }, byPeer: { filter: byPeer } };
 }
 
 /** A socket that waits for peers: TCP/SCTP/unix LISTEN, or a bound datagram socket with no peer (as `ss -l` counts them). */
