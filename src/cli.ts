@@ -17,6 +17,7 @@ import { lookupHere, nameIn, PeerNameCache } from './collect/peerNames';
 import { drain } from './model/drain';
 import { groupByPeer, peerNameOf } from './model/peers';
 import { snapshotJsonPieces } from './model/snapshotJson';
+import { snapshotJsonFromTables, type TableBytes } from './model/tableJson';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -414,14 +415,15 @@ async function snapshotHere(root = '/proc'): Promise<Snapshot> {
 
 /**
  * This machine's /proc (or a copy of one) read for a snapshot. A big host is scanned on two
- * threads (fd walk | tables + parse); a small one is not worth a thread.
+ * threads (fd walk | tables + parse); a small one is not worth a thread. With `keep`, the tables
+ * are kept there as bytes, not parsed.
  */
-async function readForSnapshot(root: string): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners?: OwnerIndex }> {
+async function readForSnapshot(root: string, keep?: TableBytes[]): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners?: OwnerIndex }> {
 	const worker = path.join(__dirname, 'scanWorker.js');
 	const force = process.env.PROCNET_PARALLEL;
 	const parallel = force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD);
-	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker);
-	return readProcTreeParsed({ root });
+	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker, keep);
+	return readProcTreeParsed({ root }, keep);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -453,6 +455,13 @@ export async function main(argv: string[]): Promise<number> {
 		if (o.command === 'traffic') return await trafficCommand(o);
 		if (o.killPort) return await killPortCommand(o, o.killPort);
 		if (o.resolve) return await resolvedCommand(o);
+		if (o.command === 'snapshot' && o.json && !o.ssh && !o.fromCapture && !narrows(o.selection)) {
+			// The whole of this machine's snapshot as JSON: written from the tables' bytes (tableJson.ts).
+			const keep: TableBytes[] = [];
+			const { capture, owners } = await readForSnapshot(o.procRoot ?? '/proc', keep);
+			for (const chunk of snapshotJsonFromTables(capture, keep, owners)) writeBytes(chunk);
+			return 0;
+		}
 		const { capture, parsed, owners } = await loadCapture(o);
 		if (o.command === 'capture') {
 			writeOut(JSON.stringify(capture) + '\n');

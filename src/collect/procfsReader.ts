@@ -11,7 +11,8 @@ import { localByteOrder } from '../procfs/address';
 import { parseAuxv, type AuxvFacts } from '../procfs/auxv';
 import { TABLE_NAMES, type TableName } from '../procfs/types';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
-import { readTable, readTableParts } from './tableReader';
+import type { TableBytes } from '../model/tableJson';
+import { partText, readTable, readTableBytes } from './tableReader';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
 
 export interface ReadProcOptions {
@@ -58,12 +59,13 @@ export function readProcTree(opts: ReadProcOptions = {}): Capture {
 /**
  * readProcTree for a snapshot: each table is parsed as it is read, never held whole (at 100k
  * sockets, 16 MB of text less per refresh), so the capture has no table texts. A capture to
- * save comes from readProcTree.
+ * save comes from readProcTree. With `keep`, the tables are kept there as bytes instead, unparsed.
  */
-export function readProcTreeParsed(opts: ReadProcOptions = {}): { capture: Capture; parsed: ParsedNamespaces } {
+export function readProcTreeParsed(opts: ReadProcOptions = {}, keep?: TableBytes[]): { capture: Capture; parsed: ParsedNamespaces } {
 	const host = readHost(opts.root ?? '/proc');
 	const parser = new NamespaceParser(host);
-	const capture = readTree(opts, (processes, tables, errors) => streamNamespaces(opts.root ?? '/proc', processes, tables, errors, parser), host);
+	const sink = keep ? keepingSink(keep) : parsingSink(parser);
+	const capture = readTree(opts, (processes, tables, errors) => streamNamespaces(opts.root ?? '/proc', processes, tables, errors, sink), host);
 	return { capture, parsed: parser.finish() };
 }
 
@@ -263,22 +265,42 @@ export function readNamespaces(root: string, processes: Array<Pick<ProcessCaptur
 	return out;
 }
 
+/** Where streamNamespaces puts each table as it is read: its parts, then its end. */
+export type TableSink = (netns: string, table: TableName) => { part(bytes: Buffer): void; end(): void };
+
+/** A sink that parses each table as it is read. */
+export function parsingSink(parser: NamespaceParser): TableSink {
+	return (netns, table) => {
+		const s = parser.stream(netns, table);
+		return { part: (bytes) => s.text(partText(bytes)), end: () => s.end() };
+	};
+}
+
+/** A sink that keeps each table's bytes, in order, for tableJson.ts to write as JSON later. */
+export function keepingSink(into: TableBytes[]): TableSink {
+	return (netns, table) => {
+		const t: TableBytes = { netns, table, parts: [] };
+		into.push(t);
+		return { part: (bytes) => t.parts.push(Buffer.from(bytes)), end: () => undefined };
+	};
+}
+
 /**
- * readNamespaces into a parser, table by table as each is read, so that no table is ever held
- * whole (see tableReader.ts). The namespaces it returns have no table texts.
+ * readNamespaces into a sink, table by table as each is read, so that no table is ever held
+ * whole as text (see tableReader.ts). The namespaces it returns have no table texts.
  */
-export function streamNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, tables: readonly TableName[], errors: string[], parser: NamespaceParser): NamespaceCapture[] {
+export function streamNamespaces(root: string, processes: Array<Pick<ProcessCapture, 'pid' | 'netns'>>, tables: readonly TableName[], errors: string[], sink: TableSink): NamespaceCapture[] {
 	const out: NamespaceCapture[] = [];
 	visitNamespaces(root, processes, errors, (id, dir, viaPid) => {
 		let any = false;
 		for (const table of tables) {
-			let stream: ReturnType<NamespaceParser['stream']> | undefined;
+			let stream: ReturnType<TableSink> | undefined;
 			try {
-				if (!readTableParts(`${dir}/${table}`, (part) => (stream ??= parser.stream(id, table)).text(part))) continue;
+				if (!readTableBytes(`${dir}/${table}`, (part) => (stream ??= sink(id, table)).part(part))) continue;
 			} catch (e) {
 				errors.push((e as Error).message);
 			}
-			(stream ??= parser.stream(id, table)).end();
+			(stream ??= sink(id, table)).end();
 			any = true;
 		}
 		if (any) out.push({ id, viaPid, tables: {} });

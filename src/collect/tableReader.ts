@@ -15,6 +15,14 @@ let buf = Buffer.allocUnsafe(256 << 10);
  * throws when a read fails part way, after the parts read so far.
  */
 export function readTableParts(path: string, part: (text: string) => void): boolean {
+	return readTableBytes(path, (bytes) => part(partText(bytes)));
+}
+
+/**
+ * readTableParts as bytes: each part is a view of the reused buffer, good until `part` returns
+ * (a caller that keeps it copies it).
+ */
+export function readTableBytes(path: string, part: (bytes: Buffer) => void): boolean {
 	let fd: number;
 	try {
 		fd = fs.openSync(path, 'r');
@@ -37,7 +45,7 @@ export function readTableParts(path: string, part: (text: string) => void): bool
 			}
 			const end = kept + r;
 			if (r === 0) {
-				if (end) part(text(0, end));
+				if (end) part(buf.subarray(0, end));
 				return true;
 			}
 			const nl = buf.lastIndexOf(10, end - 1);
@@ -45,7 +53,7 @@ export function readTableParts(path: string, part: (text: string) => void): bool
 				kept = end;
 				continue;
 			}
-			part(text(0, nl + 1));
+			part(buf.subarray(0, nl + 1));
 			kept = end - nl - 1;
 			buf.copy(buf, 0, nl + 1, end);
 		}
@@ -61,11 +69,10 @@ export function readTable(path: string): string | null {
 }
 
 /**
- * Only unix socket paths can hold bytes above 0x7F; every other table is ASCII, which latin1
- * turns into a string without the UTF-8 decoder's work. A part ends at a newline, so it never
- * splits a UTF-8 sequence.
+ * A part's text. Only unix socket paths can hold bytes above 0x7F; every other table is ASCII,
+ * which latin1 turns into a string without the UTF-8 decoder's work. A part ends at a newline,
+ * so it never splits a UTF-8 sequence.
  */
-function text(start: number, end: number): string {
-	const bytes = buf.subarray(start, end);
+export function partText(bytes: Buffer): string {
 	return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }

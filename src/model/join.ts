@@ -6,7 +6,7 @@ import { parseCgroup } from '../procfs/cgroup';
 import { parseCmdline, parseStat } from '../procfs/process';
 import { parsePasswd } from '../procfs/passwd';
 import { tableStream, type TableParseOptions } from '../procfs/tables';
-import { TABLE_NAMES, type SocketRow, type TableName } from '../procfs/types';
+import { TABLE_NAMES, type ParseWarning, type SocketRow, type TableName } from '../procfs/types';
 import { OwnerIndex } from './ownerIndex';
 import { SCHEMA_VERSION, type Owner, type OwnerUnknown, type ProcessInfo, type Snapshot, type SnapshotWarning, type SocketInfo } from './snapshot';
 
@@ -31,12 +31,12 @@ export function parseNamespaces(namespaces: readonly NamespaceCapture[], host: C
 	return p.finish();
 }
 
-/** Per table: what makes its ids (see NamespaceParser.take). */
-interface TableIds {
-	netns: string;
-	// Inodes seen in this table, for repeats: a Set of short inode strings is cheaper than hashing
-	// every full id into `seen`.
-	inodes: Set<string>;
+/** Per table: what makes its ids (see NamespaceParser.adopt); made by NamespaceParser.table. */
+export interface TableIds {
+	readonly netns: string;
+	// Inodes seen in this table, for repeats (see inodeKey): cheaper than hashing every full id
+	// into `seen`.
+	readonly inodes: Set<number | string>;
 	// The rows of one table share kind and version, so their ids share a prefix: made once, an id
 	// is then one concatenation (at 100k rows, building each id from its five parts left ~130
 	// bytes of string pieces per socket for the garbage collector to copy).
@@ -75,22 +75,54 @@ export class NamespaceParser {
 	 * rows become sockets part by part. Each table is ended before the next one starts.
 	 */
 	stream(netns: string, table: TableName): { text(part: string): void; end(): void } {
-		this.added.push({ netns, table });
 		const parser = tableStream(table, this.opts);
-		const ids: TableIds = { netns, inodes: new Set(), prefixOf: undefined, prefix: '' };
+		const ids = this.table(netns, table);
 		return {
-			text: (part) => this.take(ids, parser.text(part)),
+			text: (part) => this.adopt(ids, parser.text(part)),
 			end: () => {
 				const r = parser.end();
-				for (const w of r.warnings) this.warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
-				this.take(ids, r.rows);
+				this.warn(netns, r.warnings);
+				this.adopt(ids, r.rows);
 			},
 		};
 	}
 
-	private take(ids: TableIds, rows: readonly SocketRow[]): void {
+	/**
+	 * Starts a table whose rows come some other way than `stream` (tableJson.ts writes most inet
+	 * rows straight from bytes): its rows go through `adopt` or `claim`, its warnings `warn`.
+	 */
+	table(netns: string, table: TableName): TableIds {
+		this.added.push({ netns, table });
+		return { netns, inodes: new Set(), prefixOf: undefined, prefix: '' };
+	}
+
+	/** A table's parse warnings, as the snapshot's. */
+	warn(netns: string, warnings: readonly ParseWarning[]): void {
+		for (const w of warnings) this.warnings.push({ message: w.reason, table: w.table, netns, line: w.line, text: w.text });
+	}
+
+	/**
+	 * Whether a row with inode `key` (inodeKey; not '0') is the first with it in its table,
+	 * counting a repeat otherwise: what adopt does for such a row, for one never made.
+	 */
+	claim(ids: TableIds, key: number | string): boolean {
+		if (ids.inodes.has(key)) {
+			this.dupes++;
+			return false;
+		}
+		ids.inodes.add(key);
+		return true;
+	}
+
+	/** The sockets made since the last call (a caller that writes them as they come). */
+	takeSockets(): SocketInfo[] {
+		return this.sockets.splice(0);
+	}
+
+	/** Gives `rows` their ids and namespace, keeping each repeat out, and adds them to the sockets. */
+	adopt(ids: TableIds, rows: readonly SocketRow[]): void {
 		const { sockets, seen } = this;
-		const { netns, inodes } = ids;
+		const { netns } = ids;
 		for (const row of rows) {
 			// A possibly-forged unix record repeats a real socket's inode: it must neither replace
 			// nor be merged into that socket, so it gets an id of its own.
@@ -101,11 +133,7 @@ export class NamespaceParser {
 					ids.prefix = `${netns}|${row.kind}${row.ipVersion ?? ''}|`;
 				}
 				// Such an id is the inode's within the table: a repeat is the same inode again.
-				if (inodes.has(row.inode)) {
-					this.dupes++;
-					continue;
-				}
-				inodes.add(row.inode);
+				if (!this.claim(ids, inodeKey(row.inode))) continue;
 				id = ids.prefix + row.inode;
 			} else {
 				id = socketKey(netns, row) + (row.suspect ? '|suspect' : '');
@@ -182,11 +210,7 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 
 	for (const w of parsed.warnings) warnings.push(w);
 	const sockets = parsed.sockets;
-	for (const s of sockets) {
-		const o = s.inode !== '0' && !s.suspect ? index.get(s.inode) : undefined;
-		s.owners = o ?? [];
-		s.ownerUnknown = o ? null : whyNoOwner(s, anyDenied);
-	}
+	attachOwners(sockets, index, anyDenied);
 
 	return {
 		schemaVersion: SCHEMA_VERSION,
@@ -207,12 +231,46 @@ function cgroupFacts(text: string | null | undefined): Pick<ProcessInfo, 'cgroup
 	return { cgroup: f.path, unit: f.unit, container: f.container };
 }
 
-function whyNoOwner(row: SocketRow, anyDenied: boolean): OwnerUnknown {
+/**
+ * Gives each socket its owners from `index`, or why it has none. `anyDenied`: some process's fds
+ * could not be read, or processes are hidden (see fdsDenied).
+ */
+export function attachOwners(sockets: readonly SocketInfo[], index: OwnerIndex, anyDenied: boolean): void {
+	for (const s of sockets) {
+		const o = s.inode !== '0' && !s.suspect ? index.get(s.inode) : undefined;
+		s.owners = o ?? [];
+		s.ownerUnknown = o ? null : whyNoOwner(s, anyDenied);
+	}
+}
+
+/** Whether an owner may be missing for want of permission: the `anyDenied` of a snapshot's processes. */
+export function fdsDenied(snap: Pick<Snapshot, 'processes'>, capture: Pick<Capture, 'hiddenProcesses'>): boolean {
+	return !!capture.hiddenProcesses || snap.processes.some((p) => p.fdAccess === 'denied');
+}
+
+export function whyNoOwner(row: SocketRow, anyDenied: boolean): OwnerUnknown {
 	if (row.inode === '0') return 'inode-0';
 	// A forged-looking row must not borrow a real socket's owner; a netlink socket with port id 0
 	// is the kernel's own end, which no process holds, whatever we may read.
 	if (row.suspect || (row.kind === 'netlink' && row.portId === 0)) return 'not-found';
 	return anyDenied ? 'permission-denied' : 'not-found';
+}
+
+/**
+ * An inode as a key of TableIds.inodes: its number when it is 1-15 digits without a leading
+ * zero (a number is hashed without reading a string, and tableJson.ts has the number, not the
+ * text), else its text, so that texts that differ stay apart as their ids do.
+ */
+export function inodeKey(inode: string): number | string {
+	const n = inode.length;
+	if (n > 15 || inode.charCodeAt(0) === 48) return inode;
+	let v = 0;
+	for (let i = 0; i < n; i++) {
+		const c = inode.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return inode;
+		v = v * 10 + c;
+	}
+	return n ? v : inode;
 }
 
 /** The id of a socket; add() makes the common case (a socket with an inode) from a shared prefix. */

@@ -89,6 +89,27 @@ export class OwnerIndex {
 		return list;
 	}
 
+	/**
+	 * For a caller that reads owners without making them (tableJson.ts): the latest entry (1 +
+	 * its index) of inode `key`, a 32-bit number, or 0 when no fd holds it. Entries of one inode
+	 * chain through nextEntry; pidAt and fdAt read them (unsorted: get sorts).
+	 */
+	entryOf(key: number): number {
+		return this.heads[this.slotOf(key)];
+	}
+
+	nextEntry(e: number): number {
+		return this.next[e - 1];
+	}
+
+	pidAt(e: number): number {
+		return this.pid[e - 1];
+	}
+
+	fdAt(e: number): number {
+		return this.fd[e - 1];
+	}
+
 	/** The index as data, and the buffers to transfer with it (they are unusable here afterwards). */
 	data(): { data: OwnerIndexData; transfer: ArrayBuffer[] } {
 		const { count, keyCount, pid, fd, next, keys, heads } = this;

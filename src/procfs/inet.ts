@@ -22,7 +22,7 @@ export const TCP_STATES: readonly string[] = [
 	'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'SYN_RECV', 'BOUND_INACTIVE',
 ];
 
-const TIMERS: readonly TimerName[] = ['off', 'on', 'keepalive', 'timewait', 'persist'];
+export const TIMERS: readonly TimerName[] = ['off', 'on', 'keepalive', 'timewait', 'persist'];
 
 /** IANA protocol numbers raw sockets are commonly opened for. */
 const IP_PROTOCOLS: Record<number, string> = {
@@ -34,7 +34,7 @@ export function kindOfTable(table: InetTable): SocketKind {
 	return table.replace(/6$/, '') as SocketKind;
 }
 
-function stateName(kind: SocketKind, code: number): string {
+export function stateName(kind: SocketKind, code: number): string {
 	if (kind !== 'tcp') {
 		// Datagram sockets reuse TCP_ESTABLISHED (connected) and TCP_CLOSE (not connected).
 		if (code === 7) return 'UNCONN';
@@ -183,6 +183,12 @@ export class InetTableParser {
 			start = end + 1;
 		}
 		this.lineNo = lineNo;
+	}
+
+	/** Parses one line, numbered `lineNo` (a caller that walks the lines itself: tableJson.ts). */
+	lineAt(text: string, lineNo: number): void {
+		this.spaced = text.indexOf('\t') < 0 && text.indexOf('\r') < 0;
+		this.line(text, 0, text.length, lineNo);
 	}
 
 	private addr(line: string, s: number, e: number): string | null {

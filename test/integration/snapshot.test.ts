@@ -5,7 +5,12 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { readProcTree } from '../../src/collect/procfsReader';
+import { buildSnapshot } from '../../src/model/join';
 import type { Snapshot, SocketInfo } from '../../src/model/snapshot';
+import { pieceText, snapshotJsonPieces } from '../../src/model/snapshotJson';
+import { snapshotJsonFromTables, type RouteCounts, type TableBytes } from '../../src/model/tableJson';
+import { TABLE_NAMES } from '../../src/procfs/types';
 import { findInet, ownerPids, runCli, snapshotJson, startPython, tempDir, type PyHelper } from './helpers';
 
 function listen(server: net.Server, ...args: unknown[]): Promise<void> {
@@ -338,5 +343,34 @@ time.sleep(3600)`);
 		assert.deepStrictEqual(key(two), key(one));
 		const me = two.processes.find((p) => p.pid === process.pid);
 		assert.ok(me?.netns?.startsWith('net:['), 'the worker\'s processes get their namespace');
+		// A selection takes the object route (parse, join, JSON.stringify): every kind selected, it
+		// must give what the whole snapshot's JSON, written from the tables' bytes, gave.
+		const objects = await snapshotJson(['--kind', 'tcp,udp,udplite,raw,icmp,unix,packet,netlink,sctp'], { env: { PROCNET_PARALLEL: '1' } });
+		assert.deepStrictEqual(key(objects), key(two));
+	});
+
+	it('writes the whole snapshot\'s JSON from the tables\' bytes: the same text as from parsed sockets, on this machine\'s tables', () => {
+		const cap = readProcTree();
+		const tables: TableBytes[] = [];
+		for (const ns of cap.namespaces) {
+			for (const table of TABLE_NAMES) {
+				const text = ns.tables[table];
+				if (text !== undefined) tables.push({ netns: ns.id, table, parts: [Buffer.from(text, 'utf8')] });
+			}
+		}
+		const objects = [...snapshotJsonPieces(buildSnapshot(cap))].map(pieceText).join('');
+		const counts: RouteCounts = { fromBytes: 0, parsed: 0 };
+		const chunks: Buffer[] = [];
+		for (const c of snapshotJsonFromTables(cap, tables, undefined, counts)) chunks.push(Buffer.from(c));
+		const bytes = Buffer.concat(chunks).toString('utf8');
+		if (bytes !== objects) {
+			let i = 0;
+			while (bytes[i] === objects[i]) i++;
+			assert.fail(`differs at ${i}: ${objects.slice(i - 100, i + 60)} | ${bytes.slice(i - 100, i + 60)}`);
+		}
+		// This test's TCP and UDP sockets at least (both ends of two connections, two listeners, two UDP).
+		assert.ok(counts.fromBytes >= 8, JSON.stringify(counts));
+		const port = (tcp4.address() as net.AddressInfo).port;
+		assert.strictEqual(findInet(JSON.parse(bytes) as Snapshot, 'tcp', '127.0.0.1', port, (s) => s.state === 'LISTEN' && s.owners.some((o) => o.pid === process.pid)).length, 1);
 	});
 });
