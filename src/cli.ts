@@ -3,10 +3,10 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { validateCapture, type Capture } from './collect/capture';
+import { validateCapture, type Capture, type CaptureHost } from './collect/capture';
 import { closeConnection, closeTarget, type CloseResult } from './collect/closeConnection';
 import { PARALLEL_THRESHOLD, readProcTreeParallel, socketsInUse } from './collect/parallelReader';
-import { readProcTree, readProcTreeParsed } from './collect/procfsReader';
+import { readProcTree, readProcTreeParsed, type TableSink } from './collect/procfsReader';
 import { readCaptureFile } from './collect/remoteCapture';
 import { captureRecipe } from './collect/remoteScript';
 import { sshSource, type ShellSource } from './collect/shellSource';
@@ -17,7 +17,7 @@ import { lookupHere, nameIn, PeerNameCache } from './collect/peerNames';
 import { drain } from './model/drain';
 import { groupByPeer, peerNameOf } from './model/peers';
 import { snapshotJsonPieces } from './model/snapshotJson';
-import { snapshotJsonFromTables, type TableBytes } from './model/tableJson';
+import { SnapshotJson } from './model/tableJson';
 import { trafficLoop } from './cliTraffic';
 import { askHere, askThrough } from './collect/trafficMeter';
 import { killPorts } from './cliKillPort';
@@ -415,15 +415,15 @@ async function snapshotHere(root = '/proc'): Promise<Snapshot> {
 
 /**
  * This machine's /proc (or a copy of one) read for a snapshot. A big host is scanned on two
- * threads (fd walk | tables + parse); a small one is not worth a thread. With `keep`, the tables
- * are kept there as bytes, not parsed.
+ * threads (fd walk | tables + parse); a small one is not worth a thread. With `tablesTo`, each
+ * table goes to the sink it gives, not to the parser.
  */
-async function readForSnapshot(root: string, keep?: TableBytes[]): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners?: OwnerIndex }> {
+async function readForSnapshot(root: string, tablesTo?: (host: CaptureHost) => TableSink): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners?: OwnerIndex }> {
 	const worker = path.join(__dirname, 'scanWorker.js');
 	const force = process.env.PROCNET_PARALLEL;
 	const parallel = force === '1' || (force !== '0' && socketsInUse(root) > PARALLEL_THRESHOLD);
-	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker, keep);
-	return readProcTreeParsed({ root }, keep);
+	if (parallel && fs.existsSync(worker)) return readProcTreeParallel({ root }, worker, tablesTo);
+	return readProcTreeParsed({ root }, tablesTo);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -456,10 +456,14 @@ export async function main(argv: string[]): Promise<number> {
 		if (o.killPort) return await killPortCommand(o, o.killPort);
 		if (o.resolve) return await resolvedCommand(o);
 		if (o.command === 'snapshot' && o.json && !o.ssh && !o.fromCapture && !narrows(o.selection)) {
-			// The whole of this machine's snapshot as JSON: written from the tables' bytes (tableJson.ts).
-			const keep: TableBytes[] = [];
-			const { capture, owners } = await readForSnapshot(o.procRoot ?? '/proc', keep);
-			for (const chunk of snapshotJsonFromTables(capture, keep, owners)) writeBytes(chunk);
+			// The whole of this machine's snapshot as JSON: made from the tables' bytes as they are
+			// read, then written with the owners (tableJson.ts).
+			let json: SnapshotJson | undefined;
+			const { capture, owners } = await readForSnapshot(o.procRoot ?? '/proc', (host) => {
+				const j = (json = new SnapshotJson(host));
+				return (netns, table) => j.table(netns, table);
+			});
+			for (const chunk of json!.write(capture, owners)) writeBytes(chunk);
 			return 0;
 		}
 		const { capture, parsed, owners } = await loadCapture(o);

@@ -6,9 +6,8 @@ import { Worker } from 'worker_threads';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
 import { keepsFds, OwnerIndex, type OwnerIndexData } from '../model/ownerIndex';
 import { TABLE_NAMES } from '../procfs/types';
-import type { Capture, NamespaceCapture, ProcessCapture } from './capture';
-import type { TableBytes } from '../model/tableJson';
-import { assembleCapture, keepingSink, listProc, parsingSink, pidsOf, readHost, readLink, readProcess, streamNamespaces, type ReadProcOptions } from './procfsReader';
+import type { Capture, CaptureHost, NamespaceCapture, ProcessCapture } from './capture';
+import { assembleCapture, listProc, parsingSink, pidsOf, readHost, readLink, readProcess, streamNamespaces, type ReadProcOptions, type TableSink } from './procfsReader';
 
 /** Data a 'processes' worker gets (see scanWorker.ts). */
 export interface ProcessesJob {
@@ -45,9 +44,9 @@ export function socketsInUse(root = '/proc'): number {
  * A capture for a snapshot, with its tables parsed and its fds indexed. It holds neither the
  * table texts (each was parsed as it was read: `parsed`) nor the processes' fds (`owners`),
  * which is all a snapshot needs. A caller that wants a capture to save uses readProcTree. With
- * `keep`, the tables are kept there as bytes instead, unparsed (`parsed` is then empty).
+ * `tablesTo`, each table goes to the sink it gives instead (`parsed` is then empty).
  */
-export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: string, keep?: TableBytes[]): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners: OwnerIndex }> {
+export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: string, tablesTo?: (host: CaptureHost) => TableSink): Promise<{ capture: Capture; parsed: ParsedNamespaces; owners: OwnerIndex }> {
 	const root = opts.root ?? '/proc';
 	const takenAt = new Date().toISOString();
 	const errors: string[] = [];
@@ -74,7 +73,7 @@ export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: 
 		light = pids.map((pid) => ({ pid, netns: readLink(`${root}/${pid}/ns/net`) }));
 		host = readHost(root);
 		const parser = new NamespaceParser(host);
-		namespaces = streamNamespaces(root, light, opts.tables ?? TABLE_NAMES, errors, keep ? keepingSink(keep) : parsingSink(parser));
+		namespaces = streamNamespaces(root, light, opts.tables ?? TABLE_NAMES, errors, tablesTo ? tablesTo(host) : parsingSink(parser));
 		parsed = parser.finish();
 		// The tables are done (at 100k sockets, 0.1-0.2 s before the fds): read the processes the
 		// worker has not started on, smallest first.

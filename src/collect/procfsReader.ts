@@ -11,9 +11,8 @@ import { localByteOrder } from '../procfs/address';
 import { parseAuxv, type AuxvFacts } from '../procfs/auxv';
 import { TABLE_NAMES, type TableName } from '../procfs/types';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
-import type { TableBytes } from '../model/tableJson';
 import { partText, readTable, readTableBytes } from './tableReader';
-import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
+import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureHost, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
 
 export interface ReadProcOptions {
 	/** The proc mount to read; default `/proc`. */
@@ -59,12 +58,13 @@ export function readProcTree(opts: ReadProcOptions = {}): Capture {
 /**
  * readProcTree for a snapshot: each table is parsed as it is read, never held whole (at 100k
  * sockets, 16 MB of text less per refresh), so the capture has no table texts. A capture to
- * save comes from readProcTree. With `keep`, the tables are kept there as bytes instead, unparsed.
+ * save comes from readProcTree. With `tablesTo`, each table goes to the sink it gives instead
+ * (`parsed` is then empty).
  */
-export function readProcTreeParsed(opts: ReadProcOptions = {}, keep?: TableBytes[]): { capture: Capture; parsed: ParsedNamespaces } {
+export function readProcTreeParsed(opts: ReadProcOptions = {}, tablesTo?: (host: CaptureHost) => TableSink): { capture: Capture; parsed: ParsedNamespaces } {
 	const host = readHost(opts.root ?? '/proc');
 	const parser = new NamespaceParser(host);
-	const sink = keep ? keepingSink(keep) : parsingSink(parser);
+	const sink = tablesTo ? tablesTo(host) : parsingSink(parser);
 	const capture = readTree(opts, (processes, tables, errors) => streamNamespaces(opts.root ?? '/proc', processes, tables, errors, sink), host);
 	return { capture, parsed: parser.finish() };
 }
@@ -273,15 +273,6 @@ export function parsingSink(parser: NamespaceParser): TableSink {
 	return (netns, table) => {
 		const s = parser.stream(netns, table);
 		return { part: (bytes) => s.text(partText(bytes)), end: () => s.end() };
-	};
-}
-
-/** A sink that keeps each table's bytes, in order, for tableJson.ts to write as JSON later. */
-export function keepingSink(into: TableBytes[]): TableSink {
-	return (netns, table) => {
-		const t: TableBytes = { netns, table, parts: [] };
-		into.push(t);
-		return { part: (bytes) => t.parts.push(Buffer.from(bytes)), end: () => undefined };
 	};
 }
 

@@ -1,15 +1,20 @@
-// `procnet snapshot --json` written straight from the socket tables' bytes. At 100k sockets the
-// object route (parse each row into a socket object, then JSON.stringify them) spent ~500 ms of
-// this machine's one busy thread on 100k tcp rows, against ~250 ms for reading the numbers out
-// of the row's bytes and writing the JSON bytes beside them: no object, no string per field, no
-// garbage. The object route stays the reference: every row this one is not sure of (a column
-// out of shape, inode 0, a table not tcp/udp-like, text that is not plain ASCII) goes through
-// the inet parser and JSON.stringify as before, and a test holds the two to the same bytes.
+// `procnet snapshot --json` written from the socket tables' bytes, in two steps. At 100k sockets
+// the object route (parse each row into a socket object, then JSON.stringify them) kept the
+// CLI's main thread busy for ~700 ms after the fd scan; here:
+//   1. as each table is read, while the worker still walks the fds, every inet row that has the
+//      kernel's shape is written as JSON up to its owners, straight from its bytes: no object,
+//      no string per field, no garbage (~40 MB at 100k, in 1 MB chunks);
+//   2. once the fds are indexed, those pieces are written out with each socket's owners.
+// Every row this route is not sure of (a column out of shape, inode 0, a raw table, text that is
+// not plain ASCII) and every other table goes through the parsers and JSON.stringify as before,
+// sharing the parser's ids, repeats and warnings, so the text is the object route's, byte for
+// byte: tests hold the two routes to that.
 import { isAscii } from 'buffer';
 import type { Capture } from '../collect/capture';
 import { partText } from '../collect/tableReader';
 import { decodeAddress } from '../procfs/address';
 import { InetTableParser, kindOfTable, stateName, TIMERS, type InetTable } from '../procfs/inet';
+import type { TableParseOptions } from '../procfs/tables';
 import type { SocketKind, TableName } from '../procfs/types';
 import { attachOwners, buildSnapshot, fdsDenied, NamespaceParser, type TableIds } from './join';
 import { OwnerIndex } from './ownerIndex';
@@ -23,6 +28,12 @@ export interface TableBytes {
 	parts: Buffer[];
 }
 
+/** What a table is handed to as it is read: its parts in order (each good only during the call), then its end. */
+export interface TableConsumer {
+	part(bytes: Buffer): void;
+	end(): void;
+}
+
 /** How many sockets each route wrote (for tests: that the byte route is the one taken). */
 export interface RouteCounts {
 	fromBytes: number;
@@ -32,54 +43,263 @@ export interface RouteCounts {
 /** The output buffer is handed on once it holds this much (a row's JSON is ~450 bytes). */
 const FLUSH_AT = 224 << 10;
 
+/** Step 1 writes the rows' pieces into chunks of this size (a row never spans two). */
+const CHUNK = 1 << 20;
+
 /**
- * The snapshot of `capture` as compact JSON, the same bytes `snapshotJsonPieces` makes of
- * `buildSnapshot` (but `takenAt`, which is the capture's either way), in chunks. `tables` are the
- * capture's tables in the order they were read (namespace by namespace, each in TABLE_NAMES
- * order); `owners` indexes its processes' socket fds (made here from their `fds` if not given).
+ * snapshotJsonFromTables for tables already read: what a test compares with the object route.
  * Each chunk is a view of one reused buffer: write it before asking for the next.
  */
-export function* snapshotJsonFromTables(capture: Capture, tables: readonly TableBytes[], owners?: OwnerIndex, counts: RouteCounts = { fromBytes: 0, parsed: 0 }): Generator<Buffer> {
-	let index = owners;
-	if (!index) {
-		index = new OwnerIndex();
-		for (const p of capture.processes) index.add(p);
+export function* snapshotJsonFromTables(capture: Capture, tables: readonly TableBytes[], owners?: OwnerIndex, counts?: RouteCounts): Generator<Buffer> {
+	const json = new SnapshotJson(capture.host);
+	for (const t of tables) {
+		const c = json.table(t.netns, t.table);
+		for (const p of t.parts) c.part(p);
+		c.end();
 	}
-	const head = buildSnapshot(capture, { sockets: [], warnings: [] }, index);
-	const out = new JsonOut();
-	const w = new SocketWriter(out, new NamespaceParser(capture.host), index, fdsDenied(head, capture), capture.host.clkTck, counts);
-	let first = true;
-	out.text('{');
-	for (const [key, value] of Object.entries(head)) {
-		if (value === undefined) continue;
-		out.text(`${first ? '' : ','}${JSON.stringify(key)}:`);
-		first = false;
-		if (key === 'sockets') {
-			out.text('[');
-			for (const t of tables) {
-				for (const step of w.table(t)) if (step && out.length >= FLUSH_AT) yield out.take();
-			}
-			out.text(']');
-		} else if (key === 'warnings') {
-			out.text(JSON.stringify([...head.warnings, ...w.parser.finish().warnings]));
-		} else {
-			out.text(JSON.stringify(value));
+	yield* json.write(capture, owners);
+	if (counts) Object.assign(counts, json.counts);
+}
+
+/** One run of the sockets array, in order: rows of step 1 [from, to), or sockets the parsers made. */
+type Run = { from: number; to: number; sockets?: undefined } | { sockets: SocketInfo[] };
+
+/**
+ * The snapshot's JSON, made as its tables are read (`table`: step 1) and written once its
+ * processes and their fds are known (`write`: step 2). Tables must come as the readers give
+ * them: namespace by namespace, each in TABLE_NAMES order.
+ */
+export class SnapshotJson {
+	readonly counts: RouteCounts = { fromBytes: 0, parsed: 0 };
+	readonly parser: NamespaceParser;
+	private readonly runs: Run[] = [];
+	/** Step 1's chunks; the last is `pre`'s buffer. */
+	private readonly chunks: Buffer[] = [];
+	/** Where step 1 writes: the last chunk. */
+	pre = new JsonOut(CHUNK);
+	/** Per row of step 1: its chunk, where its piece starts and ends there, and its inode. */
+	private rowChunk = new Int32Array(4096);
+	private rowStart = new Int32Array(4096);
+	private rowEnd = new Int32Array(4096);
+	private rowInode = new Float64Array(4096);
+	private rows = 0;
+	readonly hz: number;
+	/** JSON of numbers that are not small integers (timers in seconds: 0.2, 0.04), by value. */
+	private readonly numbers = new Map<number, Buffer>();
+	private readonly states = new Map<number, Buffer>();
+	private readonly timers = TIMERS.map(timerJson);
+	private readonly timerUnknown = timerJson('unknown');
+
+	constructor(readonly opts: TableParseOptions) {
+		this.parser = new NamespaceParser(opts);
+		this.hz = opts.clkTck && opts.clkTck > 0 ? opts.clkTck : 100;
+		this.chunks.push(this.pre.buf);
+	}
+
+	/** Step 1 for one table. */
+	table(netns: string, table: TableName): TableConsumer {
+		if (isBytesTable(table)) return new InetRows(this, netns, table);
+		const s = this.parser.stream(netns, table);
+		return {
+			part: (bytes) => s.text(partText(bytes)),
+			end: () => {
+				s.end();
+				this.parsed(this.parser.takeSockets());
+			},
+		};
+	}
+
+	/** Sockets the parsers made, in their place. */
+	parsed(sockets: SocketInfo[]): void {
+		if (sockets.length) this.runs.push({ sockets });
+	}
+
+	/**
+	 * Starts a row's piece. `room`: the most bytes it writes (writeUint does not look for room
+	 * itself): a new chunk is started if the last has less left.
+	 */
+	open(head: Buffer, room: number): void {
+		let pre = this.pre;
+		if (pre.length + room > pre.buf.length) {
+			pre = this.pre = new JsonOut(Math.max(CHUNK, room));
+			this.chunks.push(pre.buf);
 		}
-		if (out.length >= FLUSH_AT) yield out.take();
+		this.rowStartAt = pre.length;
+		pre.bytes(head);
 	}
-	out.text('}\n');
-	yield out.take();
+
+	private rowStartAt = 0;
+
+	/** Ends the row opened last: its piece, up to its owners, is done. */
+	close(inode: number): void {
+		const n = this.rows;
+		if (n === this.rowEnd.length) this.grow();
+		// `pre` grows its buffer only for a row longer than a chunk: the chunk is then that buffer.
+		this.chunks[this.chunks.length - 1] = this.pre.buf;
+		this.rowChunk[n] = this.chunks.length - 1;
+		this.rowStart[n] = this.rowStartAt;
+		this.rowEnd[n] = this.pre.length;
+		this.rowInode[n] = inode;
+		this.rows = n + 1;
+		const last = this.runs[this.runs.length - 1];
+		if (last && !last.sockets && last.to === n) last.to = n + 1;
+		else this.runs.push({ from: n, to: n + 1 });
+		this.counts.fromBytes++;
+	}
+
+	private grow(): void {
+		const size = 2 * this.rowEnd.length;
+		const grow = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+		this.rowChunk = grow(this.rowChunk, new Int32Array(size));
+		this.rowStart = grow(this.rowStart, new Int32Array(size));
+		this.rowEnd = grow(this.rowEnd, new Int32Array(size));
+		this.rowInode = grow(this.rowInode, new Float64Array(size));
+	}
+
+	/** A number as JSON (what JSON.stringify writes for it). */
+	num(v: number): void {
+		const { pre } = this;
+		if (v >= 0 && v < 0x80000000 && (v | 0) === v) {
+			writeUint(pre, v);
+			return;
+		}
+		let b = this.numbers.get(v);
+		if (!b) {
+			if (this.numbers.size > 4096) this.numbers.clear();
+			b = enc(JSON.stringify(v));
+			this.numbers.set(v, b);
+		}
+		pre.bytes(b);
+	}
+
+	/** The state and the key after it. */
+	state(kind: SocketKind, code: number): void {
+		const key = code * 2 + (kind === 'tcp' ? 1 : 0);
+		let b = this.states.get(key);
+		if (!b) this.states.set(key, (b = enc(`,"state":${JSON.stringify(stateName(kind, code))},"txQueue":`)));
+		this.pre.bytes(b);
+	}
+
+	/** From the inode's closing quote: the nulls, the timer and its seconds. */
+	timer(code: number, when: number): void {
+		this.pre.bytes(this.timers[code] ?? this.timerUnknown);
+		this.num(when / this.hz);
+	}
+
+	seconds(ticks: number): void {
+		this.num(ticks / this.hz);
+	}
+
+	/**
+	 * Step 2: the whole snapshot's JSON, with `capture`'s processes, and owners from `owners`
+	 * (made here from the processes' fds if not given). Each chunk is a view of one reused
+	 * buffer: write it before asking for the next.
+	 */
+	*write(capture: Capture, owners?: OwnerIndex): Generator<Buffer> {
+		let index = owners;
+		if (!index) {
+			index = new OwnerIndex();
+			for (const p of capture.processes) index.add(p);
+		}
+		const head = buildSnapshot(capture, { sockets: [], warnings: [] }, index);
+		const anyDenied = fdsDenied(head, capture);
+		const out = new JsonOut();
+		let firstKey = true;
+		out.text('{');
+		for (const [key, value] of Object.entries(head)) {
+			if (value === undefined) continue;
+			out.text(`${firstKey ? '' : ','}${JSON.stringify(key)}:`);
+			firstKey = false;
+			if (key === 'sockets') {
+				out.text('[');
+				let first = true;
+				for (const run of this.runs) {
+					if (run.sockets) {
+						for (let i = 0; i < run.sockets.length; i += JSON_PIECE) {
+							const slice = run.sockets.slice(i, i + JSON_PIECE);
+							attachOwners(slice, index, anyDenied);
+							this.counts.parsed += slice.length;
+							out.text(`${first ? '' : ','}${JSON.stringify(slice).slice(1, -1)}`);
+							first = false;
+							if (out.length >= FLUSH_AT) yield out.take();
+						}
+						continue;
+					}
+					for (let r = run.from; r < run.to; r++) {
+						const start = this.rowStart[r], end = this.rowEnd[r];
+						out.room(end - start + 1);
+						if (!first) out.buf[out.length++] = 44;
+						first = false;
+						out.length += this.chunks[this.rowChunk[r]].copy(out.buf, out.length, start, end);
+						writeOwners(out, index, anyDenied, this.rowInode[r]);
+						if (out.length >= FLUSH_AT) yield out.take();
+					}
+				}
+				out.text(']');
+			} else if (key === 'warnings') {
+				out.text(JSON.stringify([...head.warnings, ...this.parser.finish().warnings]));
+			} else {
+				out.text(JSON.stringify(value));
+			}
+			if (out.length >= FLUSH_AT) yield out.take();
+		}
+		out.text('}\n');
+		yield out.take();
+	}
+}
+
+/**
+ * The owners of inode `key` (after the key's `[`) and why there are none, which end a row's JSON.
+ * A lone owner, as most sockets have, is read from the index in place.
+ */
+function writeOwners(out: JsonOut, index: OwnerIndex, anyDenied: boolean, key: number): void {
+	let list: Owner[] | undefined;
+	if (key <= 0xffffffff) {
+		const e = index.entryOf(key);
+		if (e && !index.nextEntry(e)) {
+			out.room(64);
+			out.bytes(K.pid);
+			writeUint(out, index.pidAt(e));
+			out.bytes(K.fd);
+			writeUint(out, index.fdAt(e));
+			out.bytes(K.ownerEnd);
+			out.bytes(K.known);
+			return;
+		}
+		// The byte route's inodes have no leading zero: the number's text is the inode's.
+		if (e) list = index.get(String(key));
+	} else {
+		list = index.get(String(key));
+	}
+	if (!list) {
+		out.bytes(anyDenied ? K.denied : K.notFound);
+		return;
+	}
+	out.room(48 * list.length);
+	for (let i = 0; i < list.length; i++) {
+		if (i) out.buf[out.length++] = 44;
+		out.bytes(K.pid);
+		writeUint(out, list[i].pid);
+		out.bytes(K.fd);
+		writeUint(out, list[i].fd);
+		out.bytes(K.ownerEnd);
+	}
+	out.bytes(K.known);
 }
 
 /** A growing byte buffer of JSON text, emptied by take. */
 class JsonOut {
-	buf = Buffer.allocUnsafe(256 << 10);
+	buf: Buffer;
 	length = 0;
+
+	constructor(size = 256 << 10) {
+		this.buf = Buffer.allocUnsafeSlow(size);
+	}
 
 	/** Room for `n` more bytes. */
 	room(n: number): void {
 		if (this.length + n <= this.buf.length) return;
-		const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + n));
+		const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buf.length, this.length + n));
 		this.buf.copy(bigger, 0, 0, this.length);
 		this.buf = bigger;
 	}
@@ -102,7 +322,7 @@ class JsonOut {
 		}
 	}
 
-	/** b[s, e): byte by byte, as a TypedArray set() costs more than the copy for a few bytes. */
+	/** b[s, e): byte by byte. */
 	copy(b: Uint8Array, s: number, e: number): void {
 		this.room(e - s);
 		const { buf } = this;
@@ -145,139 +365,6 @@ const K = {
 	notFound: enc('],"ownerUnknown":"not-found"}'),
 };
 
-/** Writes a table's sockets; inet rows from their bytes where it can, every other through the parsers. */
-class SocketWriter {
-	private first = true;
-	private readonly hz: number;
-	/** JSON of numbers that are not small integers (timers in seconds: 0.2, 0.04), by value. */
-	private readonly numbers = new Map<number, Buffer>();
-	private readonly states = new Map<number, Buffer>();
-	private readonly timers = TIMERS.map(timerJson);
-	private readonly timerUnknown = timerJson('unknown');
-
-	constructor(
-		readonly out: JsonOut,
-		readonly parser: NamespaceParser,
-		private readonly index: OwnerIndex,
-		private readonly anyDenied: boolean,
-		clkTck: number,
-		readonly counts: RouteCounts,
-	) {
-		this.hz = clkTck > 0 ? clkTck : 100;
-	}
-
-	/** Writes the table's sockets, a step at a time: after each, the caller may take what was written. */
-	*table(t: TableBytes): Generator<boolean> {
-		if (isBytesTable(t.table)) {
-			yield* new InetRows(this, t).run();
-			return;
-		}
-		const s = this.parser.stream(t.netns, t.table);
-		for (const part of t.parts) s.text(partText(part));
-		s.end();
-		const sockets = this.parser.takeSockets();
-		for (let i = 0; i < sockets.length; i += JSON_PIECE) {
-			this.objects(sockets.slice(i, i + JSON_PIECE));
-			yield true;
-		}
-	}
-
-	/** Sockets made by the parsers: their owners, then their JSON. */
-	objects(sockets: SocketInfo[]): void {
-		if (!sockets.length) return;
-		attachOwners(sockets, this.index, this.anyDenied);
-		this.counts.parsed += sockets.length;
-		const text = JSON.stringify(sockets);
-		this.out.text(`${this.first ? '' : ','}${text.slice(1, -1)}`);
-		this.first = false;
-	}
-
-	/**
-	 * Starts a socket's JSON: the comma before it, and its first key. `room`: the most bytes the
-	 * row writes before its owners, as writeUint does not look for room itself.
-	 */
-	open(head: Buffer, room: number): void {
-		const { out } = this;
-		out.room(room);
-		if (!this.first) out.buf[out.length++] = 44;
-		this.first = false;
-		out.bytes(head);
-	}
-
-	/** A number as JSON (what JSON.stringify writes for it). */
-	num(v: number): void {
-		const { out } = this;
-		if (v >= 0 && v < 0x80000000 && (v | 0) === v) {
-			writeUint(out, v);
-			return;
-		}
-		let b = this.numbers.get(v);
-		if (!b) {
-			if (this.numbers.size > 4096) this.numbers.clear();
-			b = enc(JSON.stringify(v));
-			this.numbers.set(v, b);
-		}
-		out.bytes(b);
-	}
-
-	/** The state and the key after it. */
-	state(kind: SocketKind, code: number): void {
-		const key = code * 2 + (kind === 'tcp' ? 1 : 0);
-		let b = this.states.get(key);
-		if (!b) this.states.set(key, (b = enc(`,"state":${JSON.stringify(stateName(kind, code))},"txQueue":`)));
-		this.out.bytes(b);
-	}
-
-	/** From the inode's closing quote: the nulls, the timer and its seconds. */
-	timer(code: number, when: number): void {
-		this.out.bytes(this.timers[code] ?? this.timerUnknown);
-		this.num(when / this.hz);
-	}
-
-	seconds(ticks: number): void {
-		this.num(ticks / this.hz);
-	}
-
-	/**
-	 * The owners of the inode `key` (after the key's `[`) and why there are none, which end the
-	 * socket's JSON. A lone owner, as most sockets have, is read from the index in place.
-	 */
-	owners(key: number, inode: () => string): void {
-		const { out, index } = this;
-		let list: Owner[] | undefined;
-		if (key <= 0xffffffff) {
-			const e = index.entryOf(key);
-			if (e && !index.nextEntry(e)) {
-				out.room(48);
-				out.bytes(K.pid);
-				writeUint(out, index.pidAt(e));
-				out.bytes(K.fd);
-				writeUint(out, index.fdAt(e));
-				out.bytes(K.ownerEnd);
-				out.bytes(K.known);
-				return;
-			}
-			if (e) list = index.get(inode());
-		} else {
-			list = index.get(inode());
-		}
-		if (!list) {
-			out.bytes(this.anyDenied ? K.denied : K.notFound);
-			return;
-		}
-		out.room(48 * list.length);
-		for (let i = 0; i < list.length; i++) {
-			if (i) out.buf[out.length++] = 44;
-			out.bytes(K.pid);
-			writeUint(out, list[i].pid);
-			out.bytes(K.fd);
-			writeUint(out, list[i].fd);
-			out.bytes(K.ownerEnd);
-		}
-		out.bytes(K.known);
-	}
-}
-
 function timerJson(name: string): Buffer {
 	return enc(`","path":null,"unixType":null,"timer":${JSON.stringify(name)},"timerSeconds":`);
 }
@@ -285,6 +372,33 @@ function timerJson(name: string): Buffer {
 /** Tables whose rows the byte route writes: the inet tables but raw's (a protocol, not a port). */
 function isBytesTable(t: TableName): t is InetTable {
 	return t === 'tcp' || t === 'tcp6' || t === 'udp' || t === 'udp6' || t === 'udplite' || t === 'udplite6' || t === 'icmp' || t === 'icmp6';
+}
+
+/** Tokens of the line tokenize read last: how many, and where each starts and ends (ts, te). */
+let tokens = 0;
+
+/**
+ * Splits the line that starts at b[from] on spaces into ts/te (at most MAX_TOKENS), and returns
+ * where it ends: its newline, or the end of b.
+ */
+function tokenize(b: Buffer, from: number): number {
+	const len = b.length;
+	let n = 0;
+	let i = from;
+	for (;;) {
+		let c = b[i];
+		while (c === 32) c = b[++i];
+		if (i >= len || c === 10) break;
+		if (n === MAX_TOKENS) {
+			while (i < len && b[i] !== 10) i++;
+			break;
+		}
+		ts[n] = i;
+		while (i < len && c !== 32 && c !== 10) c = b[++i];
+		te[n++] = i;
+	}
+	tokens = n;
+	return i < len ? i : len;
 }
 
 /** Decimal digits of a non-negative integer below 2^31. */
@@ -352,10 +466,12 @@ interface AddressJson {
 	remote: Buffer;
 }
 
-/** An address as JSON, with where its hex was last seen, to skip the lookup for a run of the same. */
+/**
+ * The address last seen in a column: its hex (a copy: the part it came from is a reused buffer)
+ * and its JSON, to skip the lookup for a run of the same.
+ */
 interface AddressSeen {
-	buf: Buffer | undefined;
-	at: number;
+	hex: Uint8Array;
 	json: AddressJson | undefined;
 }
 
@@ -376,49 +492,53 @@ class InetRows {
 	/** Rows the byte route leaves to the parser, one line at a time with its number. */
 	private readonly fallback: InetTableParser;
 	private readonly addresses = new Map<string, AddressJson | null>();
-	private readonly local: AddressSeen = { buf: undefined, at: 0, json: undefined };
-	private readonly remote: AddressSeen = { buf: undefined, at: 0, json: undefined };
+	private readonly local: AddressSeen;
+	private readonly remote: AddressSeen;
 	private readonly byteOrder;
+	private lineNo = 0;
 
 	constructor(
-		private readonly w: SocketWriter,
-		private readonly t: TableBytes,
+		private readonly w: SnapshotJson,
+		private readonly netns: string,
+		table: InetTable,
 	) {
-		const table = t.table as InetTable;
 		this.kind = kindOfTable(table);
 		this.v6 = table.endsWith('6');
 		this.hexLen = this.v6 ? 32 : 8;
+		this.local = { hex: new Uint8Array(this.hexLen), json: undefined };
+		this.remote = { hex: new Uint8Array(this.hexLen), json: undefined };
 		const opts = w.parser.opts;
 		this.byteOrder = opts.byteOrder;
 		this.fallback = new InetTableParser(table, opts);
-		this.ids = w.parser.table(t.netns, t.table);
+		this.ids = w.parser.table(netns, table);
 		const version = this.v6 ? 6 : 4;
 		this.head = enc(`{"kind":${JSON.stringify(this.kind)},"ipVersion":${version}`);
-		this.idHead = Buffer.from(`,"id":${JSON.stringify(`${t.netns}|${this.kind}${version}|`).slice(0, -1)}`, 'utf8');
-		this.tail = Buffer.from(`","netns":${JSON.stringify(t.netns)},"owners":[`, 'utf8');
+		this.idHead = Buffer.from(`,"id":${JSON.stringify(`${netns}|${this.kind}${version}|`).slice(0, -1)}`, 'utf8');
+		this.tail = Buffer.from(`","netns":${JSON.stringify(netns)},"owners":[`, 'utf8');
 		this.room = 1024 + this.idHead.length + this.tail.length;
 	}
 
-	*run(): Generator<boolean> {
-		let lineNo = 0;
-		for (const b of this.t.parts) {
-			// Tabs, CRs and bytes above 0x7F are not the kernel's: the parser reads such a part.
-			const plain = b.indexOf(9) < 0 && b.indexOf(13) < 0 && isAscii(b);
-			let rows = 0;
-			for (let start = 0; start < b.length; ) {
-				let end = b.indexOf(10, start);
-				if (end < 0) end = b.length;
-				lineNo++;
-				if (!plain || !this.row(b, start, end)) this.viaParser(plain ? b.toString('latin1', start, end) : partText(b.subarray(start, end)), lineNo);
+	part(b: Buffer): void {
+		// Tabs, CRs and bytes above 0x7F are not the kernel's: the parser reads such a part.
+		const plain = b.indexOf(9) < 0 && b.indexOf(13) < 0 && isAscii(b);
+		for (let start = 0; start < b.length; ) {
+			this.lineNo++;
+			if (plain) {
+				// The line's end is found as its tokens are (a native indexOf per line cost more).
+				const end = tokenize(b, start);
+				if (!this.row(b)) this.viaParser(b.toString('latin1', start, end), this.lineNo);
 				start = end + 1;
-				if (++rows === 256) {
-					rows = 0;
-					yield true;
-				}
+				continue;
 			}
+			let end = b.indexOf(10, start);
+			if (end < 0) end = b.length;
+			this.viaParser(partText(b.subarray(start, end)), this.lineNo);
+			start = end + 1;
 		}
-		this.w.parser.warn(this.t.netns, this.fallback.warnings);
-		yield true;
+	}
+
+	end(): void {
+		this.w.parser.warn(this.netns, this.fallback.warnings);
 	}
 
 	private viaParser(line: string, lineNo: number): void {
@@ -426,22 +546,15 @@ class InetRows {
 		const rows = this.fallback.take();
 		if (!rows.length) return;
 		this.w.parser.adopt(this.ids, rows);
-		this.w.objects(this.w.parser.takeSockets());
+		this.w.parsed(this.w.parser.takeSockets());
 	}
 
 	/**
-	 * Writes the row in b[s, e) if it has the kernel's shape throughout; false (nothing written)
+	 * Writes the row tokenize found last if it has the kernel's shape throughout; false (nothing written)
 	 * if not, for the parser to read it: every check here is one the parser makes, or stricter.
 	 */
-	private row(b: Buffer, s: number, e: number): boolean {
-		let n = 0;
-		for (let i = s; n < MAX_TOKENS; ) {
-			while (i < e && b[i] === 32) i++;
-			if (i >= e) break;
-			ts[n] = i;
-			while (i < e && b[i] !== 32) i++;
-			te[n++] = i;
-		}
+	private row(b: Buffer): boolean {
+		const n = tokens;
 		const tcp = this.kind === 'tcp';
 		if (n < (tcp ? 17 : 13)) return false;
 		// sl: digits and a colon.
@@ -486,8 +599,8 @@ class InetRows {
 		if (!this.w.parser.claim(this.ids, inodeValue)) return true;
 
 		const { w } = this;
-		const out = w.out;
 		w.open(this.head, this.room);
+		const out = w.pre;
 		out.bytes(local.local);
 		writeUint(out, localPort);
 		out.bytes(remote.remote);
@@ -525,8 +638,7 @@ class InetRows {
 		out.bytes(this.idHead);
 		out.copy(b, ts[9], te[9]);
 		out.bytes(this.tail);
-		w.counts.fromBytes++;
-		w.owners(inodeValue, () => b.toString('latin1', ts[9], te[9]));
+		w.close(inodeValue);
 		return true;
 	}
 
@@ -537,20 +649,16 @@ class InetRows {
 	 */
 	private address(seen: AddressSeen, b: Buffer, at: number): AddressJson | null {
 		const len = this.hexLen;
-		const prev = seen.buf;
-		if (prev) {
+		const last = seen.hex;
+		if (seen.json) {
 			let same = true;
 			for (let i = 0; i < len; i++) {
-				if (prev[seen.at + i] !== b[at + i]) {
+				if (last[i] !== b[at + i]) {
 					same = false;
 					break;
 				}
 			}
-			if (same) {
-				seen.buf = b;
-				seen.at = at;
-				return seen.json!;
-			}
+			if (same) return seen.json;
 		}
 		const hex = b.toString('latin1', at, at + len);
 		let json = this.addresses.get(hex);
@@ -560,8 +668,7 @@ class InetRows {
 			this.addresses.set(hex, json);
 		}
 		if (json) {
-			seen.buf = b;
-			seen.at = at;
+			for (let i = 0; i < len; i++) last[i] = b[at + i];
 			seen.json = json;
 		}
 		return json;
