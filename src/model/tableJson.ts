@@ -47,8 +47,8 @@ const FLUSH_AT = 224 << 10;
 const CHUNK = 1 << 20;
 
 /**
- * snapshotJsonFromTables for tables already read: what a test compares with the object route.
- * Each chunk is a view of one reused buffer: write it before asking for the next.
+ * SnapshotJson's two steps at once, for tables already read (what a test compares with the
+ * object route). Each chunk is a view of one reused buffer: write it before asking for the next.
  */
 export function* snapshotJsonFromTables(capture: Capture, tables: readonly TableBytes[], owners?: OwnerIndex, counts?: RouteCounts): Generator<Buffer> {
 	const json = new SnapshotJson(capture.host);
@@ -75,8 +75,10 @@ export class SnapshotJson {
 	private readonly runs: Run[] = [];
 	/** Step 1's chunks; the last is `pre`'s buffer. */
 	private readonly chunks: Buffer[] = [];
-	/** Where step 1 writes: the last chunk. */
+	/** Where step 1 writes (InetRows, through open/close): the last chunk. */
 	pre = new JsonOut(CHUNK);
+	/** Where the row being written started in `pre`. */
+	private rowStartAt = 0;
 	/** Per row of step 1: its chunk, where its piece starts and ends there, and its inode. */
 	private rowChunk = new Int32Array(4096);
 	private rowStart = new Int32Array(4096);
@@ -127,8 +129,6 @@ export class SnapshotJson {
 		this.rowStartAt = pre.length;
 		pre.bytes(head);
 	}
-
-	private rowStartAt = 0;
 
 	/** Ends the row opened last: its piece, up to its owners, is done. */
 	close(inode: number): void {
@@ -191,9 +191,9 @@ export class SnapshotJson {
 	}
 
 	/**
-	 * Step 2: the whole snapshot's JSON, with `capture`'s processes, and owners from `owners`
-	 * (made here from the processes' fds if not given). Each chunk is a view of one reused
-	 * buffer: write it before asking for the next.
+	 * Step 2, once every table is in: the whole snapshot's JSON, with `capture`'s processes, and
+	 * owners from `owners` (made here from the processes' fds if not given). Called once. Each
+	 * chunk is a view of one reused buffer: write it before asking for the next.
 	 */
 	*write(capture: Capture, owners?: OwnerIndex): Generator<Buffer> {
 		let index = owners;
