@@ -496,6 +496,10 @@ class InetRows {
 	private readonly remote: AddressSeen;
 	private readonly byteOrder;
 	private lineNo = 0;
+	/** The last row's values before its inode, and their JSON (see row). */
+	private readonly before = { json: undefined as Buffer | undefined, st: 0, txQueue: 0, rxQueue: 0, uid: 0 };
+	/** The last row's values after its inode, and their JSON. */
+	private readonly after = { json: undefined as Buffer | undefined, timerCode: 0, when: 0, retransmits: 0, probes: 0, drops: 0, ref: 0, rto: 0, ato: 0, cwnd: 0, ssthresh: 0 };
 
 	constructor(
 		private readonly w: SnapshotJson,
@@ -605,35 +609,65 @@ class InetRows {
 		writeUint(out, localPort);
 		out.bytes(remote.remote);
 		writeUint(out, remotePort);
-		w.state(this.kind, st);
-		w.num(txQueue);
-		out.bytes(K.rxQueue);
-		w.num(rxQueue);
-		out.bytes(K.uid);
-		w.num(uid);
-		out.bytes(K.inode);
-		out.copy(b, ts[9], te[9]);
-		w.timer(timerCode, when);
-		out.bytes(K.retransmits);
-		w.num(retransmits);
-		out.bytes(K.probes);
-		w.num(probes);
-		if (!tcp) {
-			out.bytes(K.drops);
-			w.num(drops);
+		// Rows in a run mostly share their state, queues, uid, timer and TCP figures: the JSON
+		// of those (all but the inode) is the last row's when its values are, and copied whole.
+		const a = this.before;
+		if (a.json && a.st === st && a.txQueue === txQueue && a.rxQueue === rxQueue && a.uid === uid) {
+			out.bytes(a.json);
+		} else {
+			const from = out.length;
+			w.state(this.kind, st);
+			w.num(txQueue);
+			out.bytes(K.rxQueue);
+			w.num(rxQueue);
+			out.bytes(K.uid);
+			w.num(uid);
+			out.bytes(K.inode);
+			a.json = Buffer.from(out.buf.subarray(from, out.length));
+			a.st = st;
+			a.txQueue = txQueue;
+			a.rxQueue = rxQueue;
+			a.uid = uid;
 		}
-		out.bytes(K.refCount);
-		w.num(ref);
-		if (tcp) {
-			out.bytes(K.rto);
-			w.seconds(rto);
-			out.bytes(K.ato);
-			w.seconds(ato);
-			out.bytes(K.cwnd);
-			w.num(cwnd);
-			out.bytes(K.ssthresh);
-			if (ssthresh < 0) out.bytes(K.null);
-			else w.num(ssthresh);
+		out.copy(b, ts[9], te[9]);
+		const z = this.after;
+		if (z.json && z.timerCode === timerCode && z.when === when && z.retransmits === retransmits && z.probes === probes && z.drops === drops && z.ref === ref && z.rto === rto && z.ato === ato && z.cwnd === cwnd && z.ssthresh === ssthresh) {
+			out.bytes(z.json);
+		} else {
+			const from = out.length;
+			w.timer(timerCode, when);
+			out.bytes(K.retransmits);
+			w.num(retransmits);
+			out.bytes(K.probes);
+			w.num(probes);
+			if (!tcp) {
+				out.bytes(K.drops);
+				w.num(drops);
+			}
+			out.bytes(K.refCount);
+			w.num(ref);
+			if (tcp) {
+				out.bytes(K.rto);
+				w.seconds(rto);
+				out.bytes(K.ato);
+				w.seconds(ato);
+				out.bytes(K.cwnd);
+				w.num(cwnd);
+				out.bytes(K.ssthresh);
+				if (ssthresh < 0) out.bytes(K.null);
+				else w.num(ssthresh);
+			}
+			z.json = Buffer.from(out.buf.subarray(from, out.length));
+			z.timerCode = timerCode;
+			z.when = when;
+			z.retransmits = retransmits;
+			z.probes = probes;
+			z.drops = drops;
+			z.ref = ref;
+			z.rto = rto;
+			z.ato = ato;
+			z.cwnd = cwnd;
+			z.ssthresh = ssthresh;
 		}
 		out.bytes(this.idHead);
 		out.copy(b, ts[9], te[9]);
