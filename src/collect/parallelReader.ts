@@ -1,6 +1,6 @@
 // The two-core scan for big hosts: a worker thread walks every process's fds (the costly
-// half: one readlink per fd) while this thread reads and parses the socket tables. Both
-// halves are mostly kernel time, so on two cores they overlap almost fully.
+// half: one readlink per fd) while this thread reads and parses the socket tables (or, for the
+// CLI's whole-snapshot JSON, writes their rows as JSON up to their owners: model/tableJson.ts).
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
@@ -75,8 +75,9 @@ export async function readProcTreeParallel(opts: ReadProcOptions, workerScript: 
 		const parser = new NamespaceParser(host);
 		namespaces = streamNamespaces(root, light, opts.tables ?? TABLE_NAMES, errors, tablesTo ? tablesTo(host) : parsingSink(parser));
 		parsed = parser.finish();
-		// The tables are done (at 100k sockets, 0.1-0.2 s before the fds): read the processes the
-		// worker has not started on, smallest first.
+		// The tables are done (parsed, or written as JSON up to their owners: at 100k sockets
+		// about when the worker is done with the fds): read the processes the worker has not
+		// started on, smallest first.
 		const mine = new OwnerIndex();
 		const ours = scanProcesses(root, queue, 'back', mine);
 		const m = await scanned;

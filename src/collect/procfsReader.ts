@@ -11,6 +11,7 @@ import { localByteOrder } from '../procfs/address';
 import { parseAuxv, type AuxvFacts } from '../procfs/auxv';
 import { TABLE_NAMES, type TableName } from '../procfs/types';
 import { NamespaceParser, type ParsedNamespaces } from '../model/join';
+import type { TableConsumer } from '../model/tableJson';
 import { partText, readTable, readTableBytes } from './tableReader';
 import { CAPTURE_FORMAT, CAPTURE_VERSION, type Capture, type CaptureHost, type CaptureSourceInfo, type NamespaceCapture, type ProcessCapture } from './capture';
 
@@ -266,7 +267,7 @@ export function readNamespaces(root: string, processes: Array<Pick<ProcessCaptur
 }
 
 /** Where streamNamespaces puts each table as it is read: its parts, then its end. */
-export type TableSink = (netns: string, table: TableName) => { part(bytes: Buffer): void; end(): void };
+export type TableSink = (netns: string, table: TableName) => TableConsumer;
 
 /** A sink that parses each table as it is read. */
 export function parsingSink(parser: NamespaceParser): TableSink {
