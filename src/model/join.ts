@@ -178,8 +178,6 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 
 	const processes: ProcessInfo[] = [];
 	const index = owners ?? new OwnerIndex();
-	// Hidden processes (hidepid) may hold sockets just as unreadable ones may.
-	let anyDenied = !!capture.hiddenProcesses;
 	if (capture.hiddenProcesses) warnings.push({ message: capture.hiddenProcesses });
 	for (const p of capture.processes) {
 		const st = p.stat ? parseStat(p.stat) : null;
@@ -187,7 +185,6 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 			warnings.push({ message: `process ${p.pid}: unreadable /proc/${p.pid}/stat`, text: p.stat?.slice(0, 200) });
 			continue;
 		}
-		if (p.fdAccess === 'denied') anyDenied = true;
 		processes.push({
 			pid: p.pid,
 			ppid: st.ppid,
@@ -210,7 +207,7 @@ export function buildSnapshot(capture: Capture, parsed: ParsedNamespaces = parse
 
 	for (const w of parsed.warnings) warnings.push(w);
 	const sockets = parsed.sockets;
-	attachOwners(sockets, index, anyDenied);
+	attachOwners(sockets, index, fdsDenied({ processes }, capture));
 
 	return {
 		schemaVersion: SCHEMA_VERSION,
@@ -243,7 +240,10 @@ export function attachOwners(sockets: readonly SocketInfo[], index: OwnerIndex, 
 	}
 }
 
-/** Whether an owner may be missing for want of permission: the `anyDenied` of a snapshot's processes. */
+/**
+ * Whether an owner may be missing for want of permission: some process of the snapshot's fds
+ * could not be read, or processes are hidden (hidepid), which may hold sockets just as well.
+ */
 export function fdsDenied(snap: Pick<Snapshot, 'processes'>, capture: Pick<Capture, 'hiddenProcesses'>): boolean {
 	return !!capture.hiddenProcesses || snap.processes.some((p) => p.fdAccess === 'denied');
 }

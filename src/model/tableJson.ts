@@ -201,7 +201,8 @@ export class SnapshotJson {
 			index = new OwnerIndex();
 			for (const p of capture.processes) index.add(p);
 		}
-		const head = buildSnapshot(capture, { sockets: [], warnings: [] }, index);
+		// Its warnings after the capture's are the tables' (step 1's), as buildSnapshot orders them.
+		const head = buildSnapshot(capture, { sockets: [], warnings: this.parser.finish().warnings }, index);
 		const anyDenied = fdsDenied(head, capture);
 		const out = new JsonOut();
 		let firstKey = true;
@@ -236,8 +237,6 @@ export class SnapshotJson {
 					}
 				}
 				out.text(']');
-			} else if (key === 'warnings') {
-				out.text(JSON.stringify([...head.warnings, ...this.parser.finish().warnings]));
 			} else {
 				out.text(JSON.stringify(value));
 			}
