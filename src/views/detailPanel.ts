@@ -109,9 +109,17 @@ export class DetailPanel implements vscode.Disposable {
 		return !!this.panel && this.pageReady;
 	}
 
-	/** Resolves once what was handed to the page so far is posted (tests wait on it). */
-	settled(): Promise<void> {
-		return this.sending;
+	/**
+	 * Resolves once what was handed to the page is posted, with what was handed to it meanwhile
+	 * (tests wait on it, then read `current`). A refresh can hand the page a newer message while
+	 * the chain runs; waiting for the chain as it was when asked let a test read that message with
+	 * its ss answer not yet in (CI, twenty-fifth session: a socket page's `tcp` undefined).
+	 */
+	async settled(): Promise<void> {
+		for (let p = this.sending; ; p = this.sending) {
+			await p;
+			if (p === this.sending) return;
+		}
 	}
 
 	show(target: PanelTarget): void {
