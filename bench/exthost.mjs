@@ -3,7 +3,7 @@
 // real extension host's event loop during refreshes at N sockets (default 100k). Holds the
 // bench load (bench/run.mjs --hold) up, runs test/vscode/eventloop.bench.ts inside code-server
 // (test/vscode/run.mjs, PROCNET_VSCODE_BENCH=1), prints its figures and tears the load down.
-//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--full-at K,..] [--load-after] [--idle] [--ssh] [--panel-in-refresh] [--live-heap]
+//   node bench/exthost.mjs [--size N] [--refreshes R] [--no-vscode-ports] [--no-panel | --socket-page] [--scan-nice N] [--full-at K,..] [--load-after] [--idle] [--without-procnet [--window-ms MS]] [--ssh] [--panel-in-refresh] [--live-heap]
 //   --no-vscode-ports: remote.autoForwardPorts off and remote.autoForwardPortsSource "output",
 //   so VS Code's own /proc port scan (which runs in the same extension host, and which the first
 //   setting alone does not stop) is not counted; --no-panel: no detail panel open; --socket-page:
@@ -14,6 +14,8 @@
 //   --full-at 2,4: make refreshes 2 and 4 full transfers (procnet.scanNice is changed before them,
 //   which replaces the scan worker), to measure the heaviest refresh apart from activation;
 //   --idle: the control run, with the same load, panel and timer, but no refresh made;
+//   --without-procnet: the activation window's control: the same load and meter for --window-ms
+//   (default 8000) from the test's start, procnet never activated (VS Code's own start alone);
 //   --ssh: measure an ssh host instead of this machine (this machine over the bench's own sshd
 //   on 127.0.0.1, read by the extension in that host's worker), panel on its biggest process;
 //   --panel-in-refresh: open the panel just before refresh 1 and count its opening in that
@@ -87,6 +89,7 @@ try {
 			...(Object.keys(settings).length ? { PROCNET_VSCODE_SETTINGS: JSON.stringify(settings) } : {}),
 			...(process.argv.includes('--no-panel') ? { PROCNET_BENCH_PANEL: '0' } : process.argv.includes('--socket-page') ? { PROCNET_BENCH_PANEL: 'socket' } : {}),
 			...(process.argv.includes('--idle') ? { PROCNET_BENCH_IDLE: '1' } : {}),
+			...(process.argv.includes('--without-procnet') ? { PROCNET_BENCH_WITHOUT_PROCNET: '1', PROCNET_BENCH_WINDOW_MS: String(arg('--window-ms', 8000)) } : {}),
 			...(process.argv.includes('--panel-in-refresh') ? { PROCNET_BENCH_PANEL_IN_REFRESH: '1' } : {}),
 			...(process.argv.includes('--live-heap') ? { PROCNET_BENCH_LIVE_HEAP: '1' } : {}),
 			...(arg('--full-at') ? { PROCNET_BENCH_FULL_AT: arg('--full-at') } : {}),
