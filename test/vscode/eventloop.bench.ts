@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as inspector from 'inspector';
 import * as path from 'path';
+import * as v8 from 'v8';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
@@ -296,6 +297,9 @@ describe('bench: extension-host event loop during refreshes', function () {
 			gcObserver.disconnect();
 			api.timer.setPaused(false);
 		}
+		// The young generation's size decides how much a scavenge may have to copy at once.
+		const newSpace = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+		console.log(`      extension host: ${process.version}, execArgv ${JSON.stringify(process.execArgv)}, new space ${newSpace ? (newSpace.space_size / 1048576).toFixed(1) : '?'} MiB`);
 		// The first refresh after activation sees every socket as new: report it, judge the rest
 		// (full transfers asked for by PROCNET_BENCH_FULL_AT apart).
 		const steady = rows.slice(1).filter((r) => !r.full);
@@ -335,7 +339,7 @@ async function startInspector(start: Array<[string, object?]>, stop: string): Pr
 }
 
 function startProfile(): Promise<() => Promise<object>> {
-	return startInspector([['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: 500 }], ['Profiler.start']], 'Profiler.stop');
+	return startInspector([['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: Number(process.env.PROCNET_BENCH_PROFILE_INTERVAL_US || 500) }], ['Profiler.start']], 'Profiler.stop');
 }
 
 /**
