@@ -234,14 +234,14 @@ describe('bench: extension-host event loop during refreshes', function () {
 				panelOpen = `${worst.toFixed(0)}/${worstOnCpu.toFixed(0)}/${worstUnqueued.toFixed(0)}`;
 			}
 		}
-		if (profileActivation && profileThroughPanel) {
-			fs.writeFileSync(process.env.PROCNET_BENCH_PROFILE!, JSON.stringify(await profileActivation()));
-			fs.writeFileSync(`${process.env.PROCNET_BENCH_PROFILE}.blocks.json`, JSON.stringify(blockSpans));
-		}
 		else if (panelKind === 'socket') {
 			const s = store.snapshot!.sockets.find((x) => x.kind === 'tcp' && ownedBy(x, bigPid))!;
 			api.panel.show({ kind: 'socket', id: s.id, hostId: host.id });
 			await api.panel.settled();
+		}
+		if (profileActivation && profileThroughPanel) {
+			fs.writeFileSync(process.env.PROCNET_BENCH_PROFILE!, JSON.stringify(await profileActivation()));
+			fs.writeFileSync(`${process.env.PROCNET_BENCH_PROFILE}.blocks.json`, JSON.stringify(blockSpans));
 		}
 
 		const refreshSpans: Array<[number, number, number]> = [];
