@@ -276,14 +276,14 @@ procnet_tcpinfo() {
 	(procnet_tcpinfobody "$2" "$3" "$4" "$5" "$6" "$7" "$8")
 	printf '@@PROCNET %s end\n' "$1"
 }
-# ss -tie about the TCP sockets of FAMILY on SPORT (and DPORT, unless 0), only if fd FD of PID
+# ss -tie about the TCP sockets of FAMILY on SPORT and DPORT (0 for a listener's, which keeps the
+# connections it accepted out of the answer), only if fd FD of PID
 # still is socket INODE, in PID's network namespace (nsenter when it is not the shell's). The
 # caller picks the socket from the answer by its inode. One Z record: ok (content: ss's output) |
 # gone | no-ss | failed (content: ss's message).
 procnet_tcpinfobody() {
 	procnet_sscheck "$1" "$2" "$3" "$4" || return 0
-	procnet_tf="sport = :$6"
-	[ "$7" = 0 ] || procnet_tf="$procnet_tf dport = :$7"
+	procnet_tf="sport = :$6 dport = :$7"
 	# The filter's words split on purpose: each value in it is a number (tcpInfoCommand).
 	if procnet_to=$(procnet_ssin "$1" "$2" -t -i -e -H -n "-$5" state all $procnet_tf 2>&1); then procnet_rec Z "$procnet_to" ok; else procnet_rec Z "$procnet_to" failed; fi
 	return 0

@@ -190,6 +190,14 @@ function niceOf(pid: number): number {
 			const r = await src.tcpInfo(t);
 			assert.ok(r.ok, JSON.stringify(r));
 			assert.deepStrictEqual([r.info.inode, r.info.state, r.info.fields.bytes_sent, r.info.fields.bytes_acked], [s.inode, 'ESTAB', '4321', '4322']);
+			// A listener: asked by both ports, its remote one 0, so that the ends of the connections
+			// it accepted (which share its local port) stay out of ss's answer.
+			const l = snap.sockets.find((x) => x.kind === 'tcp' && x.state === 'LISTEN' && x.localPort === port)!;
+			const lt = tcpInfoTarget(l)!;
+			assert.strictEqual(lt.dport, 0);
+			const lr = await src.tcpInfo(lt);
+			assert.ok(lr.ok, JSON.stringify(lr));
+			assert.deepStrictEqual([lr.info.inode, lr.info.state], [l.inode, 'LISTEN']);
 			// An fd that is not that socket: the session checks before ss runs.
 			assert.deepStrictEqual(await src.tcpInfo({ ...t, fd: t.fd! + 1000 }), { ok: false, reason: 'gone', message: 'the socket is closed on ssh procnet-test' });
 			// Values that are not numbers never reach the session.

@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as net from 'net';
 import { readTcpInfo, readTcpInfoMany } from '../../src/collect/tcpInfo';
+import { parseSsTcpInfo, ssInfoArgv } from '../../src/model/ssTcpInfo';
 import { processTraffic, trafficSockets } from '../../src/model/traffic';
 import { readProcTree } from '../../src/collect/procfsReader';
 import { buildSnapshot } from '../../src/model/join';
@@ -105,12 +106,13 @@ describe('TCP info by ss (readTcpInfo) on real sockets', function () {
 		}
 	});
 
-	it('a listener: its accept queue against its backlog (which /proc does not give)', async () => {
-		// Backlog 37, and two connections it never accepts: the kernel queues them.
+	it('a listener: its accept queue against its backlog (which /proc does not give); ss is asked about it alone', async () => {
+		// Backlog 37, and five connections of which it accepts three: the kernel queues the other two.
 		const py = await startPython(`
 import socket, json, time
 s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(37)
-cs = [socket.create_connection(s.getsockname()) for _ in range(2)]
+cs = [socket.create_connection(s.getsockname()) for _ in range(5)]
+accepted = [s.accept() for _ in range(3)]
 print(json.dumps({'port': s.getsockname()[1]}), flush=True)
 time.sleep(60)
 `);
@@ -119,6 +121,14 @@ time.sleep(60)
 			const l = await readTcpInfo(listener);
 			assert.ok(l.ok, JSON.stringify(l));
 			assert.deepStrictEqual([l.info.state, l.info.recvQ, l.info.sendQ], ['LISTEN', 2, 37]);
+			// The server's end of each connection, accepted or queued, has the listener's local port
+			// too. Asked by that port alone, ss answered about all of them (a busy server's page
+			// parsed 16.9k answers at each refresh); by both ports, about the listener only.
+			const out = spawnSync('ss', ssInfoArgv(listener)!, { encoding: 'utf8' });
+			assert.strictEqual(out.status, 0, out.stderr);
+			assert.deepStrictEqual(parseSsTcpInfo(out.stdout).map((i) => [i.state, i.inode]), [['LISTEN', listener.inode]]);
+			const all = parseSsTcpInfo(spawnSync('ss', ['-t', '-i', '-e', '-H', '-n', '-4', 'state', 'all', 'sport', '=', `:${py.info.port}`], { encoding: 'utf8' }).stdout);
+			assert.strictEqual(all.length, 6, 'the listener and the server ends of its five connections share its local port');
 		} finally {
 			py.stop();
 		}

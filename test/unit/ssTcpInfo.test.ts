@@ -70,7 +70,8 @@ describe('ss -tie output', () => {
 
 	it('asks ss by ports and family, and only about a TCP socket with a port and an inode', () => {
 		const s = { kind: 'tcp', ipVersion: 6, localPort: 3000, remotePort: 0, inode: '5' } as SocketInfo;
-		assert.deepStrictEqual(ssInfoArgv(s), ['-t', '-i', '-e', '-H', '-n', '-6', 'state', 'all', 'sport', '=', ':3000']);
+		// A listener's remote port is asked for too (0): its accepted connections share its local port.
+		assert.deepStrictEqual(ssInfoArgv(s), ['-t', '-i', '-e', '-H', '-n', '-6', 'state', 'all', 'sport', '=', ':3000', 'dport', '=', ':0']);
 		assert.deepStrictEqual(ssInfoArgv({ ...s, ipVersion: 4, remotePort: 44 } as SocketInfo)!.slice(5), ['-4', 'state', 'all', 'sport', '=', ':3000', 'dport', '=', ':44']);
 		assert.strictEqual(ssInfoArgv({ ...s, inode: '0' } as SocketInfo), undefined);
 		assert.strictEqual(ssInfoArgv({ ...s, kind: 'udp' } as SocketInfo), undefined);
