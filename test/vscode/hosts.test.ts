@@ -21,6 +21,17 @@ import { childrenNamed } from '../integration/helpers';
 const cfg = () => vscode.workspace.getConfiguration('procnet');
 /** ssh processes whose parent is this extension host (the sessions and forwards procnet started). */
 const sshChildren = () => childrenNamed(process.pid, 'ssh');
+/** Each such child as `pid state argv`, for a failure's message: which one was left, and whether it is a zombie nobody reaped. */
+const describeSshChildren = () =>
+	sshChildren().map((pid) => {
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+			return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]} ${argv || '(no argv: exited, not reaped)'}`;
+		} catch {
+			return `${pid} gone`;
+		}
+	});
 
 describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 	this.timeout(90000);
@@ -388,7 +399,9 @@ describe('other hosts in the tree (real sshd on 127.0.0.1)', function () {
 		assert.ok(!(cfg().inspect<unknown[]>('sshHosts')?.globalValue ?? []).includes('procnet-test'));
 		await cfg().update('sshHosts', undefined, vscode.ConfigurationTarget.Global);
 		await waitFor('only this machine', () => roots().length === 1 || undefined, 5000);
-		await waitFor('no ssh child of the extension host', () => sshChildren().length === 0 || undefined, 5000);
+		await waitFor('no ssh child of the extension host', () => sshChildren().length === 0 || undefined, 5000).catch((e: Error) => {
+			throw new Error(`${e.message}; left: ${describeSshChildren().join('; ')} (the session was ${pid})`);
+		});
 		assert.deepStrictEqual(api.forwards.list(), []);
 	});
 
