@@ -12,7 +12,7 @@ import * as v8 from 'v8';
 import { constants as perfConstants, PerformanceObserver } from 'perf_hooks';
 import * as vscode from 'vscode';
 import type { ProcnetApi } from '../../src/extension';
-import { ownerCount, ownerPidAt } from '../../src/model/owners';
+import { StateTally, type StateCounts } from '../../src/model/stateTally';
 import { ownedBy } from '../../src/model/select';
 import { liveHeap } from './heap';
 
@@ -192,14 +192,15 @@ describe('bench: extension-host event loop during refreshes', function () {
 			fs.writeFileSync(`${process.env.PROCNET_BENCH_PROFILE}.blocks.json`, JSON.stringify(blockSpans));
 		}
 		// The panel on the process with most sockets (the heaviest page to build and post).
-		// Counted without reading `owners`, which a full transfer's socket makes at each read: until the
-		// twenty-sixth session this pass made ~200k young objects right before the panel opened, in
-		// the same turn as show(), and the bench counted that turn and the scavenge it brought on
-		// (36-143 samples of GC in two profiles, blocks of 77-118 ms) as the panel's opening.
-		const counts = new Map<number, number>();
-		const all = store.snapshot!.sockets;
-		for (let i = 0; i < all.length; i++) for (let k = 0, n = ownerCount(all[i]); k < n; k++) counts.set(ownerPidAt(all[i], k), (counts.get(ownerPidAt(all[i], k)) ?? 0) + 1);
-		const [bigPid, bigCount] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [process.pid, 0];
+		// Counted as the panel's chart counts (StateTally), which reads no `owners` list: a full
+		// transfer's socket makes that list at each read. Until the twenty-sixth session this pass
+		// read them, ~200k young objects right before the panel opened, in the same turn as show(),
+		// and the bench counted that turn and the scavenge it brought on (36-143 samples of GC in two
+		// profiles, blocks of 77-118 ms) as the panel's opening.
+		const tally = new StateTally();
+		tally.update(store.snapshot!, undefined, undefined);
+		const total = (c: StateCounts) => c.established + c.listening + c.other;
+		const [bigPid, bigCount] = tally.entries().map(([pid, c]): [number, number] => [pid, total(c)]).sort((a, b) => b[1] - a[1])[0] ?? [process.pid, 0];
 		// The pass's own turn ends before the panel's measure starts.
 		await new Promise((r) => setTimeout(r, 50));
 		// PROCNET_BENCH_PROFILE=file.cpuprofile: a CPU profile of one refresh (PROCNET_BENCH_PROFILE_AT, default the
